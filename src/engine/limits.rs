@@ -1,0 +1,12 @@
+//! Limits on everything a user can grow, so that no input can make a browser tab hang.
+
+/// Partitions per topic. Kafka allows far more; a browser diagram does not.
+pub const MAX_PARTITIONS_PER_TOPIC: u32 = 256;
+/// Topics in one simulation.
+pub const MAX_TOPICS: u64 = 64;
+/// Producers or consumers in one simulation.
+pub const MAX_CLIENTS: u64 = 64;
+/// Bytes in a key or a value typed by hand.
+pub const MAX_KEY_OR_VALUE_BYTES: usize = 1024;
+/// Kafka's own limit on topic name length.
+pub const MAX_TOPIC_NAME_CHARS: usize = 249;

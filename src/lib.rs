@@ -1,0 +1,9 @@
+//! kafka-playground: an Apache Kafka playground that runs in the browser.
+//!
+//! - [`engine`] is the broker core: pure, deterministic, sans-IO.
+//! - [`scenario`] holds the scenes the playground can show, as data.
+//! - [`ui`] is the Yew front end, at the edge.
+
+pub mod engine;
+pub mod scenario;
+pub mod ui;
