@@ -1,1 +1,7 @@
+//! The Yew front end. The playground's state lives in [`model`] (plain Rust); components, one
+//! per file, draw it and send [`model::Action`]s back.
 
+pub mod model;
+pub mod palette;
+pub mod stage;
+pub mod story;
