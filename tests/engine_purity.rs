@@ -60,7 +60,10 @@ fn the_engine_uses_nothing_impure() {
     let mut files = Vec::new();
     rust_files(&root, &mut files);
     files.sort();
-    assert!(files.len() > 5, "expected the engine's modules under {root:?}");
+    assert!(
+        files.len() > 5,
+        "expected the engine's modules under {root:?}"
+    );
     let mut report = Vec::new();
     for file in files {
         let source = std::fs::read_to_string(&file).expect("readable source");
@@ -68,14 +71,21 @@ fn the_engine_uses_nothing_impure() {
             report.push(format!("{}:{line}: `{name}` ({why})", file.display()));
         }
     }
-    assert!(report.is_empty(), "the engine must stay pure:\n{}", report.join("\n"));
+    assert!(
+        report.is_empty(),
+        "the engine must stay pure:\n{}",
+        report.join("\n")
+    );
 }
 
 #[test]
 fn the_checker_catches_what_it_should() {
     assert_eq!(violations("use yew::prelude::*;").len(), 1);
     assert_eq!(violations("let t = std::time::Instant::now();").len(), 2);
-    assert_eq!(violations("let m: HashMap<u32, u32> = HashMap::new();").len(), 1);
+    assert_eq!(
+        violations("let m: HashMap<u32, u32> = HashMap::new();").len(),
+        1
+    );
     assert!(violations("// HashMap would leak order").is_empty());
     assert!(violations("let yewish = 1;").is_empty());
 }

@@ -48,7 +48,10 @@ fn offsets_count_from_zero_per_partition_and_positions_follow_the_reads() {
         let offsets: Vec<u64> = partition.log.records().iter().map(|r| r.offset.0).collect();
         let expected: Vec<u64> = (0..offsets.len() as u64).collect();
         assert_eq!(offsets, expected);
-        assert_eq!(partition.log.high_watermark(), partition.log.log_end_offset());
+        assert_eq!(
+            partition.log.high_watermark(),
+            partition.log.log_end_offset()
+        );
     }
     let consumer = sim.consumers().next().unwrap();
     assert_eq!(consumer.positions.get(&0), Some(&Offset(2)));
@@ -83,8 +86,7 @@ fn every_record_is_acknowledged_and_travels_as_messages() {
 #[test]
 fn a_consumer_polls_at_most_max_poll_records_at_a_time() {
     use kafka_playground::engine::{
-        AutoOffsetReset, Command, ConsumerConfig, ConsumerId, ProducerConfig, ProducerId,
-        SimConfig,
+        AutoOffsetReset, Command, ConsumerConfig, ConsumerId, ProducerConfig, ProducerId, SimConfig,
     };
     let mut sim = Simulation::new(SimConfig::default());
     sim.handle(Command::CreateTopic {

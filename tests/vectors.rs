@@ -71,7 +71,11 @@ fn extra_vectors_match_hash_positive_and_partitions() {
     for case in cases {
         let key = case["key"].as_str().expect("key");
         let hash = murmur2(key.as_bytes());
-        assert_eq!(i64::from(hash), case["murmur2"].as_i64().unwrap(), "{key:?}");
+        assert_eq!(
+            i64::from(hash),
+            case["murmur2"].as_i64().unwrap(),
+            "{key:?}"
+        );
         assert_eq!(
             u64::from(to_positive(hash)),
             case["to_positive"].as_u64().unwrap(),

@@ -38,16 +38,37 @@ pub enum Command {
 /// Why a command was refused. The simulation is unchanged when a command is rejected.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub enum Rejection {
-    TopicAlreadyExists { topic: String },
-    UnknownTopic { topic: String },
-    InvalidTopicName { topic: String },
-    InvalidPartitionCount { partitions: u32, max: u32 },
-    ProducerAlreadyExists { producer: ProducerId },
-    UnknownProducer { producer: ProducerId },
-    ConsumerAlreadyExists { consumer: ConsumerId },
-    InvalidConfig { setting: &'static str, reason: String },
+    TopicAlreadyExists {
+        topic: String,
+    },
+    UnknownTopic {
+        topic: String,
+    },
+    InvalidTopicName {
+        topic: String,
+    },
+    InvalidPartitionCount {
+        partitions: u32,
+        max: u32,
+    },
+    ProducerAlreadyExists {
+        producer: ProducerId,
+    },
+    UnknownProducer {
+        producer: ProducerId,
+    },
+    ConsumerAlreadyExists {
+        consumer: ConsumerId,
+    },
+    InvalidConfig {
+        setting: &'static str,
+        reason: String,
+    },
     /// A limit that keeps a browser tab responsive (see [`super::limits`]).
-    LimitReached { what: &'static str, max: u64 },
+    LimitReached {
+        what: &'static str,
+        max: u64,
+    },
 }
 
 impl fmt::Display for Rejection {

@@ -103,7 +103,10 @@ impl Simulation {
                     Some(&offset) => FetchPosition::At(offset),
                     None => FetchPosition::Reset(consumer.config.auto_offset_reset),
                 };
-                (TopicPartition::new(consumer.topic.clone(), partition), position)
+                (
+                    TopicPartition::new(consumer.topic.clone(), partition),
+                    position,
+                )
             })
             .collect();
         if partitions.is_empty() {
@@ -147,8 +150,10 @@ impl Simulation {
         let mut events = Vec::new();
         for part in fetched {
             let number = part.partition.partition;
-            if !consumer.positions.contains_key(&number) {
-                consumer.positions.insert(number, part.fetch_offset);
+            if let std::collections::btree_map::Entry::Vacant(slot) =
+                consumer.positions.entry(number)
+            {
+                slot.insert(part.fetch_offset);
                 events.push(EventKind::PositionReset {
                     consumer: consumer_id,
                     partition: part.partition.clone(),
@@ -158,7 +163,11 @@ impl Simulation {
             }
             for stored in part.records {
                 // A response for an older position (none are possible yet) must not rewind.
-                if consumer.positions.get(&number).is_some_and(|p| stored.offset < *p) {
+                if consumer
+                    .positions
+                    .get(&number)
+                    .is_some_and(|p| stored.offset < *p)
+                {
                     continue;
                 }
                 consumer.positions.insert(number, stored.offset.next());

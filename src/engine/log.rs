@@ -100,7 +100,10 @@ mod tests {
         assert!(log.read_committed_from(Offset(0), 10).is_empty());
         assert!(log.advance_high_watermark(Offset(1)));
         assert_eq!(log.read_committed_from(Offset(0), 10).len(), 1);
-        assert!(!log.advance_high_watermark(Offset(0)), "the high watermark never moves back");
+        assert!(
+            !log.advance_high_watermark(Offset(0)),
+            "the high watermark never moves back"
+        );
         assert!(log.advance_high_watermark(Offset(99)));
         assert_eq!(log.high_watermark(), Offset(2), "capped at the log end");
     }

@@ -460,7 +460,10 @@ impl Simulation {
         };
         self.consumers
             .insert(id, Consumer::new(id, topic.clone(), config, assignment));
-        self.emit(EventKind::ConsumerAdded { consumer: id, topic });
+        self.emit(EventKind::ConsumerAdded {
+            consumer: id,
+            topic,
+        });
         let now = self.now;
         for broker in leaders {
             self.schedule_timer(now, Timer::Poll(id, broker));

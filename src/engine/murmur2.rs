@@ -51,7 +51,10 @@ pub fn to_positive(value: i32) -> u32 {
 /// The partition Kafka's default partitioner picks for a non-null serialized key. It counts all
 /// partitions, including ones without a leader: unavailable partitions are not skipped.
 pub fn partition_for_key(key: &[u8], partition_count: u32) -> u32 {
-    assert!(partition_count > 0, "a topic always has at least one partition");
+    assert!(
+        partition_count > 0,
+        "a topic always has at least one partition"
+    );
     to_positive(murmur2(key)) % partition_count
 }
 

@@ -77,7 +77,10 @@ impl Producer {
             }
             None => match self.config.keyless_partitioner {
                 KeylessPartitioner::RoundRobin => {
-                    let counter = self.round_robin_counters.entry(topic.to_owned()).or_insert(0);
+                    let counter = self
+                        .round_robin_counters
+                        .entry(topic.to_owned())
+                        .or_insert(0);
                     let this = *counter;
                     *counter = counter.wrapping_add(1);
                     // Java's counter is an int that may overflow; toPositive keeps it in range.
@@ -107,7 +110,9 @@ impl Simulation {
             .ok_or_else(|| Rejection::UnknownTopic {
                 topic: topic.to_owned(),
             })?;
-        let too_long = key.as_ref().is_some_and(|k| k.len() > limits::MAX_KEY_OR_VALUE_BYTES)
+        let too_long = key
+            .as_ref()
+            .is_some_and(|k| k.len() > limits::MAX_KEY_OR_VALUE_BYTES)
             || value.len() > limits::MAX_KEY_OR_VALUE_BYTES;
         if too_long {
             return Err(Rejection::LimitReached {

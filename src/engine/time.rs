@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 ///
 /// Milliseconds are Kafka's own unit for every timeout and interval (`linger.ms`,
 /// `session.timeout.ms`...), so configs convert without loss.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct SimTime(pub u64);
 
 impl SimTime {

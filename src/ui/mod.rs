@@ -5,3 +5,13 @@ pub mod model;
 pub mod palette;
 pub mod stage;
 pub mod story;
+
+mod app;
+mod caption_panel;
+mod console_output;
+mod controls;
+mod legend;
+mod scene_tabs;
+mod stage_svg;
+
+pub use app::App;

@@ -21,13 +21,18 @@ const RECENT_EVENTS_KEPT: usize = 200;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
     /// Wall-clock time passed (from `requestAnimationFrame`), in milliseconds.
-    Frame { wall_ms: f64 },
+    Frame {
+        wall_ms: f64,
+    },
     TogglePlay,
     /// Pause and process exactly one simulation event.
     Step,
     SetSpeed(f64),
     /// Produce one record by hand; an empty key means a null key, an empty value a generated one.
-    Produce { key: String, value: String },
+    Produce {
+        key: String,
+        value: String,
+    },
     Reset,
     LoadScene(SceneId),
     /// Stay on the current scene instead of moving to the next one.
@@ -229,7 +234,10 @@ impl Playground {
         }
         if self.finished_at.is_none() {
             let sent = self.records_sent();
-            let printed = self.sim.consumer(self.scene.consumer).map_or(0, |c| c.polled.len());
+            let printed = self
+                .sim
+                .consumer(self.scene.consumer)
+                .map_or(0, |c| c.polled.len());
             if sent >= self.scene.values.len() as u64 && printed as u64 >= sent {
                 self.finished_at = Some(self.sim.now());
             }

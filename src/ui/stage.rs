@@ -6,45 +6,102 @@ use crate::engine::{InFlight, Message, MessageKind, Node, Simulation};
 
 use super::palette::{key_colours, partition_colour};
 
-/// The SVG's coordinate space; CSS scales it to the screen.
-pub const VIEW_WIDTH: f64 = 1000.0;
-pub const VIEW_HEIGHT: f64 = 420.0;
+/// Where everything sits in the SVG's own coordinate space; CSS scales it to the screen. Two
+/// shapes: landscape (clients left and right of the broker) for projectors and blogs, portrait
+/// (producer above, consumer below) for phones.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Layout {
+    pub width: f64,
+    pub height: f64,
+    /// `(x, y, width, height)` of each box.
+    pub producer_box: (f64, f64, f64, f64),
+    pub consumer_box: (f64, f64, f64, f64),
+    pub broker_box: (f64, f64, f64, f64),
+    /// Where records leave the producer and where responses reach it.
+    pub producer_anchor: (f64, f64),
+    /// Where fetch responses reach the consumer and fetch requests leave it.
+    pub consumer_anchor: (f64, f64),
+    /// Where fetch requests reach the broker.
+    pub broker_fetch_anchor: (f64, f64),
+    pub lanes_top: f64,
+    pub lanes_bottom: f64,
+    pub lane_pitch_max: f64,
+    pub lane_label_x: f64,
+    pub first_cell_x: f64,
+    pub cell_size: f64,
+    pub cell_pitch: f64,
+    /// Cells drawn per lane: the log's tail plus the empty slot where the next record lands.
+    pub visible_cells: u64,
+    /// A record flying on a link; smaller than a cell so it reads as "on its way".
+    pub chip_size: f64,
+}
 
-pub const PRODUCER_X: f64 = 12.0;
-pub const CLIENT_WIDTH: f64 = 132.0;
-pub const CLIENT_HEIGHT: f64 = 96.0;
-pub const BROKER_X: f64 = 176.0;
-pub const BROKER_WIDTH: f64 = 548.0;
-pub const CONSUMER_X: f64 = 856.0;
-pub const LANE_LABEL_X: f64 = BROKER_X + 14.0;
-pub const FIRST_CELL_X: f64 = BROKER_X + 62.0;
-pub const CELL_SIZE: f64 = 52.0;
-pub const CELL_PITCH: f64 = 60.0;
-/// Cells drawn per lane: the log's tail plus the empty slot where the next record lands.
-pub const VISIBLE_CELLS: u64 = 8;
-const LANE_PITCH_MAX: f64 = 104.0;
-const LANES_TOP: f64 = 78.0;
-const LANES_BOTTOM: f64 = VIEW_HEIGHT - 30.0;
-/// A chip flying with records; smaller than a cell so it reads as "on its way".
-pub const CHIP_SIZE: f64 = 40.0;
+impl Layout {
+    pub const LANDSCAPE: Layout = Layout {
+        width: 1000.0,
+        height: 404.0,
+        producer_box: (6.0, 158.0, 152.0, 92.0),
+        consumer_box: (842.0, 158.0, 152.0, 92.0),
+        broker_box: (182.0, 6.0, 540.0, 392.0),
+        producer_anchor: (158.0, 204.0),
+        consumer_anchor: (842.0, 204.0),
+        broker_fetch_anchor: (722.0, 204.0),
+        lanes_top: 48.0,
+        lanes_bottom: 392.0,
+        lane_pitch_max: 108.0,
+        lane_label_x: 196.0,
+        first_cell_x: 244.0,
+        cell_size: 52.0,
+        cell_pitch: 60.0,
+        visible_cells: 8,
+        chip_size: 40.0,
+    };
+
+    pub const PORTRAIT: Layout = Layout {
+        width: 400.0,
+        height: 610.0,
+        producer_box: (116.0, 6.0, 168.0, 88.0),
+        consumer_box: (116.0, 516.0, 168.0, 88.0),
+        broker_box: (8.0, 114.0, 384.0, 382.0),
+        producer_anchor: (200.0, 94.0),
+        consumer_anchor: (200.0, 516.0),
+        broker_fetch_anchor: (200.0, 496.0),
+        lanes_top: 158.0,
+        lanes_bottom: 486.0,
+        lane_pitch_max: 100.0,
+        lane_label_x: 20.0,
+        first_cell_x: 64.0,
+        cell_size: 40.0,
+        cell_pitch: 46.0,
+        visible_cells: 7,
+        chip_size: 34.0,
+    };
+
+    fn cell_x(&self, offset: u64, window_start: u64) -> f64 {
+        self.first_cell_x + (offset - window_start) as f64 * self.cell_pitch
+    }
+
+    fn last_cell_x(&self) -> f64 {
+        self.first_cell_x + self.cell_pitch * (self.visible_cells - 1) as f64
+    }
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct StageView {
+    pub layout: Layout,
     pub topic: String,
     pub broker_label: String,
     pub lanes: Vec<LaneView>,
     pub flights: Vec<FlightView>,
-    pub producer_y: f64,
-    pub consumer: Option<ConsumerBox>,
-    pub broker_top: f64,
-    pub broker_height: f64,
+    pub consumer: Option<ClientText>,
 }
 
+/// A client box's text: its name, and a Kafka config with its value on two short lines.
 #[derive(Clone, Debug, PartialEq)]
-pub struct ConsumerBox {
-    pub y: f64,
-    pub label: String,
-    pub detail: String,
+pub struct ClientText {
+    pub name: String,
+    pub setting: String,
+    pub value: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -105,15 +162,14 @@ pub struct FlightView {
 
 impl StageView {
     /// Lays out `topic` as it is at `sim.now()`.
-    pub fn build(sim: &Simulation, topic_name: &str) -> StageView {
+    pub fn build(sim: &Simulation, topic_name: &str, layout: Layout) -> StageView {
         let Some(topic) = sim.topic(topic_name) else {
-            return StageView::empty(topic_name);
+            return StageView::empty(topic_name, layout);
         };
         let count = topic.partition_count().max(1);
-        let pitch = ((LANES_BOTTOM - LANES_TOP) / f64::from(count)).min(LANE_PITCH_MAX);
-        let block = pitch * f64::from(count);
-        let first_y = LANES_TOP + (LANES_BOTTOM - LANES_TOP - block) / 2.0 + pitch / 2.0;
-        let middle_y = LANES_TOP + (LANES_BOTTOM - LANES_TOP) / 2.0;
+        let span = layout.lanes_bottom - layout.lanes_top;
+        let pitch = (span / f64::from(count)).min(layout.lane_pitch_max);
+        let first_y = layout.lanes_top + (span - pitch * f64::from(count)) / 2.0 + pitch / 2.0;
 
         let consumer = sim.consumers().find(|c| c.topic == topic_name);
         let lanes: Vec<LaneView> = topic
@@ -124,7 +180,7 @@ impl StageView {
                 let number = index as u32;
                 let log = &partition.log;
                 let log_end = log.log_end_offset().0;
-                let window_start = log_end.saturating_sub(VISIBLE_CELLS - 1);
+                let window_start = log_end.saturating_sub(layout.visible_cells - 1);
                 let position = consumer.and_then(|c| c.positions.get(&number)).map(|o| o.0);
                 let cells = log
                     .records()
@@ -134,7 +190,7 @@ impl StageView {
                         let (fill, text) = key_colours(stored.record.key.as_deref());
                         CellView {
                             offset: stored.offset.0,
-                            x: cell_x(stored.offset.0, window_start),
+                            x: layout.cell_x(stored.offset.0, window_start),
                             value: stored.record.value.clone(),
                             key: stored.record.key.clone(),
                             fill,
@@ -149,10 +205,10 @@ impl StageView {
                     y: first_y + pitch * index as f64,
                     cells,
                     log_end_offset: log_end,
-                    next_slot_x: cell_x(log_end, window_start),
+                    next_slot_x: layout.cell_x(log_end, window_start),
                     position: position
                         .filter(|p| *p >= window_start)
-                        .map(|p| (p, cell_x(p, window_start) + CELL_SIZE / 2.0)),
+                        .map(|p| (p, layout.cell_x(p, window_start) + layout.cell_size / 2.0)),
                     hidden_before: window_start.saturating_sub(log.log_start_offset().0),
                 }
             })
@@ -170,43 +226,34 @@ impl StageView {
                 } else {
                     1.0
                 };
-                flight_views(flight, progress, &lanes, &mut landing, middle_y)
+                flight_views(flight, progress, &lanes, &mut landing, &layout)
             })
             .collect();
 
         StageView {
+            layout,
             topic: topic_name.to_owned(),
             broker_label: format!("broker {}", topic.partitions[0].leader.0),
             lanes,
             flights,
-            producer_y: middle_y,
-            consumer: consumer.map(|c| ConsumerBox {
-                y: middle_y,
-                label: "consumer".to_owned(),
-                detail: format!("auto.offset.reset={:?}", c.config.auto_offset_reset)
-                    .to_lowercase(),
+            consumer: consumer.map(|c| ClientText {
+                name: "consumer".to_owned(),
+                setting: "auto.offset.reset".to_owned(),
+                value: format!("{:?}", c.config.auto_offset_reset).to_lowercase(),
             }),
-            broker_top: LANES_TOP - 46.0,
-            broker_height: LANES_BOTTOM - LANES_TOP + 62.0,
         }
     }
 
-    fn empty(topic: &str) -> StageView {
+    fn empty(topic: &str, layout: Layout) -> StageView {
         StageView {
+            layout,
             topic: topic.to_owned(),
             broker_label: String::new(),
             lanes: Vec::new(),
             flights: Vec::new(),
-            producer_y: VIEW_HEIGHT / 2.0,
             consumer: None,
-            broker_top: LANES_TOP - 46.0,
-            broker_height: LANES_BOTTOM - LANES_TOP + 62.0,
         }
     }
-}
-
-fn cell_x(offset: u64, window_start: u64) -> f64 {
-    FIRST_CELL_X + (offset - window_start) as f64 * CELL_PITCH
 }
 
 fn lerp(from: (f64, f64), to: (f64, f64), t: f64) -> (f64, f64) {
@@ -223,11 +270,11 @@ fn flight_views(
     progress: f64,
     lanes: &[LaneView],
     landing: &mut [u64],
-    middle_y: f64,
+    layout: &Layout,
 ) -> Vec<FlightView> {
-    let producer_edge = (PRODUCER_X + CLIENT_WIDTH, middle_y);
-    let consumer_edge = (CONSUMER_X, middle_y);
-    let broker_edge = (BROKER_X + BROKER_WIDTH, middle_y);
+    let producer_edge = layout.producer_anchor;
+    let consumer_edge = layout.consumer_anchor;
+    let broker_edge = layout.broker_fetch_anchor;
     let view = |x: f64, y: f64, shape: FlightShape| FlightView {
         id: flight.id.0,
         kind: flight.message.kind(),
@@ -236,7 +283,12 @@ fn flight_views(
         shape,
     };
     match (&flight.message, flight.to) {
-        (Message::ProduceRequest { partition, records, .. }, _) => {
+        (
+            Message::ProduceRequest {
+                partition, records, ..
+            },
+            _,
+        ) => {
             let Some(lane) = lanes.get(partition.partition as usize) else {
                 return Vec::new();
             };
@@ -247,9 +299,10 @@ fn flight_views(
                     // records already flying to the same lane ahead of it.
                     let ahead = landing[lane.partition as usize];
                     landing[lane.partition as usize] += 1;
-                    let target_x =
-                        (lane.next_slot_x + ahead as f64 * CELL_PITCH).min(FIRST_CELL_X + CELL_PITCH * (VISIBLE_CELLS - 1) as f64);
-                    let (x, y) = lerp(producer_edge, (target_x + CELL_SIZE / 2.0, lane.y), progress);
+                    let target_x = (lane.next_slot_x + ahead as f64 * layout.cell_pitch)
+                        .min(layout.last_cell_x());
+                    let target = (target_x + layout.cell_size / 2.0, lane.y);
+                    let (x, y) = lerp(producer_edge, target, progress);
                     let (fill, text) = key_colours(record.key.as_deref());
                     view(
                         x,
@@ -263,12 +316,29 @@ fn flight_views(
                 })
                 .collect()
         }
-        (Message::ProduceResponse { partition, base_offset, .. }, _) => {
+        (
+            Message::ProduceResponse {
+                partition,
+                base_offset,
+                ..
+            },
+            _,
+        ) => {
             let Some(lane) = lanes.get(partition.partition as usize) else {
                 return Vec::new();
             };
-            let (x, y) = lerp((BROKER_X + 40.0, lane.y), producer_edge, progress);
-            vec![view(x, y, FlightShape::Ack { offset: base_offset.0 })]
+            let (x, y) = lerp(
+                (layout.lane_label_x + 20.0, lane.y),
+                producer_edge,
+                progress,
+            );
+            vec![view(
+                x,
+                y,
+                FlightShape::Ack {
+                    offset: base_offset.0,
+                },
+            )]
         }
         (Message::FetchRequest { .. }, _) => {
             let (x, y) = lerp(consumer_edge, broker_edge, progress);
@@ -280,21 +350,22 @@ fn flight_views(
                 let Some(lane) = lanes.get(fetched.partition.partition as usize) else {
                     continue;
                 };
-                let window_start = lane.log_end_offset.saturating_sub(VISIBLE_CELLS - 1);
+                let window_start = lane.log_end_offset.saturating_sub(layout.visible_cells - 1);
                 for (index, stored) in fetched.records.iter().enumerate() {
                     let start_x = if stored.offset.0 >= window_start {
-                        cell_x(stored.offset.0, window_start) + CELL_SIZE / 2.0
+                        layout.cell_x(stored.offset.0, window_start) + layout.cell_size / 2.0
                     } else {
-                        FIRST_CELL_X
+                        layout.first_cell_x
                     };
                     // Records of one response fly in a short file, in the order poll() will
                     // return them, so the audience sees that order.
                     let order = (views.len() + index) as f64;
-                    let (x, y) = lerp((start_x, lane.y), (consumer_edge.0 + 20.0, middle_y), progress);
+                    let (x, y) = lerp((start_x, lane.y), consumer_edge, progress);
+                    let trail = order * 8.0 * (1.0 - progress);
                     let (fill, text) = key_colours(stored.record.key.as_deref());
                     views.push(view(
-                        x - order * 6.0 * (1.0 - progress),
-                        y,
+                        x - trail,
+                        y - trail,
                         FlightShape::Record {
                             value: stored.record.value.clone(),
                             fill,
@@ -323,16 +394,24 @@ mod tests {
     fn three_partitions_make_three_lanes_inside_the_view() {
         let mut sim = Scene::get(SceneId::ThreePartitions).build();
         sim.advance_to(SimTime::from_ms(20_000));
-        let stage = StageView::build(&sim, "letters");
-        assert_eq!(stage.lanes.len(), 3);
-        for lane in &stage.lanes {
-            assert!(lane.y > 0.0 && lane.y < VIEW_HEIGHT);
-            for cell in &lane.cells {
-                assert!(cell.x >= FIRST_CELL_X && cell.x + CELL_SIZE <= BROKER_X + BROKER_WIDTH);
-                assert!(cell.consumed, "everything was read by the end");
+        for layout in [Layout::LANDSCAPE, Layout::PORTRAIT] {
+            let stage = StageView::build(&sim, "letters", layout);
+            assert_eq!(stage.lanes.len(), 3);
+            let (bx, by, bw, bh) = layout.broker_box;
+            for lane in &stage.lanes {
+                assert!(lane.y > by && lane.y < by + bh);
+                for cell in &lane.cells {
+                    assert!(cell.x >= layout.first_cell_x && cell.x + layout.cell_size <= bx + bw);
+                    assert!(cell.consumed, "everything was read by the end");
+                }
             }
         }
-        let values: Vec<&str> = stage.lanes[0].cells.iter().map(|c| c.value.as_str()).collect();
+        let stage = StageView::build(&sim, "letters", Layout::LANDSCAPE);
+        let values: Vec<&str> = stage.lanes[0]
+            .cells
+            .iter()
+            .map(|c| c.value.as_str())
+            .collect();
         assert_eq!(values, ["a", "d"]);
     }
 
@@ -341,13 +420,15 @@ mod tests {
         let mut sim = Scene::get(SceneId::ThreePartitions).build();
         // The first send is at 600 ms and the link takes at least 450 ms.
         sim.advance_to(SimTime::from_ms(800));
-        let stage = StageView::build(&sim, "letters");
+        let layout = Layout::LANDSCAPE;
+        let stage = StageView::build(&sim, "letters", layout);
         let record = stage
             .flights
             .iter()
             .find(|f| matches!(f.shape, FlightShape::Record { .. }))
             .expect("record a is on its way");
-        assert!(record.x > PRODUCER_X + CLIENT_WIDTH && record.x < FIRST_CELL_X + CELL_SIZE);
+        assert!(record.x > layout.producer_anchor.0);
+        assert!(record.x < layout.first_cell_x + layout.cell_size);
     }
 
     #[test]
@@ -365,10 +446,13 @@ mod tests {
             .unwrap();
         }
         sim.advance_to(SimTime::from_ms(20_000));
-        let stage = StageView::build(&sim, scene.topic);
-        let lane = &stage.lanes[0];
-        assert_eq!(lane.cells.len() as u64, VISIBLE_CELLS - 1);
-        assert_eq!(lane.hidden_before, 25 - (VISIBLE_CELLS - 1));
-        assert!(lane.next_slot_x + CELL_SIZE <= BROKER_X + BROKER_WIDTH);
+        for layout in [Layout::LANDSCAPE, Layout::PORTRAIT] {
+            let stage = StageView::build(&sim, scene.topic, layout);
+            let lane = &stage.lanes[0];
+            assert_eq!(lane.cells.len() as u64, layout.visible_cells - 1);
+            assert_eq!(lane.hidden_before, 25 - (layout.visible_cells - 1));
+            let (bx, _, bw, _) = layout.broker_box;
+            assert!(lane.next_slot_x + layout.cell_size <= bx + bw);
+        }
     }
 }

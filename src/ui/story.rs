@@ -24,7 +24,11 @@ pub fn caption(playground: &Playground) -> Caption {
         .map(|c| c.polled.iter().map(|r| r.value.clone()).collect())
         .unwrap_or_default();
     let sent_values = scene.values.join(" ");
-    let partition_word = if partitions == 1 { "partition" } else { "partitions" };
+    let partition_word = if partitions == 1 {
+        "partition"
+    } else {
+        "partitions"
+    };
 
     if playground.is_finished() {
         let printed_line = printed.join(" ");
@@ -131,7 +135,11 @@ mod tests {
         }
         let text = caption(&playground);
         assert_eq!(text.headline, "Sent a b c d e, read back a d b e c.");
-        assert!(text.body.contains("P0: a d · P1: b e · P2: c"), "{}", text.body);
+        assert!(
+            text.body.contains("P0: a d · P1: b e · P2: c"),
+            "{}",
+            text.body
+        );
     }
 
     #[test]
@@ -141,7 +149,11 @@ mod tests {
             playground.apply(Action::Frame { wall_ms: 50.0 });
         }
         let text = caption(&playground);
-        assert!(text.headline.starts_with("a → P0, b → P1"), "{}", text.headline);
+        assert!(
+            text.headline.starts_with("a → P0, b → P1"),
+            "{}",
+            text.headline
+        );
         assert!(text.body.contains("round-robin"));
     }
 }

@@ -1,0 +1,47 @@
+# The two commands of the README, and a third for the release site.
+#   make serve   install what is missing, then serve the playground at http://127.0.0.1:8080/
+#   make test    install what is missing, then run every check and test
+#   make dist    build the release site into dist/ (PUBLIC_URL=/sub/path/ to host it there)
+
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+PORT ?= 8080
+# Relative by default, so dist/ works from any path on any static host.
+PUBLIC_URL ?= ./
+
+.PHONY: serve test dist setup-serve setup-test lint test-native test-browser test-e2e
+
+serve: setup-serve
+	@echo "kafka-playground: building, then serving at http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
+	trunk serve --port $(PORT)
+
+test: setup-test lint test-native test-browser test-e2e
+	@echo "All checks and tests passed."
+
+dist: setup-serve
+	trunk build --release --public-url "$(PUBLIC_URL)"
+	@wasm=$$(ls dist/*.wasm); \
+	  printf 'wasm: %s bytes raw, %s bytes gzipped (%s)\n' \
+	    "$$(wc -c < $$wasm)" "$$(gzip -9c $$wasm | wc -c)" "$$wasm"
+
+setup-serve:
+	@scripts/setup.sh serve
+
+setup-test:
+	@scripts/setup.sh test
+
+lint:
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+test-native:
+	cargo test
+
+# wasm-bindgen-test in headless Chromium (the runner is set in .cargo/config.toml).
+test-browser:
+	CHROMEDRIVER=$$(command -v chromedriver) cargo test --target wasm32-unknown-unknown --test browser
+
+# Playwright drives the release build; screenshots land in target/screenshots/.
+test-e2e: dist
+	node --test tests/e2e/

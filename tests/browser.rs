@@ -1,0 +1,129 @@
+//! Components mounted in a real browser (headless Chromium, through wasm-bindgen-test), with
+//! assertions on the DOM they produce.
+#![cfg(target_arch = "wasm32")]
+
+use gloo_timers::future::TimeoutFuture;
+use kafka_playground::ui::App;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+async fn mount() -> Element {
+    let document = gloo::utils::document();
+    let root = document.create_element("div").expect("a div");
+    document
+        .body()
+        .expect("a body")
+        .append_child(&root)
+        .expect("appended");
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    yew::scheduler::flush().await;
+    root
+}
+
+fn count(root: &Element, selector: &str) -> u32 {
+    root.query_selector_all(selector)
+        .expect("valid selector")
+        .length()
+}
+
+fn text(root: &Element, selector: &str) -> String {
+    root.query_selector(selector)
+        .expect("valid selector")
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
+}
+
+/// Waits for real animation frames to drive the simulation, then lets Yew render.
+async fn wait_ms(ms: u32) {
+    TimeoutFuture::new(ms).await;
+    yew::scheduler::flush().await;
+}
+
+#[wasm_bindgen_test]
+async fn the_first_example_mounts_with_three_lanes_and_its_caption() {
+    let root = mount().await;
+    assert_eq!(count(&root, ".lane"), 3, "three partition lanes");
+    assert_eq!(count(&root, "[data-testid=producer]"), 1);
+    assert_eq!(count(&root, "[data-testid=consumer]"), 1);
+    assert!(
+        text(&root, "[data-testid=caption]").contains("3 partitions"),
+        "caption: {}",
+        text(&root, "[data-testid=caption]")
+    );
+    let selected = root
+        .query_selector(".tab.selected")
+        .unwrap()
+        .expect("a selected tab");
+    assert_eq!(
+        selected.get_attribute("data-scene").as_deref(),
+        Some("three-partitions")
+    );
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn producing_by_hand_puts_a_record_in_its_keys_partition() {
+    let root = mount().await;
+    // Pause so that only the hand-produced record moves, then produce key user-42.
+    root.query_selector("[data-testid=play]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into::<HtmlElement>()
+        .click();
+    let key: HtmlInputElement = root
+        .query_selector("[data-testid=key]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    key.set_value("user-42");
+    let value: HtmlInputElement = root
+        .query_selector("[data-testid=value]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    value.set_value("hello");
+    root.query_selector("[data-testid=produce]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into::<HtmlElement>()
+        .click();
+    yew::scheduler::flush().await;
+    assert_eq!(count(&root, ".flight.record"), 1, "the record is in flight");
+
+    // Step until the record has landed: murmur2("user-42") % 3 == 1, at offset 0.
+    let step: HtmlElement = root
+        .query_selector("[data-testid=step]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    for _ in 0..10 {
+        if count(&root, ".lane[data-partition='1'] .cell[data-value='hello']") == 1 {
+            break;
+        }
+        step.click();
+        yew::scheduler::flush().await;
+    }
+    let cell = root
+        .query_selector(".lane[data-partition='1'] .cell[data-value='hello']")
+        .unwrap()
+        .expect("the record landed in partition 1");
+    assert_eq!(cell.get_attribute("data-offset").as_deref(), Some("0"));
+    assert_eq!(text(&cell, ".cell-offset"), "0");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn time_moves_while_playing() {
+    let root = mount().await;
+    let before = text(&root, "[data-testid=clock]");
+    wait_ms(300).await;
+    let after = text(&root, "[data-testid=clock]");
+    assert_ne!(
+        before, after,
+        "the clock should advance with animation frames"
+    );
+    root.remove();
+}
