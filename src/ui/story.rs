@@ -55,9 +55,8 @@ pub fn caption(playground: &Playground) -> Caption {
                     headline: format!("Sent {sent_values}, read back {printed_line}."),
                     body: format!(
                         "Each partition kept its own order ({}), but a fetch returns partition 0's \
-                         records, then partition 1's, then partition 2's. Kafka orders records \
-                         within a partition, never across a topic. Records that must stay in order \
-                         need the same key: murmur2(key) sends them all to one partition.",
+                         records, then 1's, then 2's. Kafka orders records within a partition, not \
+                         across a topic: records that must stay in order need the same key.",
                         per_partition.join(" · ")
                     ),
                 }
