@@ -1,7 +1,7 @@
 //! One seed, one run: the same scene twice gives the same event trace, line for line.
 
 use kafka_playground::engine::{
-    Command, NetworkConfig, ProducerConfig, ProducerId, SimConfig, SimTime, Simulation,
+    Command, NetworkConfig, ProducerConfig, ProducerId, SimConfig, SimTime, Simulation, TopicConfig,
 };
 use kafka_playground::scenario::{Scene, SceneId};
 
@@ -31,11 +31,16 @@ fn the_seed_drives_the_jitter() {
             network: NetworkConfig {
                 latency_ms: 10,
                 jitter_ms: 50,
+                drop_per_million: 0,
             },
+            ..SimConfig::default()
         });
         sim.handle(Command::CreateTopic {
             name: "t".into(),
-            partitions: 3,
+            config: TopicConfig {
+                partitions: 3,
+                ..TopicConfig::default()
+            },
         })
         .unwrap();
         sim.handle(Command::AddProducer {
@@ -50,7 +55,7 @@ fn the_seed_drives_the_jitter() {
                     producer: ProducerId(0),
                     topic: "t".into(),
                     key: Some(format!("k{n}")),
-                    value: n.to_string(),
+                    value: Some(n.to_string()),
                 },
             );
         }

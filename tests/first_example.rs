@@ -1,7 +1,7 @@
 //! The source documents' first example, run on the engine: keyless `a b c d e` into 3
 //! partitions comes back `a d b e c`; `1 2 3 4 5` into 1 partition comes back in order.
 
-use kafka_playground::engine::{EventKind, Offset, SimTime, Simulation};
+use kafka_playground::engine::{EventKind, Offset, SimTime, Simulation, TopicPartition};
 use kafka_playground::scenario::{Scene, SceneId};
 
 fn run_to_end(id: SceneId) -> Simulation {
@@ -12,15 +12,14 @@ fn run_to_end(id: SceneId) -> Simulation {
 
 fn printed(sim: &Simulation) -> Vec<String> {
     let consumer = sim.consumers().next().expect("the scene has a consumer");
-    consumer.polled.iter().map(|r| r.value.clone()).collect()
+    consumer.polled.iter().map(|r| r.value_text()).collect()
 }
 
-fn log_values(sim: &Simulation, topic: &str, partition: usize) -> Vec<String> {
-    sim.topic(topic).unwrap().partitions[partition]
-        .log
+fn log_values(sim: &Simulation, topic: &str, partition: u32) -> Vec<String> {
+    sim.leader_log(&TopicPartition::new(topic, partition))
+        .unwrap()
         .records()
-        .iter()
-        .map(|r| r.record.value.clone())
+        .map(|(_, r)| r.value_text().to_owned())
         .collect()
 }
 
@@ -43,15 +42,14 @@ fn one_partition_keeps_the_order_sent() {
 #[test]
 fn offsets_count_from_zero_per_partition_and_positions_follow_the_reads() {
     let sim = run_to_end(SceneId::ThreePartitions);
-    let topic = sim.topic("letters").unwrap();
-    for partition in &topic.partitions {
-        let offsets: Vec<u64> = partition.log.records().iter().map(|r| r.offset.0).collect();
+    for partition in 0..3 {
+        let log = sim
+            .leader_log(&TopicPartition::new("letters", partition))
+            .unwrap();
+        let offsets: Vec<u64> = log.records().map(|(o, _)| o.0).collect();
         let expected: Vec<u64> = (0..offsets.len() as u64).collect();
         assert_eq!(offsets, expected);
-        assert_eq!(
-            partition.log.high_watermark(),
-            partition.log.log_end_offset()
-        );
+        assert_eq!(log.high_watermark(), log.log_end_offset());
     }
     let consumer = sim.consumers().next().unwrap();
     assert_eq!(consumer.positions.get(&0), Some(&Offset(2)));
@@ -66,8 +64,11 @@ fn every_record_is_acknowledged_and_travels_as_messages() {
     let events = sim.drain_events();
     let acks = events
         .iter()
-        .filter(|e| matches!(e.kind, EventKind::RecordAcknowledged { .. }))
-        .count();
+        .map(|e| match &e.kind {
+            EventKind::BatchAcknowledged { records, .. } => records.len(),
+            _ => 0,
+        })
+        .sum::<usize>();
     assert_eq!(acks, 5);
     // A record is appended only after its produce request has had time to cross the network.
     let sent_at = events
@@ -77,7 +78,7 @@ fn every_record_is_acknowledged_and_travels_as_messages() {
         .at;
     let appended_at = events
         .iter()
-        .find(|e| matches!(e.kind, EventKind::RecordAppended { .. }))
+        .find(|e| matches!(e.kind, EventKind::BatchAppended { .. }))
         .unwrap()
         .at;
     assert!(appended_at.since(sent_at) >= Scene::get(SceneId::ThreePartitions).network.latency_ms);
@@ -86,12 +87,16 @@ fn every_record_is_acknowledged_and_travels_as_messages() {
 #[test]
 fn a_consumer_polls_at_most_max_poll_records_at_a_time() {
     use kafka_playground::engine::{
-        AutoOffsetReset, Command, ConsumerConfig, ConsumerId, ProducerConfig, ProducerId, SimConfig,
+        AutoOffsetReset, Command, ConsumerConfig, ConsumerId, ProducerConfig, ProducerId,
+        SimConfig, TopicConfig,
     };
     let mut sim = Simulation::new(SimConfig::default());
     sim.handle(Command::CreateTopic {
         name: "t".into(),
-        partitions: 2,
+        config: TopicConfig {
+            partitions: 2,
+            ..TopicConfig::default()
+        },
     })
     .unwrap();
     sim.handle(Command::AddProducer {
@@ -104,7 +109,7 @@ fn a_consumer_polls_at_most_max_poll_records_at_a_time() {
             producer: ProducerId(0),
             topic: "t".into(),
             key: None,
-            value: n.to_string(),
+            value: Some(n.to_string()),
         })
         .unwrap();
     }

@@ -4,34 +4,66 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::consumer::ConsumerConfig;
-use super::ids::{ConsumerId, ProducerId};
-use super::producer::ProducerConfig;
+use super::config::{ConsumerConfig, ProducerConfig, TopicConfig};
+use super::ids::{BrokerId, ConsumerId, ProducerId};
+use super::network::{NetworkConfig, Node};
+use super::producer::Workload;
 
-/// An action on the simulation. Commands are applied at the simulation's current time, or at a
-/// later time with [`super::Simulation::schedule`].
+/// An action on the simulation, applied now ([`super::Simulation::handle`]) or at a later time
+/// ([`super::Simulation::schedule`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Command {
-    /// Creates a topic whose partitions are led by the cluster's brokers.
-    CreateTopic { name: String, partitions: u32 },
-    /// Adds a producer client.
+    CreateTopic {
+        name: String,
+        config: TopicConfig,
+    },
     AddProducer {
         producer: ProducerId,
         config: ProducerConfig,
     },
-    /// The producer's application calls `send()` with this key and value.
+    /// The producer's application calls `send()`. A `None` value is a tombstone.
     Produce {
         producer: ProducerId,
         topic: String,
         key: Option<String>,
-        value: String,
+        value: Option<String>,
     },
-    /// Adds a consumer that reads every partition of `topic` (it is assigned all of them, like a
-    /// console consumer without a group).
+    /// The producer's application starts sending at a steady rate.
+    StartWorkload {
+        producer: ProducerId,
+        workload: Workload,
+    },
+    StopWorkload {
+        producer: ProducerId,
+    },
+    /// Adds a consumer that reads every partition of `topic`, like a console consumer.
     AddConsumer {
         consumer: ConsumerId,
         topic: String,
         config: ConsumerConfig,
+    },
+    /// The broker's process dies; its disk survives.
+    CrashBroker {
+        broker: BrokerId,
+    },
+    RestartBroker {
+        broker: BrokerId,
+    },
+    /// Cuts the broker off from the other brokers and the controller; clients still reach it.
+    IsolateBroker {
+        broker: BrokerId,
+    },
+    HealBroker {
+        broker: BrokerId,
+    },
+    SetNetwork {
+        config: NetworkConfig,
+    },
+    /// Sets one link's latency, both ways (a slow follower, a far-away client...).
+    SetLinkLatency {
+        a: Node,
+        b: Node,
+        latency_ms: u64,
     },
 }
 
@@ -51,6 +83,13 @@ pub enum Rejection {
         partitions: u32,
         max: u32,
     },
+    InvalidReplicationFactor {
+        replication_factor: u32,
+        brokers: u32,
+    },
+    UnknownBroker {
+        broker: BrokerId,
+    },
     ProducerAlreadyExists {
         producer: ProducerId,
     },
@@ -63,6 +102,10 @@ pub enum Rejection {
     InvalidConfig {
         setting: &'static str,
         reason: String,
+    },
+    BrokerState {
+        broker: BrokerId,
+        reason: &'static str,
     },
     /// A limit that keeps a browser tab responsive (see [`super::limits`]).
     LimitReached {
@@ -77,27 +120,26 @@ impl fmt::Display for Rejection {
             Rejection::TopicAlreadyExists { topic } => write!(f, "topic '{topic}' already exists"),
             Rejection::UnknownTopic { topic } => write!(
                 f,
-                "topic '{topic}' does not exist (UNKNOWN_TOPIC_OR_PARTITION)"
+                "topic '{topic}' does not exist and auto.create.topics.enable is false (UNKNOWN_TOPIC_OR_PARTITION)"
             ),
             Rejection::InvalidTopicName { topic } => write!(
                 f,
                 "'{topic}' is not a legal topic name: use 1 to 249 of a-z A-Z 0-9 . _ -"
             ),
-            Rejection::InvalidPartitionCount { partitions, max } => write!(
+            Rejection::InvalidPartitionCount { partitions, max } => {
+                write!(f, "a topic needs between 1 and {max} partitions, not {partitions}")
+            }
+            Rejection::InvalidReplicationFactor { replication_factor, brokers } => write!(
                 f,
-                "a topic needs between 1 and {max} partitions, not {partitions}"
+                "replication factor {replication_factor} needs that many brokers; the cluster has {brokers} (INVALID_REPLICATION_FACTOR)"
             ),
-            Rejection::ProducerAlreadyExists { producer } => {
-                write!(f, "{producer} already exists")
-            }
+            Rejection::UnknownBroker { broker } => write!(f, "{broker} does not exist"),
+            Rejection::ProducerAlreadyExists { producer } => write!(f, "{producer} already exists"),
             Rejection::UnknownProducer { producer } => write!(f, "{producer} does not exist"),
-            Rejection::ConsumerAlreadyExists { consumer } => {
-                write!(f, "{consumer} already exists")
-            }
+            Rejection::ConsumerAlreadyExists { consumer } => write!(f, "{consumer} already exists"),
             Rejection::InvalidConfig { setting, reason } => write!(f, "{setting}: {reason}"),
-            Rejection::LimitReached { what, max } => {
-                write!(f, "the playground allows at most {max} {what}")
-            }
+            Rejection::BrokerState { broker, reason } => write!(f, "{broker} {reason}"),
+            Rejection::LimitReached { what, max } => write!(f, "the playground allows at most {max} {what}"),
         }
     }
 }

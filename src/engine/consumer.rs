@@ -1,47 +1,34 @@
-//! The consumer client: fetch, poll and position.
+//! A consumer without a group: it is assigned every partition of its topic, like the console
+//! consumer, and polls the leaders. Consumer groups build on the same fetch path.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
-
+use super::config::ConsumerConfig;
+use super::errors::ErrorCode;
 use super::event::EventKind;
 use super::ids::{BrokerId, ConsumerId, Offset, RecordId, TopicPartition};
-use super::network::{AutoOffsetReset, FetchPosition, FetchedPartition, Message, Node};
+use super::network::{FetchPosition, FetchedPartition, Message, Node};
 use super::{Simulation, Timer};
 
-/// A consumer's settings, named after Kafka's configs, with Kafka's defaults.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ConsumerConfig {
-    /// `max.poll.records`: the most records one `poll()` returns.
-    pub max_poll_records: u32,
-    /// `auto.offset.reset`: where to start without a position.
-    pub auto_offset_reset: AutoOffsetReset,
-    /// `fetch.max.wait.ms`: how long a broker holds a fetch that found no data.
-    pub fetch_max_wait_ms: u64,
-    /// Time the application spends between two polls (not a Kafka config: the loop's pace).
-    pub poll_interval_ms: u64,
-}
-
-impl Default for ConsumerConfig {
-    fn default() -> Self {
-        ConsumerConfig {
-            max_poll_records: 500,
-            auto_offset_reset: AutoOffsetReset::Latest,
-            fetch_max_wait_ms: 500,
-            poll_interval_ms: 100,
-        }
-    }
-}
-
 /// A record that `poll()` returned to the application.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PolledRecord {
     pub record: RecordId,
     pub partition: u32,
     pub offset: Offset,
-    pub key: Option<String>,
-    pub value: String,
+    pub key: Option<Arc<str>>,
+    pub value: Option<Arc<str>>,
 }
+
+impl PolledRecord {
+    pub fn value_text(&self) -> String {
+        self.value.as_deref().unwrap_or("∅").to_owned()
+    }
+}
+
+/// Everything `poll()` returned is kept for the view up to this many records.
+pub const POLLED_KEPT: usize = 10_000;
 
 /// A consumer client's state.
 #[derive(Clone, Debug)]
@@ -49,87 +36,106 @@ pub struct Consumer {
     pub id: ConsumerId,
     pub topic: String,
     pub config: ConsumerConfig,
-    /// The partitions this consumer reads, each with the leader it fetches from.
-    pub assignment: BTreeMap<u32, BrokerId>,
     /// The next offset to read per partition; absent until `auto.offset.reset` resolves it.
     pub positions: BTreeMap<u32, Offset>,
     /// Brokers with a fetch of ours outstanding; Kafka keeps at most one per broker.
     fetching_from: BTreeMap<BrokerId, u64>,
     next_correlation_id: u64,
-    /// Everything `poll()` returned, in order: what a console consumer would print.
+    /// What `poll()` returned, in order (the newest [`POLLED_KEPT`]).
     pub polled: Vec<PolledRecord>,
+    pub records_polled: u64,
+    /// Fetched records not yet returned by `poll()` (it returns at most `max.poll.records`).
+    buffer: std::collections::VecDeque<PolledRecord>,
 }
 
 impl Consumer {
-    pub fn new(
-        id: ConsumerId,
-        topic: String,
-        config: ConsumerConfig,
-        assignment: BTreeMap<u32, BrokerId>,
-    ) -> Self {
+    pub fn new(id: ConsumerId, topic: String, config: ConsumerConfig) -> Self {
         Consumer {
             id,
             topic,
             config,
-            assignment,
             positions: BTreeMap::new(),
             fetching_from: BTreeMap::new(),
             next_correlation_id: 0,
             polled: Vec::new(),
+            records_polled: 0,
+            buffer: std::collections::VecDeque::new(),
         }
     }
 
-    /// Whether a fetch to `broker` is on its way or parked there.
     pub fn is_fetching_from(&self, broker: BrokerId) -> bool {
         self.fetching_from.contains_key(&broker)
     }
 }
 
 impl Simulation {
-    /// Time for the consumer to poll the partitions it reads from `broker`.
-    pub(super) fn on_poll_timer(&mut self, consumer_id: ConsumerId, broker: BrokerId) {
-        let Some(consumer) = self.consumers.get_mut(&consumer_id) else {
+    /// The consumer polls: one fetch to each partition leader it has nothing outstanding with.
+    pub(super) fn on_poll_timer(&mut self, consumer_id: ConsumerId) {
+        let Some(consumer) = self.consumers.get(&consumer_id) else {
             return;
         };
-        if consumer.is_fetching_from(broker) {
+        if !consumer.buffer.is_empty() {
+            self.deliver_polled(consumer_id);
             return;
         }
-        let partitions: Vec<(TopicPartition, FetchPosition)> = consumer
-            .assignment
-            .iter()
-            .filter(|(_, leader)| **leader == broker)
-            .map(|(&partition, _)| {
-                let position = match consumer.positions.get(&partition) {
-                    Some(&offset) => FetchPosition::At(offset),
-                    None => FetchPosition::Reset(consumer.config.auto_offset_reset),
-                };
-                (
-                    TopicPartition::new(consumer.topic.clone(), partition),
-                    position,
-                )
-            })
-            .collect();
-        if partitions.is_empty() {
+        let Some(topic) = self.topics.get(&consumer.topic) else {
             return;
+        };
+        let mut by_leader: BTreeMap<BrokerId, Vec<(TopicPartition, FetchPosition)>> =
+            BTreeMap::new();
+        for (number, meta) in topic.partitions.iter().enumerate() {
+            let number = number as u32;
+            let Some(leader) = meta.leader else {
+                continue;
+            };
+            if consumer.is_fetching_from(leader) {
+                continue;
+            }
+            let position = match consumer.positions.get(&number) {
+                Some(&offset) => FetchPosition::At(offset),
+                None => FetchPosition::Reset(consumer.config.auto_offset_reset),
+            };
+            by_leader.entry(leader).or_default().push((
+                TopicPartition::new(consumer.topic.clone(), number),
+                position,
+            ));
         }
-        let correlation_id = consumer.next_correlation_id;
-        consumer.next_correlation_id += 1;
-        consumer.fetching_from.insert(broker, correlation_id);
         let max_records = consumer.config.max_poll_records;
-        self.send(
-            Node::Consumer(consumer_id),
-            Node::Broker(broker),
-            Message::FetchRequest {
-                correlation_id,
-                partitions,
-                max_records,
-                max_wait_ms: self.consumers[&consumer_id].config.fetch_max_wait_ms,
-            },
-        );
+        let max_wait_ms = consumer.config.fetch_max_wait_ms;
+        let poll_interval = consumer.config.poll_interval_ms.max(1);
+        let any_leaderless = topic.partitions.iter().any(|p| p.leader.is_none());
+        for (broker, partitions) in by_leader {
+            let consumer = self.consumers.get_mut(&consumer_id).expect("exists");
+            let correlation_id = consumer.next_correlation_id;
+            consumer.next_correlation_id += 1;
+            consumer.fetching_from.insert(broker, correlation_id);
+            // `request.timeout.ms` (30000): a fetch lost on the network is given up on.
+            self.schedule_timer(
+                self.now.plus_ms(30_000),
+                Timer::FetchTimeout(consumer_id, broker, correlation_id),
+            );
+            self.send(
+                Node::Consumer(consumer_id),
+                Node::Broker(broker),
+                Message::Fetch {
+                    correlation_id,
+                    partitions,
+                    max_records,
+                    max_wait_ms,
+                },
+            );
+        }
+        if any_leaderless {
+            // Partitions without a leader are retried after a metadata refresh.
+            self.schedule_timer(
+                self.now.plus_ms(poll_interval.max(100)),
+                Timer::Poll(consumer_id),
+            );
+        }
     }
 
-    /// A fetch response arrived: `poll()` hands its records to the application in order and
-    /// the position moves past them.
+    /// A fetch answer arrived: `poll()` hands the records to the application in order, the
+    /// position moves past them, and the next poll follows the processing time.
     pub(super) fn on_fetch_response(
         &mut self,
         consumer_id: ConsumerId,
@@ -145,11 +151,22 @@ impl Simulation {
         }
         consumer.fetching_from.remove(&broker);
         let policy = consumer.config.auto_offset_reset;
-        let poll_interval_ms = consumer.config.poll_interval_ms;
-
         let mut events = Vec::new();
         for part in fetched {
             let number = part.partition.partition;
+            match part.error {
+                Some(ErrorCode::OffsetOutOfRange) => {
+                    consumer.positions.remove(&number);
+                    events.push(EventKind::OffsetOutOfRange {
+                        consumer: consumer_id,
+                        partition: part.partition.clone(),
+                        policy,
+                    });
+                    continue;
+                }
+                Some(_) => continue,
+                None => {}
+            }
             if let std::collections::btree_map::Entry::Vacant(slot) =
                 consumer.positions.entry(number)
             {
@@ -161,36 +178,87 @@ impl Simulation {
                     offset: part.fetch_offset,
                 });
             }
-            for stored in part.records {
-                // A response for an older position (none are possible yet) must not rewind.
-                if consumer
-                    .positions
-                    .get(&number)
-                    .is_some_and(|p| stored.offset < *p)
-                {
-                    continue;
+            let mut next = consumer.positions[&number];
+            for batch in &part.batches {
+                for (offset, record) in batch.iter_with_offsets() {
+                    if offset < next || offset >= part.high_watermark {
+                        continue;
+                    }
+                    next = offset.next();
+                    consumer.buffer.push_back(PolledRecord {
+                        record: record.id,
+                        partition: number,
+                        offset,
+                        key: record.key.clone(),
+                        value: record.value.clone(),
+                    });
                 }
-                consumer.positions.insert(number, stored.offset.next());
-                consumer.polled.push(PolledRecord {
-                    record: stored.record.id,
-                    partition: number,
-                    offset: stored.offset,
-                    key: stored.record.key.clone(),
-                    value: stored.record.value.clone(),
-                });
-                events.push(EventKind::RecordPolled {
-                    record: stored.record.id,
-                    consumer: consumer_id,
-                    partition: part.partition.clone(),
-                    offset: stored.offset,
-                    value: stored.record.value,
-                });
             }
         }
         for event in events {
             self.emit(event);
         }
-        let next_poll = self.now.plus_ms(poll_interval_ms);
-        self.schedule_timer(next_poll, Timer::Poll(consumer_id, broker));
+        self.deliver_polled(consumer_id);
+    }
+
+    /// `poll()` returns up to `max.poll.records` buffered records to the application; the
+    /// position moves past them; the next poll follows their processing time.
+    fn deliver_polled(&mut self, consumer_id: ConsumerId) {
+        let now = self.now;
+        let Some(consumer) = self.consumers.get_mut(&consumer_id) else {
+            return;
+        };
+        let take = consumer
+            .buffer
+            .len()
+            .min(consumer.config.max_poll_records as usize);
+        let mut delivered = Vec::with_capacity(take);
+        let mut events = Vec::new();
+        for polled in consumer.buffer.drain(..take) {
+            consumer
+                .positions
+                .insert(polled.partition, polled.offset.next());
+            consumer.records_polled += 1;
+            delivered.push(polled.record);
+            events.push(EventKind::RecordPolled {
+                record: polled.record,
+                consumer: consumer_id,
+                partition: TopicPartition::new(consumer.topic.clone(), polled.partition),
+                offset: polled.offset,
+                value: polled.value_text(),
+            });
+            if consumer.polled.len() >= POLLED_KEPT {
+                consumer.polled.drain(..POLLED_KEPT / 2);
+            }
+            consumer.polled.push(polled);
+        }
+        let processing = consumer.config.processing_time_ms * delivered.len() as u64;
+        let wait = consumer.config.poll_interval_ms.max(1) + processing;
+        let reader = format!("{consumer_id}");
+        for record in delivered {
+            self.auditor.on_delivered(&reader, record, now);
+        }
+        for event in events {
+            self.emit_detail(event);
+        }
+        self.schedule_timer(now.plus_ms(wait), Timer::Poll(consumer_id));
+    }
+
+    /// The fetch reached a crashed broker, or got no answer.
+    pub(super) fn on_fetch_failed(
+        &mut self,
+        consumer_id: ConsumerId,
+        broker: BrokerId,
+        correlation_id: u64,
+    ) {
+        let Some(consumer) = self.consumers.get_mut(&consumer_id) else {
+            return;
+        };
+        if consumer.fetching_from.get(&broker) != Some(&correlation_id) {
+            return;
+        }
+        consumer.fetching_from.remove(&broker);
+        let wait = consumer.config.poll_interval_ms.max(100);
+        self.schedule_timer(self.now.plus_ms(wait), Timer::Poll(consumer_id));
     }
 }

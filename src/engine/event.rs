@@ -2,11 +2,14 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+use super::cluster::ElectionKind;
 use super::command::Rejection;
+use super::config::AutoOffsetReset;
+use super::errors::ErrorCode;
 use super::ids::{BrokerId, ConsumerId, MessageId, Offset, ProducerId, RecordId, TopicPartition};
-use super::network::{AutoOffsetReset, MessageKind, Node};
+use super::network::{MessageKind, Node};
 use super::time::SimTime;
 
 /// Something that happened at a simulated time.
@@ -17,12 +20,14 @@ pub struct Event {
 }
 
 /// How a producer chose a record's partition.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum PartitionChoice {
     /// `toPositive(murmur2(key)) % partitions`; the hash is kept so the UI can show the sum.
     Key { murmur2: i32 },
-    /// A keyless record, placed by the round-robin partitioner's per-topic counter.
+    /// A keyless record placed by the round-robin partitioner's per-topic counter.
     RoundRobin { counter: u32 },
+    /// A keyless record placed by the uniform sticky partitioner.
+    Sticky,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -30,7 +35,7 @@ pub enum EventKind {
     TopicCreated {
         topic: String,
         partitions: u32,
-        leader: BrokerId,
+        replication_factor: u32,
     },
     ProducerAdded {
         producer: ProducerId,
@@ -39,13 +44,13 @@ pub enum EventKind {
         consumer: ConsumerId,
         topic: String,
     },
-    /// The producer's application handed a record to `send()` and the partitioner placed it.
+    /// The application handed a record to `send()` and the partitioner placed it.
     RecordSent {
         record: RecordId,
         producer: ProducerId,
         partition: TopicPartition,
         key: Option<String>,
-        value: String,
+        value: Option<String>,
         choice: PartitionChoice,
     },
     MessageSent {
@@ -61,22 +66,60 @@ pub enum EventKind {
         from: Node,
         to: Node,
     },
-    /// The partition leader wrote the record to its log at `offset`.
-    RecordAppended {
-        record: RecordId,
+    /// Lost on the network (drop rate, or a link cut by isolation).
+    MessageDropped {
+        message: MessageId,
+        kind: MessageKind,
+        from: Node,
+        to: Node,
+    },
+    /// The partition leader wrote a batch to its log.
+    BatchAppended {
         broker: BrokerId,
         partition: TopicPartition,
-        offset: Offset,
+        base_offset: Offset,
+        records: Vec<RecordId>,
+        leader_epoch: u32,
+    },
+    /// A follower copied a batch from its leader.
+    BatchReplicated {
+        broker: BrokerId,
+        partition: TopicPartition,
+        base_offset: Offset,
+        records: Vec<RecordId>,
     },
     HighWatermarkAdvanced {
+        broker: BrokerId,
         partition: TopicPartition,
         high_watermark: Offset,
     },
-    /// The producer received the broker's acknowledgement for the record.
-    RecordAcknowledged {
-        record: RecordId,
+    /// The producer's callback reported success (`base_offset` is `None` for `acks=0`).
+    BatchAcknowledged {
         producer: ProducerId,
         partition: TopicPartition,
+        base_offset: Option<Offset>,
+        records: Vec<RecordId>,
+    },
+    BatchRetried {
+        producer: ProducerId,
+        partition: TopicPartition,
+        records: Vec<RecordId>,
+        error: ErrorCode,
+        attempt: u32,
+    },
+    /// The producer's callback reported failure.
+    BatchFailed {
+        producer: ProducerId,
+        partition: TopicPartition,
+        records: Vec<RecordId>,
+        error: ErrorCode,
+    },
+    /// The idempotent producer's retry of a batch the leader already has.
+    DuplicateBatchIgnored {
+        broker: BrokerId,
+        partition: TopicPartition,
+        producer_id: u64,
+        base_sequence: i32,
         offset: Offset,
     },
     /// A consumer without a position got one from `auto.offset.reset`.
@@ -86,7 +129,12 @@ pub enum EventKind {
         policy: AutoOffsetReset,
         offset: Offset,
     },
-    /// `poll()` returned the record to the consumer's application.
+    OffsetOutOfRange {
+        consumer: ConsumerId,
+        partition: TopicPartition,
+        policy: AutoOffsetReset,
+    },
+    /// `poll()` returned the record to the application.
     RecordPolled {
         record: RecordId,
         consumer: ConsumerId,
@@ -94,97 +142,182 @@ pub enum EventKind {
         offset: Offset,
         value: String,
     },
+    BrokerCrashed {
+        broker: BrokerId,
+    },
+    BrokerRestarted {
+        broker: BrokerId,
+    },
+    BrokerIsolated {
+        broker: BrokerId,
+    },
+    BrokerHealed {
+        broker: BrokerId,
+    },
+    /// The controller stopped hearing from the broker for `broker.session.timeout.ms`.
+    BrokerFenced {
+        broker: BrokerId,
+    },
+    BrokerUnfenced {
+        broker: BrokerId,
+    },
+    LeaderElected {
+        partition: TopicPartition,
+        leader: BrokerId,
+        leader_epoch: u32,
+        kind: ElectionKind,
+    },
+    /// No replica can lead: the partition is unavailable.
+    PartitionOffline {
+        partition: TopicPartition,
+    },
+    IsrChanged {
+        partition: TopicPartition,
+        isr: Vec<BrokerId>,
+    },
+    /// A follower cut its log back to its new leader's (losing what the leader lacks).
+    ReplicaTruncated {
+        broker: BrokerId,
+        partition: TopicPartition,
+        to_offset: Offset,
+        diverging_epoch: u32,
+        records_removed: Vec<RecordId>,
+    },
+    SegmentsDeleted {
+        broker: BrokerId,
+        partition: TopicPartition,
+        records: u64,
+        log_start_offset: Offset,
+    },
+    LogCompacted {
+        broker: BrokerId,
+        partition: TopicPartition,
+        records_removed: u64,
+    },
     /// A scheduled command could not be applied.
     CommandRejected {
         reason: Rejection,
     },
 }
 
+fn ids(records: &[RecordId]) -> String {
+    match records {
+        [] => "none".to_owned(),
+        [one] => one.to_string(),
+        [first, .., last] => format!("{first}..{last} ({} records)", records.len()),
+    }
+}
+
 impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} ", self.at)?;
         match &self.kind {
-            EventKind::TopicCreated {
-                topic,
-                partitions,
-                leader,
-            } => write!(
+            EventKind::TopicCreated { topic, partitions, replication_factor } => write!(
                 f,
-                "topic {topic} created with {partitions} partitions led by {leader}"
+                "topic {topic} created: {partitions} partitions, replication factor {replication_factor}"
             ),
             EventKind::ProducerAdded { producer } => write!(f, "{producer} started"),
-            EventKind::ConsumerAdded { consumer, topic } => {
-                write!(f, "{consumer} started on {topic}")
-            }
-            EventKind::RecordSent {
-                record,
-                producer,
-                partition,
-                key,
-                value,
-                choice,
-            } => {
-                write!(f, "{producer} sends {record} ")?;
+            EventKind::ConsumerAdded { consumer, topic } => write!(f, "{consumer} started on {topic}"),
+            EventKind::RecordSent { record, producer, partition, key, value, choice } => {
+                write!(f, "{producer} sends {record} key=")?;
                 match key {
-                    Some(key) => write!(f, "key={key:?} ")?,
-                    None => write!(f, "key=null ")?,
+                    Some(key) => write!(f, "{key:?}")?,
+                    None => f.write_str("null")?,
                 }
-                write!(f, "value={value:?} to {partition} (")?;
+                f.write_str(" value=")?;
+                match value {
+                    Some(value) => write!(f, "{value:?}")?,
+                    None => f.write_str("null")?,
+                }
+                write!(f, " to {partition} (")?;
                 match choice {
                     PartitionChoice::Key { murmur2 } => write!(f, "murmur2={murmur2})"),
-                    PartitionChoice::RoundRobin { counter } => {
-                        write!(f, "round-robin counter={counter})")
-                    }
+                    PartitionChoice::RoundRobin { counter } => write!(f, "round-robin counter={counter})"),
+                    PartitionChoice::Sticky => f.write_str("sticky)"),
                 }
             }
-            EventKind::MessageSent {
-                message,
-                kind,
-                from,
-                to,
-                arrives_at,
-            } => write!(f, "{message} {kind} {from} -> {to} arrives {arrives_at}"),
-            EventKind::MessageArrived {
-                message,
-                kind,
-                from,
-                to,
-            } => write!(f, "{message} {kind} {from} -> {to} arrived"),
-            EventKind::RecordAppended {
-                record,
-                broker,
-                partition,
-                offset,
-            } => write!(f, "{broker} appends {record} to {partition} at offset {offset}"),
-            EventKind::HighWatermarkAdvanced {
-                partition,
-                high_watermark,
-            } => write!(f, "{partition} high watermark -> {high_watermark}"),
-            EventKind::RecordAcknowledged {
-                record,
-                producer,
-                partition,
-                offset,
-            } => write!(f, "{producer} acked {record} at {partition}@{offset}"),
-            EventKind::PositionReset {
-                consumer,
-                partition,
-                policy,
-                offset,
-            } => write!(
+            EventKind::MessageSent { message, kind, from, to, arrives_at } => {
+                write!(f, "{message} {kind} {from} -> {to} arrives {arrives_at}")
+            }
+            EventKind::MessageArrived { message, kind, from, to } => {
+                write!(f, "{message} {kind} {from} -> {to} arrived")
+            }
+            EventKind::MessageDropped { message, kind, from, to } => {
+                write!(f, "{message} {kind} {from} -> {to} LOST on the network")
+            }
+            EventKind::BatchAppended { broker, partition, base_offset, records, leader_epoch } => write!(
                 f,
-                "{consumer} has no position on {partition}: auto.offset.reset={policy:?} -> {offset}"
+                "{broker} (leader, epoch {leader_epoch}) appends {} to {partition} at offset {base_offset}",
+                ids(records)
             ),
-            EventKind::RecordPolled {
-                record,
-                consumer,
-                partition,
-                offset,
-                value,
-            } => write!(
+            EventKind::BatchReplicated { broker, partition, base_offset, records } => write!(
                 f,
-                "{consumer} polled {record} value={value:?} from {partition}@{offset}"
+                "{broker} copies {} of {partition} at offset {base_offset}",
+                ids(records)
             ),
+            EventKind::HighWatermarkAdvanced { broker, partition, high_watermark } => {
+                write!(f, "{broker}: {partition} high watermark -> {high_watermark}")
+            }
+            EventKind::BatchAcknowledged { producer, partition, base_offset, records } => match base_offset {
+                Some(offset) => write!(f, "{producer} acked {} at {partition}@{offset}", ids(records)),
+                None => write!(f, "{producer} acked {} on {partition} (acks=0, offset -1)", ids(records)),
+            },
+            EventKind::BatchRetried { producer, partition, records, error, attempt } => write!(
+                f,
+                "{producer} retries {} for {partition} after {error} (attempt {attempt})",
+                ids(records)
+            ),
+            EventKind::BatchFailed { producer, partition, records, error } => {
+                write!(f, "{producer} failed {} for {partition}: {error}", ids(records))
+            }
+            EventKind::DuplicateBatchIgnored { broker, partition, producer_id, base_sequence, offset } => write!(
+                f,
+                "{broker}: duplicate batch from producer id {producer_id} seq {base_sequence} on {partition} not appended again (offset {offset})"
+            ),
+            EventKind::PositionReset { consumer, partition, policy, offset } => write!(
+                f,
+                "{consumer} has no position on {partition}: auto.offset.reset={} -> {offset}",
+                format!("{policy:?}").to_lowercase()
+            ),
+            EventKind::OffsetOutOfRange { consumer, partition, policy } => write!(
+                f,
+                "{consumer}: OFFSET_OUT_OF_RANGE on {partition}, reset by auto.offset.reset={}",
+                format!("{policy:?}").to_lowercase()
+            ),
+            EventKind::RecordPolled { record, consumer, partition, offset, value } => {
+                write!(f, "{consumer} polled {record} value={value:?} from {partition}@{offset}")
+            }
+            EventKind::BrokerCrashed { broker } => write!(f, "{broker} crashed"),
+            EventKind::BrokerRestarted { broker } => write!(f, "{broker} restarted"),
+            EventKind::BrokerIsolated { broker } => write!(f, "{broker} isolated from the other brokers"),
+            EventKind::BrokerHealed { broker } => write!(f, "{broker} reconnected"),
+            EventKind::BrokerFenced { broker } => write!(f, "controller fenced {broker}"),
+            EventKind::BrokerUnfenced { broker } => write!(f, "controller unfenced {broker}"),
+            EventKind::LeaderElected { partition, leader, leader_epoch, kind } => write!(
+                f,
+                "{partition}: {leader} elected leader, epoch {leader_epoch} ({})",
+                match kind {
+                    ElectionKind::Clean => "clean",
+                    ElectionKind::Unclean => "UNCLEAN",
+                }
+            ),
+            EventKind::PartitionOffline { partition } => write!(f, "{partition} offline: no eligible leader"),
+            EventKind::IsrChanged { partition, isr } => {
+                let list: Vec<String> = isr.iter().map(|b| b.0.to_string()).collect();
+                write!(f, "{partition} ISR -> [{}]", list.join(", "))
+            }
+            EventKind::ReplicaTruncated { broker, partition, to_offset, diverging_epoch, records_removed } => write!(
+                f,
+                "{broker} truncates {partition} to {to_offset} (diverged after epoch {diverging_epoch}), removing {}",
+                ids(records_removed)
+            ),
+            EventKind::SegmentsDeleted { broker, partition, records, log_start_offset } => write!(
+                f,
+                "{broker}: retention deleted {records} records of {partition}, log start -> {log_start_offset}"
+            ),
+            EventKind::LogCompacted { broker, partition, records_removed } => {
+                write!(f, "{broker}: compaction removed {records_removed} records of {partition}")
+            }
             EventKind::CommandRejected { reason } => write!(f, "command rejected: {reason}"),
         }
     }

@@ -45,7 +45,9 @@ id_type!(
 );
 
 /// A record's position in its partition's log. Offsets start at 0 and are never reused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct Offset(pub u64);
 
 impl Offset {

@@ -10,3 +10,9 @@ pub const MAX_CLIENTS: u64 = 64;
 pub const MAX_KEY_OR_VALUE_BYTES: usize = 1024;
 /// Kafka's own limit on topic name length.
 pub const MAX_TOPIC_NAME_CHARS: usize = 249;
+/// Brokers in one cluster.
+pub const MAX_BROKERS: u32 = 9;
+/// Partitions across all topics.
+pub const MAX_PARTITIONS_TOTAL: u64 = 1024;
+/// A workload's rate.
+pub const MAX_RECORDS_PER_SECOND: u32 = 10_000_000;

@@ -1,25 +1,74 @@
-//! A partition's append-only log.
+//! One replica's log of one partition: segments of record batches, the log start offset, the
+//! high watermark and the leader epoch cache. Retention and compaction live in `cleaner.rs`.
+
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use super::ids::Offset;
-use super::record::{Record, StoredRecord};
+use super::record::{ProducerStamp, Record, RecordBatch};
 use super::time::SimTime;
 
-/// One replica's log of one partition.
-///
-/// Invariant: `log_start_offset <= high_watermark <= log_end_offset`, and the stored records
-/// have consecutive offsets from `log_start_offset` to `log_end_offset - 1`.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+/// A segment: a file in Kafka, named by its base offset. Only the last one takes appends.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Segment {
+    pub base_offset: Offset,
+    pub batches: Vec<RecordBatch>,
+    pub size_bytes: u64,
+    pub created_at: SimTime,
+    /// The newest append time in the segment (Kafka's largest timestamp).
+    pub largest_timestamp: SimTime,
+}
+
+impl Segment {
+    fn new(base_offset: Offset, now: SimTime) -> Self {
+        Segment {
+            base_offset,
+            batches: Vec::new(),
+            size_bytes: 0,
+            created_at: now,
+            largest_timestamp: now,
+        }
+    }
+
+    pub fn record_count(&self) -> usize {
+        self.batches.iter().map(RecordBatch::len).sum()
+    }
+}
+
+/// How segments roll.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SegmentSettings {
+    pub segment_bytes: u64,
+    pub segment_ms: u64,
+}
+
+/// Invariants: `log_start_offset <= high_watermark <= log_end_offset`; batches are in offset
+/// order and never overlap; offsets are never reused; the log start only moves forward.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct PartitionLog {
-    records: Vec<StoredRecord>,
+    segments: Vec<Segment>,
     log_start_offset: u64,
+    log_end_offset: u64,
     high_watermark: u64,
+    /// The leader epoch cache: each epoch and the first offset written in it, ascending.
+    epochs: Vec<(u32, Offset)>,
+    settings: SegmentSettings,
+    /// Compaction's checkpoint: everything below it has been cleaned.
+    pub(super) cleaner_checkpoint: Offset,
 }
 
 impl PartitionLog {
-    pub fn new() -> Self {
-        Self::default()
+    pub fn new(settings: SegmentSettings, now: SimTime) -> Self {
+        PartitionLog {
+            segments: vec![Segment::new(Offset(0), now)],
+            log_start_offset: 0,
+            log_end_offset: 0,
+            high_watermark: 0,
+            epochs: Vec::new(),
+            settings,
+            cleaner_checkpoint: Offset(0),
+        }
     }
 
     pub fn log_start_offset(&self) -> Offset {
@@ -28,35 +77,165 @@ impl PartitionLog {
 
     /// The offset the next appended record will get.
     pub fn log_end_offset(&self) -> Offset {
-        Offset(self.log_start_offset + self.records.len() as u64)
+        Offset(self.log_end_offset)
     }
 
-    /// The first offset not yet known to be replicated to every in-sync replica; consumers
-    /// read only below it.
     pub fn high_watermark(&self) -> Offset {
         Offset(self.high_watermark)
     }
 
-    pub fn records(&self) -> &[StoredRecord] {
-        &self.records
+    pub fn segments(&self) -> &[Segment] {
+        &self.segments
     }
 
-    /// Appends a record at the log end and returns its offset. Offsets are assigned here and
-    /// only here, which is what makes them unique within the partition.
-    pub fn append(&mut self, record: Record, now: SimTime) -> Offset {
-        let offset = self.log_end_offset();
-        self.records.push(StoredRecord {
-            offset,
-            record,
+    pub fn size_bytes(&self) -> u64 {
+        self.segments.iter().map(|s| s.size_bytes).sum()
+    }
+
+    /// Every batch, oldest first.
+    pub fn batches(&self) -> impl Iterator<Item = &RecordBatch> {
+        self.segments.iter().flat_map(|s| s.batches.iter())
+    }
+
+    /// Every record with its offset, oldest first.
+    pub fn records(&self) -> impl Iterator<Item = (Offset, &Record)> {
+        self.batches().flat_map(RecordBatch::iter_with_offsets)
+    }
+
+    pub fn record_count(&self) -> usize {
+        self.segments.iter().map(Segment::record_count).sum()
+    }
+
+    /// The record at `offset`, if the log holds it.
+    pub fn record_at(&self, offset: Offset) -> Option<&Record> {
+        let batch = self.batch_containing(offset)?;
+        batch.records.get((offset.0 - batch.base_offset.0) as usize)
+    }
+
+    fn batch_containing(&self, offset: Offset) -> Option<&RecordBatch> {
+        let segment_index = self
+            .segments
+            .partition_point(|s| s.base_offset <= offset)
+            .checked_sub(1)?;
+        let segment = &self.segments[segment_index];
+        let batch_index = segment
+            .batches
+            .partition_point(|b| b.base_offset <= offset)
+            .checked_sub(1)?;
+        let batch = &segment.batches[batch_index];
+        (offset < batch.next_offset()).then_some(batch)
+    }
+
+    // The leader epoch cache.
+
+    pub fn latest_epoch(&self) -> Option<u32> {
+        self.epochs.last().map(|(epoch, _)| *epoch)
+    }
+
+    pub fn epochs(&self) -> &[(u32, Offset)] {
+        &self.epochs
+    }
+
+    /// Records that a new leader epoch starts at the log end (a new leader's first act).
+    pub fn start_epoch(&mut self, epoch: u32) {
+        if self.latest_epoch().is_none_or(|latest| epoch > latest) {
+            self.epochs.push((epoch, self.log_end_offset()));
+        }
+    }
+
+    /// The first offset of `epoch`, if this log has it.
+    pub fn epoch_start_offset(&self, epoch: u32) -> Option<Offset> {
+        self.epochs
+            .iter()
+            .find(|(e, _)| *e == epoch)
+            .map(|(_, start)| *start)
+    }
+
+    /// Kafka's `LeaderEpochFileCache.endOffsetFor`: for a follower's last epoch `epoch`, the
+    /// largest epoch here that is `<= epoch`, and its end offset (the start of the next higher
+    /// epoch, or the log end if it is the latest). `None` if no such epoch exists.
+    pub fn end_offset_for_epoch(&self, epoch: u32) -> Option<(u32, Offset)> {
+        let index = self
+            .epochs
+            .partition_point(|(e, _)| *e <= epoch)
+            .checked_sub(1)?;
+        let found = self.epochs[index].0;
+        let end = self
+            .epochs
+            .get(index + 1)
+            .map_or(self.log_end_offset(), |(_, start)| *start);
+        Some((found, end))
+    }
+
+    // Writes.
+
+    /// Appends records as the leader of `epoch` and returns the batch's base offset. Offsets
+    /// are assigned here and only here, which is what makes them unique in the partition.
+    pub fn append_as_leader(
+        &mut self,
+        records: Arc<[Record]>,
+        epoch: u32,
+        producer: Option<ProducerStamp>,
+        now: SimTime,
+    ) -> Offset {
+        let base_offset = self.log_end_offset();
+        self.append_batch(RecordBatch {
+            base_offset,
+            leader_epoch: epoch,
+            producer,
+            records,
             appended_at: now,
+            delete_horizon: None,
         });
-        offset
+        base_offset
     }
 
-    /// Moves the high watermark forward to `offset`; it never moves back and never passes the
-    /// log end. Returns whether it moved.
+    /// Appends a batch copied from the leader, keeping its offsets and epoch. A batch that does
+    /// not start at or after the log end is a bug in the caller and is ignored.
+    pub fn append_replicated(&mut self, batch: RecordBatch) {
+        if batch.base_offset < self.log_end_offset() || batch.is_empty() {
+            return;
+        }
+        self.append_batch(batch);
+    }
+
+    fn append_batch(&mut self, batch: RecordBatch) {
+        let size = u64::from(batch.size_bytes());
+        let now = batch.appended_at;
+        if self
+            .epochs
+            .last()
+            .is_none_or(|(e, _)| batch.leader_epoch > *e)
+        {
+            self.epochs.push((batch.leader_epoch, batch.base_offset));
+        }
+        let roll = {
+            let active = self
+                .segments
+                .last()
+                .expect("a log always has an active segment");
+            !active.batches.is_empty()
+                && (active.size_bytes + size > self.settings.segment_bytes
+                    || now.since(active.created_at) >= self.settings.segment_ms)
+        };
+        if roll {
+            self.segments.push(Segment::new(batch.base_offset, now));
+        }
+        let active = self.segments.last_mut().expect("active segment");
+        if active.batches.is_empty() {
+            active.base_offset = batch.base_offset;
+            active.created_at = now;
+        }
+        active.size_bytes += size;
+        active.largest_timestamp = active.largest_timestamp.max(now);
+        self.log_end_offset = batch.next_offset().0;
+        active.batches.push(batch);
+    }
+
+    /// Moves the high watermark forward to `offset` (capped at the log end); it never moves
+    /// back. Returns whether it moved.
     pub fn advance_high_watermark(&mut self, offset: Offset) -> bool {
-        let target = offset.0.min(self.log_end_offset().0);
+        let target = offset.0.min(self.log_end_offset);
         if target > self.high_watermark {
             self.high_watermark = target;
             true
@@ -65,15 +244,101 @@ impl PartitionLog {
         }
     }
 
-    /// Records from `from` up to (not including) the high watermark, at most `max_records`.
-    pub fn read_committed_from(&self, from: Offset, max_records: usize) -> &[StoredRecord] {
-        if from.0 < self.log_start_offset || from.0 >= self.high_watermark {
-            return &[];
+    /// Removes everything at and above `offset` (a follower truncating to its leader) and
+    /// returns the removed batches. The high watermark follows the log end down if needed.
+    pub fn truncate_to(&mut self, offset: Offset) -> Vec<RecordBatch> {
+        let offset = Offset(offset.0.max(self.log_start_offset));
+        if offset >= self.log_end_offset() {
+            return Vec::new();
         }
-        let start = (from.0 - self.log_start_offset) as usize;
-        let end = (self.high_watermark - self.log_start_offset) as usize;
-        let end = end.min(start + max_records);
-        &self.records[start..end]
+        let mut removed = Vec::new();
+        while let Some(segment) = self.segments.last_mut() {
+            while segment
+                .batches
+                .last()
+                .is_some_and(|b| b.next_offset() > offset)
+            {
+                let batch = segment.batches.pop().expect("checked");
+                segment.size_bytes -= u64::from(batch.size_bytes());
+                if batch.base_offset < offset {
+                    // Keep the part of the batch below the truncation point.
+                    let keep = (offset.0 - batch.base_offset.0) as usize;
+                    let kept = RecordBatch {
+                        records: batch.records[..keep].into(),
+                        ..batch.clone()
+                    };
+                    let dropped = RecordBatch {
+                        base_offset: offset,
+                        records: batch.records[keep..].into(),
+                        ..batch
+                    };
+                    segment.size_bytes += u64::from(kept.size_bytes());
+                    segment.batches.push(kept);
+                    removed.push(dropped);
+                    break;
+                }
+                removed.push(batch);
+            }
+            let drop_segment = segment.batches.is_empty() && segment.base_offset >= offset;
+            if drop_segment && self.segments.len() > 1 {
+                self.segments.pop();
+            } else {
+                break;
+            }
+        }
+        self.log_end_offset = offset.0;
+        self.high_watermark = self.high_watermark.min(offset.0);
+        self.epochs.retain(|(_, start)| *start < offset);
+        if self.segments.last().is_some_and(|s| s.batches.is_empty()) {
+            let last = self.segments.last_mut().expect("checked");
+            last.base_offset = offset;
+        }
+        self.cleaner_checkpoint = self.cleaner_checkpoint.min(offset);
+        removed.reverse();
+        removed
+    }
+
+    /// Batches that hold offsets in `from..until`, at most about `max_records` records, for a
+    /// fetch. Whole batches are returned, as Kafka does; the reader skips records before `from`.
+    pub fn read(&self, from: Offset, until: Offset, max_records: usize) -> Vec<RecordBatch> {
+        let mut out = Vec::new();
+        if from >= until || from.0 < self.log_start_offset {
+            return out;
+        }
+        let mut count = 0;
+        let first_segment = self
+            .segments
+            .partition_point(|s| s.base_offset <= from)
+            .saturating_sub(1);
+        for segment in &self.segments[first_segment..] {
+            let first_batch = segment.batches.partition_point(|b| b.next_offset() <= from);
+            for batch in &segment.batches[first_batch..] {
+                if batch.base_offset >= until || count >= max_records {
+                    return out;
+                }
+                let end = batch.next_offset().min(until);
+                let start = batch.base_offset.max(from);
+                count += (end.0 - start.0) as usize;
+                out.push(batch.clone());
+            }
+        }
+        out
+    }
+
+    // Used by retention and compaction (cleaner.rs).
+
+    pub(super) fn segments_mut(&mut self) -> &mut Vec<Segment> {
+        &mut self.segments
+    }
+
+    /// Raises the log start offset (retention, DeleteRecords); it never goes back.
+    pub(super) fn raise_log_start_offset(&mut self, offset: Offset) {
+        self.log_start_offset = self.log_start_offset.max(offset.0.min(self.high_watermark));
+    }
+
+    pub(super) fn roll_empty_active_segment(&mut self, now: SimTime) {
+        let end = self.log_end_offset();
+        self.segments.push(Segment::new(end, now));
     }
 }
 
@@ -82,29 +347,90 @@ mod tests {
     use super::*;
     use crate::engine::ids::{ProducerId, RecordId};
 
-    fn record(n: u64) -> Record {
-        Record {
+    fn records(ids: std::ops::Range<u64>) -> Arc<[Record]> {
+        ids.map(|n| Record {
             id: RecordId(n),
             producer: ProducerId(0),
             key: None,
-            value: n.to_string(),
+            value: Some(n.to_string().into()),
             created_at: SimTime::ZERO,
+        })
+        .collect()
+    }
+
+    fn log() -> PartitionLog {
+        PartitionLog::new(
+            SegmentSettings {
+                segment_bytes: 200,
+                segment_ms: u64::MAX,
+            },
+            SimTime::ZERO,
+        )
+    }
+
+    #[test]
+    fn offsets_are_consecutive_and_the_high_watermark_never_goes_back() {
+        let mut log = log();
+        assert_eq!(
+            log.append_as_leader(records(0..2), 0, None, SimTime::ZERO),
+            Offset(0)
+        );
+        assert_eq!(
+            log.append_as_leader(records(2..5), 0, None, SimTime::ZERO),
+            Offset(2)
+        );
+        assert_eq!(log.log_end_offset(), Offset(5));
+        assert!(log.advance_high_watermark(Offset(3)));
+        assert!(!log.advance_high_watermark(Offset(1)));
+        assert!(log.advance_high_watermark(Offset(99)));
+        assert_eq!(log.high_watermark(), Offset(5));
+        assert_eq!(log.record_at(Offset(3)).unwrap().id, RecordId(3));
+    }
+
+    #[test]
+    fn segments_roll_at_segment_bytes() {
+        let mut log = log();
+        for n in 0..10 {
+            log.append_as_leader(records(n * 3..n * 3 + 3), 0, None, SimTime::ZERO);
+        }
+        assert!(log.segments().len() > 1);
+        for pair in log.segments().windows(2) {
+            assert!(pair[0].base_offset < pair[1].base_offset);
+            assert_eq!(
+                pair[0].batches.last().unwrap().next_offset(),
+                pair[1].base_offset
+            );
         }
     }
 
     #[test]
-    fn offsets_are_consecutive_and_reads_stop_at_the_high_watermark() {
-        let mut log = PartitionLog::new();
-        assert_eq!(log.append(record(1), SimTime::ZERO), Offset(0));
-        assert_eq!(log.append(record(2), SimTime::ZERO), Offset(1));
-        assert!(log.read_committed_from(Offset(0), 10).is_empty());
-        assert!(log.advance_high_watermark(Offset(1)));
-        assert_eq!(log.read_committed_from(Offset(0), 10).len(), 1);
-        assert!(
-            !log.advance_high_watermark(Offset(0)),
-            "the high watermark never moves back"
+    fn truncation_splits_a_batch_and_forgets_later_epochs() {
+        let mut log = log();
+        log.append_as_leader(records(0..3), 0, None, SimTime::ZERO);
+        log.append_as_leader(records(3..6), 1, None, SimTime::ZERO);
+        assert_eq!(log.end_offset_for_epoch(0), Some((0, Offset(3))));
+        let removed = log.truncate_to(Offset(2));
+        let removed_ids: Vec<u64> = removed
+            .iter()
+            .flat_map(|b| b.records.iter().map(|r| r.id.0))
+            .collect();
+        assert_eq!(removed_ids, [2, 3, 4, 5]);
+        assert_eq!(log.log_end_offset(), Offset(2));
+        assert_eq!(log.latest_epoch(), Some(0));
+        assert_eq!(
+            log.append_as_leader(records(9..10), 2, None, SimTime::ZERO),
+            Offset(2)
         );
-        assert!(log.advance_high_watermark(Offset(99)));
-        assert_eq!(log.high_watermark(), Offset(2), "capped at the log end");
+    }
+
+    #[test]
+    fn reads_return_whole_batches_from_the_one_holding_the_offset() {
+        let mut log = log();
+        log.append_as_leader(records(0..3), 0, None, SimTime::ZERO);
+        log.append_as_leader(records(3..6), 0, None, SimTime::ZERO);
+        let read = log.read(Offset(4), Offset(6), 100);
+        assert_eq!(read.len(), 1);
+        assert_eq!(read[0].base_offset, Offset(3));
+        assert!(log.read(Offset(6), Offset(6), 100).is_empty());
     }
 }

@@ -10,11 +10,17 @@
 //! Calling contract: apply commands with [`Simulation::handle`] (now) or
 //! [`Simulation::schedule`] (later), move time with [`Simulation::advance_to`] or
 //! [`Simulation::step`], then take what happened with [`Simulation::drain_events`]. The getters
-//! describe the current state for drawing.
+//! describe the current state for drawing; [`Simulation::audit`] reports the run.
 
+pub mod assignor;
+mod auditor;
 mod broker;
+mod cleaner;
+mod cluster;
 mod command;
+pub mod config;
 mod consumer;
+mod errors;
 mod event;
 mod ids;
 pub mod limits;
@@ -23,39 +29,47 @@ pub mod murmur2;
 mod network;
 mod producer;
 mod record;
+mod replication;
 mod rng;
 mod time;
-mod topic;
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 
+pub use auditor::{AuditReport, Election, LatencySummary, LostRecord};
+pub use broker::{BrokerState, FollowerProgress, PartitionView, Replica};
+pub use cluster::{ElectionKind, PartitionMeta, TopicMeta};
 pub use command::{Command, Rejection};
-pub use consumer::{Consumer, ConsumerConfig, PolledRecord};
+pub use config::{
+    Acks, AutoOffsetReset, BrokerConfig, CleanupPolicy, ConsumerConfig, KeylessPartitioner,
+    ProducerConfig, SendMode, TopicConfig,
+};
+pub use consumer::{Consumer, PolledRecord};
+pub use errors::ErrorCode;
 pub use event::{Event, EventKind, PartitionChoice};
 pub use ids::{BrokerId, ConsumerId, MessageId, Offset, ProducerId, RecordId, TopicPartition};
-pub use log::PartitionLog;
+pub use log::{PartitionLog, Segment};
 pub use network::{
-    AutoOffsetReset, FetchPosition, FetchedPartition, InFlight, Message, MessageKind,
-    NetworkConfig, Node,
+    FetchPosition, FetchedPartition, InFlight, Message, MessageKind, NetworkConfig, Node,
+    ProduceBatch, ReplicaFetchResult,
 };
-pub use producer::{KeylessPartitioner, Producer, ProducerConfig};
-pub use record::{Record, StoredRecord};
+pub use producer::{KeyPattern, Producer, ProducerStats, Workload};
+pub use record::{Record, RecordBatch};
 pub use rng::SimRng;
 pub use time::SimTime;
-pub use topic::{Partition, Topic};
 
-use broker::ParkedFetch;
-use network::Network;
+use auditor::Auditor;
+use network::{Network, Sent};
 
 /// Settings fixed for the whole run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SimConfig {
     /// The one seed every random choice derives from.
     pub seed: u64,
-    /// Brokers, with ids `0..broker_count`. Partition `p` is led by broker `p % broker_count`.
+    /// Brokers, with ids `0..broker_count`.
     pub broker_count: u32,
     pub network: NetworkConfig,
+    pub broker: BrokerConfig,
 }
 
 impl Default for SimConfig {
@@ -64,25 +78,37 @@ impl Default for SimConfig {
             seed: 0,
             broker_count: 1,
             network: NetworkConfig::default(),
+            broker: BrokerConfig::default(),
         }
     }
 }
 
-/// Something the simulation will do at a given time.
+/// Something the simulation will do at a given time. Timers that belong to one life of a
+/// broker carry its incarnation and are ignored after a crash.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Timer {
-    /// A message reaches its destination.
     Deliver(MessageId),
-    /// A consumer polls the partitions it reads from a broker.
-    Poll(ConsumerId, BrokerId),
-    /// A parked fetch has waited `fetch.max.wait.ms`.
-    FetchWaitExpired(u64),
-    /// A command scheduled for later, e.g. by a scenario's timeline.
+    /// A dropped message vanishes (it is drawn until then).
+    Vanish(MessageId),
+    Poll(ConsumerId),
+    FetchTimeout(ConsumerId, BrokerId, u64),
+    FetchWaitExpired(BrokerId, u64, u64),
+    ProduceExpiry(BrokerId, u64, u64),
+    ReplicaFetch(BrokerId, BrokerId, u64),
+    ReplicaFetchTimeout(BrokerId, BrokerId, u64, u64),
+    ReplicaFetchWaitExpired(BrokerId, u64, u64),
+    IsrExpiration(BrokerId, u64),
+    SessionExpiry(BrokerId, u64),
+    RetentionCheck(BrokerId),
+    CleanerCheck(BrokerId),
+    ProducerWake(ProducerId),
+    ProducerRequestTimeout(ProducerId, u64),
+    WorkloadTick(ProducerId),
     Command(Box<Command>),
 }
 
-/// A timer in the queue. Ordered by time, then by the order it was scheduled, so two timers at
-/// the same millisecond always fire in the same order.
+/// A timer in the queue, ordered by time and then by the order it was scheduled, so two timers
+/// at the same millisecond always fire in the same order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Scheduled {
     at: SimTime,
@@ -106,66 +132,114 @@ impl PartialOrd for Scheduled {
 #[derive(Clone, Debug)]
 pub struct Simulation {
     config: SimConfig,
+    broker_config: BrokerConfig,
     now: SimTime,
     queue: BinaryHeap<Reverse<Scheduled>>,
     next_sequence: u64,
     rng: SimRng,
     network: Network,
-    brokers: Vec<BrokerId>,
-    topics: BTreeMap<String, Topic>,
+    brokers: BTreeMap<BrokerId, BrokerState>,
+    topics: BTreeMap<String, TopicMeta>,
     producers: BTreeMap<ProducerId, Producer>,
     consumers: BTreeMap<ConsumerId, Consumer>,
-    parked_fetches: BTreeMap<u64, ParkedFetch>,
-    next_parked_fetch_id: u64,
     next_record_id: u64,
+    next_kafka_producer_id: u64,
+    auditor: Auditor,
     outbox: Vec<Event>,
+    /// Whether per-message and per-record events are kept (off for benchmarks).
+    detailed_events: bool,
 }
 
 impl Simulation {
     pub fn new(config: SimConfig) -> Self {
-        let broker_count = config.broker_count.max(1);
-        Simulation {
-            config,
+        let broker_count = config.broker_count.clamp(1, limits::MAX_BROKERS);
+        let mut sim = Simulation {
+            broker_config: config.broker.clone(),
             now: SimTime::ZERO,
             queue: BinaryHeap::new(),
             next_sequence: 0,
             rng: SimRng::seeded(config.seed),
             network: Network::new(config.network),
-            brokers: (0..broker_count).map(BrokerId).collect(),
+            brokers: (0..broker_count)
+                .map(|id| (BrokerId(id), BrokerState::new(BrokerId(id))))
+                .collect(),
             topics: BTreeMap::new(),
             producers: BTreeMap::new(),
             consumers: BTreeMap::new(),
-            parked_fetches: BTreeMap::new(),
-            next_parked_fetch_id: 0,
             next_record_id: 0,
+            next_kafka_producer_id: 1000,
+            auditor: Auditor::default(),
             outbox: Vec::new(),
+            detailed_events: true,
+            config,
+        };
+        for broker in sim.brokers.keys().copied().collect::<Vec<_>>() {
+            sim.start_broker_timers(broker);
         }
+        sim
+    }
+
+    /// Keeps only the events that matter for an audit trail: no per-message or per-record
+    /// events. The auditor still sees everything. Used by benchmarks.
+    pub fn set_detailed_events(&mut self, detailed: bool) {
+        self.detailed_events = detailed;
     }
 
     // Getters: the current state, for drawing and for tests.
 
-    pub fn config(&self) -> SimConfig {
-        self.config
+    pub fn config(&self) -> &SimConfig {
+        &self.config
+    }
+
+    pub fn broker_config(&self) -> &BrokerConfig {
+        &self.broker_config
     }
 
     pub fn now(&self) -> SimTime {
         self.now
     }
 
-    pub fn brokers(&self) -> &[BrokerId] {
-        &self.brokers
+    pub fn brokers(&self) -> impl Iterator<Item = &BrokerState> {
+        self.brokers.values()
     }
 
-    pub fn topics(&self) -> impl Iterator<Item = &Topic> {
+    pub fn broker(&self, id: BrokerId) -> Option<&BrokerState> {
+        self.broker_state(id)
+    }
+
+    pub fn is_isolated(&self, broker: BrokerId) -> bool {
+        self.network.is_isolated(broker)
+    }
+
+    pub fn topics(&self) -> impl Iterator<Item = &TopicMeta> {
         self.topics.values()
     }
 
-    pub fn topic(&self, name: &str) -> Option<&Topic> {
+    pub fn topic(&self, name: &str) -> Option<&TopicMeta> {
         self.topics.get(name)
+    }
+
+    pub fn partition(&self, tp: &TopicPartition) -> Option<&PartitionMeta> {
+        self.partition_meta(tp)
+    }
+
+    /// A replica's log on a broker.
+    pub fn replica_log(&self, broker: BrokerId, tp: &TopicPartition) -> Option<&PartitionLog> {
+        self.brokers.get(&broker)?.replicas.get(tp).map(|r| &r.log)
+    }
+
+    /// The current leader's log, or `None` while the partition has no leader.
+    pub fn leader_log(&self, tp: &TopicPartition) -> Option<&PartitionLog> {
+        let leader = self.partition_meta(tp)?.leader?;
+        self.replica_log(leader, tp)
     }
 
     pub fn producers(&self) -> impl Iterator<Item = &Producer> {
         self.producers.values()
+    }
+
+    pub fn producer(&self, id: ProducerId) -> Option<&Producer> {
+        self.producers.get(&id)
     }
 
     pub fn consumers(&self) -> impl Iterator<Item = &Consumer> {
@@ -181,9 +255,43 @@ impl Simulation {
         self.network.in_flight()
     }
 
+    /// Whether a message in flight is going to be lost.
+    pub fn is_dropping(&self, message: MessageId) -> bool {
+        self.network.is_doomed(message)
+    }
+
+    /// Leader elections of a partition, oldest first.
+    pub fn elections(&self, tp: &TopicPartition) -> &[Election] {
+        self.auditor.elections(tp)
+    }
+
     /// When the next thing will happen, if anything is scheduled.
     pub fn next_deadline(&self) -> Option<SimTime> {
         self.queue.peek().map(|Reverse(s)| s.at)
+    }
+
+    /// The audit of the run so far.
+    pub fn audit(&self) -> AuditReport {
+        let mut lag: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+        for consumer in self.consumers.values() {
+            let Some(topic) = self.topics.get(&consumer.topic) else {
+                continue;
+            };
+            let entry = lag.entry(consumer.id.to_string()).or_default();
+            for index in 0..topic.partition_count() {
+                let tp = TopicPartition::new(consumer.topic.clone(), index);
+                let high_watermark = self.leader_log(&tp).map_or(0, |l| l.high_watermark().0);
+                let position = consumer.positions.get(&index).map_or(0, |o| o.0);
+                entry.insert(tp.to_string(), high_watermark.saturating_sub(position));
+            }
+        }
+        self.auditor.report(
+            |tp, offset| {
+                self.leader_log(tp)
+                    .map(|log| log.record_at(offset).map(|r| r.id))
+            },
+            lag,
+        )
     }
 
     // Commands.
@@ -191,19 +299,42 @@ impl Simulation {
     /// Applies a command now. A rejected command leaves the simulation unchanged.
     pub fn handle(&mut self, command: Command) -> Result<(), Rejection> {
         match command {
-            Command::CreateTopic { name, partitions } => self.create_topic(name, partitions),
+            Command::CreateTopic { name, config } => self.create_topic(name, config),
             Command::AddProducer { producer, config } => self.add_producer(producer, config),
             Command::Produce {
                 producer,
                 topic,
                 key,
                 value,
-            } => self.produce(producer, &topic, key, value),
+            } => self.app_send(producer, &topic, key, value),
+            Command::StartWorkload { producer, workload } => {
+                self.start_workload(producer, workload)
+            }
+            Command::StopWorkload { producer } => {
+                let state = self
+                    .producers
+                    .get_mut(&producer)
+                    .ok_or(Rejection::UnknownProducer { producer })?;
+                state.workload = None;
+                Ok(())
+            }
             Command::AddConsumer {
                 consumer,
                 topic,
                 config,
             } => self.add_consumer(consumer, topic, config),
+            Command::CrashBroker { broker } => self.crash_broker(broker),
+            Command::RestartBroker { broker } => self.restart_broker(broker),
+            Command::IsolateBroker { broker } => self.isolate_broker(broker),
+            Command::HealBroker { broker } => self.heal_broker(broker),
+            Command::SetNetwork { config } => {
+                self.network.config = config;
+                Ok(())
+            }
+            Command::SetLinkLatency { a, b, latency_ms } => {
+                self.network.set_link_latency(a, b, latency_ms);
+                Ok(())
+            }
         }
     }
 
@@ -216,8 +347,8 @@ impl Simulation {
 
     // Time.
 
-    /// Processes everything scheduled at or before `until`, in time order, then sets the
-    /// clock to `until`. Time never moves backwards.
+    /// Processes everything scheduled at or before `until`, in time order, then sets the clock
+    /// to `until`. Time never moves backwards.
     pub fn advance_to(&mut self, until: SimTime) {
         while let Some(at) = self.next_deadline() {
             if at > until {
@@ -247,8 +378,48 @@ impl Simulation {
     fn fire(&mut self, timer: Timer) {
         match timer {
             Timer::Deliver(id) => self.deliver(id),
-            Timer::Poll(consumer, broker) => self.on_poll_timer(consumer, broker),
-            Timer::FetchWaitExpired(id) => self.on_fetch_wait_expired(id),
+            Timer::Vanish(id) => {
+                if let Err(Some(flight)) = self.network.deliver(id) {
+                    self.emit_detail(EventKind::MessageDropped {
+                        message: id,
+                        kind: flight.message.kind(),
+                        from: flight.from,
+                        to: flight.to,
+                    });
+                }
+            }
+            Timer::Poll(consumer) => self.on_poll_timer(consumer),
+            Timer::FetchTimeout(consumer, broker, correlation) => {
+                self.on_fetch_failed(consumer, broker, correlation)
+            }
+            Timer::FetchWaitExpired(broker, incarnation, id) => {
+                self.on_fetch_wait_expired(broker, incarnation, id)
+            }
+            Timer::ProduceExpiry(broker, incarnation, id) => {
+                self.on_produce_expiry(broker, incarnation, id)
+            }
+            Timer::ReplicaFetch(follower, leader, incarnation) => {
+                self.on_replica_fetch_timer(follower, leader, incarnation)
+            }
+            Timer::ReplicaFetchTimeout(follower, leader, incarnation, correlation) => {
+                self.on_replica_fetch_timeout(follower, leader, incarnation, correlation)
+            }
+            Timer::ReplicaFetchWaitExpired(leader, incarnation, id) => {
+                self.on_replica_fetch_wait_expired(leader, incarnation, id)
+            }
+            Timer::IsrExpiration(broker, incarnation) => {
+                self.on_isr_expiration(broker, incarnation)
+            }
+            Timer::SessionExpiry(broker, incarnation) => {
+                self.on_session_expiry(broker, incarnation)
+            }
+            Timer::RetentionCheck(broker) => self.on_retention_check(broker),
+            Timer::CleanerCheck(broker) => self.on_cleaner_check(broker),
+            Timer::ProducerWake(producer) => self.on_producer_wake(producer),
+            Timer::ProducerRequestTimeout(producer, correlation) => {
+                self.on_produce_request_failed(producer, correlation, ErrorCode::RequestTimedOut)
+            }
+            Timer::WorkloadTick(producer) => self.on_workload_tick(producer),
             Timer::Command(command) => {
                 if let Err(reason) = self.handle(*command) {
                     self.emit(EventKind::CommandRejected { reason });
@@ -258,47 +429,88 @@ impl Simulation {
     }
 
     fn deliver(&mut self, id: MessageId) {
-        let Some(flight) = self.network.deliver(id) else {
-            return;
+        let flight = match self.network.deliver(id) {
+            Ok(flight) => flight,
+            Err(Some(flight)) => {
+                // The link was cut while the message travelled.
+                self.emit_detail(EventKind::MessageDropped {
+                    message: id,
+                    kind: flight.message.kind(),
+                    from: flight.from,
+                    to: flight.to,
+                });
+                return;
+            }
+            Err(None) => return,
         };
-        self.emit(EventKind::MessageArrived {
+        if let Node::Broker(sender) = flight.from {
+            if !self.brokers.get(&sender).is_some_and(|b| b.up) {
+                // A crash is modelled as the machine going down: what it had on the wire and
+                // not yet delivered is lost with it.
+                self.emit_detail(EventKind::MessageDropped {
+                    message: id,
+                    kind: flight.message.kind(),
+                    from: flight.from,
+                    to: flight.to,
+                });
+                return;
+            }
+        }
+        self.emit_detail(EventKind::MessageArrived {
             message: id,
             kind: flight.message.kind(),
             from: flight.from,
             to: flight.to,
         });
+        if let Node::Broker(broker) = flight.to {
+            if !self.brokers.get(&broker).is_some_and(|b| b.up) {
+                // The process is gone: the operating system refuses the connection.
+                let is_request = matches!(
+                    flight.message,
+                    Message::Produce { .. } | Message::Fetch { .. } | Message::ReplicaFetch { .. }
+                );
+                if is_request {
+                    let correlation_id = flight.message.correlation_id();
+                    self.send(
+                        flight.to,
+                        flight.from,
+                        Message::ConnectionRefused { correlation_id },
+                    );
+                }
+                return;
+            }
+        }
         match (flight.from, flight.to, flight.message) {
             (
-                Node::Producer(producer),
+                from @ Node::Producer(_),
                 Node::Broker(broker),
-                Message::ProduceRequest {
+                Message::Produce {
                     correlation_id,
-                    partition,
-                    records,
+                    acks,
+                    timeout_ms,
+                    batches,
                 },
-            ) => self.on_produce_request(broker, producer, correlation_id, partition, records),
+            ) => self.on_produce(broker, from, correlation_id, acks, timeout_ms, batches),
             (
                 Node::Broker(_),
                 Node::Producer(producer),
                 Message::ProduceResponse {
                     correlation_id,
-                    partition,
-                    base_offset,
-                    ..
+                    results,
                 },
-            ) => self.on_produce_response(producer, correlation_id, partition, base_offset),
+            ) => self.on_produce_response(producer, correlation_id, results),
             (
-                Node::Consumer(consumer),
+                from @ Node::Consumer(_),
                 Node::Broker(broker),
-                Message::FetchRequest {
+                Message::Fetch {
                     correlation_id,
                     partitions,
                     max_records,
                     max_wait_ms,
                 },
-            ) => self.on_fetch_request(
+            ) => self.on_consumer_fetch(
                 broker,
-                consumer,
+                from,
                 correlation_id,
                 partitions,
                 max_records,
@@ -312,6 +524,40 @@ impl Simulation {
                     partitions,
                 },
             ) => self.on_fetch_response(consumer, broker, correlation_id, partitions),
+            (
+                Node::Broker(follower),
+                Node::Broker(leader),
+                Message::ReplicaFetch {
+                    correlation_id,
+                    partitions,
+                    max_wait_ms,
+                },
+            ) => self.on_replica_fetch(leader, follower, correlation_id, partitions, max_wait_ms),
+            (
+                Node::Broker(leader),
+                Node::Broker(follower),
+                Message::ReplicaFetchResponse {
+                    correlation_id,
+                    partitions,
+                },
+            ) => self.on_replica_fetch_response(follower, leader, correlation_id, partitions),
+            (
+                Node::Broker(_),
+                Node::Producer(producer),
+                Message::ConnectionRefused { correlation_id },
+            ) => self.on_produce_request_failed(
+                producer,
+                correlation_id,
+                ErrorCode::NetworkException,
+            ),
+            (
+                Node::Broker(broker),
+                Node::Consumer(consumer),
+                Message::ConnectionRefused { correlation_id },
+            ) => self.on_fetch_failed(consumer, broker, correlation_id),
+            (Node::Broker(leader), Node::Broker(follower), Message::ConnectionRefused { .. }) => {
+                self.on_replica_fetch_refused(follower, leader)
+            }
             // Any other pairing cannot be produced by this code; dropping it keeps a bug from
             // taking the page down with it.
             _ => debug_assert!(false, "message delivered to the wrong kind of node"),
@@ -320,6 +566,13 @@ impl Simulation {
 
     fn emit(&mut self, kind: EventKind) {
         self.outbox.push(Event { at: self.now, kind });
+    }
+
+    /// Emits an event that benchmarks may switch off (per message, per record).
+    fn emit_detail(&mut self, kind: EventKind) {
+        if self.detailed_events {
+            self.emit(kind);
+        }
     }
 
     fn schedule_timer(&mut self, at: SimTime, timer: Timer) {
@@ -334,45 +587,76 @@ impl Simulation {
 
     fn send(&mut self, from: Node, to: Node, message: Message) {
         let now = self.now;
-        let flight = self.network.send(from, to, message, now, &mut self.rng);
-        let (id, kind, arrives_at) = (flight.id, flight.message.kind(), flight.arrives_at);
-        self.emit(EventKind::MessageSent {
-            message: id,
-            kind,
-            from,
-            to,
-            arrives_at,
-        });
-        self.schedule_timer(arrives_at, Timer::Deliver(id));
+        let kind = message.kind();
+        match self.network.send(from, to, message, now, &mut self.rng) {
+            Sent::Travelling(id, arrives_at) => {
+                self.emit_detail(EventKind::MessageSent {
+                    message: id,
+                    kind,
+                    from,
+                    to,
+                    arrives_at,
+                });
+                self.schedule_timer(arrives_at, Timer::Deliver(id));
+            }
+            Sent::Dropped(id, vanishes_at) => {
+                self.emit_detail(EventKind::MessageSent {
+                    message: id,
+                    kind,
+                    from,
+                    to,
+                    arrives_at: vanishes_at,
+                });
+                self.schedule_timer(vanishes_at, Timer::Vanish(id));
+            }
+        }
     }
 
-    fn log(&self, partition: &TopicPartition) -> Option<&PartitionLog> {
-        self.topics
-            .get(&partition.topic)?
-            .partitions
-            .get(partition.partition as usize)
-            .map(|p| &p.log)
+    fn start_broker_timers(&mut self, broker: BrokerId) {
+        let incarnation = self.brokers[&broker].incarnation;
+        let isr_interval = (self.broker_config.replica_lag_time_max_ms / 2).max(1);
+        self.schedule_timer(
+            self.now.plus_ms(isr_interval),
+            Timer::IsrExpiration(broker, incarnation),
+        );
+        if incarnation == 0 {
+            let retention = self.broker_config.log_retention_check_interval_ms.max(1);
+            let cleaner = self.broker_config.log_cleaner_backoff_ms.max(1);
+            self.schedule_timer(self.now.plus_ms(retention), Timer::RetentionCheck(broker));
+            self.schedule_timer(self.now.plus_ms(cleaner), Timer::CleanerCheck(broker));
+        }
     }
 
-    fn log_mut(&mut self, partition: &TopicPartition) -> Option<&mut PartitionLog> {
-        self.topics
-            .get_mut(&partition.topic)?
-            .partitions
-            .get_mut(partition.partition as usize)
-            .map(|p| &mut p.log)
-    }
-
-    fn create_topic(&mut self, name: String, partitions: u32) -> Result<(), Rejection> {
-        if !topic::is_legal_topic_name(&name) {
+    fn create_topic(&mut self, name: String, config: TopicConfig) -> Result<(), Rejection> {
+        if !is_legal_topic_name(&name) {
             return Err(Rejection::InvalidTopicName { topic: name });
         }
         if self.topics.contains_key(&name) {
             return Err(Rejection::TopicAlreadyExists { topic: name });
         }
-        if partitions == 0 || partitions > limits::MAX_PARTITIONS_PER_TOPIC {
+        if config.partitions == 0 || config.partitions > limits::MAX_PARTITIONS_PER_TOPIC {
             return Err(Rejection::InvalidPartitionCount {
-                partitions,
+                partitions: config.partitions,
                 max: limits::MAX_PARTITIONS_PER_TOPIC,
+            });
+        }
+        let brokers = self.brokers.len() as u32;
+        if config.replication_factor == 0 || config.replication_factor > brokers {
+            return Err(Rejection::InvalidReplicationFactor {
+                replication_factor: config.replication_factor,
+                brokers,
+            });
+        }
+        if config.min_insync_replicas == 0 {
+            return Err(Rejection::InvalidConfig {
+                setting: "min.insync.replicas",
+                reason: "must be at least 1".to_owned(),
+            });
+        }
+        if config.segment_bytes < 14 {
+            return Err(Rejection::InvalidConfig {
+                setting: "segment.bytes",
+                reason: "must be at least 14 bytes".to_owned(),
             });
         }
         if self.topics.len() as u64 >= limits::MAX_TOPICS {
@@ -381,22 +665,24 @@ impl Simulation {
                 max: limits::MAX_TOPICS,
             });
         }
-        let broker_count = self.brokers.len() as u32;
-        let topic = Topic {
-            name: name.clone(),
-            partitions: (0..partitions)
-                .map(|p| Partition {
-                    leader: BrokerId(p % broker_count),
-                    log: PartitionLog::new(),
-                })
-                .collect(),
-        };
-        self.topics.insert(name.clone(), topic);
+        let total: u64 = self
+            .topics
+            .values()
+            .map(|t| u64::from(t.partition_count()))
+            .sum();
+        if total + u64::from(config.partitions) > limits::MAX_PARTITIONS_TOTAL {
+            return Err(Rejection::LimitReached {
+                what: "partitions in all",
+                max: limits::MAX_PARTITIONS_TOTAL,
+            });
+        }
+        let (partitions, replication_factor) = (config.partitions, config.replication_factor);
         self.emit(EventKind::TopicCreated {
-            topic: name,
+            topic: name.clone(),
             partitions,
-            leader: BrokerId(0),
+            replication_factor,
         });
+        self.controller_create_topic(name, config);
         Ok(())
     }
 
@@ -410,8 +696,60 @@ impl Simulation {
                 max: limits::MAX_CLIENTS,
             });
         }
-        self.producers.insert(id, Producer::new(id, config));
+        if config.enable_idempotence {
+            // ProducerConfig: explicit idempotence with acks other than all, or with more
+            // than 5 requests in flight, is a configuration error.
+            if config.acks != Acks::All {
+                return Err(Rejection::InvalidConfig {
+                    setting: "enable.idempotence",
+                    reason: "requires acks=all".to_owned(),
+                });
+            }
+            if config.max_in_flight_requests_per_connection > 5 {
+                return Err(Rejection::InvalidConfig {
+                    setting: "max.in.flight.requests.per.connection",
+                    reason: "must be at most 5 with idempotence".to_owned(),
+                });
+            }
+        }
+        if config.max_in_flight_requests_per_connection == 0 {
+            return Err(Rejection::InvalidConfig {
+                setting: "max.in.flight.requests.per.connection",
+                reason: "must be at least 1".to_owned(),
+            });
+        }
+        let producer_id = config.enable_idempotence.then(|| {
+            let pid = self.next_kafka_producer_id;
+            self.next_kafka_producer_id += 1;
+            pid
+        });
+        self.producers
+            .insert(id, Producer::new(id, config, producer_id));
         self.emit(EventKind::ProducerAdded { producer: id });
+        Ok(())
+    }
+
+    fn start_workload(&mut self, id: ProducerId, workload: Workload) -> Result<(), Rejection> {
+        if workload.records_per_second == 0
+            || workload.records_per_second > limits::MAX_RECORDS_PER_SECOND
+        {
+            return Err(Rejection::InvalidConfig {
+                setting: "rate",
+                reason: format!(
+                    "must be between 1 and {} records per second",
+                    limits::MAX_RECORDS_PER_SECOND
+                ),
+            });
+        }
+        let producer = self
+            .producers
+            .get_mut(&id)
+            .ok_or(Rejection::UnknownProducer { producer: id })?;
+        let was_running = producer.workload.is_some();
+        producer.workload = Some(workload);
+        if !was_running {
+            self.schedule_timer(self.now, Timer::WorkloadTick(id));
+        }
         Ok(())
     }
 
@@ -436,38 +774,132 @@ impl Simulation {
                 reason: "must be at least 1".to_owned(),
             });
         }
-        if config.fetch_max_wait_ms == 0 && config.poll_interval_ms == 0 {
-            // Each empty fetch would be answered and re-sent at the same instant forever.
-            return Err(Rejection::InvalidConfig {
-                setting: "fetch.max.wait.ms",
-                reason: "must be above 0 when the poll interval is 0".to_owned(),
-            });
+        if !self.topics.contains_key(&topic) {
+            self.auto_create_topic_for(&topic)?;
         }
-        let Some(topic_state) = self.topics.get(&topic) else {
-            return Err(Rejection::UnknownTopic { topic });
-        };
-        let assignment: BTreeMap<u32, BrokerId> = topic_state
-            .partitions
-            .iter()
-            .enumerate()
-            .map(|(number, partition)| (number as u32, partition.leader))
-            .collect();
-        let leaders: Vec<BrokerId> = {
-            let mut leaders: Vec<BrokerId> = assignment.values().copied().collect();
-            leaders.sort();
-            leaders.dedup();
-            leaders
-        };
         self.consumers
-            .insert(id, Consumer::new(id, topic.clone(), config, assignment));
+            .insert(id, Consumer::new(id, topic.clone(), config));
         self.emit(EventKind::ConsumerAdded {
             consumer: id,
             topic,
         });
-        let now = self.now;
-        for broker in leaders {
-            self.schedule_timer(now, Timer::Poll(id, broker));
+        self.schedule_timer(self.now, Timer::Poll(id));
+        Ok(())
+    }
+
+    fn auto_create_topic_for(&mut self, topic: &str) -> Result<(), Rejection> {
+        if !self.broker_config.auto_create_topics_enable {
+            return Err(Rejection::UnknownTopic {
+                topic: topic.to_owned(),
+            });
+        }
+        let config = TopicConfig {
+            partitions: self.broker_config.num_partitions,
+            replication_factor: self.broker_config.default_replication_factor,
+            ..TopicConfig::default()
+        };
+        self.create_topic(topic.to_owned(), config)
+    }
+
+    fn known_broker(&self, broker: BrokerId) -> Result<(), Rejection> {
+        if self.brokers.contains_key(&broker) {
+            Ok(())
+        } else {
+            Err(Rejection::UnknownBroker { broker })
+        }
+    }
+
+    fn crash_broker(&mut self, broker: BrokerId) -> Result<(), Rejection> {
+        self.known_broker(broker)?;
+        let state = self.brokers.get_mut(&broker).expect("checked");
+        if !state.up {
+            return Err(Rejection::BrokerState {
+                broker,
+                reason: "is already down",
+            });
+        }
+        state.up = false;
+        state.incarnation += 1;
+        state.parked_fetches.clear();
+        state.parked_replica_fetches.clear();
+        state.pending_produces.clear();
+        state.fetchers.clear();
+        self.emit(EventKind::BrokerCrashed { broker });
+        self.controller_watch(broker);
+        Ok(())
+    }
+
+    fn restart_broker(&mut self, broker: BrokerId) -> Result<(), Rejection> {
+        self.known_broker(broker)?;
+        let state = self.brokers.get_mut(&broker).expect("checked");
+        if state.up {
+            return Err(Rejection::BrokerState {
+                broker,
+                reason: "is already running",
+            });
+        }
+        state.up = true;
+        state.incarnation += 1;
+        for replica in state.replicas.values_mut() {
+            replica.view = PartitionView::default();
+            replica.followers.clear();
+        }
+        self.emit(EventKind::BrokerRestarted { broker });
+        // A broker that re-registers with a new incarnation is fenced first (its old
+        // leaderships move), then unfenced once it has caught up with the metadata.
+        if !self.brokers[&broker].fenced {
+            self.controller_fence(broker);
+        }
+        self.start_broker_timers(broker);
+        self.controller_unfence(broker);
+        Ok(())
+    }
+
+    fn isolate_broker(&mut self, broker: BrokerId) -> Result<(), Rejection> {
+        self.known_broker(broker)?;
+        if self.network.is_isolated(broker) {
+            return Err(Rejection::BrokerState {
+                broker,
+                reason: "is already isolated",
+            });
+        }
+        self.network.isolate(broker);
+        self.emit(EventKind::BrokerIsolated { broker });
+        self.controller_watch(broker);
+        Ok(())
+    }
+
+    fn heal_broker(&mut self, broker: BrokerId) -> Result<(), Rejection> {
+        self.known_broker(broker)?;
+        if !self.network.is_isolated(broker) {
+            return Err(Rejection::BrokerState {
+                broker,
+                reason: "is not isolated",
+            });
+        }
+        self.network.heal(broker);
+        self.emit(EventKind::BrokerHealed { broker });
+        if self.brokers[&broker].up {
+            if self.brokers[&broker].fenced {
+                self.controller_unfence(broker);
+            } else {
+                for tp in self.all_partitions() {
+                    self.push_metadata(&tp);
+                }
+            }
         }
         Ok(())
     }
+}
+
+/// Kafka's rule for legal topic names: 1 to 249 characters of ASCII letters, digits, `.`, `_`
+/// and `-`, and not `.` or `..`.
+pub fn is_legal_topic_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= limits::MAX_TOPIC_NAME_CHARS
+        && name != "."
+        && name != ".."
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
 }

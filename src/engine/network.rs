@@ -1,13 +1,16 @@
 //! The simulated network: every request and response is a message in flight with a send time
-//! and an arrival time. That is what the UI animates and what faults will act on.
+//! and an arrival time. That is what the UI animates and what faults act on: a seeded drop
+//! rate, and isolated brokers whose links to the other brokers carry nothing.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::config::{Acks, AutoOffsetReset};
+use super::errors::ErrorCode;
 use super::ids::{BrokerId, ConsumerId, MessageId, Offset, ProducerId, TopicPartition};
-use super::record::{Record, StoredRecord};
+use super::record::{ProducerStamp, Record, RecordBatch};
 use super::rng::SimRng;
 use super::time::SimTime;
 
@@ -32,48 +35,17 @@ impl fmt::Display for Node {
 /// Where a consumer wants to read a partition from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FetchPosition {
-    /// Continue at this offset.
     At(Offset),
-    /// No position yet: the broker resolves it by the consumer's `auto.offset.reset`.
+    /// No position yet: the broker resolves it by `auto.offset.reset`.
     Reset(AutoOffsetReset),
 }
 
-/// Kafka's `auto.offset.reset`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum AutoOffsetReset {
-    /// Start at the log start offset (the console consumer's `--from-beginning`).
-    Earliest,
-    /// Start at the high watermark: only records produced from now on.
-    Latest,
-}
-
-/// The payload of a message. As in Kafka's protocol, a response carries the `correlation_id` of
-/// its request so the client can match them. Requests and their responses are separate messages so that each
-/// leg of a round trip is visible while it travels.
+/// One partition's batch in a produce request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Message {
-    ProduceRequest {
-        correlation_id: u64,
-        partition: TopicPartition,
-        records: Vec<Record>,
-    },
-    ProduceResponse {
-        correlation_id: u64,
-        partition: TopicPartition,
-        base_offset: Offset,
-        record_count: u32,
-    },
-    FetchRequest {
-        correlation_id: u64,
-        partitions: Vec<(TopicPartition, FetchPosition)>,
-        max_records: u32,
-        /// `fetch.max.wait.ms`: the broker may hold the request this long waiting for data.
-        max_wait_ms: u64,
-    },
-    FetchResponse {
-        correlation_id: u64,
-        partitions: Vec<FetchedPartition>,
-    },
+pub struct ProduceBatch {
+    pub partition: TopicPartition,
+    pub records: std::sync::Arc<[Record]>,
+    pub stamp: Option<ProducerStamp>,
 }
 
 /// What a fetch returned for one partition.
@@ -83,25 +55,107 @@ pub struct FetchedPartition {
     /// The offset the fetch started at (resolved, if the request asked for a reset).
     pub fetch_offset: Offset,
     pub high_watermark: Offset,
-    pub records: Vec<StoredRecord>,
+    pub log_start_offset: Offset,
+    pub error: Option<ErrorCode>,
+    pub batches: Vec<RecordBatch>,
+}
+
+/// One partition in a follower's fetch.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplicaFetchPartition {
+    pub partition: TopicPartition,
+    pub fetch_offset: Offset,
+    /// The epoch of the follower's last record, for divergence detection (KIP-279/KAFKA-10554).
+    pub last_fetched_epoch: Option<u32>,
+}
+
+/// The leader's answer for one partition of a follower fetch.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReplicaFetchResult {
+    Records {
+        batches: Vec<RecordBatch>,
+        high_watermark: Offset,
+        log_start_offset: Offset,
+    },
+    /// The follower's log diverges: truncate to `end_offset` of `epoch`, then fetch again.
+    Diverging {
+        epoch: u32,
+        end_offset: Offset,
+    },
+    Error(ErrorCode),
+}
+
+/// The payload of a message. As in Kafka's protocol, a response carries the `correlation_id`
+/// of its request. Requests and responses are separate messages so each leg is visible.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Message {
+    Produce {
+        correlation_id: u64,
+        acks: Acks,
+        timeout_ms: u64,
+        batches: Vec<ProduceBatch>,
+    },
+    ProduceResponse {
+        correlation_id: u64,
+        results: Vec<(TopicPartition, Result<Offset, ErrorCode>)>,
+    },
+    Fetch {
+        correlation_id: u64,
+        partitions: Vec<(TopicPartition, FetchPosition)>,
+        max_records: u32,
+        max_wait_ms: u64,
+    },
+    FetchResponse {
+        correlation_id: u64,
+        partitions: Vec<FetchedPartition>,
+    },
+    ReplicaFetch {
+        correlation_id: u64,
+        partitions: Vec<ReplicaFetchPartition>,
+        max_wait_ms: u64,
+    },
+    ReplicaFetchResponse {
+        correlation_id: u64,
+        partitions: Vec<(TopicPartition, ReplicaFetchResult)>,
+    },
+    /// The peer's process is gone: the operating system resets the connection.
+    ConnectionRefused { correlation_id: u64 },
 }
 
 /// The kind of a message, for filters, colours and compact trace lines.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum MessageKind {
-    ProduceRequest,
+    Produce,
     ProduceResponse,
-    FetchRequest,
+    Fetch,
     FetchResponse,
+    ReplicaFetch,
+    ReplicaFetchResponse,
+    ConnectionRefused,
 }
 
 impl Message {
     pub fn kind(&self) -> MessageKind {
         match self {
-            Message::ProduceRequest { .. } => MessageKind::ProduceRequest,
+            Message::Produce { .. } => MessageKind::Produce,
             Message::ProduceResponse { .. } => MessageKind::ProduceResponse,
-            Message::FetchRequest { .. } => MessageKind::FetchRequest,
+            Message::Fetch { .. } => MessageKind::Fetch,
             Message::FetchResponse { .. } => MessageKind::FetchResponse,
+            Message::ReplicaFetch { .. } => MessageKind::ReplicaFetch,
+            Message::ReplicaFetchResponse { .. } => MessageKind::ReplicaFetchResponse,
+            Message::ConnectionRefused { .. } => MessageKind::ConnectionRefused,
+        }
+    }
+
+    pub fn correlation_id(&self) -> u64 {
+        match self {
+            Message::Produce { correlation_id, .. }
+            | Message::ProduceResponse { correlation_id, .. }
+            | Message::Fetch { correlation_id, .. }
+            | Message::FetchResponse { correlation_id, .. }
+            | Message::ReplicaFetch { correlation_id, .. }
+            | Message::ReplicaFetchResponse { correlation_id, .. }
+            | Message::ConnectionRefused { correlation_id } => *correlation_id,
         }
     }
 }
@@ -109,10 +163,13 @@ impl Message {
 impl fmt::Display for MessageKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let name = match self {
-            MessageKind::ProduceRequest => "Produce",
+            MessageKind::Produce => "Produce",
             MessageKind::ProduceResponse => "ProduceResponse",
-            MessageKind::FetchRequest => "Fetch",
+            MessageKind::Fetch => "Fetch",
             MessageKind::FetchResponse => "FetchResponse",
+            MessageKind::ReplicaFetch => "ReplicaFetch",
+            MessageKind::ReplicaFetchResponse => "ReplicaFetchResponse",
+            MessageKind::ConnectionRefused => "ConnectionRefused",
         };
         f.write_str(name)
     }
@@ -129,13 +186,16 @@ pub struct InFlight {
     pub message: Message,
 }
 
-/// Latency settings for every link.
+/// Latency and loss settings for every link.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct NetworkConfig {
     /// One-way latency of every link.
     pub latency_ms: u64,
     /// Extra delay drawn uniformly from `0..=jitter_ms` per message, from the run's seed.
     pub jitter_ms: u64,
+    /// Messages dropped per million, drawn from the run's seed.
+    pub drop_per_million: u32,
 }
 
 impl Default for NetworkConfig {
@@ -143,19 +203,33 @@ impl Default for NetworkConfig {
         NetworkConfig {
             latency_ms: 2,
             jitter_ms: 1,
+            drop_per_million: 0,
         }
     }
+}
+
+/// What happened to a message put on the wire.
+pub enum Sent {
+    /// It travels and arrives at this time.
+    Travelling(MessageId, SimTime),
+    /// It was lost on the way (drop rate or an isolated broker) and will vanish at this time.
+    Dropped(MessageId, SimTime),
 }
 
 /// The messages in flight and the state of each link.
 #[derive(Clone, Debug, Default)]
 pub struct Network {
-    config: NetworkConfig,
+    pub config: NetworkConfig,
     in_flight: BTreeMap<MessageId, InFlight>,
-    /// The latest arrival time scheduled on each directed link. Kafka's connections are TCP, so
-    /// messages between two nodes arrive in the order they were sent even when jitter would
-    /// otherwise let a later one overtake.
+    /// Messages that will vanish rather than arrive, drawn where they vanish.
+    doomed: BTreeSet<MessageId>,
+    /// The latest arrival time on each directed link. Kafka's connections are TCP, so
+    /// messages between two nodes arrive in the order they were sent.
     last_arrival: BTreeMap<(Node, Node), SimTime>,
+    /// Brokers cut off from the other brokers (clients still reach them).
+    isolated: BTreeSet<BrokerId>,
+    /// Latency overrides for particular links, both directions, keyed by the ordered pair.
+    link_latency_ms: BTreeMap<(Node, Node), u64>,
     next_message_id: u64,
 }
 
@@ -167,7 +241,42 @@ impl Network {
         }
     }
 
-    /// Puts a message on the wire and returns it; the caller schedules its delivery.
+    pub fn isolate(&mut self, broker: BrokerId) {
+        self.isolated.insert(broker);
+    }
+
+    pub fn heal(&mut self, broker: BrokerId) {
+        self.isolated.remove(&broker);
+    }
+
+    /// Sets the one-way latency between two nodes, in both directions.
+    pub fn set_link_latency(&mut self, a: Node, b: Node, latency_ms: u64) {
+        self.link_latency_ms
+            .insert((a.min(b), a.max(b)), latency_ms);
+    }
+
+    fn latency_ms(&self, from: Node, to: Node) -> u64 {
+        self.link_latency_ms
+            .get(&(from.min(to), from.max(to)))
+            .copied()
+            .unwrap_or(self.config.latency_ms)
+    }
+
+    pub fn is_isolated(&self, broker: BrokerId) -> bool {
+        self.isolated.contains(&broker)
+    }
+
+    /// Whether a message can cross between two nodes right now.
+    pub fn link_up(&self, from: Node, to: Node) -> bool {
+        match (from, to) {
+            (Node::Broker(a), Node::Broker(b)) => {
+                !(self.isolated.contains(&a) || self.isolated.contains(&b))
+            }
+            _ => true,
+        }
+    }
+
+    /// Puts a message on the wire.
     pub fn send(
         &mut self,
         from: Node,
@@ -175,39 +284,67 @@ impl Network {
         message: Message,
         now: SimTime,
         rng: &mut SimRng,
-    ) -> &InFlight {
+    ) -> Sent {
         let jitter_ms = if self.config.jitter_ms > 0 {
             rng.between(0, self.config.jitter_ms)
         } else {
             0
         };
-        let earliest = now.plus_ms(self.config.latency_ms + jitter_ms);
+        let dropped_by_chance = self.config.drop_per_million > 0
+            && rng.below(1_000_000) < u64::from(self.config.drop_per_million);
+        let earliest = now.plus_ms(self.latency_ms(from, to) + jitter_ms);
         let link = (from, to);
         let arrives_at = match self.last_arrival.get(&link) {
             Some(&previous) if previous > earliest => previous,
             _ => earliest,
         };
         self.last_arrival.insert(link, arrives_at);
-
         let id = MessageId(self.next_message_id);
         self.next_message_id += 1;
-        self.in_flight.entry(id).or_insert(InFlight {
+        let doomed = dropped_by_chance || !self.link_up(from, to);
+        // A lost message travels half way, so the picture shows where it vanished.
+        let ends_at = if doomed {
+            now.plus_ms(arrives_at.since(now) / 2)
+        } else {
+            arrives_at
+        };
+        self.in_flight.insert(
             id,
-            from,
-            to,
-            sent_at: now,
-            arrives_at,
-            message,
-        })
+            InFlight {
+                id,
+                from,
+                to,
+                sent_at: now,
+                arrives_at,
+                message,
+            },
+        );
+        if doomed {
+            self.doomed.insert(id);
+            Sent::Dropped(id, ends_at)
+        } else {
+            Sent::Travelling(id, arrives_at)
+        }
     }
 
-    /// Takes a message off the wire when it arrives.
-    pub fn deliver(&mut self, id: MessageId) -> Option<InFlight> {
-        self.in_flight.remove(&id)
+    /// Takes a message off the wire. `None` if it was dropped (it vanishes) or is unknown.
+    /// A message whose link was cut while it travelled is dropped on arrival.
+    pub fn deliver(&mut self, id: MessageId) -> Result<InFlight, Option<InFlight>> {
+        let Some(flight) = self.in_flight.remove(&id) else {
+            return Err(None);
+        };
+        if self.doomed.remove(&id) || !self.link_up(flight.from, flight.to) {
+            return Err(Some(flight));
+        }
+        Ok(flight)
     }
 
     /// Every message still travelling, in the order they were sent.
     pub fn in_flight(&self) -> impl Iterator<Item = &InFlight> {
         self.in_flight.values()
+    }
+
+    pub fn is_doomed(&self, id: MessageId) -> bool {
+        self.doomed.contains(&id)
     }
 }

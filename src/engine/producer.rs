@@ -1,32 +1,72 @@
-//! The producer client: partitioning, sending and acknowledgements.
+//! The producer client: partitioning, the record accumulator (`batch.size`, `linger.ms`), the
+//! sender (`max.in.flight.requests.per.connection`), retries with `retry.backoff.ms` within
+//! `delivery.timeout.ms`, the idempotent producer's sequences, and rate-driven workloads.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use super::command::Rejection;
+use super::config::{Acks, KeylessPartitioner, ProducerConfig, SendMode};
+use super::errors::ErrorCode;
 use super::event::{EventKind, PartitionChoice};
-use super::ids::{Offset, ProducerId, RecordId, TopicPartition};
+use super::ids::{BrokerId, Offset, ProducerId, RecordId, TopicPartition};
 use super::limits;
 use super::murmur2::{murmur2, to_positive};
-use super::network::{Message, Node};
-use super::record::Record;
-use super::Simulation;
+use super::network::{Message, Node, ProduceBatch};
+use super::record::{ProducerStamp, Record, BATCH_OVERHEAD_BYTES};
+use super::time::SimTime;
+use super::{Simulation, Timer};
 
-/// How a keyless record picks its partition.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum KeylessPartitioner {
-    /// Kafka's `RoundRobinPartitioner`: a per-topic counter starting at 0 cycles over the
-    /// available partitions. It is what the source documents' `a d b e c` example shows.
+/// Which keys a workload's records carry.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum KeyPattern {
+    /// No key: the keyless partitioner decides.
     #[default]
-    RoundRobin,
+    None,
+    /// `key-0`, `key-1`, ... `key-(count-1)`, then again.
+    Cycle { count: u32 },
+    /// Always the same key.
+    Fixed { key: String },
 }
 
-/// A producer's settings, named after Kafka's configs.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProducerConfig {
-    /// `partitioner.class` for keyless records.
-    pub keyless_partitioner: KeylessPartitioner,
+/// A producer application sending at a steady rate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Workload {
+    pub topic: String,
+    pub records_per_second: u32,
+    pub keys: KeyPattern,
+    /// Stop after this many records; `None` runs until stopped.
+    pub count: Option<u64>,
+}
+
+#[derive(Clone, Debug)]
+struct PendingBatch {
+    partition: TopicPartition,
+    records: Vec<Record>,
+    bytes: u32,
+    created_at: SimTime,
+    sequence: Option<i32>,
+    attempts: u32,
+    retry_at: SimTime,
+}
+
+#[derive(Clone, Debug)]
+struct RequestInFlight {
+    broker: BrokerId,
+    batches: Vec<PendingBatch>,
+}
+
+/// Counters a producer keeps, as its metrics would.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ProducerStats {
+    pub records_sent: u64,
+    pub records_acknowledged: u64,
+    pub records_failed: u64,
+    pub batches_retried: u64,
+    pub requests_sent: u64,
 }
 
 /// A producer client's state.
@@ -34,86 +74,90 @@ pub struct ProducerConfig {
 pub struct Producer {
     pub id: ProducerId,
     pub config: ProducerConfig,
-    round_robin_counters: BTreeMap<String, u32>,
+    /// The idempotent producer's id and epoch (InitProducerId), when idempotence is on.
+    pub producer_id: Option<u64>,
+    pub producer_epoch: u16,
+    accumulator: BTreeMap<TopicPartition, VecDeque<PendingBatch>>,
+    next_sequence: BTreeMap<TopicPartition, i32>,
+    in_flight: BTreeMap<u64, RequestInFlight>,
+    sticky: BTreeMap<String, (u32, u32)>,
+    round_robin: BTreeMap<String, u32>,
     next_correlation_id: u64,
-    /// Records of each produce request still waiting for a response, by correlation id.
-    awaiting_response: BTreeMap<u64, Vec<RecordId>>,
-    pub records_sent: u64,
-    pub records_acknowledged: u64,
+    /// In synchronous mode, the record whose answer `send().get()` waits for.
+    awaiting: Option<RecordId>,
+    blocked_sends: VecDeque<(String, Option<String>, Option<String>)>,
+    pub workload: Option<Workload>,
+    workload_sent: u64,
+    workload_carry_millis: u64,
+    wake_at: Option<SimTime>,
+    pub stats: ProducerStats,
 }
 
 impl Producer {
-    pub fn new(id: ProducerId, config: ProducerConfig) -> Self {
+    pub fn new(id: ProducerId, config: ProducerConfig, producer_id: Option<u64>) -> Self {
         Producer {
             id,
             config,
-            round_robin_counters: BTreeMap::new(),
+            producer_id,
+            producer_epoch: 0,
+            accumulator: BTreeMap::new(),
+            next_sequence: BTreeMap::new(),
+            in_flight: BTreeMap::new(),
+            sticky: BTreeMap::new(),
+            round_robin: BTreeMap::new(),
             next_correlation_id: 0,
-            awaiting_response: BTreeMap::new(),
-            records_sent: 0,
-            records_acknowledged: 0,
+            awaiting: None,
+            blocked_sends: VecDeque::new(),
+            workload: None,
+            workload_sent: 0,
+            workload_carry_millis: 0,
+            wake_at: None,
+            stats: ProducerStats::default(),
         }
     }
 
-    /// Records sent but not yet acknowledged.
-    pub fn records_awaiting_ack(&self) -> usize {
-        self.awaiting_response.values().map(Vec::len).sum()
+    /// Records in the accumulator or in flight.
+    pub fn records_pending(&self) -> usize {
+        self.accumulator
+            .values()
+            .flat_map(|d| d.iter())
+            .map(|b| b.records.len())
+            .sum::<usize>()
+            + self
+                .in_flight
+                .values()
+                .flat_map(|r| r.batches.iter())
+                .map(|b| b.records.len())
+                .sum::<usize>()
     }
 
-    /// Places a record: by murmur2 of its key, or by the keyless partitioner.
-    fn choose_partition(
-        &mut self,
-        topic: &str,
-        key: Option<&str>,
-        partition_count: u32,
-    ) -> (u32, PartitionChoice) {
-        match key {
-            Some(key) => {
-                let hash = murmur2(key.as_bytes());
-                (
-                    to_positive(hash) % partition_count,
-                    PartitionChoice::Key { murmur2: hash },
-                )
-            }
-            None => match self.config.keyless_partitioner {
-                KeylessPartitioner::RoundRobin => {
-                    let counter = self
-                        .round_robin_counters
-                        .entry(topic.to_owned())
-                        .or_insert(0);
-                    let this = *counter;
-                    *counter = counter.wrapping_add(1);
-                    // Java's counter is an int that may overflow; toPositive keeps it in range.
-                    (
-                        to_positive(this as i32) % partition_count,
-                        PartitionChoice::RoundRobin { counter: this },
-                    )
-                }
-            },
-        }
+    pub fn requests_in_flight(&self) -> usize {
+        self.in_flight.len()
+    }
+
+    fn in_flight_to(&self, broker: BrokerId) -> usize {
+        self.in_flight
+            .values()
+            .filter(|r| r.broker == broker)
+            .count()
     }
 }
 
 impl Simulation {
-    /// The producer application calls `send(topic, key, value)`.
-    pub(super) fn produce(
+    /// The application calls `send(topic, key, value)`.
+    pub(super) fn app_send(
         &mut self,
         producer_id: ProducerId,
         topic: &str,
         key: Option<String>,
-        value: String,
+        value: Option<String>,
     ) -> Result<(), Rejection> {
-        let partition_count = self
-            .topics
-            .get(topic)
-            .map(|t| t.partition_count())
-            .ok_or_else(|| Rejection::UnknownTopic {
-                topic: topic.to_owned(),
-            })?;
         let too_long = key
             .as_ref()
             .is_some_and(|k| k.len() > limits::MAX_KEY_OR_VALUE_BYTES)
-            || value.len() > limits::MAX_KEY_OR_VALUE_BYTES;
+            || value
+                .as_ref()
+                .is_some_and(|v| v.len() > limits::MAX_KEY_OR_VALUE_BYTES);
         if too_long {
             return Err(Rejection::LimitReached {
                 what: "bytes in a key or value",
@@ -126,69 +170,478 @@ impl Simulation {
             .ok_or(Rejection::UnknownProducer {
                 producer: producer_id,
             })?;
+        if producer.awaiting.is_some() {
+            producer
+                .blocked_sends
+                .push_back((topic.to_owned(), key, value));
+            return Ok(());
+        }
+        self.send_record(producer_id, topic, key, value)
+    }
 
-        let (partition, choice) = producer.choose_partition(topic, key.as_deref(), partition_count);
-        let correlation_id = producer.next_correlation_id;
-        producer.next_correlation_id += 1;
-        producer.records_sent += 1;
-
+    fn send_record(
+        &mut self,
+        producer_id: ProducerId,
+        topic: &str,
+        key: Option<String>,
+        value: Option<String>,
+    ) -> Result<(), Rejection> {
+        if !self.topics.contains_key(topic) {
+            self.auto_create_topic(topic)?;
+        }
+        let partition_count = self.topics[topic].partition_count();
         let record_id = RecordId(self.next_record_id);
         self.next_record_id += 1;
-        producer
-            .awaiting_response
-            .insert(correlation_id, vec![record_id]);
-
-        let partition = TopicPartition::new(topic, partition);
-        let leader = self.topics[topic].partitions[partition.partition as usize].leader;
-        self.emit(EventKind::RecordSent {
-            record: record_id,
-            producer: producer_id,
-            partition: partition.clone(),
-            key: key.clone(),
-            value: value.clone(),
-            choice,
-        });
+        let now = self.now;
         let record = Record {
             id: record_id,
             producer: producer_id,
+            key: key.as_deref().map(Arc::from),
+            value: value.as_deref().map(Arc::from),
+            created_at: now,
+        };
+        let size = record.size_bytes();
+        let rng = &mut self.rng;
+        let producer = self.producers.get_mut(&producer_id).expect("checked");
+        let batch_size = producer.config.batch_size;
+        let (partition, choice) = match key.as_deref() {
+            Some(key) => {
+                let hash = murmur2(key.as_bytes());
+                (
+                    to_positive(hash) % partition_count,
+                    PartitionChoice::Key { murmur2: hash },
+                )
+            }
+            None => match producer.config.partitioner {
+                KeylessPartitioner::RoundRobin => {
+                    let counter = producer.round_robin.entry(topic.to_owned()).or_insert(0);
+                    let this = *counter;
+                    *counter = counter.wrapping_add(1);
+                    (
+                        to_positive(this as i32) % partition_count,
+                        PartitionChoice::RoundRobin { counter: this },
+                    )
+                }
+                KeylessPartitioner::UniformSticky => {
+                    let entry = producer
+                        .sticky
+                        .entry(topic.to_owned())
+                        .or_insert_with(|| (rng.below(u64::from(partition_count)) as u32, 0));
+                    let chosen = entry.0;
+                    entry.1 += size;
+                    // KIP-794: switch after batch.size bytes (Kafka switches between 1x and
+                    // 2x batch.size, when the batch is full; this picks the first point).
+                    if entry.1 >= batch_size {
+                        let next = if partition_count > 1 {
+                            let offset = 1 + rng.below(u64::from(partition_count - 1)) as u32;
+                            (chosen + offset) % partition_count
+                        } else {
+                            0
+                        };
+                        *entry = (next, 0);
+                    }
+                    (chosen, PartitionChoice::Sticky)
+                }
+            },
+        };
+        let tp = TopicPartition::new(topic, partition);
+        producer.stats.records_sent += 1;
+        if producer.config.send_mode == SendMode::Synchronous {
+            producer.awaiting = Some(record_id);
+        }
+        let deque = producer.accumulator.entry(tp.clone()).or_default();
+        let fits = deque.back().is_some_and(|b| {
+            b.sequence.is_none() && b.attempts == 0 && b.bytes + size <= batch_size
+        });
+        if fits {
+            let batch = deque.back_mut().expect("checked");
+            batch.bytes += size;
+            batch.records.push(record.clone());
+        } else {
+            deque.push_back(PendingBatch {
+                partition: tp.clone(),
+                records: vec![record.clone()],
+                bytes: BATCH_OVERHEAD_BYTES + size,
+                created_at: now,
+                sequence: None,
+                attempts: 0,
+                retry_at: now,
+            });
+        }
+        self.auditor.on_send(&record, &tp);
+        self.emit(EventKind::RecordSent {
+            record: record_id,
+            producer: producer_id,
+            partition: tp,
             key,
             value,
-            created_at: self.now,
-        };
-        self.send(
-            Node::Producer(producer_id),
-            Node::Broker(leader),
-            Message::ProduceRequest {
-                correlation_id,
-                partition,
-                records: vec![record],
-            },
-        );
+            choice,
+        });
+        self.drain_producer(producer_id);
         Ok(())
     }
 
-    /// The broker's answer arrived: every record of the request is acknowledged.
+    fn auto_create_topic(&mut self, topic: &str) -> Result<(), Rejection> {
+        if !self.broker_config.auto_create_topics_enable {
+            return Err(Rejection::UnknownTopic {
+                topic: topic.to_owned(),
+            });
+        }
+        let config = super::config::TopicConfig {
+            partitions: self.broker_config.num_partitions,
+            replication_factor: self.broker_config.default_replication_factor,
+            ..super::config::TopicConfig::default()
+        };
+        self.create_topic(topic.to_owned(), config)
+    }
+
+    /// The sender thread: sends every ready batch whose leader is known, one batch per
+    /// partition per request, within `max.in.flight.requests.per.connection`.
+    pub(super) fn drain_producer(&mut self, producer_id: ProducerId) {
+        let now = self.now;
+        let Some(producer) = self.producers.get(&producer_id) else {
+            return;
+        };
+        let linger = producer.config.linger_ms;
+        let delivery_timeout = producer.config.delivery_timeout_ms;
+        let max_in_flight = producer.config.max_in_flight_requests_per_connection as usize;
+        let batch_size = producer.config.batch_size;
+        let mut expired = Vec::new();
+        let mut per_broker: BTreeMap<BrokerId, Vec<TopicPartition>> = BTreeMap::new();
+        let mut next_wake: Option<SimTime> = None;
+        for (tp, deque) in &producer.accumulator {
+            let Some(front) = deque.front() else {
+                continue;
+            };
+            if now.since(front.created_at) >= delivery_timeout {
+                expired.push(tp.clone());
+                continue;
+            }
+            let linger_done = now >= front.created_at.plus_ms(linger);
+            let full = front.bytes >= batch_size || deque.len() > 1;
+            let ready = (linger_done || full || front.attempts > 0) && now >= front.retry_at;
+            if !ready {
+                let at = front.created_at.plus_ms(linger).max(front.retry_at);
+                next_wake = Some(next_wake.map_or(at, |w| w.min(at)));
+                continue;
+            }
+            match self.partition_meta(tp).and_then(|m| m.leader) {
+                Some(leader) => per_broker.entry(leader).or_default().push(tp.clone()),
+                None => {
+                    let at = now.plus_ms(producer.config.retry_backoff_ms);
+                    next_wake = Some(next_wake.map_or(at, |w| w.min(at)));
+                }
+            }
+        }
+        for tp in expired {
+            let producer = self.producers.get_mut(&producer_id).expect("exists");
+            if let Some(batch) = producer
+                .accumulator
+                .get_mut(&tp)
+                .and_then(VecDeque::pop_front)
+            {
+                self.fail_batch(producer_id, batch, ErrorCode::DeliveryTimeout);
+            }
+        }
+        for (broker, partitions) in per_broker {
+            let producer = self.producers.get_mut(&producer_id).expect("exists");
+            if producer.in_flight_to(broker) >= max_in_flight {
+                continue;
+            }
+            let mut batches = Vec::new();
+            for tp in partitions {
+                let Some(mut batch) = producer
+                    .accumulator
+                    .get_mut(&tp)
+                    .and_then(VecDeque::pop_front)
+                else {
+                    continue;
+                };
+                if producer.producer_id.is_some() && batch.sequence.is_none() {
+                    let next = producer.next_sequence.entry(tp.clone()).or_insert(0);
+                    batch.sequence = Some(*next);
+                    *next = ((i64::from(*next) + batch.records.len() as i64)
+                        % (i64::from(i32::MAX) + 1)) as i32;
+                }
+                batches.push(batch);
+            }
+            if batches.is_empty() {
+                continue;
+            }
+            self.send_produce_request(producer_id, broker, batches);
+        }
+        let producer = self.producers.get_mut(&producer_id).expect("exists");
+        if producer.accumulator.values().any(|d| !d.is_empty()) {
+            if let Some(at) = next_wake {
+                if producer.wake_at.is_none_or(|w| w <= now || at < w) {
+                    producer.wake_at = Some(at);
+                    self.schedule_timer(at.max(now), Timer::ProducerWake(producer_id));
+                }
+            }
+        }
+    }
+
+    fn send_produce_request(
+        &mut self,
+        producer_id: ProducerId,
+        broker: BrokerId,
+        batches: Vec<PendingBatch>,
+    ) {
+        let producer = self.producers.get_mut(&producer_id).expect("exists");
+        let correlation_id = producer.next_correlation_id;
+        producer.next_correlation_id += 1;
+        producer.stats.requests_sent += 1;
+        let acks = producer.config.acks;
+        let timeout_ms = producer.config.request_timeout_ms;
+        let stamp_base = producer
+            .producer_id
+            .map(|pid| (pid, producer.producer_epoch));
+        let wire: Vec<ProduceBatch> = batches
+            .iter()
+            .map(|b| ProduceBatch {
+                partition: b.partition.clone(),
+                records: Arc::from(b.records.clone()),
+                stamp: stamp_base
+                    .zip(b.sequence)
+                    .map(|((pid, epoch), seq)| ProducerStamp {
+                        producer_id: pid,
+                        producer_epoch: epoch,
+                        base_sequence: seq,
+                    }),
+            })
+            .collect();
+        if acks == Acks::None {
+            // acks=0: the callback fires at once with offset -1; nobody will answer.
+            for batch in batches {
+                self.complete_batch(producer_id, batch, None);
+            }
+        } else {
+            producer
+                .in_flight
+                .insert(correlation_id, RequestInFlight { broker, batches });
+            self.schedule_timer(
+                self.now.plus_ms(timeout_ms),
+                Timer::ProducerRequestTimeout(producer_id, correlation_id),
+            );
+        }
+        self.send(
+            Node::Producer(producer_id),
+            Node::Broker(broker),
+            Message::Produce {
+                correlation_id,
+                acks,
+                timeout_ms,
+                batches: wire,
+            },
+        );
+    }
+
     pub(super) fn on_produce_response(
         &mut self,
         producer_id: ProducerId,
         correlation_id: u64,
-        partition: TopicPartition,
-        base_offset: Offset,
+        results: Vec<(TopicPartition, Result<Offset, ErrorCode>)>,
     ) {
+        let Some(request) = self
+            .producers
+            .get_mut(&producer_id)
+            .and_then(|p| p.in_flight.remove(&correlation_id))
+        else {
+            return;
+        };
+        for batch in request.batches {
+            let result = results
+                .iter()
+                .find(|(tp, _)| *tp == batch.partition)
+                .map_or(Err(ErrorCode::NetworkException), |(_, r)| *r);
+            match result {
+                Ok(base) => self.complete_batch(producer_id, batch, Some(base)),
+                Err(error) => self.retry_or_fail(producer_id, batch, error),
+            }
+        }
+        self.after_producer_progress(producer_id);
+    }
+
+    /// The request got no answer within `request.timeout.ms`, or the connection failed: every
+    /// batch in it is retried (a late answer is ignored, as Kafka closes the connection).
+    pub(super) fn on_produce_request_failed(
+        &mut self,
+        producer_id: ProducerId,
+        correlation_id: u64,
+        error: ErrorCode,
+    ) {
+        let Some(request) = self
+            .producers
+            .get_mut(&producer_id)
+            .and_then(|p| p.in_flight.remove(&correlation_id))
+        else {
+            return;
+        };
+        for batch in request.batches {
+            self.retry_or_fail(producer_id, batch, error);
+        }
+        self.after_producer_progress(producer_id);
+    }
+
+    fn retry_or_fail(
+        &mut self,
+        producer_id: ProducerId,
+        mut batch: PendingBatch,
+        error: ErrorCode,
+    ) {
+        let producer = self.producers.get_mut(&producer_id).expect("exists");
+        let idempotent = producer.producer_id.is_some();
+        // With idempotence an out-of-order answer means an earlier batch is being retried.
+        let retriable =
+            error.is_retriable() || (idempotent && error == ErrorCode::OutOfOrderSequenceNumber);
+        let within_time = self.now.since(batch.created_at) < producer.config.delivery_timeout_ms;
+        if retriable && batch.attempts < producer.config.retries && within_time {
+            batch.attempts += 1;
+            batch.retry_at = self.now.plus_ms(producer.config.retry_backoff_ms);
+            producer.stats.batches_retried += 1;
+            let deque = producer
+                .accumulator
+                .entry(batch.partition.clone())
+                .or_default();
+            // Kafka re-enqueues at the front; the idempotent producer keeps sequence order.
+            let position = match batch.sequence {
+                Some(seq) if idempotent => deque
+                    .iter()
+                    .position(|b| b.sequence.is_none_or(|s| s > seq))
+                    .unwrap_or(deque.len()),
+                _ => 0,
+            };
+            let event = EventKind::BatchRetried {
+                producer: producer_id,
+                partition: batch.partition.clone(),
+                records: batch.records.iter().map(|r| r.id).collect(),
+                error,
+                attempt: batch.attempts,
+            };
+            deque.insert(position, batch);
+            self.emit(event);
+            let at = self
+                .now
+                .plus_ms(self.producers[&producer_id].config.retry_backoff_ms);
+            self.schedule_timer(at, Timer::ProducerWake(producer_id));
+        } else {
+            let error = if within_time {
+                error
+            } else {
+                ErrorCode::DeliveryTimeout
+            };
+            self.fail_batch(producer_id, batch, error);
+        }
+    }
+
+    fn fail_batch(&mut self, producer_id: ProducerId, batch: PendingBatch, error: ErrorCode) {
+        let ids: Vec<RecordId> = batch.records.iter().map(|r| r.id).collect();
+        let producer = self.producers.get_mut(&producer_id).expect("exists");
+        producer.stats.records_failed += ids.len() as u64;
+        if producer.awaiting.is_some_and(|a| ids.contains(&a)) {
+            producer.awaiting = None;
+        }
+        self.auditor.on_failed(&ids, error);
+        self.emit(EventKind::BatchFailed {
+            producer: producer_id,
+            partition: batch.partition,
+            records: ids,
+            error,
+        });
+    }
+
+    fn complete_batch(
+        &mut self,
+        producer_id: ProducerId,
+        batch: PendingBatch,
+        base: Option<Offset>,
+    ) {
+        let ids: Vec<RecordId> = batch.records.iter().map(|r| r.id).collect();
+        let producer = self.producers.get_mut(&producer_id).expect("exists");
+        producer.stats.records_acknowledged += ids.len() as u64;
+        if producer.awaiting.is_some_and(|a| ids.contains(&a)) {
+            producer.awaiting = None;
+        }
+        self.auditor
+            .on_acknowledged(&ids, &batch.partition, base, self.now);
+        self.emit(EventKind::BatchAcknowledged {
+            producer: producer_id,
+            partition: batch.partition,
+            base_offset: base,
+            records: ids,
+        });
+    }
+
+    fn after_producer_progress(&mut self, producer_id: ProducerId) {
+        // A synchronous application blocked in send().get() continues.
+        loop {
+            let Some(producer) = self.producers.get_mut(&producer_id) else {
+                return;
+            };
+            if producer.awaiting.is_some() {
+                break;
+            }
+            let Some((topic, key, value)) = producer.blocked_sends.pop_front() else {
+                break;
+            };
+            if let Err(reason) = self.send_record(producer_id, &topic, key, value) {
+                self.emit(EventKind::CommandRejected { reason });
+            }
+        }
+        self.drain_producer(producer_id);
+    }
+
+    pub(super) fn on_producer_wake(&mut self, producer_id: ProducerId) {
+        if let Some(producer) = self.producers.get_mut(&producer_id) {
+            producer.wake_at = None;
+        }
+        self.drain_producer(producer_id);
+    }
+
+    /// The workload's clock: sends the records due since the last tick.
+    pub(super) fn on_workload_tick(&mut self, producer_id: ProducerId) {
         let Some(producer) = self.producers.get_mut(&producer_id) else {
             return;
         };
-        let Some(records) = producer.awaiting_response.remove(&correlation_id) else {
+        let Some(workload) = producer.workload.clone() else {
             return;
         };
-        producer.records_acknowledged += records.len() as u64;
-        for (index, record) in records.into_iter().enumerate() {
-            self.emit(EventKind::RecordAcknowledged {
-                record,
-                producer: producer_id,
-                partition: partition.clone(),
-                offset: Offset(base_offset.0 + index as u64),
-            });
+        let rate = u64::from(workload.records_per_second.max(1));
+        // Ticks are 1 ms apart when the rate is above 1000/s, else one record per tick.
+        let tick_ms = if rate >= 1000 { 1 } else { 1000 / rate };
+        producer.workload_carry_millis += rate * tick_ms;
+        let mut due = producer.workload_carry_millis / 1000;
+        producer.workload_carry_millis %= 1000;
+        if let Some(count) = workload.count {
+            due = due.min(count.saturating_sub(producer.workload_sent));
+        }
+        for _ in 0..due {
+            let producer = self.producers.get_mut(&producer_id).expect("exists");
+            if producer.awaiting.is_some() {
+                // send().get() blocks the application: the workload waits too.
+                break;
+            }
+            let n = producer.workload_sent;
+            producer.workload_sent += 1;
+            let key = match &workload.keys {
+                KeyPattern::None => None,
+                KeyPattern::Cycle { count } => {
+                    Some(format!("key-{}", n % u64::from((*count).max(1))))
+                }
+                KeyPattern::Fixed { key } => Some(key.clone()),
+            };
+            let value = Some(format!("{}-{n}", producer_id.0));
+            if let Err(reason) = self.send_record(producer_id, &workload.topic, key, value) {
+                self.emit(EventKind::CommandRejected { reason });
+                break;
+            }
+        }
+        let producer = self.producers.get_mut(&producer_id).expect("exists");
+        let finished = workload.count.is_some_and(|c| producer.workload_sent >= c);
+        if finished {
+            producer.workload = None;
+        } else if producer.workload.is_some() {
+            self.schedule_timer(self.now.plus_ms(tick_ms), Timer::WorkloadTick(producer_id));
         }
     }
 }

@@ -1,26 +1,101 @@
-//! Records as a producer creates them and as a partition's log stores them.
+//! Records as a producer creates them, and record batches as a log stores them.
+
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use super::ids::{Offset, ProducerId, RecordId};
 use super::time::SimTime;
 
-/// A record as the producer built it. `id` is the auditor's identity for it; Kafka has no such
-/// field, but it lets every later event name the record it is about.
+/// A record as the producer built it. `id` is the auditor's identity for it: Kafka has no such
+/// field, but it lets every later event and the audit name the record they are about.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {
     pub id: RecordId,
     pub producer: ProducerId,
     /// `None` is a null key, which is not the same as an empty key (zero bytes).
-    pub key: Option<String>,
-    pub value: String,
+    pub key: Option<Arc<str>>,
+    /// `None` is a null value: a tombstone on a compacted topic.
+    pub value: Option<Arc<str>>,
     pub created_at: SimTime,
 }
 
-/// A record in a partition's log, with the offset the leader gave it.
+impl Record {
+    /// The record's size in a batch: Kafka's varint framing is about 7 bytes plus the key and
+    /// the value. Used for `batch.size`, `segment.bytes` and `retention.bytes`.
+    pub fn size_bytes(&self) -> u32 {
+        let key = self.key.as_ref().map_or(0, |k| k.len());
+        let value = self.value.as_ref().map_or(0, |v| v.len());
+        (7 + key + value) as u32
+    }
+
+    pub fn value_text(&self) -> &str {
+        self.value.as_deref().unwrap_or("∅")
+    }
+}
+
+/// The idempotent producer's stamp on a batch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProducerStamp {
+    pub producer_id: u64,
+    pub producer_epoch: u16,
+    pub base_sequence: i32,
+}
+
+impl ProducerStamp {
+    pub fn last_sequence(&self, record_count: usize) -> i32 {
+        // Sequences wrap from i32::MAX to 0, as in Kafka.
+        ((i64::from(self.base_sequence) + record_count as i64 - 1) % (i64::from(i32::MAX) + 1))
+            as i32
+    }
+}
+
+/// The fixed part of a record batch header in Kafka's format (v2), in bytes.
+pub const BATCH_OVERHEAD_BYTES: u32 = 61;
+
+/// A batch of records with consecutive offsets from `base_offset`. The records are shared
+/// (`Arc`), so copying a batch to a follower or into a fetch response costs no allocation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StoredRecord {
-    pub offset: Offset,
-    pub record: Record,
+pub struct RecordBatch {
+    pub base_offset: Offset,
+    /// The leader epoch of the leader that appended it.
+    pub leader_epoch: u32,
+    pub producer: Option<ProducerStamp>,
+    pub records: Arc<[Record]>,
+    /// When the leader appended it; the segment's timestamp for time retention.
     pub appended_at: SimTime,
+    /// Set by the first compaction that keeps a tombstone batch: it may go after this time.
+    pub delete_horizon: Option<SimTime>,
+}
+
+impl RecordBatch {
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    pub fn last_offset(&self) -> Offset {
+        Offset(self.base_offset.0 + self.records.len().max(1) as u64 - 1)
+    }
+
+    /// The offset after this batch.
+    pub fn next_offset(&self) -> Offset {
+        Offset(self.base_offset.0 + self.records.len() as u64)
+    }
+
+    pub fn size_bytes(&self) -> u32 {
+        BATCH_OVERHEAD_BYTES + self.records.iter().map(Record::size_bytes).sum::<u32>()
+    }
+
+    /// Each record with its offset.
+    pub fn iter_with_offsets(&self) -> impl Iterator<Item = (Offset, &Record)> {
+        let base = self.base_offset.0;
+        self.records
+            .iter()
+            .enumerate()
+            .map(move |(index, record)| (Offset(base + index as u64), record))
+    }
 }

@@ -2,7 +2,7 @@
 
 use crate::engine::{
     AutoOffsetReset, Command, ConsumerConfig, ConsumerId, KeylessPartitioner, NetworkConfig,
-    ProducerConfig, ProducerId, SimConfig, SimTime, Simulation,
+    ProducerConfig, ProducerId, SimConfig, SimTime, Simulation, TopicConfig,
 };
 
 /// The built-in scenes, in the order a first-time visitor sees them.
@@ -65,6 +65,7 @@ impl Scene {
         let network = NetworkConfig {
             latency_ms: 450,
             jitter_ms: 150,
+            drop_per_million: 0,
         };
         match id {
             SceneId::ThreePartitions => Scene {
@@ -103,6 +104,7 @@ impl Scene {
         ConsumerConfig {
             auto_offset_reset: AutoOffsetReset::Earliest,
             poll_interval_ms: 300,
+            enable_auto_commit: false,
             ..ConsumerConfig::default()
         }
     }
@@ -113,16 +115,21 @@ impl Scene {
             seed: self.seed,
             broker_count: 1,
             network: self.network,
+            ..SimConfig::default()
         });
         let setup = [
             Command::CreateTopic {
                 name: self.topic.to_owned(),
-                partitions: self.partitions,
+                config: TopicConfig {
+                    partitions: self.partitions,
+                    ..TopicConfig::default()
+                },
             },
             Command::AddProducer {
                 producer: self.producer,
                 config: ProducerConfig {
-                    keyless_partitioner: KeylessPartitioner::RoundRobin,
+                    partitioner: KeylessPartitioner::RoundRobin,
+                    ..ProducerConfig::default()
                 },
             },
         ];
@@ -138,7 +145,7 @@ impl Scene {
                     producer: self.producer,
                     topic: self.topic.to_owned(),
                     key: None,
-                    value: value.clone(),
+                    value: Some(value.clone()),
                 },
             );
         }

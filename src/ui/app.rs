@@ -119,7 +119,7 @@ impl Component for App {
         let records_sent = sim
             .producers()
             .find(|p| p.id == scene.producer)
-            .map_or(0, |p| p.records_sent);
+            .map_or(0, |p| p.stats.records_sent);
         let producer_text = ClientText {
             name: "producer".to_owned(),
             setting: "partitioner".to_owned(),

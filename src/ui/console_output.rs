@@ -26,8 +26,8 @@ pub fn console_output(props: &ConsoleOutputProps) -> Html {
             </div>
             <ol class="console-lines">
                 { for props.printed.iter().skip(skip).map(|record| html! {
-                    <li data-value={record.value.clone()}>
-                        <span class="printed-value">{record.value.clone()}</span>
+                    <li data-value={record.value_text()}>
+                        <span class="printed-value">{record.value_text()}</span>
                         <span class="printed-origin" style={format!("border-color: {}", partition_colour(record.partition))}>
                             {format!("P{} @{}", record.partition, record.offset)}
                         </span>

@@ -215,7 +215,7 @@ impl Playground {
                     choice,
                     ..
                 } => self.placements.push(Placement {
-                    value: value.clone(),
+                    value: value.clone().unwrap_or_else(|| "∅".to_owned()),
                     key: key.clone(),
                     partition: partition.partition,
                     choice: *choice,
@@ -248,7 +248,7 @@ impl Playground {
         self.sim
             .producers()
             .find(|p| p.id == self.scene.producer)
-            .map_or(0, |p| p.records_sent)
+            .map_or(0, |p| p.stats.records_sent)
     }
 
     fn produce_by_hand(&mut self, key: String, value: String) {
@@ -263,7 +263,7 @@ impl Playground {
             producer: self.scene.producer,
             topic: self.scene.topic.to_owned(),
             key,
-            value,
+            value: Some(value),
         };
         match self.sim.handle(command) {
             Ok(()) => {
@@ -297,7 +297,7 @@ mod tests {
             .unwrap()
             .polled
             .iter()
-            .map(|r| r.value.clone())
+            .map(|r| r.value_text())
             .collect();
         assert_eq!(printed, ["a", "d", "b", "e", "c"]);
         run_frames(&mut playground, 60 * 12);

@@ -2,7 +2,7 @@
 //! clients beside them, and every message in flight at its current point along its link.
 //! Pure geometry, no Yew, so the layout is tested natively.
 
-use crate::engine::{InFlight, Message, MessageKind, Node, Simulation};
+use crate::engine::{InFlight, Message, MessageKind, Node, Simulation, TopicPartition};
 
 use super::palette::{key_colours, partition_colour};
 
@@ -176,30 +176,33 @@ impl StageView {
             .partitions
             .iter()
             .enumerate()
-            .map(|(index, partition)| {
+            .filter_map(|(index, partition)| {
                 let number = index as u32;
-                let log = &partition.log;
+                let tp = TopicPartition::new(topic_name, number);
+                // The leader's log; while there is none, the first replica's.
+                let log = sim
+                    .leader_log(&tp)
+                    .or_else(|| sim.replica_log(*partition.replicas.first()?, &tp))?;
                 let log_end = log.log_end_offset().0;
                 let window_start = log_end.saturating_sub(layout.visible_cells - 1);
                 let position = consumer.and_then(|c| c.positions.get(&number)).map(|o| o.0);
                 let cells = log
                     .records()
-                    .iter()
-                    .filter(|r| r.offset.0 >= window_start)
-                    .map(|stored| {
-                        let (fill, text) = key_colours(stored.record.key.as_deref());
+                    .filter(|(offset, _)| offset.0 >= window_start)
+                    .map(|(offset, record)| {
+                        let (fill, text) = key_colours(record.key.as_deref());
                         CellView {
-                            offset: stored.offset.0,
-                            x: layout.cell_x(stored.offset.0, window_start),
-                            value: stored.record.value.clone(),
-                            key: stored.record.key.clone(),
+                            offset: offset.0,
+                            x: layout.cell_x(offset.0, window_start),
+                            value: record.value_text().to_owned(),
+                            key: record.key.as_deref().map(str::to_owned),
                             fill,
                             text,
-                            consumed: position.is_some_and(|p| stored.offset.0 < p),
+                            consumed: position.is_some_and(|p| offset.0 < p),
                         }
                     })
                     .collect();
-                LaneView {
+                Some(LaneView {
                     partition: number,
                     badge_colour: partition_colour(number),
                     y: first_y + pitch * index as f64,
@@ -210,7 +213,7 @@ impl StageView {
                         .filter(|p| *p >= window_start)
                         .map(|p| (p, layout.cell_x(p, window_start) + layout.cell_size / 2.0)),
                     hidden_before: window_start.saturating_sub(log.log_start_offset().0),
-                }
+                })
             })
             .collect();
 
@@ -233,7 +236,10 @@ impl StageView {
         StageView {
             layout,
             topic: topic_name.to_owned(),
-            broker_label: format!("broker {}", topic.partitions[0].leader.0),
+            broker_label: match topic.partitions[0].leader {
+                Some(leader) => format!("broker {}", leader.0),
+                None => "no leader".to_owned(),
+            },
             lanes,
             flights,
             consumer: consumer.map(|c| ClientText {
@@ -283,18 +289,13 @@ fn flight_views(
         shape,
     };
     match (&flight.message, flight.to) {
-        (
-            Message::ProduceRequest {
-                partition, records, ..
-            },
-            _,
-        ) => {
-            let Some(lane) = lanes.get(partition.partition as usize) else {
-                return Vec::new();
-            };
-            records
-                .iter()
-                .map(|record| {
+        (Message::Produce { batches, .. }, _) => {
+            let mut views = Vec::new();
+            for batch in batches {
+                let Some(lane) = lanes.get(batch.partition.partition as usize) else {
+                    continue;
+                };
+                for record in batch.records.iter() {
                     // Aim at the slot this record will most likely take: the log end plus the
                     // records already flying to the same lane ahead of it.
                     let ahead = landing[lane.partition as usize];
@@ -304,43 +305,36 @@ fn flight_views(
                     let target = (target_x + layout.cell_size / 2.0, lane.y);
                     let (x, y) = lerp(producer_edge, target, progress);
                     let (fill, text) = key_colours(record.key.as_deref());
-                    view(
+                    views.push(view(
                         x,
                         y,
                         FlightShape::Record {
-                            value: record.value.clone(),
+                            value: record.value_text().to_owned(),
                             fill,
                             text,
                         },
-                    )
-                })
-                .collect()
+                    ));
+                }
+            }
+            views
         }
-        (
-            Message::ProduceResponse {
-                partition,
-                base_offset,
-                ..
-            },
-            _,
-        ) => {
-            let Some(lane) = lanes.get(partition.partition as usize) else {
-                return Vec::new();
-            };
-            let (x, y) = lerp(
-                (layout.lane_label_x + 20.0, lane.y),
-                producer_edge,
-                progress,
-            );
-            vec![view(
-                x,
-                y,
-                FlightShape::Ack {
-                    offset: base_offset.0,
-                },
-            )]
-        }
-        (Message::FetchRequest { .. }, _) => {
+        (Message::ProduceResponse { results, .. }, _) => results
+            .iter()
+            .filter_map(|(tp, result)| {
+                let lane = lanes.get(tp.partition as usize)?;
+                let (x, y) = lerp(
+                    (layout.lane_label_x + 20.0, lane.y),
+                    producer_edge,
+                    progress,
+                );
+                let shape = match result {
+                    Ok(offset) => FlightShape::Ack { offset: offset.0 },
+                    Err(_) => FlightShape::EmptyFetchResponse,
+                };
+                Some(view(x, y, shape))
+            })
+            .collect(),
+        (Message::Fetch { .. }, _) => {
             let (x, y) = lerp(consumer_edge, broker_edge, progress);
             vec![view(x, y, FlightShape::Fetch)]
         }
@@ -351,23 +345,30 @@ fn flight_views(
                     continue;
                 };
                 let window_start = lane.log_end_offset.saturating_sub(layout.visible_cells - 1);
-                for (index, stored) in fetched.records.iter().enumerate() {
-                    let start_x = if stored.offset.0 >= window_start {
-                        layout.cell_x(stored.offset.0, window_start) + layout.cell_size / 2.0
+                let records = fetched
+                    .batches
+                    .iter()
+                    .flat_map(|b| b.iter_with_offsets())
+                    .filter(|(offset, _)| {
+                        *offset >= fetched.fetch_offset && *offset < fetched.high_watermark
+                    });
+                for (offset, record) in records {
+                    let start_x = if offset.0 >= window_start {
+                        layout.cell_x(offset.0, window_start) + layout.cell_size / 2.0
                     } else {
                         layout.first_cell_x
                     };
                     // Records of one response fly in a short file, in the order poll() will
                     // return them, so the audience sees that order.
-                    let order = (views.len() + index) as f64;
+                    let order = views.len() as f64;
                     let (x, y) = lerp((start_x, lane.y), consumer_edge, progress);
                     let trail = order * 8.0 * (1.0 - progress);
-                    let (fill, text) = key_colours(stored.record.key.as_deref());
+                    let (fill, text) = key_colours(record.key.as_deref());
                     views.push(view(
                         x - trail,
                         y - trail,
                         FlightShape::Record {
-                            value: stored.record.value.clone(),
+                            value: record.value_text().to_owned(),
                             fill,
                             text,
                         },
@@ -441,7 +442,7 @@ mod tests {
                 producer: scene.producer,
                 topic: scene.topic.into(),
                 key: None,
-                value: n.to_string(),
+                value: Some(n.to_string()),
             })
             .unwrap();
         }

@@ -21,7 +21,7 @@ pub fn caption(playground: &Playground) -> Caption {
     let partitions = topic.map_or(0, |t| t.partition_count());
     let consumer = sim.consumer(scene.consumer);
     let printed: Vec<String> = consumer
-        .map(|c| c.polled.iter().map(|r| r.value.clone()).collect())
+        .map(|c| c.polled.iter().map(|r| r.value_text()).collect())
         .unwrap_or_default();
     let sent_values = scene.values.join(" ");
     let partition_word = if partitions == 1 {
@@ -36,16 +36,13 @@ pub fn caption(playground: &Playground) -> Caption {
             SceneId::ThreePartitions => {
                 let per_partition: Vec<String> = topic
                     .map(|t| {
-                        t.partitions
-                            .iter()
-                            .enumerate()
-                            .map(|(n, p)| {
-                                let values: Vec<&str> = p
-                                    .log
-                                    .records()
-                                    .iter()
-                                    .map(|r| r.record.value.as_str())
-                                    .collect();
+                        (0..t.partition_count())
+                            .map(|n| {
+                                let tp = crate::engine::TopicPartition::new(t.name.clone(), n);
+                                let values: Vec<&str> = sim
+                                    .leader_log(&tp)
+                                    .map(|log| log.records().map(|(_, r)| r.value_text()).collect())
+                                    .unwrap_or_default();
                                 format!("P{n}: {}", values.join(" "))
                             })
                             .collect()

@@ -1,0 +1,334 @@
+//! The auditor rides along with every run. Each record has an identity from the moment the
+//! application sends it; the auditor follows it (appended, replicated, acknowledged, passed by
+//! the high watermark, delivered, truncated, removed by retention or compaction) and reports
+//! what a Kafka user would want to know: acknowledged records that were lost and why,
+//! duplicates, reordering per key, end-to-end latency and lag.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::cluster::ElectionKind;
+use super::errors::ErrorCode;
+use super::ids::{BrokerId, Offset, RecordId, TopicPartition};
+use super::record::Record;
+use super::time::SimTime;
+
+/// What the auditor knows of one record.
+#[derive(Clone, Debug, Default)]
+struct RecordAudit {
+    producer: u32,
+    partition: Option<TopicPartition>,
+    key: Option<Arc<str>>,
+    sent_at: SimTime,
+    /// The producer's callback: `Some(Some(offset))`, or `Some(None)` for `acks=0`.
+    acknowledged: Option<Option<Offset>>,
+    acknowledged_at: SimTime,
+    failed: Option<ErrorCode>,
+    /// Leader appends of this record (more than one means a duplicate in the log).
+    appends: u32,
+    removed_by_policy: bool,
+    truncated: bool,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Election {
+    pub at: SimTime,
+    pub leader: BrokerId,
+    pub leader_epoch: u32,
+    pub unclean: bool,
+}
+
+/// One acknowledged record that is gone.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct LostRecord {
+    pub record: RecordId,
+    pub partition: String,
+    pub offset: u64,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct LatencySummary {
+    pub count: u64,
+    pub p50_ms: u64,
+    pub p99_ms: u64,
+    pub max_ms: u64,
+}
+
+/// The audit of a run.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct AuditReport {
+    pub produced: u64,
+    pub acknowledged: u64,
+    pub failed: u64,
+    pub failed_by_error: BTreeMap<String, u64>,
+    pub acknowledged_then_lost: Vec<LostRecord>,
+    /// Records appended more than once (retries without idempotence).
+    pub duplicates_in_log: u64,
+    /// Per reader (group or standalone consumer): deliveries beyond the first.
+    pub duplicates_delivered: BTreeMap<String, u64>,
+    /// Per reader: records of one key from one producer delivered out of send order.
+    pub reordered_per_key: BTreeMap<String, u64>,
+    /// From `send()` to the first delivery to any reader.
+    pub end_to_end_latency: LatencySummary,
+    /// Per reader and partition: high watermark minus committed offset (or position).
+    pub lag: BTreeMap<String, BTreeMap<String, u64>>,
+}
+
+/// Per reader: deliveries, and the last send order seen per (producer, key).
+#[derive(Clone, Debug, Default)]
+struct ReaderAudit {
+    delivered: BTreeMap<RecordId, u32>,
+    duplicates: u64,
+    reordered: u64,
+    last_sent_per_key: BTreeMap<(u32, Arc<str>), RecordId>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Auditor {
+    records: Vec<RecordAudit>,
+    elections: BTreeMap<TopicPartition, Vec<Election>>,
+    readers: BTreeMap<String, ReaderAudit>,
+    first_delivery: BTreeMap<RecordId, SimTime>,
+}
+
+impl Auditor {
+    fn entry(&mut self, id: RecordId) -> &mut RecordAudit {
+        let index = id.0 as usize;
+        if index >= self.records.len() {
+            self.records.resize(index + 1, RecordAudit::default());
+        }
+        &mut self.records[index]
+    }
+
+    pub fn on_send(&mut self, record: &Record, partition: &TopicPartition) {
+        let entry = self.entry(record.id);
+        entry.producer = record.producer.0;
+        entry.partition = Some(partition.clone());
+        entry.key = record.key.clone();
+        entry.sent_at = record.created_at;
+    }
+
+    pub fn on_leader_append(
+        &mut self,
+        _partition: &TopicPartition,
+        _base: Offset,
+        records: &[Record],
+        _broker: BrokerId,
+        _now: SimTime,
+    ) {
+        for record in records {
+            self.entry(record.id).appends += 1;
+        }
+    }
+
+    pub fn on_replicated(
+        &mut self,
+        _partition: &TopicPartition,
+        _broker: BrokerId,
+        _records: &[RecordId],
+    ) {
+    }
+
+    pub fn on_high_watermark(&mut self, _partition: &TopicPartition, _high_watermark: Offset) {}
+
+    pub fn on_truncated(
+        &mut self,
+        _partition: &TopicPartition,
+        _broker: BrokerId,
+        records: &[RecordId],
+        _now: SimTime,
+    ) {
+        for id in records {
+            self.entry(*id).truncated = true;
+        }
+    }
+
+    pub fn on_removed_by_policy(
+        &mut self,
+        _partition: &TopicPartition,
+        records: impl Iterator<Item = RecordId>,
+    ) {
+        for id in records {
+            self.entry(id).removed_by_policy = true;
+        }
+    }
+
+    pub fn note_election(
+        &mut self,
+        partition: &TopicPartition,
+        at: SimTime,
+        leader: BrokerId,
+        leader_epoch: u32,
+        kind: ElectionKind,
+    ) {
+        self.elections
+            .entry(partition.clone())
+            .or_default()
+            .push(Election {
+                at,
+                leader,
+                leader_epoch,
+                unclean: kind == ElectionKind::Unclean,
+            });
+    }
+
+    pub fn on_acknowledged(
+        &mut self,
+        records: &[RecordId],
+        _partition: &TopicPartition,
+        base: Option<Offset>,
+        now: SimTime,
+    ) {
+        for (index, id) in records.iter().enumerate() {
+            let entry = self.entry(*id);
+            entry.acknowledged = Some(base.map(|b| Offset(b.0 + index as u64)));
+            entry.acknowledged_at = now;
+        }
+    }
+
+    pub fn on_failed(&mut self, records: &[RecordId], error: ErrorCode) {
+        for id in records {
+            self.entry(*id).failed = Some(error);
+        }
+    }
+
+    /// `poll()` returned the record to `reader` (a group id or a standalone consumer).
+    pub fn on_delivered(&mut self, reader: &str, record: RecordId, now: SimTime) {
+        self.first_delivery.entry(record).or_insert(now);
+        let (producer, key) = match self.records.get(record.0 as usize) {
+            Some(audit) => (audit.producer, audit.key.clone()),
+            None => (0, None),
+        };
+        let audit = self.readers.entry(reader.to_owned()).or_default();
+        let count = audit.delivered.entry(record).or_insert(0);
+        *count += 1;
+        if *count > 1 {
+            audit.duplicates += 1;
+            return;
+        }
+        if let Some(key) = key {
+            // Record ids grow in send order per producer, so a smaller id arriving after a
+            // larger one of the same key and producer is a reordering.
+            let last = audit
+                .last_sent_per_key
+                .entry((producer, key))
+                .or_insert(record);
+            if record < *last {
+                audit.reordered += 1;
+            } else {
+                *last = record;
+            }
+        }
+    }
+
+    /// Elections of a partition, oldest first.
+    pub fn elections(&self, partition: &TopicPartition) -> &[Election] {
+        self.elections.get(partition).map_or(&[], Vec::as_slice)
+    }
+
+    /// Builds the report. `record_at` answers what the partition's current leader holds at an
+    /// offset (`None` if the partition has no leader); `lag` is computed by the caller.
+    pub fn report(
+        &self,
+        record_at: impl Fn(&TopicPartition, Offset) -> Option<Option<RecordId>>,
+        lag: BTreeMap<String, BTreeMap<String, u64>>,
+    ) -> AuditReport {
+        let mut report = AuditReport {
+            lag,
+            ..AuditReport::default()
+        };
+        for (index, audit) in self.records.iter().enumerate() {
+            let Some(partition) = &audit.partition else {
+                continue;
+            };
+            let id = RecordId(index as u64);
+            report.produced += 1;
+            if audit.appends > 1 {
+                report.duplicates_in_log += u64::from(audit.appends - 1);
+            }
+            if let Some(error) = audit.failed {
+                report.failed += 1;
+                *report
+                    .failed_by_error
+                    .entry(error.name().to_owned())
+                    .or_insert(0) += 1;
+            }
+            let Some(acknowledged) = audit.acknowledged else {
+                continue;
+            };
+            report.acknowledged += 1;
+            if audit.removed_by_policy {
+                continue;
+            }
+            let lost_at = match acknowledged {
+                Some(offset) => match record_at(partition, offset) {
+                    Some(Some(found)) if found == id => None,
+                    Some(_) => Some(offset),
+                    None => None,
+                },
+                // acks=0: there is no offset to check; it is lost if no leader append happened
+                // or the append was truncated away.
+                None => (audit.appends == 0 || audit.truncated).then_some(Offset(u64::MAX)),
+            };
+            if let Some(offset) = lost_at {
+                report.acknowledged_then_lost.push(LostRecord {
+                    record: id,
+                    partition: partition.to_string(),
+                    offset: if offset.0 == u64::MAX { 0 } else { offset.0 },
+                    reason: self.loss_reason(partition, audit),
+                });
+            }
+        }
+        for (reader, audit) in &self.readers {
+            report
+                .duplicates_delivered
+                .insert(reader.clone(), audit.duplicates);
+            report
+                .reordered_per_key
+                .insert(reader.clone(), audit.reordered);
+        }
+        let mut latencies: Vec<u64> = self
+            .first_delivery
+            .iter()
+            .filter_map(|(id, at)| self.records.get(id.0 as usize).map(|a| at.since(a.sent_at)))
+            .collect();
+        latencies.sort_unstable();
+        if !latencies.is_empty() {
+            let pick = |q: f64| latencies[((latencies.len() - 1) as f64 * q).round() as usize];
+            report.end_to_end_latency = LatencySummary {
+                count: latencies.len() as u64,
+                p50_ms: pick(0.50),
+                p99_ms: pick(0.99),
+                max_ms: *latencies.last().expect("non-empty"),
+            };
+        }
+        report
+    }
+
+    fn loss_reason(&self, partition: &TopicPartition, audit: &RecordAudit) -> String {
+        let later: Vec<&Election> = self
+            .elections(partition)
+            .iter()
+            .filter(|e| e.at >= audit.acknowledged_at)
+            .collect();
+        if let Some(unclean) = later.iter().find(|e| e.unclean) {
+            return format!(
+                "unclean leader election: broker {} became leader (epoch {}) at {} without it",
+                unclean.leader.0, unclean.leader_epoch, unclean.at
+            );
+        }
+        if audit.acknowledged == Some(None) {
+            return "acks=0: the producer never learned whether the broker wrote it".to_owned();
+        }
+        match later.first() {
+            Some(election) => format!(
+                "the leader failed before any follower copied it; broker {} took over (epoch {}) at {} and the old leader truncated it",
+                election.leader.0, election.leader_epoch, election.at
+            ),
+            None => "truncated from the leader's log".to_owned(),
+        }
+    }
+}

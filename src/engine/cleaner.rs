@@ -1,0 +1,185 @@
+//! Retention (`cleanup.policy=delete`) and compaction (`cleanup.policy=compact`) of one log,
+//! following `UnifiedLog.deleteOldSegments` and `LogCleaner`.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use super::config::{CleanupPolicy, TopicConfig};
+use super::ids::Offset;
+use super::log::PartitionLog;
+use super::record::{Record, RecordBatch};
+use super::time::SimTime;
+
+/// Deletes the oldest segments that time or size retention allow, as a prefix, and returns the
+/// batches removed. Only segments entirely below the high watermark can go.
+pub fn apply_retention(
+    log: &mut PartitionLog,
+    config: &TopicConfig,
+    now: SimTime,
+) -> Vec<RecordBatch> {
+    if config.cleanup_policy != CleanupPolicy::Delete {
+        return Vec::new();
+    }
+    let high_watermark = log.high_watermark();
+    let log_end = log.log_end_offset();
+    let mut size_excess: i64 = if config.retention_bytes >= 0 {
+        log.size_bytes() as i64 - config.retention_bytes
+    } else {
+        i64::MIN
+    };
+    let segments = log.segments();
+    let mut delete_count = 0;
+    for (index, segment) in segments.iter().enumerate() {
+        if segment.batches.is_empty() {
+            break;
+        }
+        let upper_bound = segments
+            .get(index + 1)
+            .map_or(log_end, |next| next.base_offset);
+        if upper_bound > high_watermark {
+            break;
+        }
+        let expired_by_time = config.retention_ms >= 0
+            && now.since(segment.largest_timestamp) > config.retention_ms as u64;
+        let over_size = config.retention_bytes >= 0 && size_excess - segment.size_bytes as i64 >= 0;
+        if !(expired_by_time || over_size) {
+            break;
+        }
+        if over_size {
+            size_excess -= segment.size_bytes as i64;
+        }
+        delete_count += 1;
+    }
+    if delete_count == 0 {
+        return Vec::new();
+    }
+    if delete_count == log.segments().len() {
+        // Deleting the active segment: roll an empty one first so the base offset stays at
+        // the log end.
+        log.roll_empty_active_segment(now);
+    }
+    let removed: Vec<RecordBatch> = log
+        .segments_mut()
+        .drain(..delete_count)
+        .flat_map(|segment| segment.batches)
+        .collect();
+    let new_start = log.segments()[0].base_offset;
+    log.raise_log_start_offset(new_start);
+    removed
+}
+
+/// What one cleaning removed.
+#[derive(Debug, Default)]
+pub struct CompactionOutcome {
+    /// Records superseded by a later record with the same key, null-key records and expired
+    /// tombstones, with their offsets.
+    pub removed: Vec<(Offset, Record)>,
+    pub cleaned: bool,
+}
+
+/// Compacts the log if its dirty ratio is above `min.cleanable.dirty.ratio`: keeps the latest
+/// record per key below the first uncleanable offset, keeps offsets (gaps appear), stamps kept
+/// tombstones with a delete horizon and drops those whose horizon has passed.
+pub fn compact(log: &mut PartitionLog, config: &TopicConfig, now: SimTime) -> CompactionOutcome {
+    if config.cleanup_policy != CleanupPolicy::Compact {
+        return CompactionOutcome::default();
+    }
+    let active_base = log.segments().last().map_or(Offset(0), |s| s.base_offset);
+    let first_uncleanable = active_base.min(log.high_watermark());
+    let checkpoint = log.cleaner_checkpoint.max(log.log_start_offset());
+    if first_uncleanable <= checkpoint {
+        return CompactionOutcome::default();
+    }
+
+    let mut clean_bytes: u64 = 0;
+    let mut dirty_bytes: u64 = 0;
+    let mut latest: BTreeMap<Arc<str>, Offset> = BTreeMap::new();
+    for batch in log.batches() {
+        if batch.base_offset >= first_uncleanable {
+            break;
+        }
+        let size = u64::from(batch.size_bytes());
+        if batch.base_offset < checkpoint {
+            clean_bytes += size;
+            continue;
+        }
+        dirty_bytes += size;
+        for (offset, record) in batch.iter_with_offsets() {
+            if let Some(key) = &record.key {
+                latest.insert(key.clone(), offset);
+            }
+        }
+    }
+    let total = clean_bytes + dirty_bytes;
+    // Kafka compares with a strict `>`.
+    if total == 0
+        || dirty_bytes * 100 <= total * u64::from(config.min_cleanable_dirty_ratio_percent)
+    {
+        return CompactionOutcome::default();
+    }
+
+    let mut removed = Vec::new();
+    let horizon = now.plus_ms(config.delete_retention_ms);
+    for segment in log.segments_mut().iter_mut() {
+        if segment.base_offset >= first_uncleanable {
+            break;
+        }
+        let mut kept_batches = Vec::with_capacity(segment.batches.len());
+        for batch in segment.batches.drain(..) {
+            let mut kept: Vec<(Offset, Record)> = Vec::new();
+            for (offset, record) in batch.iter_with_offsets() {
+                let keep = match &record.key {
+                    None => false,
+                    Some(key) => {
+                        let superseded = latest.get(key).is_some_and(|l| offset < *l);
+                        let tombstone_expired = record.value.is_none()
+                            && batch.delete_horizon.is_some_and(|h| now >= h);
+                        !superseded && !tombstone_expired
+                    }
+                };
+                if keep {
+                    kept.push((offset, record.clone()));
+                } else {
+                    removed.push((offset, record.clone()));
+                }
+            }
+            let has_tombstone = |records: &[Record]| records.iter().any(|r| r.value.is_none());
+            if kept.len() == batch.len() {
+                let mut batch = batch;
+                if batch.delete_horizon.is_none() && has_tombstone(&batch.records) {
+                    batch.delete_horizon = Some(horizon);
+                }
+                kept_batches.push(batch);
+                continue;
+            }
+            // Offsets are kept, so each survivor of a thinned batch becomes a batch of its own.
+            for (offset, record) in kept {
+                let tombstone = record.value.is_none();
+                kept_batches.push(RecordBatch {
+                    base_offset: offset,
+                    leader_epoch: batch.leader_epoch,
+                    producer: batch.producer,
+                    records: Arc::from(vec![record]),
+                    appended_at: batch.appended_at,
+                    delete_horizon: tombstone.then(|| batch.delete_horizon.unwrap_or(horizon)),
+                });
+            }
+        }
+        segment.size_bytes = kept_batches.iter().map(|b| u64::from(b.size_bytes())).sum();
+        segment.batches = kept_batches;
+    }
+    // Empty cleaned segments go, but the active segment always stays.
+    let segments = log.segments_mut();
+    let last = segments.len() - 1;
+    let mut index = 0;
+    segments.retain(|s| {
+        let keep = index == last || !s.batches.is_empty();
+        index += 1;
+        keep
+    });
+    log.cleaner_checkpoint = first_uncleanable;
+    CompactionOutcome {
+        removed,
+        cleaned: true,
+    }
+}

@@ -1,0 +1,391 @@
+//! The cluster's metadata and its controller.
+//!
+//! The controller is modelled as Kafka's KRaft quorum seen from outside: always available, not
+//! one of the brokers. It holds the authoritative partition metadata (replicas, leader, leader
+//! epoch, ISR), fences a broker it has not heard from for `broker.session.timeout.ms`, elects
+//! leaders (`PartitionChangeBuilder.electAnyLeader`), and pushes every change at once to each
+//! broker it can reach. Broker heartbeats and metadata pushes are not drawn as messages: an
+//! isolated broker simply stops receiving them, and learns what it missed when healed.
+
+use serde::{Deserialize, Serialize};
+
+use super::broker::{BrokerState, PartitionView, Replica};
+use super::config::TopicConfig;
+use super::event::EventKind;
+use super::ids::{BrokerId, TopicPartition};
+use super::log::SegmentSettings;
+use super::Simulation;
+use super::Timer;
+
+/// The controller's record of one partition.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartitionMeta {
+    /// Replica assignment, in order: the first is the preferred leader.
+    pub replicas: Vec<BrokerId>,
+    pub leader: Option<BrokerId>,
+    pub leader_epoch: u32,
+    /// In-sync replicas, in assignment order.
+    pub isr: Vec<BrokerId>,
+}
+
+/// The controller's record of one topic.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopicMeta {
+    pub name: String,
+    pub config: TopicConfig,
+    pub partitions: Vec<PartitionMeta>,
+}
+
+impl TopicMeta {
+    pub fn partition_count(&self) -> u32 {
+        self.partitions.len() as u32
+    }
+}
+
+/// How a leader was chosen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ElectionKind {
+    /// The first live in-sync replica in assignment order.
+    Clean,
+    /// `unclean.leader.election.enable=true` let an out-of-sync replica lead: records it
+    /// lacked are lost.
+    Unclean,
+}
+
+/// Kafka's rack-unaware replica placement (`AdminUtils.assignReplicasToBrokers`): a start index
+/// and a follower shift, both random in Kafka and drawn from the run's seed here.
+pub fn place_replicas(
+    broker_ids: &[BrokerId],
+    partitions: u32,
+    replication_factor: u32,
+    start_index: usize,
+    mut shift: usize,
+) -> Vec<Vec<BrokerId>> {
+    let n = broker_ids.len();
+    let mut placement = Vec::with_capacity(partitions as usize);
+    let mut current = start_index % n;
+    for p in 0..partitions as usize {
+        if p > 0 && current == start_index % n {
+            shift += 1;
+        }
+        let first = current;
+        let mut replicas = vec![broker_ids[first]];
+        for j in 0..(replication_factor as usize).saturating_sub(1) {
+            let index = (first + 1 + (shift + j) % (n - 1).max(1)) % n;
+            replicas.push(broker_ids[index]);
+        }
+        placement.push(replicas);
+        current = (current + 1) % n;
+    }
+    placement
+}
+
+impl Simulation {
+    pub(super) fn broker_is_available(&self, broker: BrokerId) -> bool {
+        self.brokers.get(&broker).is_some_and(|b| b.up && !b.fenced)
+    }
+
+    /// Creates a topic: places replicas, makes each first replica the leader at epoch 0.
+    pub(super) fn controller_create_topic(&mut self, name: String, config: TopicConfig) {
+        let broker_ids: Vec<BrokerId> = self.brokers.keys().copied().collect();
+        let n = broker_ids.len() as u64;
+        let start = self.rng.below(n) as usize;
+        let shift = self.rng.below(n) as usize;
+        let placement = place_replicas(
+            &broker_ids,
+            config.partitions,
+            config.replication_factor,
+            start,
+            shift,
+        );
+        let settings = SegmentSettings {
+            segment_bytes: config.segment_bytes,
+            segment_ms: config.segment_ms,
+        };
+        let now = self.now;
+        let mut partitions = Vec::with_capacity(placement.len());
+        for (index, replicas) in placement.into_iter().enumerate() {
+            let tp = TopicPartition::new(name.clone(), index as u32);
+            let live: Vec<BrokerId> = replicas
+                .iter()
+                .copied()
+                .filter(|b| self.broker_is_available(*b))
+                .collect();
+            let leader = live.first().copied();
+            let meta = PartitionMeta {
+                replicas: replicas.clone(),
+                leader,
+                leader_epoch: 0,
+                isr: if live.is_empty() {
+                    replicas.clone()
+                } else {
+                    live
+                },
+            };
+            for broker in &replicas {
+                if let Some(state) = self.brokers.get_mut(broker) {
+                    state
+                        .replicas
+                        .insert(tp.clone(), Replica::new(settings, now));
+                }
+            }
+            partitions.push(meta);
+        }
+        self.topics.insert(
+            name.clone(),
+            TopicMeta {
+                name: name.clone(),
+                config,
+                partitions,
+            },
+        );
+        let count = self.topics[&name].partition_count();
+        for index in 0..count {
+            self.push_metadata(&TopicPartition::new(name.clone(), index));
+        }
+    }
+
+    /// Sends the controller's view of a partition to every broker it can reach.
+    pub(super) fn push_metadata(&mut self, tp: &TopicPartition) {
+        let Some(meta) = self.partition_meta(tp).cloned() else {
+            return;
+        };
+        let now = self.now;
+        let reachable: Vec<BrokerId> = meta
+            .replicas
+            .iter()
+            .copied()
+            .filter(|b| {
+                self.brokers
+                    .get(b)
+                    .is_some_and(|s| s.up && !self.network.is_isolated(*b))
+            })
+            .collect();
+        for broker in reachable {
+            self.apply_partition_view(
+                broker,
+                tp,
+                PartitionView {
+                    leader: meta.leader,
+                    leader_epoch: meta.leader_epoch,
+                    isr: meta.isr.clone(),
+                },
+                now,
+            );
+        }
+    }
+
+    pub(super) fn partition_meta(&self, tp: &TopicPartition) -> Option<&PartitionMeta> {
+        self.topics
+            .get(&tp.topic)?
+            .partitions
+            .get(tp.partition as usize)
+    }
+
+    fn partition_meta_mut(&mut self, tp: &TopicPartition) -> Option<&mut PartitionMeta> {
+        self.topics
+            .get_mut(&tp.topic)?
+            .partitions
+            .get_mut(tp.partition as usize)
+    }
+
+    /// Every partition, in topic then partition order.
+    pub(super) fn all_partitions(&self) -> Vec<TopicPartition> {
+        self.topics
+            .values()
+            .flat_map(|t| (0..t.partition_count()).map(|p| TopicPartition::new(t.name.clone(), p)))
+            .collect()
+    }
+
+    /// A broker stopped answering (crash or isolation): the controller fences it once
+    /// `broker.session.timeout.ms` passes without a heartbeat.
+    pub(super) fn controller_watch(&mut self, broker: BrokerId) {
+        let Some(state) = self.brokers.get(&broker) else {
+            return;
+        };
+        let incarnation = state.incarnation;
+        let at = self
+            .now
+            .plus_ms(self.broker_config.broker_session_timeout_ms);
+        self.schedule_timer(at, Timer::SessionExpiry(broker, incarnation));
+    }
+
+    pub(super) fn on_session_expiry(&mut self, broker: BrokerId, incarnation: u64) {
+        let silent = self.brokers.get(&broker).is_some_and(|s| {
+            s.incarnation == incarnation && (!s.up || self.network.is_isolated(broker))
+        });
+        if !silent || self.brokers[&broker].fenced {
+            return;
+        }
+        self.controller_fence(broker);
+    }
+
+    /// Fences a broker: removes it from every ISR it can leave and moves its leaderships.
+    pub(super) fn controller_fence(&mut self, broker: BrokerId) {
+        self.brokers.get_mut(&broker).expect("exists").fenced = true;
+        self.emit(EventKind::BrokerFenced { broker });
+        for tp in self.all_partitions() {
+            let Some(meta) = self.partition_meta(&tp) else {
+                continue;
+            };
+            if !meta.replicas.contains(&broker) {
+                continue;
+            }
+            let was_leader = meta.leader == Some(broker);
+            let meta = self.partition_meta_mut(&tp).expect("exists");
+            // KRaft removes a fenced broker from the ISR, but never empties it: the last member
+            // stays so it can lead again when it returns.
+            if meta.isr.len() > 1 {
+                meta.isr.retain(|b| *b != broker);
+            }
+            if was_leader {
+                self.elect_leader(&tp);
+            } else {
+                self.push_metadata(&tp);
+            }
+        }
+    }
+
+    /// A fenced broker registered again (restart or heal): it is unfenced, leads partitions
+    /// that had no leader and whose ISR it is in, and follows the rest.
+    pub(super) fn controller_unfence(&mut self, broker: BrokerId) {
+        if let Some(state) = self.brokers.get_mut(&broker) {
+            if state.fenced {
+                state.fenced = false;
+                self.emit(EventKind::BrokerUnfenced { broker });
+            }
+        }
+        for tp in self.all_partitions() {
+            let Some(meta) = self.partition_meta(&tp) else {
+                continue;
+            };
+            if !meta.replicas.contains(&broker) {
+                continue;
+            }
+            if meta.leader.is_none() {
+                self.elect_leader(&tp);
+            } else {
+                self.push_metadata(&tp);
+            }
+        }
+    }
+
+    /// Picks a new leader: the current one if still valid, else the first live ISR member in
+    /// assignment order, else (only with `unclean.leader.election.enable`) the first live
+    /// replica. Bumps the leader epoch on any change.
+    pub(super) fn elect_leader(&mut self, tp: &TopicPartition) {
+        let Some(topic) = self.topics.get(&tp.topic) else {
+            return;
+        };
+        let unclean_allowed = topic.config.unclean_leader_election_enable;
+        let Some(meta) = self.partition_meta(tp).cloned() else {
+            return;
+        };
+        if let Some(current) = meta.leader {
+            if self.broker_is_available(current) && meta.isr.contains(&current) {
+                self.push_metadata(tp);
+                return;
+            }
+        }
+        let clean = meta
+            .replicas
+            .iter()
+            .copied()
+            .find(|b| meta.isr.contains(b) && self.broker_is_available(*b));
+        let (leader, kind) = match clean {
+            Some(b) => (Some(b), ElectionKind::Clean),
+            None if unclean_allowed => (
+                meta.replicas
+                    .iter()
+                    .copied()
+                    .find(|b| self.broker_is_available(*b)),
+                ElectionKind::Unclean,
+            ),
+            None => (None, ElectionKind::Clean),
+        };
+        let meta_mut = self.partition_meta_mut(tp).expect("exists");
+        meta_mut.leader = leader;
+        if let Some(new_leader) = leader {
+            meta_mut.leader_epoch += 1;
+            if kind == ElectionKind::Unclean {
+                meta_mut.isr = vec![new_leader];
+            }
+        }
+        let epoch = meta_mut.leader_epoch;
+        match leader {
+            Some(new_leader) => {
+                self.auditor
+                    .note_election(tp, self.now, new_leader, epoch, kind);
+                self.emit(EventKind::LeaderElected {
+                    partition: tp.clone(),
+                    leader: new_leader,
+                    leader_epoch: epoch,
+                    kind,
+                });
+            }
+            None => self.emit(EventKind::PartitionOffline {
+                partition: tp.clone(),
+            }),
+        }
+        self.push_metadata(tp);
+    }
+
+    /// A leader asks to change the ISR (Kafka's AlterPartition). It fails if the leader cannot
+    /// reach the controller or is no longer the leader of that epoch.
+    pub(super) fn controller_alter_isr(
+        &mut self,
+        from: BrokerId,
+        tp: &TopicPartition,
+        leader_epoch: u32,
+        isr: Vec<BrokerId>,
+    ) -> bool {
+        if self.network.is_isolated(from) {
+            return false;
+        }
+        let Some(meta) = self.partition_meta_mut(tp) else {
+            return false;
+        };
+        if meta.leader != Some(from) || meta.leader_epoch != leader_epoch || isr.is_empty() {
+            return false;
+        }
+        let ordered: Vec<BrokerId> = meta
+            .replicas
+            .iter()
+            .copied()
+            .filter(|b| isr.contains(b))
+            .collect();
+        if ordered == meta.isr {
+            return true;
+        }
+        meta.isr = ordered.clone();
+        self.emit(EventKind::IsrChanged {
+            partition: tp.clone(),
+            isr: ordered,
+        });
+        self.push_metadata(tp);
+        true
+    }
+
+    pub(super) fn broker_state(&self, id: BrokerId) -> Option<&BrokerState> {
+        self.brokers.get(&id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placement_spreads_leaders_and_never_repeats_a_broker() {
+        let brokers: Vec<BrokerId> = (0..3).map(BrokerId).collect();
+        let placement = place_replicas(&brokers, 6, 3, 1, 0);
+        for replicas in &placement {
+            let mut sorted = replicas.clone();
+            sorted.sort();
+            sorted.dedup();
+            assert_eq!(sorted.len(), 3, "{replicas:?}");
+        }
+        let leaders: Vec<u32> = placement.iter().map(|r| r[0].0).collect();
+        assert_eq!(leaders, [1, 2, 0, 1, 2, 0]);
+    }
+}

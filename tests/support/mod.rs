@@ -1,0 +1,90 @@
+//! Shared helpers for the engine's integration tests: a small cluster builder and trace tools.
+#![allow(dead_code)]
+
+use kafka_playground::engine::{
+    BrokerConfig, BrokerId, Command, Event, EventKind, NetworkConfig, ProducerConfig, ProducerId,
+    SimConfig, SimTime, Simulation, TopicConfig, TopicPartition,
+};
+
+/// A cluster of `brokers` with fast failure detection so tests run in little simulated time.
+pub fn cluster(brokers: u32, seed: u64) -> Simulation {
+    Simulation::new(SimConfig {
+        seed,
+        broker_count: brokers,
+        network: NetworkConfig {
+            latency_ms: 5,
+            jitter_ms: 0,
+            drop_per_million: 0,
+        },
+        broker: BrokerConfig {
+            replica_lag_time_max_ms: 2_000,
+            broker_session_timeout_ms: 3_000,
+            ..BrokerConfig::default()
+        },
+    })
+}
+
+pub fn create_topic(sim: &mut Simulation, name: &str, config: TopicConfig) {
+    sim.handle(Command::CreateTopic {
+        name: name.to_owned(),
+        config,
+    })
+    .expect("topic created");
+}
+
+pub fn add_producer(sim: &mut Simulation, id: u32, config: ProducerConfig) -> ProducerId {
+    sim.handle(Command::AddProducer {
+        producer: ProducerId(id),
+        config,
+    })
+    .expect("producer added");
+    ProducerId(id)
+}
+
+pub fn produce(sim: &mut Simulation, producer: ProducerId, topic: &str, key: &str, value: &str) {
+    sim.handle(Command::Produce {
+        producer,
+        topic: topic.to_owned(),
+        key: Some(key.to_owned()),
+        value: Some(value.to_owned()),
+    })
+    .expect("send accepted");
+}
+
+pub fn run_for(sim: &mut Simulation, ms: u64) -> Vec<Event> {
+    let until = sim.now().plus_ms(ms);
+    sim.advance_to(until);
+    sim.drain_events()
+}
+
+pub fn at(ms: u64) -> SimTime {
+    SimTime::from_ms(ms)
+}
+
+pub fn leader(sim: &Simulation, tp: &TopicPartition) -> Option<BrokerId> {
+    sim.partition(tp).and_then(|p| p.leader)
+}
+
+pub fn crash(sim: &mut Simulation, broker: BrokerId) {
+    sim.handle(Command::CrashBroker { broker }).expect("crash");
+}
+
+pub fn restart(sim: &mut Simulation, broker: BrokerId) {
+    sim.handle(Command::RestartBroker { broker })
+        .expect("restart");
+}
+
+/// Every record id a broker's replica of `tp` holds, in offset order.
+pub fn replica_records(sim: &Simulation, broker: BrokerId, tp: &TopicPartition) -> Vec<u64> {
+    sim.replica_log(broker, tp)
+        .map(|log| log.records().map(|(_, r)| r.id.0).collect())
+        .unwrap_or_default()
+}
+
+pub fn count_events(events: &[Event], pred: impl Fn(&EventKind) -> bool) -> usize {
+    events.iter().filter(|e| pred(&e.kind)).count()
+}
+
+pub fn trace(events: &[Event]) -> Vec<String> {
+    events.iter().map(ToString::to_string).collect()
+}
