@@ -118,6 +118,7 @@ fn a_consumer_polls_at_most_max_poll_records_at_a_time() {
     sim.handle(Command::AddConsumer {
         consumer: ConsumerId(0),
         topic: "t".into(),
+        group: None,
         config: ConsumerConfig {
             max_poll_records: 3,
             auto_offset_reset: AutoOffsetReset::Earliest,

@@ -36,11 +36,40 @@ pub enum Command {
     StopWorkload {
         producer: ProducerId,
     },
-    /// Adds a consumer that reads every partition of `topic`, like a console consumer.
+    /// Adds a consumer subscribed to `topic`. With a `group` it joins that consumer group and
+    /// reads the partitions the group assigns it; without one it reads every partition, like
+    /// the console consumer.
     AddConsumer {
         consumer: ConsumerId,
         topic: String,
+        group: Option<String>,
         config: ConsumerConfig,
+    },
+    /// `close()`: commits if auto commit is on, and a dynamic member leaves its group at once.
+    CloseConsumer {
+        consumer: ConsumerId,
+    },
+    /// The consumer's process dies: no commit, no LeaveGroup; the coordinator notices after
+    /// `session.timeout.ms`.
+    CrashConsumer {
+        consumer: ConsumerId,
+    },
+    /// The application stops calling `poll()`; after `max.poll.interval.ms` the member leaves
+    /// its group, and rejoins when polling resumes.
+    PauseConsumer {
+        consumer: ConsumerId,
+    },
+    ResumeConsumer {
+        consumer: ConsumerId,
+    },
+    /// The application's time to process one record.
+    SetProcessingTime {
+        consumer: ConsumerId,
+        processing_time_ms: u64,
+    },
+    /// `commitSync()` of the current positions.
+    CommitOffsets {
+        consumer: ConsumerId,
     },
     /// The broker's process dies; its disk survives.
     CrashBroker {
@@ -96,6 +125,13 @@ pub enum Rejection {
     UnknownProducer {
         producer: ProducerId,
     },
+    UnknownConsumer {
+        consumer: ConsumerId,
+    },
+    ConsumerState {
+        consumer: ConsumerId,
+        reason: &'static str,
+    },
     ConsumerAlreadyExists {
         consumer: ConsumerId,
     },
@@ -137,6 +173,8 @@ impl fmt::Display for Rejection {
             Rejection::ProducerAlreadyExists { producer } => write!(f, "{producer} already exists"),
             Rejection::UnknownProducer { producer } => write!(f, "{producer} does not exist"),
             Rejection::ConsumerAlreadyExists { consumer } => write!(f, "{consumer} already exists"),
+            Rejection::UnknownConsumer { consumer } => write!(f, "{consumer} does not exist"),
+            Rejection::ConsumerState { consumer, reason } => write!(f, "{consumer} {reason}"),
             Rejection::InvalidConfig { setting, reason } => write!(f, "{setting}: {reason}"),
             Rejection::BrokerState { broker, reason } => write!(f, "{broker} {reason}"),
             Rejection::LimitReached { what, max } => write!(f, "the playground allows at most {max} {what}"),

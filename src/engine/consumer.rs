@@ -9,6 +9,7 @@ use super::errors::ErrorCode;
 use super::event::EventKind;
 use super::ids::{BrokerId, ConsumerId, Offset, RecordId, TopicPartition};
 use super::network::{FetchPosition, FetchedPartition, Message, Node};
+use super::time::SimTime;
 use super::{Simulation, Timer};
 
 /// A record that `poll()` returned to the application.
@@ -46,6 +47,13 @@ pub struct Consumer {
     pub records_polled: u64,
     /// Fetched records not yet returned by `poll()` (it returns at most `max.poll.records`).
     buffer: std::collections::VecDeque<PolledRecord>,
+    /// Membership, for a consumer in a group.
+    pub group: Option<super::group_member::GroupClient>,
+    pub crashed: bool,
+    pub paused: bool,
+    pub closed: bool,
+    /// The earliest poll already scheduled, so that only one poll loop runs.
+    next_poll_at: Option<SimTime>,
 }
 
 impl Consumer {
@@ -60,6 +68,43 @@ impl Consumer {
             polled: Vec::new(),
             records_polled: 0,
             buffer: std::collections::VecDeque::new(),
+            group: None,
+            crashed: false,
+            paused: false,
+            closed: false,
+            next_poll_at: None,
+        }
+    }
+
+    pub(super) fn next_correlation(&mut self) -> u64 {
+        let id = self.next_correlation_id;
+        self.next_correlation_id += 1;
+        id
+    }
+
+    /// Forgets buffered records of partitions this consumer no longer owns.
+    pub(super) fn drop_buffered(&mut self, partitions: &[u32]) {
+        self.buffer.retain(|r| !partitions.contains(&r.partition));
+    }
+
+    /// Whether it is alive and reading (not crashed, closed or paused).
+    pub fn is_running(&self) -> bool {
+        !self.crashed && !self.closed && !self.paused
+    }
+
+    /// The partitions this consumer reads now.
+    pub fn reading(&self, partition_count: u32) -> Vec<u32> {
+        match &self.group {
+            Some(client) => client.assigned.iter().copied().collect(),
+            None => (0..partition_count).collect(),
+        }
+    }
+
+    /// The name the auditor counts deliveries under: the group, or the consumer itself.
+    pub fn reader(&self) -> String {
+        match &self.group {
+            Some(client) => client.group.clone(),
+            None => self.id.to_string(),
         }
     }
 
@@ -70,10 +115,39 @@ impl Consumer {
 
 impl Simulation {
     /// The consumer polls: one fetch to each partition leader it has nothing outstanding with.
-    pub(super) fn on_poll_timer(&mut self, consumer_id: ConsumerId) {
-        let Some(consumer) = self.consumers.get(&consumer_id) else {
+    /// Schedules the consumer's next poll, unless one is already due no later.
+    pub(super) fn schedule_poll(&mut self, consumer_id: ConsumerId, at: SimTime) {
+        let Some(consumer) = self.consumers.get_mut(&consumer_id) else {
             return;
         };
+        if consumer.next_poll_at.is_some_and(|t| t <= at) {
+            return;
+        }
+        consumer.next_poll_at = Some(at);
+        self.schedule_timer(at, Timer::Poll(consumer_id));
+    }
+
+    pub(super) fn on_poll_timer(&mut self, consumer_id: ConsumerId) {
+        let now = self.now;
+        let Some(consumer) = self.consumers.get_mut(&consumer_id) else {
+            return;
+        };
+        if consumer.next_poll_at != Some(now) {
+            // Superseded by an earlier poll, which scheduled its own successor.
+            return;
+        }
+        consumer.next_poll_at = None;
+        let consumer = &self.consumers[&consumer_id];
+        if !consumer.is_running() {
+            return;
+        }
+        if consumer.group.is_some() && !self.group_poll(consumer_id) {
+            // Not a member with an assignment yet: look again shortly.
+            let wait = self.consumers[&consumer_id].config.poll_interval_ms.max(1);
+            self.schedule_poll(consumer_id, self.now.plus_ms(wait));
+            return;
+        }
+        let consumer = &self.consumers[&consumer_id];
         if !consumer.buffer.is_empty() {
             self.deliver_polled(consumer_id);
             return;
@@ -81,10 +155,13 @@ impl Simulation {
         let Some(topic) = self.topics.get(&consumer.topic) else {
             return;
         };
+        let reading = consumer.reading(topic.partition_count());
         let mut by_leader: BTreeMap<BrokerId, Vec<(TopicPartition, FetchPosition)>> =
             BTreeMap::new();
-        for (number, meta) in topic.partitions.iter().enumerate() {
-            let number = number as u32;
+        for number in reading {
+            let Some(meta) = topic.partitions.get(number as usize) else {
+                continue;
+            };
             let Some(leader) = meta.leader else {
                 continue;
             };
@@ -104,10 +181,10 @@ impl Simulation {
         let max_wait_ms = consumer.config.fetch_max_wait_ms;
         let poll_interval = consumer.config.poll_interval_ms.max(1);
         let any_leaderless = topic.partitions.iter().any(|p| p.leader.is_none());
+        let nothing_to_send = by_leader.is_empty();
         for (broker, partitions) in by_leader {
             let consumer = self.consumers.get_mut(&consumer_id).expect("exists");
-            let correlation_id = consumer.next_correlation_id;
-            consumer.next_correlation_id += 1;
+            let correlation_id = consumer.next_correlation();
             consumer.fetching_from.insert(broker, correlation_id);
             // `request.timeout.ms` (30000): a fetch lost on the network is given up on.
             self.schedule_timer(
@@ -125,12 +202,9 @@ impl Simulation {
                 },
             );
         }
-        if any_leaderless {
+        if any_leaderless || nothing_to_send {
             // Partitions without a leader are retried after a metadata refresh.
-            self.schedule_timer(
-                self.now.plus_ms(poll_interval.max(100)),
-                Timer::Poll(consumer_id),
-            );
+            self.schedule_poll(consumer_id, self.now.plus_ms(poll_interval.max(100)));
         }
     }
 
@@ -150,10 +224,21 @@ impl Simulation {
             return;
         }
         consumer.fetching_from.remove(&broker);
+        if !consumer.is_running() {
+            return;
+        }
+        let reading: Option<Vec<u32>> = consumer
+            .group
+            .as_ref()
+            .map(|c| c.assigned.iter().copied().collect());
         let policy = consumer.config.auto_offset_reset;
         let mut events = Vec::new();
         for part in fetched {
             let number = part.partition.partition;
+            if reading.as_ref().is_some_and(|r| !r.contains(&number)) {
+                // Revoked while the fetch travelled.
+                continue;
+            }
             match part.error {
                 Some(ErrorCode::OffsetOutOfRange) => {
                     consumer.positions.remove(&number);
@@ -234,14 +319,14 @@ impl Simulation {
         }
         let processing = consumer.config.processing_time_ms * delivered.len() as u64;
         let wait = consumer.config.poll_interval_ms.max(1) + processing;
-        let reader = format!("{consumer_id}");
+        let reader = consumer.reader();
         for record in delivered {
             self.auditor.on_delivered(&reader, record, now);
         }
         for event in events {
             self.emit_detail(event);
         }
-        self.schedule_timer(now.plus_ms(wait), Timer::Poll(consumer_id));
+        self.schedule_poll(consumer_id, now.plus_ms(wait));
     }
 
     /// The fetch reached a crashed broker, or got no answer.
@@ -259,6 +344,6 @@ impl Simulation {
         }
         consumer.fetching_from.remove(&broker);
         let wait = consumer.config.poll_interval_ms.max(100);
-        self.schedule_timer(self.now.plus_ms(wait), Timer::Poll(consumer_id));
+        self.schedule_poll(consumer_id, self.now.plus_ms(wait));
     }
 }

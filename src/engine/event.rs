@@ -8,6 +8,7 @@ use super::cluster::ElectionKind;
 use super::command::Rejection;
 use super::config::AutoOffsetReset;
 use super::errors::ErrorCode;
+use super::group_coordinator::GroupPhase;
 use super::ids::{BrokerId, ConsumerId, MessageId, Offset, ProducerId, RecordId, TopicPartition};
 use super::network::{MessageKind, Node};
 use super::time::SimTime;
@@ -194,6 +195,62 @@ pub enum EventKind {
         partition: TopicPartition,
         records_removed: u64,
     },
+    GroupStateChanged {
+        group: String,
+        state: GroupPhase,
+        generation: i32,
+    },
+    RebalanceStarted {
+        group: String,
+        reason: String,
+    },
+    MemberJoined {
+        group: String,
+        member: String,
+        consumer: ConsumerId,
+    },
+    MemberRemoved {
+        group: String,
+        member: String,
+        reason: String,
+    },
+    /// The group leader ran the assignor.
+    AssignmentComputed {
+        group: String,
+        leader: ConsumerId,
+        assignor: String,
+        generation: i32,
+        assignments: Vec<(String, Vec<u32>)>,
+    },
+    AssignmentReceived {
+        group: String,
+        consumer: ConsumerId,
+        generation: i32,
+        partitions: Vec<TopicPartition>,
+    },
+    PartitionsRevoked {
+        consumer: ConsumerId,
+        partitions: Vec<TopicPartition>,
+    },
+    OffsetsCommitted {
+        group: String,
+        consumer: ConsumerId,
+        offsets: Vec<(TopicPartition, Offset)>,
+    },
+    CommitFailed {
+        consumer: ConsumerId,
+        error: ErrorCode,
+    },
+    MaxPollIntervalExceeded {
+        consumer: ConsumerId,
+        group: String,
+    },
+    ConsumerClosed {
+        consumer: ConsumerId,
+    },
+    ConsumerCrashed {
+        consumer: ConsumerId,
+    },
     /// A scheduled command could not be applied.
     CommandRejected {
         reason: Rejection,
@@ -318,6 +375,50 @@ impl fmt::Display for Event {
             EventKind::LogCompacted { broker, partition, records_removed } => {
                 write!(f, "{broker}: compaction removed {records_removed} records of {partition}")
             }
+            EventKind::GroupStateChanged { group, state, generation } => {
+                write!(f, "group {group} -> {state:?} (generation {generation})")
+            }
+            EventKind::RebalanceStarted { group, reason } => write!(f, "group {group} rebalances: {reason}"),
+            EventKind::MemberJoined { group, member, consumer } => {
+                write!(f, "group {group}: {consumer} joined as {member}")
+            }
+            EventKind::MemberRemoved { group, member, reason } => {
+                write!(f, "group {group}: {member} removed: {reason}")
+            }
+            EventKind::AssignmentComputed { group, leader, assignor, generation, assignments } => {
+                let parts: Vec<String> = assignments
+                    .iter()
+                    .map(|(m, ps)| format!("{m}={ps:?}"))
+                    .collect();
+                write!(
+                    f,
+                    "group {group} generation {generation}: leader {leader} ran {assignor}: {}",
+                    parts.join(" ")
+                )
+            }
+            EventKind::AssignmentReceived { group, consumer, generation, partitions } => {
+                let list: Vec<String> = partitions.iter().map(ToString::to_string).collect();
+                write!(
+                    f,
+                    "group {group} generation {generation}: {consumer} owns [{}]",
+                    list.join(", ")
+                )
+            }
+            EventKind::PartitionsRevoked { consumer, partitions } => {
+                let list: Vec<String> = partitions.iter().map(ToString::to_string).collect();
+                write!(f, "{consumer} revokes [{}]", list.join(", "))
+            }
+            EventKind::OffsetsCommitted { group, consumer, offsets } => {
+                let list: Vec<String> = offsets.iter().map(|(tp, o)| format!("{tp}={o}")).collect();
+                write!(f, "group {group}: {consumer} committed {}", list.join(", "))
+            }
+            EventKind::CommitFailed { consumer, error } => write!(f, "{consumer} commit failed: {error}"),
+            EventKind::MaxPollIntervalExceeded { consumer, group } => write!(
+                f,
+                "{consumer} did not poll within max.poll.interval.ms and leaves group {group}"
+            ),
+            EventKind::ConsumerClosed { consumer } => write!(f, "{consumer} closed"),
+            EventKind::ConsumerCrashed { consumer } => write!(f, "{consumer} crashed"),
             EventKind::CommandRejected { reason } => write!(f, "command rejected: {reason}"),
         }
     }

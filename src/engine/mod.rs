@@ -22,6 +22,8 @@ pub mod config;
 mod consumer;
 mod errors;
 mod event;
+mod group_coordinator;
+mod group_member;
 mod ids;
 pub mod limits;
 mod log;
@@ -47,6 +49,10 @@ pub use config::{
 pub use consumer::{Consumer, PolledRecord};
 pub use errors::ErrorCode;
 pub use event::{Event, EventKind, PartitionChoice};
+pub use group_coordinator::{
+    java_string_hash, offsets_partition_for, GroupMember, GroupPhase, GroupState, OFFSETS_TOPIC,
+};
+pub use group_member::{GroupClient, MemberPhase};
 pub use ids::{BrokerId, ConsumerId, MessageId, Offset, ProducerId, RecordId, TopicPartition};
 pub use log::{PartitionLog, Segment};
 pub use network::{
@@ -59,7 +65,7 @@ pub use rng::SimRng;
 pub use time::SimTime;
 
 use auditor::Auditor;
-use network::{Network, Sent};
+use network::{Delivery, Network, Sent};
 
 /// Settings fixed for the whole run.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -104,6 +110,12 @@ enum Timer {
     ProducerWake(ProducerId),
     ProducerRequestTimeout(ProducerId, u64),
     WorkloadTick(ProducerId),
+    GroupRequestTimeout(ConsumerId, u64),
+    Heartbeat(ConsumerId),
+    PollIntervalCheck(ConsumerId),
+    MemberSessionCheck(String, String),
+    GroupJoinDeadline(String, u64),
+    GroupSyncDeadline(String, u64),
     Command(Box<Command>),
 }
 
@@ -142,6 +154,7 @@ pub struct Simulation {
     topics: BTreeMap<String, TopicMeta>,
     producers: BTreeMap<ProducerId, Producer>,
     consumers: BTreeMap<ConsumerId, Consumer>,
+    groups: BTreeMap<String, group_coordinator::GroupState>,
     next_record_id: u64,
     next_kafka_producer_id: u64,
     auditor: Auditor,
@@ -166,6 +179,7 @@ impl Simulation {
             topics: BTreeMap::new(),
             producers: BTreeMap::new(),
             consumers: BTreeMap::new(),
+            groups: BTreeMap::new(),
             next_record_id: 0,
             next_kafka_producer_id: 1000,
             auditor: Auditor::default(),
@@ -272,8 +286,8 @@ impl Simulation {
 
     /// The audit of the run so far.
     pub fn audit(&self) -> AuditReport {
-        let mut lag: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
-        for consumer in self.consumers.values() {
+        let mut lag = self.group_lag();
+        for consumer in self.consumers.values().filter(|c| c.group.is_none()) {
             let Some(topic) = self.topics.get(&consumer.topic) else {
                 continue;
             };
@@ -321,8 +335,25 @@ impl Simulation {
             Command::AddConsumer {
                 consumer,
                 topic,
+                group,
                 config,
-            } => self.add_consumer(consumer, topic, config),
+            } => self.add_consumer(consumer, topic, group, config),
+            Command::CloseConsumer { consumer } => self.close_consumer(consumer),
+            Command::CrashConsumer { consumer } => self.crash_consumer(consumer),
+            Command::PauseConsumer { consumer } => self.pause_consumer(consumer, true),
+            Command::ResumeConsumer { consumer } => self.pause_consumer(consumer, false),
+            Command::SetProcessingTime {
+                consumer,
+                processing_time_ms,
+            } => {
+                let state = self
+                    .consumers
+                    .get_mut(&consumer)
+                    .ok_or(Rejection::UnknownConsumer { consumer })?;
+                state.config.processing_time_ms = processing_time_ms;
+                Ok(())
+            }
+            Command::CommitOffsets { consumer } => self.commit_offsets(consumer),
             Command::CrashBroker { broker } => self.crash_broker(broker),
             Command::RestartBroker { broker } => self.restart_broker(broker),
             Command::IsolateBroker { broker } => self.isolate_broker(broker),
@@ -379,7 +410,7 @@ impl Simulation {
         match timer {
             Timer::Deliver(id) => self.deliver(id),
             Timer::Vanish(id) => {
-                if let Err(Some(flight)) = self.network.deliver(id) {
+                if let Some(Delivery::Lost(flight)) = self.network.deliver(id) {
                     self.emit_detail(EventKind::MessageDropped {
                         message: id,
                         kind: flight.message.kind(),
@@ -420,6 +451,16 @@ impl Simulation {
                 self.on_produce_request_failed(producer, correlation, ErrorCode::RequestTimedOut)
             }
             Timer::WorkloadTick(producer) => self.on_workload_tick(producer),
+            Timer::GroupRequestTimeout(consumer, correlation) => {
+                self.on_group_request_timeout(consumer, correlation)
+            }
+            Timer::Heartbeat(consumer) => self.on_heartbeat_timer(consumer),
+            Timer::PollIntervalCheck(consumer) => self.on_poll_interval_check(consumer),
+            Timer::MemberSessionCheck(group, member) => {
+                self.on_member_session_check(&group, &member)
+            }
+            Timer::GroupJoinDeadline(group, round) => self.on_group_join_deadline(&group, round),
+            Timer::GroupSyncDeadline(group, round) => self.on_group_sync_deadline(&group, round),
             Timer::Command(command) => {
                 if let Err(reason) = self.handle(*command) {
                     self.emit(EventKind::CommandRejected { reason });
@@ -430,8 +471,8 @@ impl Simulation {
 
     fn deliver(&mut self, id: MessageId) {
         let flight = match self.network.deliver(id) {
-            Ok(flight) => flight,
-            Err(Some(flight)) => {
+            Some(Delivery::Arrived(flight)) => flight,
+            Some(Delivery::Lost(flight)) => {
                 // The link was cut while the message travelled.
                 self.emit_detail(EventKind::MessageDropped {
                     message: id,
@@ -441,7 +482,7 @@ impl Simulation {
                 });
                 return;
             }
-            Err(None) => return,
+            None => return,
         };
         if let Node::Broker(sender) = flight.from {
             if !self.brokers.get(&sender).is_some_and(|b| b.up) {
@@ -467,7 +508,10 @@ impl Simulation {
                 // The process is gone: the operating system refuses the connection.
                 let is_request = matches!(
                     flight.message,
-                    Message::Produce { .. } | Message::Fetch { .. } | Message::ReplicaFetch { .. }
+                    Message::Produce { .. }
+                        | Message::Fetch { .. }
+                        | Message::ReplicaFetch { .. }
+                        | Message::Group { .. }
                 );
                 if is_request {
                     let correlation_id = flight.message.correlation_id();
@@ -554,7 +598,26 @@ impl Simulation {
                 Node::Broker(broker),
                 Node::Consumer(consumer),
                 Message::ConnectionRefused { correlation_id },
-            ) => self.on_fetch_failed(consumer, broker, correlation_id),
+            ) => {
+                self.on_fetch_failed(consumer, broker, correlation_id);
+                self.on_group_request_timeout(consumer, correlation_id);
+            }
+            (
+                from @ Node::Consumer(_),
+                Node::Broker(broker),
+                Message::Group {
+                    correlation_id,
+                    request,
+                },
+            ) => self.on_group_request(broker, from, correlation_id, request),
+            (
+                Node::Broker(_),
+                Node::Consumer(consumer),
+                Message::GroupResponse {
+                    correlation_id,
+                    response,
+                },
+            ) => self.on_group_response(consumer, correlation_id, response),
             (Node::Broker(leader), Node::Broker(follower), Message::ConnectionRefused { .. }) => {
                 self.on_replica_fetch_refused(follower, leader)
             }
@@ -753,41 +816,7 @@ impl Simulation {
         Ok(())
     }
 
-    fn add_consumer(
-        &mut self,
-        id: ConsumerId,
-        topic: String,
-        config: ConsumerConfig,
-    ) -> Result<(), Rejection> {
-        if self.consumers.contains_key(&id) {
-            return Err(Rejection::ConsumerAlreadyExists { consumer: id });
-        }
-        if self.consumers.len() as u64 >= limits::MAX_CLIENTS {
-            return Err(Rejection::LimitReached {
-                what: "consumers",
-                max: limits::MAX_CLIENTS,
-            });
-        }
-        if config.max_poll_records == 0 {
-            return Err(Rejection::InvalidConfig {
-                setting: "max.poll.records",
-                reason: "must be at least 1".to_owned(),
-            });
-        }
-        if !self.topics.contains_key(&topic) {
-            self.auto_create_topic_for(&topic)?;
-        }
-        self.consumers
-            .insert(id, Consumer::new(id, topic.clone(), config));
-        self.emit(EventKind::ConsumerAdded {
-            consumer: id,
-            topic,
-        });
-        self.schedule_timer(self.now, Timer::Poll(id));
-        Ok(())
-    }
-
-    fn auto_create_topic_for(&mut self, topic: &str) -> Result<(), Rejection> {
+    pub(super) fn auto_create_topic_for(&mut self, topic: &str) -> Result<(), Rejection> {
         if !self.broker_config.auto_create_topics_enable {
             return Err(Rejection::UnknownTopic {
                 topic: topic.to_owned(),

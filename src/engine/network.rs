@@ -120,6 +120,133 @@ pub enum Message {
     },
     /// The peer's process is gone: the operating system resets the connection.
     ConnectionRefused { correlation_id: u64 },
+    Group {
+        correlation_id: u64,
+        request: GroupRequest,
+    },
+    GroupResponse {
+        correlation_id: u64,
+        response: GroupResponse,
+    },
+}
+
+/// A member's entry in the leader's JoinGroup response: what the assignor needs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinedMember {
+    pub member_id: String,
+    pub group_instance_id: Option<String>,
+    pub topic: String,
+    pub owned: Vec<u32>,
+    pub owned_generation: i32,
+}
+
+/// Requests a consumer sends to its group coordinator (classic protocol).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum GroupRequest {
+    JoinGroup {
+        group: String,
+        member_id: String,
+        group_instance_id: Option<String>,
+        protocols: Vec<String>,
+        topic: String,
+        owned: Vec<u32>,
+        owned_generation: i32,
+        session_timeout_ms: u64,
+        rebalance_timeout_ms: u64,
+    },
+    SyncGroup {
+        group: String,
+        member_id: String,
+        generation: i32,
+        /// Only the leader sends assignments.
+        assignments: Vec<(String, Vec<u32>)>,
+    },
+    Heartbeat {
+        group: String,
+        member_id: String,
+        generation: i32,
+    },
+    LeaveGroup {
+        group: String,
+        member_id: String,
+    },
+    OffsetCommit {
+        group: String,
+        member_id: String,
+        generation: i32,
+        offsets: Vec<(TopicPartition, Offset)>,
+    },
+    OffsetFetch {
+        group: String,
+        partitions: Vec<TopicPartition>,
+    },
+}
+
+/// The coordinator's answers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum GroupResponse {
+    JoinGroup {
+        error: Option<ErrorCode>,
+        member_id: String,
+        generation: i32,
+        protocol: Option<String>,
+        leader: String,
+        /// Filled for the leader only.
+        members: Vec<JoinedMember>,
+    },
+    SyncGroup {
+        error: Option<ErrorCode>,
+        assignment: Vec<u32>,
+    },
+    Heartbeat {
+        error: Option<ErrorCode>,
+    },
+    LeaveGroup,
+    OffsetCommit {
+        error: Option<ErrorCode>,
+        offsets: Vec<(TopicPartition, Offset)>,
+    },
+    OffsetFetch {
+        error: Option<ErrorCode>,
+        offsets: Vec<(TopicPartition, Option<Offset>)>,
+    },
+}
+
+impl GroupRequest {
+    pub fn kind(&self) -> MessageKind {
+        match self {
+            GroupRequest::JoinGroup { .. } => MessageKind::JoinGroup,
+            GroupRequest::SyncGroup { .. } => MessageKind::SyncGroup,
+            GroupRequest::Heartbeat { .. } => MessageKind::Heartbeat,
+            GroupRequest::LeaveGroup { .. } => MessageKind::LeaveGroup,
+            GroupRequest::OffsetCommit { .. } => MessageKind::OffsetCommit,
+            GroupRequest::OffsetFetch { .. } => MessageKind::OffsetFetch,
+        }
+    }
+
+    pub fn group(&self) -> &str {
+        match self {
+            GroupRequest::JoinGroup { group, .. }
+            | GroupRequest::SyncGroup { group, .. }
+            | GroupRequest::Heartbeat { group, .. }
+            | GroupRequest::LeaveGroup { group, .. }
+            | GroupRequest::OffsetCommit { group, .. }
+            | GroupRequest::OffsetFetch { group, .. } => group,
+        }
+    }
+}
+
+impl GroupResponse {
+    pub fn kind(&self) -> MessageKind {
+        match self {
+            GroupResponse::JoinGroup { .. } => MessageKind::JoinGroupResponse,
+            GroupResponse::SyncGroup { .. } => MessageKind::SyncGroupResponse,
+            GroupResponse::Heartbeat { .. } => MessageKind::HeartbeatResponse,
+            GroupResponse::LeaveGroup => MessageKind::LeaveGroupResponse,
+            GroupResponse::OffsetCommit { .. } => MessageKind::OffsetCommitResponse,
+            GroupResponse::OffsetFetch { .. } => MessageKind::OffsetFetchResponse,
+        }
+    }
 }
 
 /// The kind of a message, for filters, colours and compact trace lines.
@@ -132,6 +259,18 @@ pub enum MessageKind {
     ReplicaFetch,
     ReplicaFetchResponse,
     ConnectionRefused,
+    JoinGroup,
+    JoinGroupResponse,
+    SyncGroup,
+    SyncGroupResponse,
+    Heartbeat,
+    HeartbeatResponse,
+    LeaveGroup,
+    LeaveGroupResponse,
+    OffsetCommit,
+    OffsetCommitResponse,
+    OffsetFetch,
+    OffsetFetchResponse,
 }
 
 impl Message {
@@ -144,6 +283,8 @@ impl Message {
             Message::ReplicaFetch { .. } => MessageKind::ReplicaFetch,
             Message::ReplicaFetchResponse { .. } => MessageKind::ReplicaFetchResponse,
             Message::ConnectionRefused { .. } => MessageKind::ConnectionRefused,
+            Message::Group { request, .. } => request.kind(),
+            Message::GroupResponse { response, .. } => response.kind(),
         }
     }
 
@@ -155,7 +296,9 @@ impl Message {
             | Message::FetchResponse { correlation_id, .. }
             | Message::ReplicaFetch { correlation_id, .. }
             | Message::ReplicaFetchResponse { correlation_id, .. }
-            | Message::ConnectionRefused { correlation_id } => *correlation_id,
+            | Message::ConnectionRefused { correlation_id }
+            | Message::Group { correlation_id, .. }
+            | Message::GroupResponse { correlation_id, .. } => *correlation_id,
         }
     }
 }
@@ -170,6 +313,18 @@ impl fmt::Display for MessageKind {
             MessageKind::ReplicaFetch => "ReplicaFetch",
             MessageKind::ReplicaFetchResponse => "ReplicaFetchResponse",
             MessageKind::ConnectionRefused => "ConnectionRefused",
+            MessageKind::JoinGroup => "JoinGroup",
+            MessageKind::JoinGroupResponse => "JoinGroupResponse",
+            MessageKind::SyncGroup => "SyncGroup",
+            MessageKind::SyncGroupResponse => "SyncGroupResponse",
+            MessageKind::Heartbeat => "Heartbeat",
+            MessageKind::HeartbeatResponse => "HeartbeatResponse",
+            MessageKind::LeaveGroup => "LeaveGroup",
+            MessageKind::LeaveGroupResponse => "LeaveGroupResponse",
+            MessageKind::OffsetCommit => "OffsetCommit",
+            MessageKind::OffsetCommitResponse => "OffsetCommitResponse",
+            MessageKind::OffsetFetch => "OffsetFetch",
+            MessageKind::OffsetFetchResponse => "OffsetFetchResponse",
         };
         f.write_str(name)
     }
@@ -206,6 +361,12 @@ impl Default for NetworkConfig {
             drop_per_million: 0,
         }
     }
+}
+
+/// How a message left the wire.
+pub enum Delivery {
+    Arrived(InFlight),
+    Lost(InFlight),
 }
 
 /// What happened to a message put on the wire.
@@ -327,16 +488,14 @@ impl Network {
         }
     }
 
-    /// Takes a message off the wire. `None` if it was dropped (it vanishes) or is unknown.
-    /// A message whose link was cut while it travelled is dropped on arrival.
-    pub fn deliver(&mut self, id: MessageId) -> Result<InFlight, Option<InFlight>> {
-        let Some(flight) = self.in_flight.remove(&id) else {
-            return Err(None);
-        };
+    /// Takes a message off the wire. A message whose link was cut while it travelled, or that
+    /// was doomed when sent, is lost rather than arrived.
+    pub fn deliver(&mut self, id: MessageId) -> Option<Delivery> {
+        let flight = self.in_flight.remove(&id)?;
         if self.doomed.remove(&id) || !self.link_up(flight.from, flight.to) {
-            return Err(Some(flight));
+            return Some(Delivery::Lost(flight));
         }
-        Ok(flight)
+        Some(Delivery::Arrived(flight))
     }
 
     /// Every message still travelling, in the order they were sent.

@@ -154,6 +154,7 @@ impl Scene {
             Command::AddConsumer {
                 consumer: self.consumer,
                 topic: self.topic.to_owned(),
+                group: None,
                 config: self.consumer_config(),
             },
         );

@@ -46,7 +46,7 @@ pub fn assign(group: &Group, cooperative: bool) -> Vec<Vec<Tp>> {
 
 /// The previous ownership Kafka accepts, as computed by `allSubscriptionsEqual`.
 pub struct OwnershipClaims {
-    /// Whether every member sent the same set of topic names (as Kafka decides it, see below).
+    /// Whether every member sent the same set of topic names, as Kafka decides it (see `resolve`).
     pub all_subscriptions_equal: bool,
     /// Each member's accepted owned partitions, indexed like `Group::members`.
     pub owned: Vec<Vec<Tp>>,

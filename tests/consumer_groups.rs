@@ -1,0 +1,212 @@
+//! Consumer groups on the engine: assignment, idle members, at-least-once redelivery after a
+//! crash, and eager versus cooperative rebalancing. Canonical runs (e), (f) and (g).
+
+mod support;
+
+use std::collections::BTreeSet;
+
+use kafka_playground::engine::{
+    Command, ConsumerConfig, ConsumerId, Event, EventKind, GroupPhase, KeyPattern, ProducerConfig,
+    Simulation, TopicConfig, Workload,
+};
+use support::*;
+
+fn group_config(strategy: &str) -> ConsumerConfig {
+    ConsumerConfig {
+        auto_offset_reset: kafka_playground::engine::AutoOffsetReset::Earliest,
+        session_timeout_ms: 10_000,
+        heartbeat_interval_ms: 1_000,
+        partition_assignment_strategy: vec![strategy.to_owned()],
+        ..ConsumerConfig::default()
+    }
+}
+
+fn add_member(sim: &mut Simulation, id: u32, group: &str, config: ConsumerConfig) {
+    sim.handle(Command::AddConsumer {
+        consumer: ConsumerId(id),
+        topic: "orders".to_owned(),
+        group: Some(group.to_owned()),
+        config,
+    })
+    .expect("consumer added");
+}
+
+fn setup(partitions: u32) -> Simulation {
+    let mut sim = cluster(3, 11);
+    create_topic(
+        &mut sim,
+        "orders",
+        TopicConfig {
+            partitions,
+            replication_factor: 3,
+            min_insync_replicas: 2,
+            ..TopicConfig::default()
+        },
+    );
+    sim
+}
+
+fn start_traffic(sim: &mut Simulation, rate: u32) {
+    let producer = add_producer(sim, 1, ProducerConfig::default());
+    sim.handle(Command::StartWorkload {
+        producer,
+        workload: Workload {
+            topic: "orders".to_owned(),
+            records_per_second: rate,
+            keys: KeyPattern::Cycle { count: 64 },
+            count: None,
+        },
+    })
+    .unwrap();
+}
+
+/// The latest assignment each consumer received.
+fn assignments(events: &[Event]) -> std::collections::BTreeMap<u32, Vec<u32>> {
+    let mut latest = std::collections::BTreeMap::new();
+    for event in events {
+        if let EventKind::AssignmentReceived {
+            consumer,
+            partitions,
+            ..
+        } = &event.kind
+        {
+            latest.insert(consumer.0, partitions.iter().map(|p| p.partition).collect());
+        }
+    }
+    latest
+}
+
+#[test]
+fn a_group_shares_partitions_and_reads_everything_once() {
+    let mut sim = setup(6);
+    start_traffic(&mut sim, 200);
+    for id in 1..=3 {
+        add_member(&mut sim, id, "billing", group_config("range"));
+    }
+    let events = run_for(&mut sim, 20_000);
+    let owned = assignments(&events);
+    assert_eq!(owned.len(), 3);
+    let all: BTreeSet<u32> = owned.values().flatten().copied().collect();
+    assert_eq!(all, (0..6).collect());
+    assert!(owned.values().all(|p| p.len() == 2), "{owned:?}");
+    let group = sim.group("billing").unwrap();
+    assert_eq!(group.phase, GroupPhase::Stable);
+    let audit = sim.audit();
+    assert_eq!(audit.duplicates_delivered.get("billing"), Some(&0));
+    assert!(audit.end_to_end_latency.count > 1_000, "{audit:#?}");
+}
+
+/// (e) 4 partitions and 5 consumers: exactly one member is idle.
+#[test]
+fn e_four_partitions_five_consumers_one_idle() {
+    let mut sim = setup(4);
+    for id in 1..=5 {
+        add_member(&mut sim, id, "billing", group_config("range"));
+    }
+    let events = run_for(&mut sim, 15_000);
+    let owned = assignments(&events);
+    assert_eq!(owned.len(), 5, "{owned:?}");
+    let idle: Vec<&u32> = owned
+        .iter()
+        .filter(|(_, p)| p.is_empty())
+        .map(|(c, _)| c)
+        .collect();
+    assert_eq!(idle.len(), 1, "{owned:?}");
+    assert!(owned.values().all(|p| p.len() <= 1));
+}
+
+/// (f) A consumer processes records and crashes before committing: exactly those records are
+/// delivered again, to the member that takes its partitions over.
+#[test]
+fn f_crash_after_processing_before_commit_redelivers_exactly_those_records() {
+    let mut sim = setup(2);
+    start_traffic(&mut sim, 100);
+    let config = ConsumerConfig {
+        auto_commit_interval_ms: 5_000,
+        ..group_config("range")
+    };
+    add_member(&mut sim, 1, "billing", config.clone());
+    add_member(&mut sim, 2, "billing", config);
+    let mut events = run_for(&mut sim, 12_300);
+    let victim = ConsumerId(1);
+    sim.handle(Command::CrashConsumer { consumer: victim })
+        .unwrap();
+    events.extend(run_for(&mut sim, 40_000));
+
+    // What the victim read after its last successful commit, per partition.
+    let mut last_commit: std::collections::BTreeMap<u32, u64> = Default::default();
+    let mut polled: Vec<(u32, u64, u64)> = Vec::new();
+    let crash_at = events
+        .iter()
+        .find(|e| matches!(e.kind, EventKind::ConsumerCrashed { .. }))
+        .unwrap()
+        .at;
+    for event in &events {
+        match &event.kind {
+            EventKind::OffsetsCommitted {
+                consumer, offsets, ..
+            } if *consumer == victim => {
+                for (tp, offset) in offsets {
+                    last_commit.insert(tp.partition, offset.0);
+                }
+            }
+            EventKind::RecordPolled {
+                consumer,
+                partition,
+                offset,
+                record,
+                ..
+            } if *consumer == victim && event.at <= crash_at => {
+                polled.push((partition.partition, offset.0, record.0));
+            }
+            _ => {}
+        }
+    }
+    let uncommitted = polled
+        .iter()
+        .filter(|(p, o, _)| *o >= last_commit.get(p).copied().unwrap_or(0))
+        .count() as u64;
+    assert!(uncommitted > 0, "the crash must fall between two commits");
+    let audit = sim.audit();
+    assert_eq!(
+        audit.duplicates_delivered.get("billing"),
+        Some(&uncommitted),
+        "{audit:#?}"
+    );
+}
+
+/// (g) Adding a member: cooperative-sticky moves only the partitions that change owner, while
+/// an eager assignor revokes every partition of every member.
+#[test]
+fn g_cooperative_moves_only_changing_partitions_while_eager_revokes_all() {
+    let revoked_by = |strategy: &str| -> (usize, usize) {
+        let mut sim = setup(6);
+        start_traffic(&mut sim, 50);
+        add_member(&mut sim, 1, "billing", group_config(strategy));
+        add_member(&mut sim, 2, "billing", group_config(strategy));
+        run_for(&mut sim, 15_000);
+        add_member(&mut sim, 3, "billing", group_config(strategy));
+        let events = run_for(&mut sim, 15_000);
+        let revoked: usize = events
+            .iter()
+            .map(|e| match &e.kind {
+                EventKind::PartitionsRevoked { partitions, .. } => partitions.len(),
+                _ => 0,
+            })
+            .sum();
+        let owned = assignments(&events);
+        assert_eq!(
+            owned.get(&3).map(Vec::len),
+            Some(2),
+            "{strategy}: {owned:?}"
+        );
+        (revoked, owned.values().map(Vec::len).sum())
+    };
+    let (eager_revoked, _) = revoked_by("range");
+    let (cooperative_revoked, _) = revoked_by("cooperative-sticky");
+    assert_eq!(eager_revoked, 6, "eager revokes all six partitions");
+    assert_eq!(
+        cooperative_revoked, 2,
+        "cooperative revokes only the two that move"
+    );
+}
