@@ -441,8 +441,45 @@ impl Simulation {
         let Some(call) = client.in_flight.remove(&correlation_id) else {
             return;
         };
-        if matches!(call, GroupCall::Join | GroupCall::Sync) {
-            self.group_retry_later(consumer_id);
+        match call {
+            GroupCall::Join | GroupCall::Sync => self.group_retry_later(consumer_id),
+            GroupCall::OffsetFetch => self.send_offset_fetch(consumer_id),
+            // A lost heartbeat or commit is simply sent again by its own timer or poll.
+            GroupCall::Heartbeat | GroupCall::Commit | GroupCall::Leave => {}
+        }
+    }
+
+    /// Asks the coordinator for the committed offsets of assigned partitions that have no
+    /// position yet; the member reads them only once it knows where to start.
+    fn send_offset_fetch(&mut self, consumer_id: ConsumerId) {
+        let Some(consumer) = self.consumers.get(&consumer_id) else {
+            return;
+        };
+        let Some(client) = consumer.group.as_ref() else {
+            return;
+        };
+        let missing: Vec<TopicPartition> = client
+            .assigned
+            .iter()
+            .filter(|p| !consumer.positions.contains_key(p))
+            .map(|p| TopicPartition::new(consumer.topic.clone(), *p))
+            .collect();
+        let group = client.group.clone();
+        let sent = !missing.is_empty()
+            && self.send_group_request(
+                consumer_id,
+                GroupCall::OffsetFetch,
+                GroupRequest::OffsetFetch {
+                    group,
+                    partitions: missing,
+                },
+            );
+        if let Some(client) = self
+            .consumers
+            .get_mut(&consumer_id)
+            .and_then(|c| c.group.as_mut())
+        {
+            client.awaiting_offsets = sent;
         }
     }
 

@@ -1,0 +1,295 @@
+//! Canonical runs (h) compaction and (i) idempotence, and retention.
+
+mod support;
+
+use kafka_playground::engine::{
+    BrokerConfig, CleanupPolicy, Command, ConsumerConfig, ConsumerId, ErrorCode, EventKind,
+    KeyPattern, NetworkConfig, ProducerConfig, SimConfig, Simulation, TopicConfig, TopicPartition,
+    Workload,
+};
+use support::*;
+
+fn compacting_cluster() -> Simulation {
+    Simulation::new(SimConfig {
+        seed: 9,
+        broker_count: 1,
+        network: NetworkConfig {
+            latency_ms: 2,
+            jitter_ms: 0,
+            drop_per_million: 0,
+        },
+        broker: BrokerConfig {
+            log_cleaner_backoff_ms: 1_000,
+            ..BrokerConfig::default()
+        },
+    })
+}
+
+fn values_by_key(sim: &Simulation, tp: &TopicPartition) -> Vec<(u64, String, String)> {
+    sim.leader_log(tp)
+        .unwrap()
+        .records()
+        .map(|(offset, r)| {
+            (
+                offset.0,
+                r.key.as_deref().unwrap_or("").to_owned(),
+                r.value.as_deref().unwrap_or("<tombstone>").to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// (h) Compaction keeps the latest value per key, keeps offsets, and drops tombstones once
+/// `delete.retention.ms` has passed.
+#[test]
+fn h_compaction_keeps_latest_per_key_and_expires_tombstones() {
+    let mut sim = compacting_cluster();
+    create_topic(
+        &mut sim,
+        "profiles",
+        TopicConfig {
+            cleanup_policy: CleanupPolicy::Compact,
+            segment_bytes: 300,
+            delete_retention_ms: 10_000,
+            ..TopicConfig::default()
+        },
+    );
+    let tp = TopicPartition::new("profiles", 0);
+    let producer = add_producer(
+        &mut sim,
+        1,
+        ProducerConfig {
+            linger_ms: 0,
+            ..ProducerConfig::default()
+        },
+    );
+    for round in 1..=3 {
+        for key in ["alice", "bob", "carol"] {
+            produce(
+                &mut sim,
+                producer,
+                "profiles",
+                key,
+                &format!("{key}-v{round}"),
+            );
+            run_for(&mut sim, 20);
+        }
+    }
+    sim.handle(Command::Produce {
+        producer,
+        topic: "profiles".into(),
+        key: Some("bob".into()),
+        value: None,
+    })
+    .unwrap();
+    run_for(&mut sim, 20);
+    // Fresh keys roll the active segment forward so the history above becomes cleanable.
+    for n in 0..12 {
+        produce(&mut sim, producer, "profiles", &format!("filler-{n}"), "x");
+        run_for(&mut sim, 20);
+    }
+    run_for(&mut sim, 2_000);
+    let after_first_clean = values_by_key(&sim, &tp);
+    let for_key = |key: &str, rows: &[(u64, String, String)]| -> Vec<String> {
+        rows.iter()
+            .filter(|(_, k, _)| k == key)
+            .map(|(_, _, v)| v.clone())
+            .collect()
+    };
+    assert_eq!(for_key("alice", &after_first_clean), ["alice-v3"]);
+    assert_eq!(for_key("carol", &after_first_clean), ["carol-v3"]);
+    assert_eq!(
+        for_key("bob", &after_first_clean),
+        ["<tombstone>"],
+        "the tombstone survives its first cleaning"
+    );
+    let alice_offset = after_first_clean
+        .iter()
+        .find(|(_, k, _)| k == "alice")
+        .unwrap()
+        .0;
+    assert_eq!(
+        alice_offset, 6,
+        "offsets are kept: alice-v3 was the 7th record"
+    );
+
+    // After delete.retention.ms the next cleaning removes the tombstone too.
+    for n in 12..24 {
+        produce(&mut sim, producer, "profiles", &format!("filler-{n}"), "x");
+        run_for(&mut sim, 20);
+    }
+    run_for(&mut sim, 12_000);
+    for n in 24..36 {
+        produce(&mut sim, producer, "profiles", &format!("filler-{n}"), "x");
+        run_for(&mut sim, 20);
+    }
+    run_for(&mut sim, 3_000);
+    let later = values_by_key(&sim, &tp);
+    assert!(for_key("bob", &later).is_empty(), "{later:?}");
+    assert_eq!(for_key("alice", &later), ["alice-v3"]);
+    let audit = sim.audit();
+    assert!(
+        audit.acknowledged_then_lost.is_empty(),
+        "compaction is not loss: {audit:#?}"
+    );
+}
+
+#[test]
+fn a_compacted_topic_refuses_records_without_a_key() {
+    let mut sim = compacting_cluster();
+    create_topic(
+        &mut sim,
+        "profiles",
+        TopicConfig {
+            cleanup_policy: CleanupPolicy::Compact,
+            ..TopicConfig::default()
+        },
+    );
+    let producer = add_producer(
+        &mut sim,
+        1,
+        ProducerConfig {
+            linger_ms: 0,
+            ..ProducerConfig::default()
+        },
+    );
+    sim.handle(Command::Produce {
+        producer,
+        topic: "profiles".into(),
+        key: None,
+        value: Some("v".into()),
+    })
+    .unwrap();
+    let events = run_for(&mut sim, 1_000);
+    assert_eq!(
+        count_events(&events, |e| matches!(
+            e,
+            EventKind::BatchFailed {
+                error: ErrorCode::InvalidRecord,
+                ..
+            }
+        )),
+        1
+    );
+}
+
+#[test]
+fn retention_by_size_deletes_old_segments_and_moves_the_log_start() {
+    let mut sim = Simulation::new(SimConfig {
+        broker: BrokerConfig {
+            log_retention_check_interval_ms: 1_000,
+            ..BrokerConfig::default()
+        },
+        ..SimConfig::default()
+    });
+    create_topic(
+        &mut sim,
+        "clicks",
+        TopicConfig {
+            segment_bytes: 500,
+            retention_bytes: 1_000,
+            ..TopicConfig::default()
+        },
+    );
+    let tp = TopicPartition::new("clicks", 0);
+    let producer = add_producer(
+        &mut sim,
+        1,
+        ProducerConfig {
+            linger_ms: 0,
+            ..ProducerConfig::default()
+        },
+    );
+    for n in 0..60 {
+        produce(&mut sim, producer, "clicks", "k", &format!("click-{n}"));
+        run_for(&mut sim, 10);
+    }
+    run_for(&mut sim, 2_000);
+    let log = sim.leader_log(&tp).unwrap();
+    assert!(log.log_start_offset().0 > 0);
+    assert!(log.size_bytes() <= 1_500, "{}", log.size_bytes());
+    assert_eq!(log.log_end_offset().0, 60, "offsets are never reused");
+    assert!(
+        sim.audit().acknowledged_then_lost.is_empty(),
+        "retention is not loss"
+    );
+}
+
+fn lossy_run(idempotent: bool, seed: u64) -> kafka_playground::engine::AuditReport {
+    let mut sim = Simulation::new(SimConfig {
+        seed,
+        broker_count: 3,
+        network: NetworkConfig {
+            latency_ms: 3,
+            jitter_ms: 6,
+            drop_per_million: 30_000,
+        },
+        broker: BrokerConfig {
+            replica_lag_time_max_ms: 5_000,
+            ..BrokerConfig::default()
+        },
+    });
+    create_topic(
+        &mut sim,
+        "payments",
+        TopicConfig {
+            partitions: 2,
+            replication_factor: 3,
+            ..TopicConfig::default()
+        },
+    );
+    let producer = add_producer(
+        &mut sim,
+        1,
+        ProducerConfig {
+            enable_idempotence: idempotent,
+            max_in_flight_requests_per_connection: 5,
+            request_timeout_ms: 500,
+            linger_ms: 1,
+            ..ProducerConfig::default()
+        },
+    );
+    sim.handle(Command::StartWorkload {
+        producer,
+        workload: Workload {
+            topic: "payments".into(),
+            records_per_second: 2_000,
+            keys: KeyPattern::Cycle { count: 8 },
+            count: Some(4_000),
+        },
+    })
+    .unwrap();
+    sim.handle(Command::AddConsumer {
+        consumer: ConsumerId(1),
+        topic: "payments".into(),
+        group: Some("ledger".into()),
+        config: ConsumerConfig {
+            auto_offset_reset: kafka_playground::engine::AutoOffsetReset::Earliest,
+            // A lost JoinGroup is retried after max.poll.interval.ms + 5 s.
+            max_poll_interval_ms: 10_000,
+            ..ConsumerConfig::default()
+        },
+    })
+    .unwrap();
+    run_for(&mut sim, 60_000);
+    sim.audit()
+}
+
+/// (i) With idempotence, retries caused by lost responses produce no duplicates and no
+/// reordering; without it, the same faults produce duplicates or reordering the auditor sees.
+#[test]
+fn i_idempotent_retries_never_duplicate_but_plain_retries_do() {
+    let idempotent = lossy_run(true, 21);
+    assert_eq!(idempotent.produced, 4_000);
+    assert_eq!(idempotent.acknowledged, 4_000, "{idempotent:#?}");
+    assert_eq!(idempotent.duplicates_in_log, 0, "{idempotent:#?}");
+    assert_eq!(idempotent.reordered_per_key.get("ledger"), Some(&0));
+    assert_eq!(idempotent.duplicates_delivered.get("ledger"), Some(&0));
+
+    let plain = lossy_run(false, 21);
+    let reordered = plain.reordered_per_key.get("ledger").copied().unwrap_or(0);
+    assert!(
+        plain.duplicates_in_log > 0 || reordered > 0,
+        "without idempotence, lost responses must show as duplicates or reordering: {plain:#?}"
+    );
+}
