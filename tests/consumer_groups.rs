@@ -210,3 +210,111 @@ fn g_cooperative_moves_only_changing_partitions_while_eager_revokes_all() {
         "cooperative revokes only the two that move"
     );
 }
+
+#[test]
+fn two_groups_read_the_same_topic_independently() {
+    let mut sim = setup(3);
+    start_traffic(&mut sim, 100);
+    add_member(&mut sim, 1, "billing", group_config("range"));
+    add_member(&mut sim, 2, "analytics", group_config("roundrobin"));
+    add_member(&mut sim, 3, "analytics", group_config("roundrobin"));
+    run_for(&mut sim, 20_000);
+    let billing = sim.consumer(ConsumerId(1)).unwrap().records_polled;
+    let analytics: u64 = [2, 3]
+        .iter()
+        .map(|id| sim.consumer(ConsumerId(*id)).unwrap().records_polled)
+        .sum();
+    assert!(billing > 1_000);
+    // Both groups read every record once; they may be a poll apart at the moment of looking.
+    assert!(
+        billing.abs_diff(analytics) < 100,
+        "{billing} vs {analytics}"
+    );
+    assert_eq!(sim.group("billing").unwrap().generation, 1);
+}
+
+/// A static member that comes back within `session.timeout.ms` takes its place back without a
+/// rebalance; a dynamic one triggers one.
+#[test]
+fn a_static_member_rejoins_without_a_rebalance() {
+    let mut sim = setup(4);
+    let config = |instance: &str| ConsumerConfig {
+        group_instance_id: Some(instance.to_owned()),
+        ..group_config("range")
+    };
+    add_member(&mut sim, 1, "billing", config("host-a"));
+    add_member(&mut sim, 2, "billing", config("host-b"));
+    let events = run_for(&mut sim, 10_000);
+    let before = assignments(&events);
+    let generation = sim.group("billing").unwrap().generation;
+    sim.handle(Command::CrashConsumer {
+        consumer: ConsumerId(1),
+    })
+    .unwrap();
+    run_for(&mut sim, 2_000);
+    add_member(&mut sim, 11, "billing", config("host-a"));
+    let events = run_for(&mut sim, 10_000);
+    assert_eq!(
+        sim.group("billing").unwrap().generation,
+        generation,
+        "no rebalance"
+    );
+    let after = assignments(&events);
+    assert_eq!(
+        after.get(&11),
+        before.get(&1),
+        "the same partitions come back"
+    );
+}
+
+/// A consumer that stops polling for longer than `max.poll.interval.ms` leaves the group; its
+/// partitions move; when it polls again it rejoins.
+#[test]
+fn a_stalled_consumer_leaves_after_max_poll_interval_and_rejoins() {
+    let mut sim = setup(2);
+    let config = ConsumerConfig {
+        max_poll_interval_ms: 8_000,
+        ..group_config("range")
+    };
+    add_member(&mut sim, 1, "billing", config.clone());
+    add_member(&mut sim, 2, "billing", config);
+    run_for(&mut sim, 10_000);
+    sim.handle(Command::PauseConsumer {
+        consumer: ConsumerId(1),
+    })
+    .unwrap();
+    let events = run_for(&mut sim, 15_000);
+    assert_eq!(
+        count_events(&events, |e| matches!(
+            e,
+            EventKind::MaxPollIntervalExceeded { .. }
+        )),
+        1
+    );
+    let owned = assignments(&events);
+    assert_eq!(owned.get(&2).map(Vec::len), Some(2), "{owned:?}");
+    sim.handle(Command::ResumeConsumer {
+        consumer: ConsumerId(1),
+    })
+    .unwrap();
+    let events = run_for(&mut sim, 15_000);
+    let owned = assignments(&events);
+    assert_eq!(owned.get(&1).map(Vec::len), Some(1), "{owned:?}");
+}
+
+/// A slow consumer builds lag, which the auditor reports per group and partition.
+#[test]
+fn a_slow_consumer_builds_lag() {
+    let mut sim = setup(1);
+    start_traffic(&mut sim, 100);
+    let config = ConsumerConfig {
+        processing_time_ms: 20,
+        ..group_config("range")
+    };
+    add_member(&mut sim, 1, "billing", config);
+    run_for(&mut sim, 30_000);
+    let audit = sim.audit();
+    let lag = audit.lag["billing"]["orders-0"];
+    // 100 records/s arrive and 50/s are processed: roughly half of 27 s of traffic is behind.
+    assert!(lag > 800, "lag {lag}");
+}
