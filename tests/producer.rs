@@ -1,0 +1,233 @@
+//! Producer behaviour: keyed placement, the sticky partitioner, batching, send modes, and
+//! `delivery.timeout.ms`.
+
+mod support;
+
+use kafka_playground::engine::{
+    Acks, BrokerId, Command, ErrorCode, EventKind, KeyPattern, KeylessPartitioner, ProducerConfig,
+    SendMode, TopicConfig, TopicPartition, Workload,
+};
+use support::*;
+
+fn topic(partitions: u32) -> TopicConfig {
+    TopicConfig {
+        partitions,
+        ..TopicConfig::default()
+    }
+}
+
+#[test]
+fn keyed_records_land_where_kafka_puts_them() {
+    let mut sim = cluster(1, 1);
+    create_topic(&mut sim, "t", topic(12));
+    let producer = add_producer(&mut sim, 1, ProducerConfig::default());
+    for key in ["key-3", "key-4", "user-42"] {
+        produce(&mut sim, producer, "t", key, "v");
+    }
+    run_for(&mut sim, 1_000);
+    let holds = |p: u32| {
+        sim.leader_log(&TopicPartition::new("t", p))
+            .unwrap()
+            .record_count()
+    };
+    // From ../shared/data/partition_vectors.json: key-3 → 11, key-4 → 9, user-42 → 4 of 12.
+    assert_eq!((holds(11), holds(9), holds(4)), (1, 1, 1));
+}
+
+#[test]
+fn the_sticky_partitioner_fills_a_batch_before_switching() {
+    let mut sim = cluster(1, 4);
+    create_topic(&mut sim, "t", topic(6));
+    let producer = add_producer(
+        &mut sim,
+        1,
+        ProducerConfig {
+            partitioner: KeylessPartitioner::UniformSticky,
+            batch_size: 1_000,
+            ..ProducerConfig::default()
+        },
+    );
+    sim.handle(Command::StartWorkload {
+        producer,
+        workload: Workload {
+            topic: "t".into(),
+            records_per_second: 5_000,
+            keys: KeyPattern::None,
+            count: Some(600),
+        },
+    })
+    .unwrap();
+    let events = run_for(&mut sim, 2_000);
+    // Consecutive keyless records go to one partition in runs of about batch.size bytes.
+    let mut runs = Vec::new();
+    let mut last = None;
+    for event in &events {
+        if let EventKind::RecordSent { partition, .. } = &event.kind {
+            if last == Some(partition.partition) {
+                *runs.last_mut().unwrap() += 1;
+            } else {
+                runs.push(1);
+                last = Some(partition.partition);
+            }
+        }
+    }
+    // Records here are 7 + 0 + ~5 bytes: about 80 fit in 1000 bytes.
+    assert!(runs.len() > 5, "{runs:?}");
+    assert!(
+        runs[..runs.len() - 1]
+            .iter()
+            .all(|r| (60..=100).contains(r)),
+        "{runs:?}"
+    );
+    let used: std::collections::BTreeSet<u32> = (0..6)
+        .filter(|p| {
+            sim.leader_log(&TopicPartition::new("t", *p))
+                .unwrap()
+                .record_count()
+                > 0
+        })
+        .collect();
+    assert!(
+        used.len() >= 4,
+        "the partitioner spreads over time: {used:?}"
+    );
+}
+
+#[test]
+fn linger_gathers_records_into_batches() {
+    let mut sim = cluster(1, 4);
+    create_topic(&mut sim, "t", topic(1));
+    let producer = add_producer(
+        &mut sim,
+        1,
+        ProducerConfig {
+            linger_ms: 50,
+            ..ProducerConfig::default()
+        },
+    );
+    for n in 0..20 {
+        produce(&mut sim, producer, "t", "k", &n.to_string());
+    }
+    run_for(&mut sim, 1_000);
+    let stats = sim.producer(producer).unwrap().stats;
+    assert_eq!(stats.records_acknowledged, 20);
+    assert_eq!(stats.requests_sent, 1, "one batch, one request");
+}
+
+#[test]
+fn a_synchronous_producer_has_one_record_outstanding_at_a_time() {
+    let mut sim = cluster(1, 4);
+    create_topic(&mut sim, "t", topic(3));
+    let producer = add_producer(
+        &mut sim,
+        1,
+        ProducerConfig {
+            send_mode: SendMode::Synchronous,
+            linger_ms: 0,
+            ..ProducerConfig::default()
+        },
+    );
+    for n in 0..10 {
+        produce(&mut sim, producer, "t", &format!("k{n}"), "v");
+    }
+    let events = run_for(&mut sim, 5_000);
+    let mut outstanding = 0i32;
+    for event in &events {
+        match &event.kind {
+            EventKind::RecordSent { .. } => outstanding += 1,
+            EventKind::BatchAcknowledged { records, .. } => outstanding -= records.len() as i32,
+            _ => {}
+        }
+        assert!(outstanding <= 1, "send().get() blocks the next send");
+    }
+    assert_eq!(
+        sim.producer(producer).unwrap().stats.records_acknowledged,
+        10
+    );
+}
+
+#[test]
+fn records_for_an_offline_partition_fail_after_the_delivery_timeout() {
+    let mut sim = cluster(1, 4);
+    create_topic(&mut sim, "t", topic(1));
+    let producer = add_producer(
+        &mut sim,
+        1,
+        ProducerConfig {
+            delivery_timeout_ms: 5_000,
+            request_timeout_ms: 1_000,
+            linger_ms: 0,
+            ..ProducerConfig::default()
+        },
+    );
+    crash(&mut sim, BrokerId(0));
+    produce(&mut sim, producer, "t", "k", "v");
+    let events = run_for(&mut sim, 10_000);
+    assert_eq!(
+        count_events(&events, |e| matches!(
+            e,
+            EventKind::BatchFailed {
+                error: ErrorCode::DeliveryTimeout,
+                ..
+            }
+        )),
+        1,
+        "{:#?}",
+        trace(&events)
+    );
+    assert_eq!(
+        sim.audit()
+            .failed_by_error
+            .get("DELIVERY_TIMEOUT (TimeoutException)"),
+        Some(&1)
+    );
+}
+
+#[test]
+fn acks_0_is_acknowledged_at_once_with_offset_minus_one() {
+    let mut sim = cluster(1, 4);
+    create_topic(&mut sim, "t", topic(1));
+    let producer = add_producer(
+        &mut sim,
+        1,
+        ProducerConfig {
+            acks: Acks::None,
+            enable_idempotence: false,
+            linger_ms: 0,
+            ..ProducerConfig::default()
+        },
+    );
+    produce(&mut sim, producer, "t", "k", "v");
+    let events = run_for(&mut sim, 0);
+    assert!(events.iter().any(|e| matches!(
+        &e.kind,
+        EventKind::BatchAcknowledged {
+            base_offset: None,
+            ..
+        }
+    )));
+}
+
+#[test]
+fn idempotence_with_acks_1_is_a_configuration_error() {
+    let mut sim = cluster(1, 4);
+    let refused = sim.handle(Command::AddProducer {
+        producer: kafka_playground::engine::ProducerId(1),
+        config: ProducerConfig {
+            acks: Acks::Leader,
+            enable_idempotence: true,
+            ..ProducerConfig::default()
+        },
+    });
+    assert!(refused.unwrap_err().to_string().contains("acks=all"));
+}
+
+#[test]
+fn producing_to_a_missing_topic_auto_creates_it() {
+    let mut sim = cluster(1, 4);
+    let producer = add_producer(&mut sim, 1, ProducerConfig::default());
+    produce(&mut sim, producer, "new-topic", "k", "v");
+    run_for(&mut sim, 1_000);
+    assert_eq!(sim.topic("new-topic").unwrap().partition_count(), 1);
+    assert_eq!(sim.audit().acknowledged, 1);
+}
