@@ -121,6 +121,8 @@ fn a_consumer_polls_at_most_max_poll_records_at_a_time() {
         group: None,
         config: ConsumerConfig {
             max_poll_records: 3,
+            // Each poll's records take 3 ms to process, so polls are told apart by time.
+            processing_time_ms: 1,
             auto_offset_reset: AutoOffsetReset::Earliest,
             ..ConsumerConfig::default()
         },

@@ -30,6 +30,7 @@ struct RecordAudit {
     appends: u32,
     removed_by_policy: bool,
     truncated: bool,
+    first_delivery: Option<SimTime>,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
@@ -65,7 +66,7 @@ pub struct AuditReport {
     pub failed: u64,
     pub failed_by_error: BTreeMap<String, u64>,
     pub acknowledged_then_lost: Vec<LostRecord>,
-    /// Records appended more than once (retries without idempotence).
+    /// Extra copies of records in the current leaders' logs (retries without idempotence).
     pub duplicates_in_log: u64,
     /// Per reader (group or standalone consumer): deliveries beyond the first.
     pub duplicates_delivered: BTreeMap<String, u64>,
@@ -80,7 +81,8 @@ pub struct AuditReport {
 /// Per reader: deliveries, and the last send order seen per (producer, key).
 #[derive(Clone, Debug, Default)]
 struct ReaderAudit {
-    delivered: BTreeMap<RecordId, u32>,
+    /// Deliveries per record, indexed by record id (ids are dense from 0).
+    delivered: Vec<u16>,
     duplicates: u64,
     reordered: u64,
     last_sent_per_key: BTreeMap<(u32, Arc<str>), RecordId>,
@@ -91,7 +93,6 @@ pub struct Auditor {
     records: Vec<RecordAudit>,
     elections: BTreeMap<TopicPartition, Vec<Election>>,
     readers: BTreeMap<String, ReaderAudit>,
-    first_delivery: BTreeMap<RecordId, SimTime>,
 }
 
 impl Auditor {
@@ -122,14 +123,6 @@ impl Auditor {
         for record in records {
             self.entry(record.id).appends += 1;
         }
-    }
-
-    pub fn on_replicated(
-        &mut self,
-        _partition: &TopicPartition,
-        _broker: BrokerId,
-        _records: &[RecordId],
-    ) {
     }
 
     pub fn on_high_watermark(&mut self, _partition: &TopicPartition, _high_watermark: Offset) {}
@@ -197,14 +190,20 @@ impl Auditor {
 
     /// `poll()` returned the record to `reader` (a group id or a standalone consumer).
     pub fn on_delivered(&mut self, reader: &str, record: RecordId, now: SimTime) {
-        self.first_delivery.entry(record).or_insert(now);
-        let (producer, key) = match self.records.get(record.0 as usize) {
-            Some(audit) => (audit.producer, audit.key.clone()),
-            None => (0, None),
-        };
-        let audit = self.readers.entry(reader.to_owned()).or_default();
-        let count = audit.delivered.entry(record).or_insert(0);
-        *count += 1;
+        let entry = self.entry(record);
+        entry.first_delivery.get_or_insert(now);
+        let (producer, key) = (entry.producer, entry.key.clone());
+        if !self.readers.contains_key(reader) {
+            self.readers
+                .insert(reader.to_owned(), ReaderAudit::default());
+        }
+        let audit = self.readers.get_mut(reader).expect("inserted");
+        let index = record.0 as usize;
+        if index >= audit.delivered.len() {
+            audit.delivered.resize(index + 1, 0);
+        }
+        let count = &mut audit.delivered[index];
+        *count = count.saturating_add(1);
         if *count > 1 {
             audit.duplicates += 1;
             return;
@@ -235,9 +234,11 @@ impl Auditor {
         &self,
         record_at: impl Fn(&TopicPartition, Offset) -> Option<Option<RecordId>>,
         lag: BTreeMap<String, BTreeMap<String, u64>>,
+        duplicates_in_log: u64,
     ) -> AuditReport {
         let mut report = AuditReport {
             lag,
+            duplicates_in_log,
             ..AuditReport::default()
         };
         for (index, audit) in self.records.iter().enumerate() {
@@ -246,9 +247,6 @@ impl Auditor {
             };
             let id = RecordId(index as u64);
             report.produced += 1;
-            if audit.appends > 1 {
-                report.duplicates_in_log += u64::from(audit.appends - 1);
-            }
             if let Some(error) = audit.failed {
                 report.failed += 1;
                 *report
@@ -291,9 +289,9 @@ impl Auditor {
                 .insert(reader.clone(), audit.reordered);
         }
         let mut latencies: Vec<u64> = self
-            .first_delivery
+            .records
             .iter()
-            .filter_map(|(id, at)| self.records.get(id.0 as usize).map(|a| at.since(a.sent_at)))
+            .filter_map(|a| a.first_delivery.map(|at| at.since(a.sent_at)))
             .collect();
         latencies.sort_unstable();
         if !latencies.is_empty() {

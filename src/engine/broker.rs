@@ -154,13 +154,22 @@ fn check_sequence(
     }
 }
 
+/// A consumer fetch's size and wait limits, as the request carries them.
+#[derive(Clone, Copy, Debug)]
+pub struct FetchLimits {
+    pub max_bytes: u32,
+    pub max_partition_bytes: u32,
+    pub max_wait_ms: u64,
+}
+
 /// A consumer fetch that found no data and waits for up to `fetch.max.wait.ms`.
 #[derive(Clone, Debug)]
 pub struct ParkedFetch {
     pub from: Node,
     pub correlation_id: u64,
     pub partitions: Vec<(TopicPartition, Offset)>,
-    pub max_records: u32,
+    pub max_bytes: u32,
+    pub max_partition_bytes: u32,
 }
 
 /// A follower fetch that found nothing new and waits up to `replica.fetch.wait.max.ms`.
@@ -246,7 +255,7 @@ impl Simulation {
         if leads_now && !led_before {
             replica.log.start_epoch(view.leader_epoch);
             let end = replica.log.log_end_offset();
-            replica.followers = self.topics[&tp.topic].partitions[tp.partition as usize]
+            replica.followers = self.topics[&*tp.topic].partitions[tp.partition as usize]
                 .replicas
                 .iter()
                 .filter(|b| **b != broker)
@@ -330,7 +339,7 @@ impl Simulation {
         acks: Acks,
         now: SimTime,
     ) -> Result<Offset, ErrorCode> {
-        let Some(topic) = self.topics.get(&batch.partition.topic) else {
+        let Some(topic) = self.topics.get(&*batch.partition.topic) else {
             return Err(ErrorCode::UnknownTopicOrPartition);
         };
         let config = topic.config.clone();
@@ -380,13 +389,15 @@ impl Simulation {
         }
         self.auditor
             .on_leader_append(&batch.partition, base, &batch.records, broker, now);
-        self.emit(EventKind::BatchAppended {
-            broker,
-            partition: batch.partition.clone(),
-            base_offset: base,
-            records: batch.records.iter().map(|r| r.id).collect(),
-            leader_epoch: epoch,
-        });
+        if self.detailed_events {
+            self.emit(EventKind::BatchAppended {
+                broker,
+                partition: batch.partition.clone(),
+                base_offset: base,
+                records: batch.records.iter().map(|r| r.id).collect(),
+                leader_epoch: epoch,
+            });
+        }
         Ok(base)
     }
 
@@ -490,7 +501,7 @@ impl Simulation {
     }
 
     pub(super) fn effective_min_isr(&self, tp: &TopicPartition) -> usize {
-        self.topics.get(&tp.topic).map_or(1, |t| {
+        self.topics.get(&*tp.topic).map_or(1, |t| {
             let rf = t.partitions[tp.partition as usize].replicas.len();
             (t.config.min_insync_replicas as usize).min(rf)
         })
@@ -544,9 +555,13 @@ impl Simulation {
         from: Node,
         correlation_id: u64,
         partitions: Vec<(TopicPartition, FetchPosition)>,
-        max_records: u32,
-        max_wait_ms: u64,
+        limits: FetchLimits,
     ) {
+        let FetchLimits {
+            max_bytes,
+            max_partition_bytes,
+            max_wait_ms,
+        } = limits;
         let mut resolved = Vec::with_capacity(partitions.len());
         let mut immediate_errors = Vec::new();
         for (tp, position) in partitions {
@@ -578,7 +593,8 @@ impl Simulation {
             from,
             correlation_id,
             partitions: resolved,
-            max_records,
+            max_bytes,
+            max_partition_bytes,
         };
         if !immediate_errors.is_empty() || self.fetch_has_data(broker, &fetch) || max_wait_ms == 0 {
             self.answer_fetch(broker, fetch, immediate_errors);
@@ -635,33 +651,29 @@ impl Simulation {
     }
 
     /// Reads each partition in request order (ascending partition number) below the high
-    /// watermark, up to about `max_records` records in all, and sends the response.
+    /// watermark, within `max.partition.fetch.bytes` each and `fetch.max.bytes` in all (at least
+    /// one batch, as Kafka returns an oversized first batch whole), and sends the response.
     fn answer_fetch(
         &mut self,
         broker: BrokerId,
         fetch: ParkedFetch,
         errors: Vec<(TopicPartition, ErrorCode)>,
     ) {
-        let mut remaining = fetch.max_records as usize;
+        let mut remaining = u64::from(fetch.max_bytes);
         let mut fetched = Vec::with_capacity(fetch.partitions.len() + errors.len());
         for (tp, offset) in fetch.partitions {
             let Some(replica) = self.brokers[&broker].replicas.get(&tp) else {
                 continue;
             };
             let log = &replica.log;
-            let batches = if remaining > 0 {
-                log.read(offset, log.high_watermark(), remaining)
+            let limit = remaining.min(u64::from(fetch.max_partition_bytes));
+            let batches = if limit > 0 {
+                log.read_bytes(offset, log.high_watermark(), limit)
             } else {
                 Vec::new()
             };
-            let count: usize = batches
-                .iter()
-                .map(|b| {
-                    (b.next_offset().0.min(log.high_watermark().0))
-                        .saturating_sub(b.base_offset.0.max(offset.0)) as usize
-                })
-                .sum();
-            remaining = remaining.saturating_sub(count);
+            let size: u64 = batches.iter().map(|b| u64::from(b.size_bytes())).sum();
+            remaining = remaining.saturating_sub(size);
             fetched.push(FetchedPartition {
                 partition: tp,
                 fetch_offset: offset,
@@ -749,7 +761,7 @@ impl Simulation {
             self.brokers[&broker].replicas.keys().cloned().collect();
         let now = self.now;
         for tp in partitions {
-            let Some(config) = self.topics.get(&tp.topic).map(|t| t.config.clone()) else {
+            let Some(config) = self.topics.get(&*tp.topic).map(|t| t.config.clone()) else {
                 continue;
             };
             let Some(mut replica) = self

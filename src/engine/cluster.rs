@@ -32,6 +32,8 @@ pub struct PartitionMeta {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TopicMeta {
     pub name: String,
+    /// The same name, shared, for the partitions the hot paths create.
+    pub shared_name: std::sync::Arc<str>,
     pub config: TopicConfig,
     pub partitions: Vec<PartitionMeta>,
 }
@@ -134,6 +136,7 @@ impl Simulation {
         self.topics.insert(
             name.clone(),
             TopicMeta {
+                shared_name: std::sync::Arc::from(name.as_str()),
                 name: name.clone(),
                 config,
                 partitions,
@@ -177,14 +180,14 @@ impl Simulation {
 
     pub(super) fn partition_meta(&self, tp: &TopicPartition) -> Option<&PartitionMeta> {
         self.topics
-            .get(&tp.topic)?
+            .get(&*tp.topic)?
             .partitions
             .get(tp.partition as usize)
     }
 
     fn partition_meta_mut(&mut self, tp: &TopicPartition) -> Option<&mut PartitionMeta> {
         self.topics
-            .get_mut(&tp.topic)?
+            .get_mut(&*tp.topic)?
             .partitions
             .get_mut(tp.partition as usize)
     }
@@ -274,7 +277,7 @@ impl Simulation {
     /// assignment order, else (only with `unclean.leader.election.enable`) the first live
     /// replica. Bumps the leader epoch on any change.
     pub(super) fn elect_leader(&mut self, tp: &TopicPartition) {
-        let Some(topic) = self.topics.get(&tp.topic) else {
+        let Some(topic) = self.topics.get(&*tp.topic) else {
             return;
         };
         let unclean_allowed = topic.config.unclean_leader_election_enable;

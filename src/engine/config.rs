@@ -213,6 +213,10 @@ pub struct ConsumerConfig {
     pub auto_offset_reset: AutoOffsetReset,
     /// `fetch.max.wait.ms` (500): how long a broker holds a fetch that found no data.
     pub fetch_max_wait_ms: u64,
+    /// `fetch.max.bytes` (52428800): the most one fetch response carries.
+    pub fetch_max_bytes: u32,
+    /// `max.partition.fetch.bytes` (1048576): the most one partition contributes to a fetch.
+    pub max_partition_fetch_bytes: u32,
     /// `enable.auto.commit` (true).
     pub enable_auto_commit: bool,
     /// `auto.commit.interval.ms` (5000).
@@ -239,6 +243,8 @@ impl Default for ConsumerConfig {
             max_poll_records: 500,
             auto_offset_reset: AutoOffsetReset::Latest,
             fetch_max_wait_ms: 500,
+            fetch_max_bytes: 52_428_800,
+            max_partition_fetch_bytes: 1_048_576,
             enable_auto_commit: true,
             auto_commit_interval_ms: 5_000,
             session_timeout_ms: 45_000,

@@ -177,7 +177,8 @@ impl Simulation {
                 position,
             ));
         }
-        let max_records = consumer.config.max_poll_records;
+        let max_bytes = consumer.config.fetch_max_bytes;
+        let max_partition_bytes = consumer.config.max_partition_fetch_bytes;
         let max_wait_ms = consumer.config.fetch_max_wait_ms;
         let poll_interval = consumer.config.poll_interval_ms.max(1);
         let any_leaderless = topic.partitions.iter().any(|p| p.leader.is_none());
@@ -197,7 +198,8 @@ impl Simulation {
                 Message::Fetch {
                     correlation_id,
                     partitions,
-                    max_records,
+                    max_bytes,
+                    max_partition_bytes,
                     max_wait_ms,
                 },
             );
@@ -290,6 +292,7 @@ impl Simulation {
     /// position moves past them; the next poll follows their processing time.
     fn deliver_polled(&mut self, consumer_id: ConsumerId) {
         let now = self.now;
+        let detailed = self.detailed_events;
         let Some(consumer) = self.consumers.get_mut(&consumer_id) else {
             return;
         };
@@ -305,20 +308,27 @@ impl Simulation {
                 .insert(polled.partition, polled.offset.next());
             consumer.records_polled += 1;
             delivered.push(polled.record);
-            events.push(EventKind::RecordPolled {
-                record: polled.record,
-                consumer: consumer_id,
-                partition: TopicPartition::new(consumer.topic.clone(), polled.partition),
-                offset: polled.offset,
-                value: polled.value_text(),
-            });
+            if detailed {
+                events.push(EventKind::RecordPolled {
+                    record: polled.record,
+                    consumer: consumer_id,
+                    partition: TopicPartition::new(consumer.topic.clone(), polled.partition),
+                    offset: polled.offset,
+                    value: polled.value_text(),
+                });
+            }
             if consumer.polled.len() >= POLLED_KEPT {
                 consumer.polled.drain(..POLLED_KEPT / 2);
             }
             consumer.polled.push(polled);
         }
-        let processing = consumer.config.processing_time_ms * delivered.len() as u64;
-        let wait = consumer.config.poll_interval_ms.max(1) + processing;
+        // The application processes what poll() returned, then polls again at once; only an
+        // empty poll waits the loop's idle interval.
+        let wait = if delivered.is_empty() {
+            consumer.config.poll_interval_ms.max(1)
+        } else {
+            consumer.config.processing_time_ms * delivered.len() as u64
+        };
         let reader = consumer.reader();
         for record in delivered {
             self.auditor.on_delivered(&reader, record, now);

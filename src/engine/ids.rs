@@ -62,15 +62,17 @@ impl fmt::Display for Offset {
     }
 }
 
-/// A partition of a topic, printed the way Kafka's tools print it: `orders-2`.
+/// A partition of a topic, printed the way Kafka's tools print it: `orders-2`. The topic name
+/// is shared (`Arc`), so the many copies the simulation makes of a partition's name cost no
+/// allocation.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct TopicPartition {
-    pub topic: String,
+    pub topic: std::sync::Arc<str>,
     pub partition: u32,
 }
 
 impl TopicPartition {
-    pub fn new(topic: impl Into<String>, partition: u32) -> Self {
+    pub fn new(topic: impl Into<std::sync::Arc<str>>, partition: u32) -> Self {
         TopicPartition {
             topic: topic.into(),
             partition,

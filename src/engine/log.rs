@@ -325,6 +325,31 @@ impl PartitionLog {
         out
     }
 
+    /// Like [`PartitionLog::read`], limited by size: batches until `max_bytes` is reached, and
+    /// always at least one.
+    pub fn read_bytes(&self, from: Offset, until: Offset, max_bytes: u64) -> Vec<RecordBatch> {
+        let mut out = Vec::new();
+        if from >= until || from.0 < self.log_start_offset {
+            return out;
+        }
+        let mut size = 0u64;
+        let first_segment = self
+            .segments
+            .partition_point(|s| s.base_offset <= from)
+            .saturating_sub(1);
+        for segment in &self.segments[first_segment..] {
+            let first_batch = segment.batches.partition_point(|b| b.next_offset() <= from);
+            for batch in &segment.batches[first_batch..] {
+                if batch.base_offset >= until || (!out.is_empty() && size >= max_bytes) {
+                    return out;
+                }
+                size += u64::from(batch.size_bytes());
+                out.push(batch.clone());
+            }
+        }
+        out
+    }
+
     // Used by retention and compaction (cleaner.rs).
 
     pub(super) fn segments_mut(&mut self) -> &mut Vec<Segment> {

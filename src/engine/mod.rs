@@ -299,12 +299,29 @@ impl Simulation {
                 entry.insert(tp.to_string(), high_watermark.saturating_sub(position));
             }
         }
+        // A record id appearing twice in one leader's log is a duplicate append that survived.
+        let mut seen = vec![false; self.next_record_id as usize];
+        let mut duplicates_in_log = 0;
+        for tp in self.all_partitions() {
+            if let Some(log) = self.leader_log(&tp) {
+                for (_, record) in log.records() {
+                    let index = record.id.0 as usize;
+                    if index < seen.len() {
+                        if seen[index] {
+                            duplicates_in_log += 1;
+                        }
+                        seen[index] = true;
+                    }
+                }
+            }
+        }
         self.auditor.report(
             |tp, offset| {
                 self.leader_log(tp)
                     .map(|log| log.record_at(offset).map(|r| r.id))
             },
             lag,
+            duplicates_in_log,
         )
     }
 
@@ -549,7 +566,8 @@ impl Simulation {
                 Message::Fetch {
                     correlation_id,
                     partitions,
-                    max_records,
+                    max_bytes,
+                    max_partition_bytes,
                     max_wait_ms,
                 },
             ) => self.on_consumer_fetch(
@@ -557,8 +575,11 @@ impl Simulation {
                 from,
                 correlation_id,
                 partitions,
-                max_records,
-                max_wait_ms,
+                broker::FetchLimits {
+                    max_bytes,
+                    max_partition_bytes,
+                    max_wait_ms,
+                },
             ),
             (
                 Node::Broker(broker),
@@ -810,6 +831,7 @@ impl Simulation {
             .ok_or(Rejection::UnknownProducer { producer: id })?;
         let was_running = producer.workload.is_some();
         producer.workload = Some(workload);
+        producer.reset_workload_keys();
         if !was_running {
             self.schedule_timer(self.now, Timer::WorkloadTick(id));
         }

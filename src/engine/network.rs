@@ -102,7 +102,11 @@ pub enum Message {
     Fetch {
         correlation_id: u64,
         partitions: Vec<(TopicPartition, FetchPosition)>,
-        max_records: u32,
+        /// `fetch.max.bytes`: the response's size limit (at least one batch is returned).
+        max_bytes: u32,
+        /// `max.partition.fetch.bytes`: the limit per partition.
+        max_partition_bytes: u32,
+        /// `fetch.max.wait.ms`: the broker may hold the request this long waiting for data.
         max_wait_ms: u64,
     },
     FetchResponse {

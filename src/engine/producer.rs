@@ -42,15 +42,42 @@ pub struct Workload {
     pub count: Option<u64>,
 }
 
+/// A `send(topic, key, value)` waiting while a synchronous send blocks the application.
+type BlockedSend = (String, Option<Arc<str>>, Option<Arc<str>>);
+
 #[derive(Clone, Debug)]
 struct PendingBatch {
     partition: TopicPartition,
+    /// The records while the batch is open.
     records: Vec<Record>,
+    /// The records once the batch was first sent: shared with every request that carries it.
+    sealed: Option<Arc<[Record]>>,
     bytes: u32,
     created_at: SimTime,
     sequence: Option<i32>,
     attempts: u32,
     retry_at: SimTime,
+}
+
+impl PendingBatch {
+    fn len(&self) -> usize {
+        self.sealed.as_ref().map_or(self.records.len(), |s| s.len())
+    }
+
+    fn iter(&self) -> std::slice::Iter<'_, Record> {
+        match &self.sealed {
+            Some(sealed) => sealed.iter(),
+            None => self.records.iter(),
+        }
+    }
+
+    /// Closes the batch: its records move into one shared allocation, once.
+    fn seal(&mut self) -> Arc<[Record]> {
+        if self.sealed.is_none() {
+            self.sealed = Some(Arc::from(std::mem::take(&mut self.records)));
+        }
+        self.sealed.clone().expect("just sealed")
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -85,8 +112,9 @@ pub struct Producer {
     next_correlation_id: u64,
     /// In synchronous mode, the record whose answer `send().get()` waits for.
     awaiting: Option<RecordId>,
-    blocked_sends: VecDeque<(String, Option<String>, Option<String>)>,
+    blocked_sends: VecDeque<BlockedSend>,
     pub workload: Option<Workload>,
+    workload_keys: Vec<Arc<str>>,
     workload_sent: u64,
     workload_carry_millis: u64,
     wake_at: Option<SimTime>,
@@ -109,6 +137,7 @@ impl Producer {
             awaiting: None,
             blocked_sends: VecDeque::new(),
             workload: None,
+            workload_keys: Vec::new(),
             workload_sent: 0,
             workload_carry_millis: 0,
             wake_at: None,
@@ -121,14 +150,18 @@ impl Producer {
         self.accumulator
             .values()
             .flat_map(|d| d.iter())
-            .map(|b| b.records.len())
+            .map(PendingBatch::len)
             .sum::<usize>()
             + self
                 .in_flight
                 .values()
                 .flat_map(|r| r.batches.iter())
-                .map(|b| b.records.len())
+                .map(PendingBatch::len)
                 .sum::<usize>()
+    }
+
+    pub(super) fn reset_workload_keys(&mut self) {
+        self.workload_keys.clear();
     }
 
     pub fn requests_in_flight(&self) -> usize {
@@ -171,40 +204,51 @@ impl Simulation {
                 producer: producer_id,
             })?;
         if producer.awaiting.is_some() {
-            producer
-                .blocked_sends
-                .push_back((topic.to_owned(), key, value));
+            producer.blocked_sends.push_back((
+                topic.to_owned(),
+                key.as_deref().map(Arc::from),
+                value.as_deref().map(Arc::from),
+            ));
             return Ok(());
         }
-        self.send_record(producer_id, topic, key, value)
+        self.send_record(
+            producer_id,
+            topic,
+            key.as_deref().map(Arc::from),
+            value.as_deref().map(Arc::from),
+        )
     }
 
     fn send_record(
         &mut self,
         producer_id: ProducerId,
         topic: &str,
-        key: Option<String>,
-        value: Option<String>,
+        key: Option<Arc<str>>,
+        value: Option<Arc<str>>,
     ) -> Result<(), Rejection> {
-        if !self.topics.contains_key(topic) {
-            self.auto_create_topic(topic)?;
-        }
-        let partition_count = self.topics[topic].partition_count();
+        let (partition_count, topic_name) = match self.topics.get(topic) {
+            Some(meta) => (meta.partition_count(), meta.shared_name.clone()),
+            None => {
+                self.auto_create_topic(topic)?;
+                let meta = &self.topics[topic];
+                (meta.partition_count(), meta.shared_name.clone())
+            }
+        };
         let record_id = RecordId(self.next_record_id);
         self.next_record_id += 1;
         let now = self.now;
         let record = Record {
             id: record_id,
             producer: producer_id,
-            key: key.as_deref().map(Arc::from),
-            value: value.as_deref().map(Arc::from),
+            key,
+            value,
             created_at: now,
         };
         let size = record.size_bytes();
         let rng = &mut self.rng;
         let producer = self.producers.get_mut(&producer_id).expect("checked");
         let batch_size = producer.config.batch_size;
-        let (partition, choice) = match key.as_deref() {
+        let (partition, choice) = match record.key.as_deref() {
             Some(key) => {
                 let hash = murmur2(key.as_bytes());
                 (
@@ -214,7 +258,10 @@ impl Simulation {
             }
             None => match producer.config.partitioner {
                 KeylessPartitioner::RoundRobin => {
-                    let counter = producer.round_robin.entry(topic.to_owned()).or_insert(0);
+                    if !producer.round_robin.contains_key(topic) {
+                        producer.round_robin.insert(topic.to_owned(), 0);
+                    }
+                    let counter = producer.round_robin.get_mut(topic).expect("inserted");
                     let this = *counter;
                     *counter = counter.wrapping_add(1);
                     (
@@ -223,10 +270,11 @@ impl Simulation {
                     )
                 }
                 KeylessPartitioner::UniformSticky => {
-                    let entry = producer
-                        .sticky
-                        .entry(topic.to_owned())
-                        .or_insert_with(|| (rng.below(u64::from(partition_count)) as u32, 0));
+                    if !producer.sticky.contains_key(topic) {
+                        let first = rng.below(u64::from(partition_count)) as u32;
+                        producer.sticky.insert(topic.to_owned(), (first, 0));
+                    }
+                    let entry = producer.sticky.get_mut(topic).expect("inserted");
                     let chosen = entry.0;
                     entry.1 += size;
                     // KIP-794: switch after batch.size bytes (Kafka switches between 1x and
@@ -244,11 +292,12 @@ impl Simulation {
                 }
             },
         };
-        let tp = TopicPartition::new(topic, partition);
+        let tp = TopicPartition::new(topic_name, partition);
         producer.stats.records_sent += 1;
         if producer.config.send_mode == SendMode::Synchronous {
             producer.awaiting = Some(record_id);
         }
+        let linger_ms = producer.config.linger_ms;
         let deque = producer.accumulator.entry(tp.clone()).or_default();
         let fits = deque.back().is_some_and(|b| {
             b.sequence.is_none() && b.attempts == 0 && b.bytes + size <= batch_size
@@ -261,6 +310,7 @@ impl Simulation {
             deque.push_back(PendingBatch {
                 partition: tp.clone(),
                 records: vec![record.clone()],
+                sealed: None,
                 bytes: BATCH_OVERHEAD_BYTES + size,
                 created_at: now,
                 sequence: None,
@@ -268,16 +318,32 @@ impl Simulation {
                 retry_at: now,
             });
         }
+        // The sender only needs to look when a batch may be ready: no linger, a full batch, or
+        // a queue behind the front batch. Otherwise the linger timer wakes it.
+        let front = deque.front().expect("just appended");
+        let ready =
+            linger_ms == 0 || deque.len() > 1 || front.bytes >= batch_size || front.attempts > 0;
+        let wake_at = front.created_at.plus_ms(linger_ms);
         self.auditor.on_send(&record, &tp);
-        self.emit(EventKind::RecordSent {
-            record: record_id,
-            producer: producer_id,
-            partition: tp,
-            key,
-            value,
-            choice,
-        });
-        self.drain_producer(producer_id);
+        if self.detailed_events {
+            self.emit(EventKind::RecordSent {
+                record: record_id,
+                producer: producer_id,
+                partition: tp,
+                key: record.key.as_deref().map(str::to_owned),
+                value: record.value.as_deref().map(str::to_owned),
+                choice,
+            });
+        }
+        if ready {
+            self.drain_producer(producer_id);
+        } else {
+            let producer = self.producers.get_mut(&producer_id).expect("checked");
+            if producer.wake_at.is_none_or(|w| w <= now || wake_at < w) {
+                producer.wake_at = Some(wake_at);
+                self.schedule_timer(wake_at, Timer::ProducerWake(producer_id));
+            }
+        }
         Ok(())
     }
 
@@ -360,8 +426,8 @@ impl Simulation {
                 if producer.producer_id.is_some() && batch.sequence.is_none() {
                     let next = producer.next_sequence.entry(tp.clone()).or_insert(0);
                     batch.sequence = Some(*next);
-                    *next = ((i64::from(*next) + batch.records.len() as i64)
-                        % (i64::from(i32::MAX) + 1)) as i32;
+                    *next = ((i64::from(*next) + batch.len() as i64) % (i64::from(i32::MAX) + 1))
+                        as i32;
                 }
                 batches.push(batch);
             }
@@ -385,7 +451,7 @@ impl Simulation {
         &mut self,
         producer_id: ProducerId,
         broker: BrokerId,
-        batches: Vec<PendingBatch>,
+        mut batches: Vec<PendingBatch>,
     ) {
         let producer = self.producers.get_mut(&producer_id).expect("exists");
         let correlation_id = producer.next_correlation_id;
@@ -397,10 +463,10 @@ impl Simulation {
             .producer_id
             .map(|pid| (pid, producer.producer_epoch));
         let wire: Vec<ProduceBatch> = batches
-            .iter()
+            .iter_mut()
             .map(|b| ProduceBatch {
                 partition: b.partition.clone(),
-                records: Arc::from(b.records.clone()),
+                records: b.seal(),
                 stamp: stamp_base
                     .zip(b.sequence)
                     .map(|((pid, epoch), seq)| ProducerStamp {
@@ -514,7 +580,7 @@ impl Simulation {
             let event = EventKind::BatchRetried {
                 producer: producer_id,
                 partition: batch.partition.clone(),
-                records: batch.records.iter().map(|r| r.id).collect(),
+                records: batch.iter().map(|r| r.id).collect(),
                 error,
                 attempt: batch.attempts,
             };
@@ -535,7 +601,7 @@ impl Simulation {
     }
 
     fn fail_batch(&mut self, producer_id: ProducerId, batch: PendingBatch, error: ErrorCode) {
-        let ids: Vec<RecordId> = batch.records.iter().map(|r| r.id).collect();
+        let ids: Vec<RecordId> = batch.iter().map(|r| r.id).collect();
         let producer = self.producers.get_mut(&producer_id).expect("exists");
         producer.stats.records_failed += ids.len() as u64;
         if producer.awaiting.is_some_and(|a| ids.contains(&a)) {
@@ -556,7 +622,7 @@ impl Simulation {
         batch: PendingBatch,
         base: Option<Offset>,
     ) {
-        let ids: Vec<RecordId> = batch.records.iter().map(|r| r.id).collect();
+        let ids: Vec<RecordId> = batch.iter().map(|r| r.id).collect();
         let producer = self.producers.get_mut(&producer_id).expect("exists");
         producer.stats.records_acknowledged += ids.len() as u64;
         if producer.awaiting.is_some_and(|a| ids.contains(&a)) {
@@ -615,6 +681,18 @@ impl Simulation {
         if let Some(count) = workload.count {
             due = due.min(count.saturating_sub(producer.workload_sent));
         }
+        // Keys are made once per workload and shared by every record that carries them.
+        if producer.workload_keys.is_empty() {
+            producer.workload_keys = match &workload.keys {
+                KeyPattern::None => Vec::new(),
+                KeyPattern::Cycle { count } => (0..(*count).max(1))
+                    .map(|n| Arc::from(format!("key-{n}").as_str()))
+                    .collect(),
+                KeyPattern::Fixed { key } => vec![Arc::from(key.as_str())],
+            };
+        }
+        let keys = producer.workload_keys.clone();
+        let mut value_text = String::with_capacity(24);
         for _ in 0..due {
             let producer = self.producers.get_mut(&producer_id).expect("exists");
             if producer.awaiting.is_some() {
@@ -623,14 +701,12 @@ impl Simulation {
             }
             let n = producer.workload_sent;
             producer.workload_sent += 1;
-            let key = match &workload.keys {
-                KeyPattern::None => None,
-                KeyPattern::Cycle { count } => {
-                    Some(format!("key-{}", n % u64::from((*count).max(1))))
-                }
-                KeyPattern::Fixed { key } => Some(key.clone()),
-            };
-            let value = Some(format!("{}-{n}", producer_id.0));
+            let key = (!keys.is_empty()).then(|| keys[(n % keys.len() as u64) as usize].clone());
+            value_text.clear();
+            push_decimal(&mut value_text, u64::from(producer_id.0));
+            value_text.push('-');
+            push_decimal(&mut value_text, n);
+            let value = Some(Arc::from(value_text.as_str()));
             if let Err(reason) = self.send_record(producer_id, &workload.topic, key, value) {
                 self.emit(EventKind::CommandRejected { reason });
                 break;
@@ -642,6 +718,37 @@ impl Simulation {
             producer.workload = None;
         } else if producer.workload.is_some() {
             self.schedule_timer(self.now.plus_ms(tick_ms), Timer::WorkloadTick(producer_id));
+        }
+    }
+}
+
+/// Appends a number in decimal. A workload names millions of values; this is several times
+/// cheaper than going through `format!`.
+fn push_decimal(out: &mut String, mut value: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (value % 10) as u8;
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written, so the bytes are valid UTF-8.
+    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or("0"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_decimal;
+
+    #[test]
+    fn decimals_are_written_like_display() {
+        for value in [0u64, 7, 10, 12345, u64::MAX] {
+            let mut text = String::new();
+            push_decimal(&mut text, value);
+            assert_eq!(text, value.to_string());
         }
     }
 }

@@ -313,6 +313,7 @@ impl Simulation {
         }
         state.fetchers.insert(leader, None);
         let incarnation = state.incarnation;
+        let detailed = self.detailed_events;
         let mut backoff = false;
         for (tp, result) in partitions {
             let Some(replica) = self
@@ -344,16 +345,17 @@ impl Simulation {
                                 batch.base_offset,
                             );
                         }
-                        copied.push((
-                            batch.base_offset,
-                            batch.records.iter().map(|r| r.id).collect::<Vec<_>>(),
-                        ));
+                        if detailed {
+                            copied.push((
+                                batch.base_offset,
+                                batch.records.iter().map(|r| r.id).collect::<Vec<_>>(),
+                            ));
+                        }
                         replica.log.append_replicated(batch);
                     }
                     let follower_hw = high_watermark.min(replica.log.log_end_offset());
                     replica.log.advance_high_watermark(follower_hw);
                     for (base_offset, records) in copied {
-                        self.auditor.on_replicated(&tp, follower, &records);
                         self.emit(EventKind::BatchReplicated {
                             broker: follower,
                             partition: tp.clone(),

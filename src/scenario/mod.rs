@@ -4,3 +4,7 @@
 mod presets;
 
 pub use presets::{Scene, SceneId};
+
+pub mod file;
+
+pub use file::{parse_scenario, Scenario, ScenarioError};

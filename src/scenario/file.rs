@@ -1,0 +1,181 @@
+//! Scenario files: a cluster, its clients and a timeline of faults, written in TOML so that a
+//! blog post can ship the exact run it describes. `docs/scenarios.md` is the guide to the
+//! format; this module reads it, checks it as a whole, and builds the [`Simulation`].
+//!
+//! Reading happens in three steps. The TOML parser gives a tree in which every value keeps its
+//! byte span. Each section is then read field by field into the engine's own config structs
+//! and commands ([`sections`], [`entities`], [`timeline`]), and finally the commands are walked
+//! in the order the simulation will run them to check every reference ([`check`]). No step
+//! stops at the first problem, so one `kplay check` lists everything to fix, each with a line
+//! and column.
+
+mod check;
+mod duration;
+mod entities;
+mod position;
+mod problems;
+mod sections;
+mod table;
+mod timeline;
+
+use std::fmt;
+
+use toml::de::DeTable;
+
+use crate::engine::{BrokerConfig, Command, NetworkConfig, SimConfig, SimTime, Simulation};
+
+pub use duration::{format_duration_ms, parse_duration_ms};
+pub use entities::parse_key_pattern;
+pub use position::{LineIndex, Position};
+pub use timeline::{parse_node, ACTIONS};
+
+use problems::Problem;
+
+/// How long `kplay run` runs a scenario that gives no `duration`.
+pub const DEFAULT_DURATION_MS: u64 = 60_000;
+
+/// A problem in a scenario file, at a line and column counted from 1.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioError {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.line, self.column, self.message)
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+/// A command the scenario schedules, and the place in the file it comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScheduledCommand {
+    pub at: SimTime,
+    pub command: Command,
+    /// Where it was written, as a path such as `timeline[2]` or `producers[0].workload`.
+    pub source: String,
+    pub position: Position,
+}
+
+/// A checked scenario, ready to build.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scenario {
+    pub name: String,
+    pub description: String,
+    /// The seed every random choice of the run derives from.
+    pub seed: u64,
+    /// How long to run when the command line does not say.
+    pub duration_ms: Option<u64>,
+    pub brokers: u32,
+    pub broker: BrokerConfig,
+    pub network: NetworkConfig,
+    /// In scheduling order. Commands at the same millisecond run in this order.
+    pub commands: Vec<ScheduledCommand>,
+    /// Things that are legal but probably not meant, such as a topic that will be
+    /// auto-created because it was never declared.
+    pub warnings: Vec<ScenarioError>,
+}
+
+impl Scenario {
+    /// The settings the simulation is created with, with the file's seed unless overridden.
+    pub fn sim_config(&self, seed_override: Option<u64>) -> SimConfig {
+        SimConfig {
+            seed: seed_override.unwrap_or(self.seed),
+            broker_count: self.brokers,
+            network: self.network,
+            broker: self.broker.clone(),
+        }
+    }
+
+    /// A simulation at time zero with every command of the scenario scheduled. Nothing has run
+    /// yet: topics, clients and the timeline all happen as the clock moves, and a command the
+    /// engine refuses becomes a `CommandRejected` event rather than a panic.
+    pub fn build(&self, seed_override: Option<u64>) -> Simulation {
+        let mut sim = Simulation::new(self.sim_config(seed_override));
+        for scheduled in &self.commands {
+            sim.schedule(scheduled.at, scheduled.command.clone());
+        }
+        sim
+    }
+
+    /// The scenario's `duration`, or [`DEFAULT_DURATION_MS`].
+    pub fn run_until(&self) -> SimTime {
+        SimTime::from_ms(self.duration_ms.unwrap_or(DEFAULT_DURATION_MS))
+    }
+}
+
+/// Reads and checks a scenario. On failure every problem found is returned, sorted by place.
+pub fn parse_scenario(text: &str) -> Result<Scenario, Vec<ScenarioError>> {
+    let index = LineIndex::new(text);
+    let (root, syntax_errors) = DeTable::parse_recoverable(text);
+    if !syntax_errors.is_empty() {
+        // After a syntax error the tree is a guess, so checking its contents would mostly
+        // report the same mistake again.
+        let problems = syntax_errors
+            .iter()
+            .map(|error| Problem {
+                span: error.span().unwrap_or(0..0),
+                message: format!("TOML syntax: {}", error.message()),
+            })
+            .collect();
+        return Err(located(&index, problems));
+    }
+    let mut problems = problems::Problems::default();
+    let draft = sections::read_document(&root, &mut problems);
+    check::check(&draft, &mut problems);
+    if !problems.errors.is_empty() {
+        // Warnings go with the errors, marked as such: a warning such as "topic 'ordrs' is not
+        // declared" often explains an error nearby.
+        let mut all = problems.errors;
+        all.extend(problems.warnings.into_iter().map(|warning| Problem {
+            span: warning.span,
+            message: format!("warning: {}", warning.message),
+        }));
+        return Err(located(&index, all));
+    }
+    let commands = draft
+        .planned
+        .into_iter()
+        .map(|planned| ScheduledCommand {
+            at: SimTime::from_ms(planned.at_ms),
+            command: planned.command,
+            position: index.position(planned.origin.span.start),
+            source: planned.origin.path,
+        })
+        .collect();
+    Ok(Scenario {
+        name: draft.name,
+        description: draft.description,
+        seed: draft.seed,
+        duration_ms: draft.duration_ms,
+        brokers: draft.brokers,
+        broker: draft.broker,
+        network: draft.network,
+        commands,
+        warnings: located(&index, problems.warnings),
+    })
+}
+
+/// Converts spans to lines and columns, sorted by place, without repeats.
+fn located(index: &LineIndex<'_>, problems: Vec<Problem>) -> Vec<ScenarioError> {
+    let mut errors: Vec<ScenarioError> = problems
+        .into_iter()
+        .map(|problem| {
+            let position = index.position(problem.span.start);
+            ScenarioError {
+                line: position.line,
+                column: position.column,
+                message: problem.message,
+            }
+        })
+        .collect();
+    errors.sort_by_key(|error| (error.line, error.column));
+    errors.dedup();
+    errors
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,460 @@
+//! Cross-checks over the whole scenario, walking the commands in the order the simulation will
+//! run them: every producer, consumer, topic and broker an action names must exist at that
+//! moment, nothing is declared twice, and the playground's limits hold.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::engine::limits;
+use crate::engine::{BrokerId, Command, ConsumerId, Node, ProducerId};
+
+use super::duration::format_duration_ms;
+use super::problems::Problems;
+use super::sections::{Draft, Planned};
+use super::table::Origin;
+
+#[derive(Clone, Debug)]
+struct ConsumerState {
+    has_group: bool,
+    /// Set once the consumer is closed or crashed: `(when, "closed" or "crashed")`.
+    gone: Option<(u64, &'static str)>,
+}
+
+#[derive(Default)]
+struct World {
+    /// Each topic that exists, and when it was created.
+    topics: BTreeMap<String, u64>,
+    partitions_total: u64,
+    producers: BTreeSet<ProducerId>,
+    consumers: BTreeMap<ConsumerId, ConsumerState>,
+    brokers_down: BTreeSet<BrokerId>,
+    brokers_isolated: BTreeSet<BrokerId>,
+    auto_created_warned: BTreeSet<String>,
+}
+
+pub(super) fn check(draft: &Draft, problems: &mut Problems) {
+    // Everything ever added, to tell "not declared at all" from "not added yet".
+    let mut ever_producers = BTreeMap::new();
+    let mut ever_consumers = BTreeMap::new();
+    let mut ever_topics = BTreeMap::new();
+    for planned in &draft.planned {
+        match &planned.command {
+            Command::AddProducer { producer, .. } => {
+                ever_producers.entry(*producer).or_insert(planned.at_ms);
+            }
+            Command::AddConsumer { consumer, .. } => {
+                ever_consumers.entry(*consumer).or_insert(planned.at_ms);
+            }
+            Command::CreateTopic { name, .. } => {
+                ever_topics.entry(name.clone()).or_insert(planned.at_ms);
+            }
+            _ => {}
+        }
+    }
+    let checker = Checker {
+        draft,
+        ever_producers,
+        ever_consumers,
+        ever_topics,
+    };
+
+    // The simulation runs commands in (time, scheduling order); so does this walk.
+    let mut order: Vec<&Planned> = draft.planned.iter().collect();
+    order.sort_by_key(|planned| planned.at_ms);
+    let mut world = World::default();
+    for planned in order {
+        checker.apply(&mut world, planned, problems);
+        if let Some(duration_ms) = draft.duration_ms {
+            if planned.at_ms > duration_ms {
+                problems.warning(
+                    planned.origin.span_of("at"),
+                    format!(
+                        "{}: at {} is after the scenario's duration ({}); it only runs with a later --until",
+                        planned.origin.path,
+                        format_duration_ms(planned.at_ms),
+                        format_duration_ms(duration_ms)
+                    ),
+                );
+            }
+        }
+    }
+}
+
+struct Checker<'a> {
+    draft: &'a Draft,
+    ever_producers: BTreeMap<ProducerId, u64>,
+    ever_consumers: BTreeMap<ConsumerId, u64>,
+    ever_topics: BTreeMap<String, u64>,
+}
+
+impl Checker<'_> {
+    fn apply(&self, world: &mut World, planned: &Planned, problems: &mut Problems) {
+        let at_ms = planned.at_ms;
+        let origin = &planned.origin;
+        let path = &origin.path;
+        match &planned.command {
+            Command::CreateTopic { name, config } => {
+                let span = origin.span_of(if origin.field_spans.contains_key("name") {
+                    "name"
+                } else {
+                    "topic"
+                });
+                if let Some(created_ms) = world.topics.get(name) {
+                    problems.error(
+                        span,
+                        format!(
+                            "{path}: topic '{name}' already exists (declared at {})",
+                            format_duration_ms(*created_ms)
+                        ),
+                    );
+                    return;
+                }
+                if world.topics.len() as u64 >= limits::MAX_TOPICS {
+                    problems.error(
+                        span.clone(),
+                        format!(
+                            "{path}: the playground allows at most {} topics",
+                            limits::MAX_TOPICS
+                        ),
+                    );
+                }
+                world.partitions_total += u64::from(config.partitions);
+                if world.partitions_total > limits::MAX_PARTITIONS_TOTAL {
+                    problems.error(
+                        origin.span_of("partitions"),
+                        format!(
+                            "{path}: the playground allows at most {} partitions across all topics",
+                            limits::MAX_PARTITIONS_TOTAL
+                        ),
+                    );
+                }
+                world.topics.insert(name.clone(), at_ms);
+            }
+            Command::AddProducer { producer, .. } => {
+                let span = origin.span_of(id_field(origin, "producer"));
+                if world.producers.contains(producer) {
+                    problems.error(
+                        span,
+                        format!("{path}: producer {} is declared twice", producer.0),
+                    );
+                    return;
+                }
+                if world.producers.len() as u64 >= limits::MAX_CLIENTS {
+                    problems.error(
+                        span.clone(),
+                        format!(
+                            "{path}: the playground allows at most {} producers",
+                            limits::MAX_CLIENTS
+                        ),
+                    );
+                }
+                world.producers.insert(*producer);
+            }
+            Command::AddConsumer {
+                consumer,
+                topic,
+                group,
+                ..
+            } => {
+                let span = origin.span_of(id_field(origin, "consumer"));
+                if world.consumers.contains_key(consumer) {
+                    problems.error(
+                        span,
+                        format!("{path}: consumer {} is declared twice", consumer.0),
+                    );
+                    return;
+                }
+                if world.consumers.len() as u64 >= limits::MAX_CLIENTS {
+                    problems.error(
+                        span.clone(),
+                        format!(
+                            "{path}: the playground allows at most {} consumers",
+                            limits::MAX_CLIENTS
+                        ),
+                    );
+                }
+                self.check_topic(world, topic, at_ms, origin, problems);
+                world.consumers.insert(
+                    *consumer,
+                    ConsumerState {
+                        has_group: group.is_some(),
+                        gone: None,
+                    },
+                );
+            }
+            Command::Produce {
+                producer, topic, ..
+            } => {
+                self.check_producer(world, *producer, at_ms, origin, problems);
+                self.check_topic(world, topic, at_ms, origin, problems);
+            }
+            Command::StartWorkload { producer, workload } => {
+                self.check_producer(world, *producer, at_ms, origin, problems);
+                self.check_topic(world, &workload.topic, at_ms, origin, problems);
+            }
+            Command::StopWorkload { producer } => {
+                self.check_producer(world, *producer, at_ms, origin, problems);
+            }
+            Command::CloseConsumer { consumer } => {
+                if self.check_consumer(world, *consumer, at_ms, origin, problems) {
+                    if let Some(state) = world.consumers.get_mut(consumer) {
+                        state.gone = Some((at_ms, "closed"));
+                    }
+                }
+            }
+            Command::CrashConsumer { consumer } => {
+                if self.check_consumer(world, *consumer, at_ms, origin, problems) {
+                    if let Some(state) = world.consumers.get_mut(consumer) {
+                        state.gone = Some((at_ms, "crashed"));
+                    }
+                }
+            }
+            Command::PauseConsumer { consumer }
+            | Command::ResumeConsumer { consumer }
+            | Command::SetProcessingTime { consumer, .. } => {
+                self.check_consumer(world, *consumer, at_ms, origin, problems);
+            }
+            Command::CommitOffsets { consumer } => {
+                if self.check_consumer(world, *consumer, at_ms, origin, problems)
+                    && !world.consumers.get(consumer).is_some_and(|c| c.has_group)
+                {
+                    problems.error(
+                        origin.span_of("consumer"),
+                        format!("{path}: {consumer} has no group, and committing offsets needs one (Kafka throws InvalidGroupIdException)"),
+                    );
+                }
+            }
+            Command::CrashBroker { broker } => {
+                if self.check_broker(*broker, origin, "broker", problems)
+                    && !world.brokers_down.insert(*broker)
+                {
+                    problems.warning(
+                        origin.span_of("at"),
+                        format!(
+                            "{path}: {broker} is already down at {}",
+                            format_duration_ms(at_ms)
+                        ),
+                    );
+                }
+            }
+            Command::RestartBroker { broker } => {
+                if self.check_broker(*broker, origin, "broker", problems)
+                    && !world.brokers_down.remove(broker)
+                {
+                    problems.warning(
+                        origin.span_of("at"),
+                        format!(
+                            "{path}: {broker} is running at {}; restarting it does nothing",
+                            format_duration_ms(at_ms)
+                        ),
+                    );
+                }
+            }
+            Command::IsolateBroker { broker } => {
+                if self.check_broker(*broker, origin, "broker", problems)
+                    && !world.brokers_isolated.insert(*broker)
+                {
+                    problems.warning(
+                        origin.span_of("at"),
+                        format!(
+                            "{path}: {broker} is already isolated at {}",
+                            format_duration_ms(at_ms)
+                        ),
+                    );
+                }
+            }
+            Command::HealBroker { broker } => {
+                if self.check_broker(*broker, origin, "broker", problems)
+                    && !world.brokers_isolated.remove(broker)
+                {
+                    problems.warning(
+                        origin.span_of("at"),
+                        format!(
+                            "{path}: {broker} is not isolated at {}; healing it does nothing",
+                            format_duration_ms(at_ms)
+                        ),
+                    );
+                }
+            }
+            Command::SetLinkLatency { a, b, .. } => {
+                for node in [a, b] {
+                    self.check_node(*node, origin, problems);
+                }
+            }
+            Command::SetNetwork { .. } => {}
+        }
+    }
+
+    /// A topic an action uses must exist then, unless the broker auto-creates it.
+    fn check_topic(
+        &self,
+        world: &mut World,
+        topic: &str,
+        at_ms: u64,
+        origin: &Origin,
+        problems: &mut Problems,
+    ) {
+        if world.topics.contains_key(topic) {
+            return;
+        }
+        let span = origin.span_of("topic");
+        let path = &origin.path;
+        if let Some(created_ms) = self.ever_topics.get(topic) {
+            problems.error(
+                span,
+                format!(
+                    "{path}: topic '{topic}' is created at {}, after this at {}",
+                    format_duration_ms(*created_ms),
+                    format_duration_ms(at_ms)
+                ),
+            );
+        } else if !self.draft.broker.auto_create_topics_enable {
+            problems.error(
+                span,
+                format!("{path}: topic '{topic}' does not exist and cluster.auto_create_topics_enable is false; declare it in [[topics]]"),
+            );
+        } else if world.auto_created_warned.insert(topic.to_owned()) {
+            // Legal Kafka, and sometimes the lesson; more often a misspelt topic name.
+            problems.warning(
+                span,
+                format!(
+                    "{path}: topic '{topic}' is not declared; the broker will auto-create it with {} partition(s) and replication factor {}",
+                    self.draft.broker.num_partitions, self.draft.broker.default_replication_factor
+                ),
+            );
+            world.topics.insert(topic.to_owned(), at_ms);
+        }
+    }
+
+    fn check_producer(
+        &self,
+        world: &World,
+        producer: ProducerId,
+        at_ms: u64,
+        origin: &Origin,
+        problems: &mut Problems,
+    ) {
+        if world.producers.contains(&producer) {
+            return;
+        }
+        let span = origin.span_of("producer");
+        let path = &origin.path;
+        let message = match self.ever_producers.get(&producer) {
+            Some(added_ms) => format!(
+                "{path}: {producer} does not exist yet at {}; it is added at {}",
+                format_duration_ms(at_ms),
+                format_duration_ms(*added_ms)
+            ),
+            None => format!(
+                "{path}: producer {} is not declared; add a [[producers]] entry with id = {}",
+                producer.0, producer.0
+            ),
+        };
+        // A workload's producer is its own table, so point at the workload instead.
+        let span = if origin.field_spans.contains_key("producer") {
+            span
+        } else {
+            origin.span.clone()
+        };
+        problems.error(span, message);
+    }
+
+    /// Whether the consumer exists and is still running at `at_ms`; reports why not.
+    fn check_consumer(
+        &self,
+        world: &World,
+        consumer: ConsumerId,
+        at_ms: u64,
+        origin: &Origin,
+        problems: &mut Problems,
+    ) -> bool {
+        let span = origin.span_of("consumer");
+        let path = &origin.path;
+        match world.consumers.get(&consumer) {
+            Some(ConsumerState {
+                gone: Some((gone_ms, how)),
+                ..
+            }) => {
+                problems.error(
+                    span,
+                    format!(
+                        "{path}: {consumer} was {how} at {}",
+                        format_duration_ms(*gone_ms)
+                    ),
+                );
+                false
+            }
+            Some(_) => true,
+            None => {
+                let message = match self.ever_consumers.get(&consumer) {
+                    Some(added_ms) => format!(
+                        "{path}: {consumer} does not exist yet at {}; it is added at {}",
+                        format_duration_ms(at_ms),
+                        format_duration_ms(*added_ms)
+                    ),
+                    None => format!(
+                        "{path}: consumer {} is not declared; add a [[consumers]] entry with id = {}",
+                        consumer.0, consumer.0
+                    ),
+                };
+                problems.error(span, message);
+                false
+            }
+        }
+    }
+
+    fn check_broker(
+        &self,
+        broker: BrokerId,
+        origin: &Origin,
+        field: &str,
+        problems: &mut Problems,
+    ) -> bool {
+        let brokers = self.draft.brokers;
+        if broker.0 < brokers {
+            return true;
+        }
+        let range = if brokers == 1 {
+            "the cluster has broker 0 only".to_owned()
+        } else {
+            format!("the cluster has brokers 0..{}", brokers - 1)
+        };
+        problems.error(
+            origin.span_of(field),
+            format!(
+                "{}: broker {} does not exist ({range})",
+                origin.path, broker.0
+            ),
+        );
+        false
+    }
+
+    fn check_node(&self, node: Node, origin: &Origin, problems: &mut Problems) {
+        let path = &origin.path;
+        match node {
+            Node::Broker(broker) => {
+                self.check_broker(broker, origin, "between", problems);
+            }
+            Node::Producer(producer) if !self.ever_producers.contains_key(&producer) => problems
+                .error(
+                    origin.span_of("between"),
+                    format!("{path}: producer {} is not declared", producer.0),
+                ),
+            Node::Consumer(consumer) if !self.ever_consumers.contains_key(&consumer) => problems
+                .error(
+                    origin.span_of("between"),
+                    format!("{path}: consumer {} is not declared", consumer.0),
+                ),
+            Node::Producer(_) | Node::Consumer(_) => {}
+        }
+    }
+}
+
+/// The field holding a client's id: `id` in its section, `producer` or `consumer` in the
+/// timeline.
+fn id_field<'a>(origin: &Origin, timeline_field: &'a str) -> &'a str {
+    if origin.field_spans.contains_key("id") {
+        "id"
+    } else {
+        timeline_field
+    }
+}

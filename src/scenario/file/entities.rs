@@ -1,0 +1,299 @@
+//! Topics, producers, workloads and consumers: read the same way from their sections
+//! (`[[topics]]`, `[[producers]]`, `[[consumers]]`) and from the timeline actions that add them
+//! later, and checked against the rules Kafka's own clients and brokers apply.
+
+use crate::engine::assignor::AssignorKind;
+use crate::engine::limits;
+use crate::engine::{
+    is_legal_topic_name, Acks, BrokerConfig, Command, ConsumerConfig, ConsumerId, KeyPattern,
+    ProducerConfig, ProducerId, TopicConfig, Workload,
+};
+
+use super::problems::Problems;
+use super::table::TableReader;
+
+/// Reads a topic's name from `name_field` and its settings from the rest of the table.
+pub(super) fn read_topic(
+    reader: &mut TableReader<'_>,
+    name_field: &'static str,
+    brokers: u32,
+    problems: &mut Problems,
+) -> Option<Command> {
+    let name: Option<String> = reader.required(name_field, problems);
+    let config: TopicConfig = reader.config(problems);
+    let name = name?;
+    let path = reader.path().to_owned();
+    if !is_legal_topic_name(&name) {
+        problems.error(
+            reader.span_of(name_field),
+            format!(
+                "{path}: '{name}' is not a legal topic name: use 1 to {} of a-z A-Z 0-9 . _ -",
+                limits::MAX_TOPIC_NAME_CHARS
+            ),
+        );
+    }
+    if config.partitions == 0 || config.partitions > limits::MAX_PARTITIONS_PER_TOPIC {
+        problems.error(
+            reader.span_of("partitions"),
+            format!(
+                "{path}: partitions must be between 1 and {}, not {}",
+                limits::MAX_PARTITIONS_PER_TOPIC,
+                config.partitions
+            ),
+        );
+    }
+    if config.replication_factor == 0 || config.replication_factor > brokers {
+        problems.error(
+            reader.span_of("replication_factor"),
+            format!(
+                "{path}: replication_factor {} needs that many brokers; the cluster has {brokers} (INVALID_REPLICATION_FACTOR)",
+                config.replication_factor
+            ),
+        );
+    }
+    if config.min_insync_replicas == 0 {
+        problems.error(
+            reader.span_of("min_insync_replicas"),
+            format!("{path}: min_insync_replicas must be at least 1"),
+        );
+    } else if config.min_insync_replicas > config.replication_factor {
+        // Kafka creates such a topic; every acks=all send then fails. That may be the point of
+        // a scenario, so it is only a warning.
+        problems.warning(
+            reader.span_of("min_insync_replicas"),
+            format!(
+                "{path}: min_insync_replicas {} is more than replication_factor {}: every acks=all send will fail with NOT_ENOUGH_REPLICAS",
+                config.min_insync_replicas, config.replication_factor
+            ),
+        );
+    }
+    if config.segment_bytes < 14 {
+        problems.error(
+            reader.span_of("segment_bytes"),
+            format!("{path}: segment_bytes must be at least 14 bytes"),
+        );
+    }
+    Some(Command::CreateTopic { name, config })
+}
+
+/// Reads a producer's id from `id_field` and its settings from the rest of the table.
+pub(super) fn read_producer(
+    reader: &mut TableReader<'_>,
+    id_field: &'static str,
+    problems: &mut Problems,
+) -> Option<Command> {
+    let id: Option<u32> = reader.required(id_field, problems);
+    let config: ProducerConfig = reader.config(problems);
+    let path = reader.path().to_owned();
+    if config.enable_idempotence {
+        // Kafka's ProducerConfig refuses explicit idempotence with acks other than all, or
+        // with more than 5 requests in flight.
+        if config.acks != Acks::All {
+            problems.error(
+                reader.span_of("acks"),
+                format!(
+                    "{path}: enable_idempotence = true (the default since Kafka 3.0) requires acks = \"all\"; set enable_idempotence = false to use acks = {}",
+                    acks_text(config.acks)
+                ),
+            );
+        }
+        if config.max_in_flight_requests_per_connection > 5 {
+            problems.error(
+                reader.span_of("max_in_flight_requests_per_connection"),
+                format!("{path}: max_in_flight_requests_per_connection must be at most 5 with idempotence"),
+            );
+        }
+    }
+    if config.max_in_flight_requests_per_connection == 0 {
+        problems.error(
+            reader.span_of("max_in_flight_requests_per_connection"),
+            format!("{path}: max_in_flight_requests_per_connection must be at least 1"),
+        );
+    }
+    if config.batch_size == 0 {
+        problems.error(
+            reader.span_of("batch_size"),
+            format!("{path}: batch_size must be at least 1 byte"),
+        );
+    }
+    Some(Command::AddProducer {
+        producer: ProducerId(id?),
+        config,
+    })
+}
+
+fn acks_text(acks: Acks) -> &'static str {
+    match acks {
+        Acks::None => "\"0\"",
+        Acks::Leader => "\"1\"",
+        Acks::All => "\"all\"",
+    }
+}
+
+/// Reads a workload's `topic`, `rate`, `keys` and `count`.
+pub(super) fn read_workload(
+    reader: &mut TableReader<'_>,
+    problems: &mut Problems,
+) -> Option<Workload> {
+    let topic: Option<String> = reader.required("topic", problems);
+    let rate: Option<u32> = reader.required("rate", problems);
+    let keys_text: Option<String> = reader.optional("keys", problems);
+    let count: Option<u64> = reader.optional("count", problems);
+    let path = reader.path().to_owned();
+    let keys = match keys_text.as_deref().map(parse_key_pattern) {
+        None => Some(KeyPattern::None),
+        Some(Ok(pattern)) => Some(pattern),
+        Some(Err(message)) => {
+            problems.error(reader.span_of("keys"), format!("{path}.keys: {message}"));
+            None
+        }
+    };
+    if let Some(rate) = rate {
+        if rate == 0 || rate > limits::MAX_RECORDS_PER_SECOND {
+            problems.error(
+                reader.span_of("rate"),
+                format!(
+                    "{path}.rate: must be between 1 and {} records per second, not {rate}",
+                    limits::MAX_RECORDS_PER_SECOND
+                ),
+            );
+        }
+    }
+    if count == Some(0) {
+        problems.error(
+            reader.span_of("count"),
+            format!("{path}.count: must be at least 1; leave it out to send until stopped"),
+        );
+    }
+    Some(Workload {
+        topic: topic?,
+        records_per_second: rate?,
+        keys: keys?,
+        count,
+    })
+}
+
+/// Parses a workload's keys: `none`, `cycle:N` (`key-0` ... `key-(N-1)`, again and again) or
+/// `fixed:KEY` (every record has the key KEY, which may itself contain colons).
+pub fn parse_key_pattern(text: &str) -> Result<KeyPattern, String> {
+    let help = "write \"none\", \"cycle:N\" (keys key-0 to key-(N-1) in turn) or \"fixed:KEY\" (always KEY)";
+    if text == "none" {
+        return Ok(KeyPattern::None);
+    }
+    match text.split_once(':') {
+        Some(("cycle", count)) => match count.parse::<u32>() {
+            Ok(count) if count >= 1 => Ok(KeyPattern::Cycle { count }),
+            _ => Err(format!(
+                "\"{text}\": the number of keys after cycle: must be a whole number from 1"
+            )),
+        },
+        Some(("fixed", key)) if !key.is_empty() => {
+            if key.len() > limits::MAX_KEY_OR_VALUE_BYTES {
+                return Err(format!(
+                    "the key is longer than {} bytes",
+                    limits::MAX_KEY_OR_VALUE_BYTES
+                ));
+            }
+            Ok(KeyPattern::Fixed {
+                key: key.to_owned(),
+            })
+        }
+        _ => Err(format!("\"{text}\" is not a key pattern: {help}")),
+    }
+}
+
+/// Reads a consumer's id from `id_field`, its `topic` and optional `group`, and its settings
+/// from the rest of the table.
+pub(super) fn read_consumer(
+    reader: &mut TableReader<'_>,
+    id_field: &'static str,
+    broker: &BrokerConfig,
+    problems: &mut Problems,
+) -> Option<Command> {
+    let id: Option<u32> = reader.required(id_field, problems);
+    let topic: Option<String> = reader.required("topic", problems);
+    let group: Option<String> = reader.optional("group", problems);
+    let config: ConsumerConfig = reader.config(problems);
+    let path = reader.path().to_owned();
+    if group.as_deref() == Some("") {
+        problems.error(
+            reader.span_of("group"),
+            format!("{path}.group: a group id cannot be empty; leave `group` out for a consumer without a group"),
+        );
+    }
+    if config.max_poll_records == 0 {
+        problems.error(
+            reader.span_of("max_poll_records"),
+            format!("{path}.max_poll_records: must be at least 1"),
+        );
+    }
+    check_strategies(reader, &config, problems);
+    if group.is_none() && config.group_instance_id.is_some() {
+        problems.error(
+            reader.span_of("group_instance_id"),
+            format!("{path}.group_instance_id: static membership needs a `group`"),
+        );
+    }
+    if group.is_some() {
+        check_group_timeouts(reader, &config, broker, problems);
+    }
+    Some(Command::AddConsumer {
+        consumer: ConsumerId(id?),
+        topic: topic?,
+        group,
+        config,
+    })
+}
+
+fn check_strategies(reader: &TableReader<'_>, config: &ConsumerConfig, problems: &mut Problems) {
+    let path = reader.path();
+    let span = reader.span_of("partition_assignment_strategy");
+    if config.partition_assignment_strategy.is_empty() {
+        problems.error(
+            span.clone(),
+            format!("{path}.partition_assignment_strategy: name at least one assignor"),
+        );
+    }
+    for name in &config.partition_assignment_strategy {
+        if AssignorKind::from_name(name).is_none() {
+            problems.error(
+                span.clone(),
+                format!(
+                    "{path}.partition_assignment_strategy: unknown assignor \"{name}\"; use range, roundrobin, sticky or cooperative-sticky"
+                ),
+            );
+        }
+    }
+}
+
+/// The coordinator refuses a JoinGroup whose session timeout is outside the broker's bounds
+/// (INVALID_SESSION_TIMEOUT), and a heartbeat interval at or above the session timeout makes
+/// the client's own config check fail.
+fn check_group_timeouts(
+    reader: &TableReader<'_>,
+    config: &ConsumerConfig,
+    broker: &BrokerConfig,
+    problems: &mut Problems,
+) {
+    let path = reader.path();
+    let session = config.session_timeout_ms;
+    if session < broker.group_min_session_timeout_ms
+        || session > broker.group_max_session_timeout_ms
+    {
+        problems.error(
+            reader.span_of("session_timeout_ms"),
+            format!(
+                "{path}.session_timeout_ms: {session} is outside the broker's group_min_session_timeout_ms ({}) to group_max_session_timeout_ms ({}): the coordinator would answer INVALID_SESSION_TIMEOUT",
+                broker.group_min_session_timeout_ms, broker.group_max_session_timeout_ms
+            ),
+        );
+    }
+    if config.heartbeat_interval_ms >= session {
+        problems.error(
+            reader.span_of("heartbeat_interval_ms"),
+            format!(
+                "{path}.heartbeat_interval_ms: must be lower than session_timeout_ms ({session})"
+            ),
+        );
+    }
+}

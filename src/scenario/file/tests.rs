@@ -1,0 +1,441 @@
+//! Reading scenario files: what each field becomes, and where each error points.
+
+use super::*;
+use crate::engine::{
+    Acks, BrokerId, CleanupPolicy, ConsumerId, KeyPattern, Node, ProducerId, TopicPartition,
+};
+
+const SMALL: &str = r#"
+version = 1
+name = "small"
+seed = 9
+duration = "30s"
+
+[cluster]
+brokers = 3
+replica_lag_time_max_ms = 2000
+
+[network]
+latency_ms = 20
+jitter_ms = 0
+
+[[topics]]
+name = "orders"
+partitions = 3
+replication_factor = 3
+min_insync_replicas = 2
+
+[[producers]]
+id = 1
+acks = -1
+linger_ms = 0
+workload = { topic = "orders", rate = 50, keys = "cycle:4", count = 100, start = "2s", stop = "10s" }
+
+[[consumers]]
+id = 7
+topic = "orders"
+group = "g"
+start = "1s"
+auto_offset_reset = "earliest"
+
+[[timeline]]
+at = "500ms"
+action = "produce"
+producer = 1
+topic = "orders"
+key = "k"
+values = ["a", "b", "c"]
+interval = "1s"
+
+[[timeline]]
+at = 12000
+action = "crash-broker"
+broker = 2
+"#;
+
+fn errors_of(text: &str) -> Vec<ScenarioError> {
+    match parse_scenario(text) {
+        Ok(scenario) => panic!("expected errors, parsed {scenario:#?}"),
+        Err(errors) => errors,
+    }
+}
+
+/// The one error whose message contains `needle`, with its line and column.
+fn find<'a>(errors: &'a [ScenarioError], needle: &str) -> &'a ScenarioError {
+    errors
+        .iter()
+        .find(|error| error.message.contains(needle))
+        .unwrap_or_else(|| panic!("no error mentions {needle:?}: {errors:#?}"))
+}
+
+#[test]
+fn a_small_scenario_becomes_the_commands_it_describes() {
+    let scenario = parse_scenario(SMALL).expect("valid");
+    assert_eq!(scenario.name, "small");
+    assert_eq!(scenario.seed, 9);
+    assert_eq!(scenario.duration_ms, Some(30_000));
+    assert_eq!(scenario.brokers, 3);
+    assert_eq!(scenario.broker.replica_lag_time_max_ms, 2_000);
+    assert_eq!(scenario.network.latency_ms, 20);
+    assert!(scenario.warnings.is_empty(), "{:?}", scenario.warnings);
+
+    let timed: Vec<(u64, &Command)> = scenario
+        .commands
+        .iter()
+        .map(|scheduled| (scheduled.at.as_ms(), &scheduled.command))
+        .collect();
+    assert!(matches!(
+        timed[0],
+        (0, Command::CreateTopic { name, config }) if name == "orders" && config.min_insync_replicas == 2
+    ));
+    assert!(matches!(
+        timed[1],
+        (0, Command::AddProducer { producer: ProducerId(1), config }) if config.acks == Acks::All && config.linger_ms == 0
+    ));
+    assert!(matches!(
+        timed[2],
+        (1_000, Command::AddConsumer { consumer: ConsumerId(7), group: Some(group), .. }) if group == "g"
+    ));
+    assert!(matches!(
+        timed[3],
+        (2_000, Command::StartWorkload { workload, .. })
+            if workload.records_per_second == 50
+                && workload.keys == KeyPattern::Cycle { count: 4 }
+                && workload.count == Some(100)
+    ));
+    assert!(matches!(timed[4], (10_000, Command::StopWorkload { .. })));
+    let produce_times: Vec<u64> = timed[5..8].iter().map(|(at, _)| *at).collect();
+    assert_eq!(produce_times, [500, 1_500, 2_500]);
+    assert!(matches!(
+        timed[8],
+        (
+            12_000,
+            Command::CrashBroker {
+                broker: BrokerId(2)
+            }
+        )
+    ));
+    assert_eq!(scenario.commands[8].source, "timeline[1]");
+    assert_eq!(scenario.commands[8].position.line, 43);
+}
+
+#[test]
+fn the_built_simulation_runs_the_scenario() {
+    let scenario = parse_scenario(SMALL).expect("valid");
+    let mut sim = scenario.build(None);
+    assert_eq!(sim.config().seed, 9);
+    sim.advance_to(SimTime::from_ms(5_000));
+    let topic = sim.topic("orders").expect("created at 0");
+    assert_eq!(topic.partition_count(), 3);
+    assert!(sim.producer(ProducerId(1)).is_some());
+    assert!(sim.consumer(ConsumerId(7)).is_some());
+    assert!(sim.audit().produced >= 3);
+    assert!(sim.partition(&TopicPartition::new("orders", 0)).is_some());
+    assert_eq!(scenario.build(Some(11)).config().seed, 11);
+}
+
+#[test]
+fn every_timeline_action_is_understood() {
+    let text = r#"
+version = 1
+name = "all actions"
+[cluster]
+brokers = 2
+[network]
+latency_ms = 30
+jitter_ms = 4
+[[topics]]
+name = "t"
+[[producers]]
+id = 1
+[[consumers]]
+id = 1
+topic = "t"
+group = "g"
+[[timeline]]
+at = "1s"
+action = "create-topic"
+topic = "late"
+cleanup_policy = "compact"
+[[timeline]]
+at = "1s"
+action = "add-producer"
+producer = 2
+acks = "0"
+enable_idempotence = false
+[[timeline]]
+at = "2s"
+action = "produce"
+producer = 2
+topic = "late"
+key = "k"
+tombstone = true
+[[timeline]]
+at = "2s"
+action = "start-workload"
+producer = 1
+topic = "t"
+rate = 5
+keys = "fixed:user:42"
+[[timeline]]
+at = "3s"
+action = "stop-workload"
+producer = 1
+[[timeline]]
+at = "3s"
+action = "add-consumer"
+consumer = 2
+topic = "t"
+max_poll_records = 10
+[[timeline]]
+at = "4s"
+action = "pause-consumer"
+consumer = 1
+[[timeline]]
+at = "5s"
+action = "resume-consumer"
+consumer = 1
+[[timeline]]
+at = "5s"
+action = "set-processing-time"
+consumer = 1
+processing_time = "20ms"
+[[timeline]]
+at = "6s"
+action = "commit"
+consumer = 1
+[[timeline]]
+at = "7s"
+action = "close-consumer"
+consumer = 1
+[[timeline]]
+at = "7s"
+action = "crash-consumer"
+consumer = 2
+[[timeline]]
+at = "8s"
+action = "crash-broker"
+broker = 1
+[[timeline]]
+at = "9s"
+action = "restart-broker"
+broker = 1
+[[timeline]]
+at = "10s"
+action = "isolate-broker"
+broker = 0
+[[timeline]]
+at = "11s"
+action = "heal-broker"
+broker = 0
+[[timeline]]
+at = "12s"
+action = "set-link-latency"
+between = ["broker-0", "producer-2"]
+latency = "1s"
+[[timeline]]
+at = "13s"
+action = "set-network"
+drop_per_million = 1000
+"#;
+    let scenario = parse_scenario(text).expect("valid");
+    let timeline: Vec<&Command> = scenario
+        .commands
+        .iter()
+        .filter(|scheduled| scheduled.source.starts_with("timeline"))
+        .map(|scheduled| &scheduled.command)
+        .collect();
+    assert_eq!(timeline.len(), ACTIONS.len());
+    assert!(
+        matches!(timeline[0], Command::CreateTopic { config, .. } if config.cleanup_policy == CleanupPolicy::Compact)
+    );
+    assert!(
+        matches!(timeline[1], Command::AddProducer { config, .. } if config.acks == Acks::None)
+    );
+    assert!(matches!(
+        timeline[2],
+        Command::Produce {
+            key: Some(_),
+            value: None,
+            ..
+        }
+    ));
+    assert!(matches!(
+        timeline[3],
+        Command::StartWorkload { workload, .. } if workload.keys == KeyPattern::Fixed { key: "user:42".to_owned() }
+    ));
+    assert!(
+        matches!(timeline[5], Command::AddConsumer { group: None, config, .. } if config.max_poll_records == 10)
+    );
+    assert!(matches!(
+        timeline[8],
+        Command::SetProcessingTime {
+            processing_time_ms: 20,
+            ..
+        }
+    ));
+    assert!(matches!(
+        timeline[16],
+        Command::SetLinkLatency {
+            a: Node::Broker(BrokerId(0)),
+            b: Node::Producer(ProducerId(2)),
+            latency_ms: 1_000
+        }
+    ));
+    // set-network starts from [network]: only the drop rate changes.
+    assert!(matches!(
+        timeline[17],
+        Command::SetNetwork { config } if config.latency_ms == 30 && config.jitter_ms == 4 && config.drop_per_million == 1_000
+    ));
+}
+
+#[test]
+fn errors_point_at_the_line_and_column_of_the_mistake() {
+    let text = "version = 1\nname = \"x\"\n[cluster]\nbrokers = 3\n\n[[timeline]]\nat = \"5s\"\naction = \"crash-broker\"\nbroker = 5\n";
+    let errors = errors_of(text);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(
+        errors[0].to_string(),
+        "9:10: timeline[0]: broker 5 does not exist (the cluster has brokers 0..2)"
+    );
+}
+
+#[test]
+fn all_errors_are_collected_not_just_the_first() {
+    let text = r#"version = 1
+name = "many mistakes"
+[cluster]
+brokers = 2
+[[topics]]
+name = "t"
+replication_factor = 3
+partitions = "three"
+[[producers]]
+id = 1
+lingr_ms = 5
+[[producers]]
+id = 1
+[[consumers]]
+id = 1
+topic = "nope"
+[[timeline]]
+at = "soon"
+action = "crash-broker"
+broker = 0
+[[timeline]]
+at = "1s"
+action = "produce"
+producer = 9
+topic = "t"
+value = "v"
+"#;
+    let errors = errors_of(text);
+    let at = |needle: &str| {
+        let error = find(&errors, needle);
+        (error.line, error.column)
+    };
+    assert_eq!(at("replication_factor 3 needs"), (7, 22));
+    assert_eq!(at("partitions: invalid type"), (8, 14));
+    assert_eq!(at("did you mean `linger_ms`"), (11, 1));
+    assert_eq!(at("producer 1 is declared twice"), (13, 6));
+    assert_eq!(at("\"soon\" is not a duration"), (18, 6));
+    assert_eq!(at("producer 9 is not declared"), (24, 12));
+    // Auto-creation is legal, so an undeclared topic is a warning, reported with the errors.
+    assert_eq!(
+        at("warning: consumers[0]: topic 'nope' is not declared"),
+        (16, 9)
+    );
+    // Sorted by place.
+    let places: Vec<(usize, usize)> = errors.iter().map(|e| (e.line, e.column)).collect();
+    let mut sorted = places.clone();
+    sorted.sort();
+    assert_eq!(places, sorted);
+}
+
+#[test]
+fn references_must_exist_when_the_action_runs() {
+    let text = r#"version = 1
+name = "order"
+[cluster]
+auto_create_topics_enable = false
+[[topics]]
+name = "t"
+[[producers]]
+id = 1
+start = "5s"
+[[consumers]]
+id = 1
+topic = "missing"
+[[consumers]]
+id = 2
+topic = "t"
+[[timeline]]
+at = "2s"
+action = "produce"
+producer = 1
+topic = "t"
+value = "too early"
+[[timeline]]
+at = "3s"
+action = "close-consumer"
+consumer = 2
+[[timeline]]
+at = "4s"
+action = "pause-consumer"
+consumer = 2
+[[timeline]]
+at = "4s"
+action = "commit"
+consumer = 1
+"#;
+    let errors = errors_of(text);
+    find(
+        &errors,
+        "producer-1 does not exist yet at 2s; it is added at 5s",
+    );
+    find(
+        &errors,
+        "topic 'missing' does not exist and cluster.auto_create_topics_enable is false",
+    );
+    find(&errors, "consumer-2 was closed at 3s");
+}
+
+#[test]
+fn syntax_errors_have_a_place_too() {
+    let errors = errors_of("version = 1\nname = \"x\"\n[cluster\nbrokers = 3\n");
+    assert_eq!((errors[0].line, errors[0].column), (3, 9));
+    assert!(errors[0].message.starts_with("TOML syntax:"));
+}
+
+#[test]
+fn version_and_name_are_required() {
+    let errors = errors_of("seed = 1\n");
+    find(&errors, "`version = 1` is missing");
+    find(&errors, "`name` is missing");
+    let errors = errors_of("version = 2\nname = \"x\"\n");
+    assert_eq!(
+        errors[0].to_string(),
+        "1:11: version: this kplay reads scenario format 1, not 2"
+    );
+}
+
+#[test]
+fn idempotence_needs_acks_all() {
+    let errors = errors_of("version = 1\nname = \"x\"\n[[producers]]\nid = 1\nacks = \"1\"\n");
+    let error = find(&errors, "requires acks = \"all\"");
+    assert_eq!((error.line, error.column), (5, 8));
+}
+
+/// Half-typed files are the common case in an editor: every prefix of a valid scenario either
+/// parses or gives errors, and never panics.
+#[test]
+fn every_prefix_of_a_scenario_parses_or_fails_cleanly() {
+    for (cut, _) in SMALL.char_indices() {
+        match parse_scenario(&SMALL[..cut]) {
+            Ok(scenario) => {
+                scenario.build(None);
+            }
+            Err(errors) => assert!(!errors.is_empty()),
+        }
+    }
+}
