@@ -83,8 +83,17 @@ pub(super) fn read_producer(
     problems: &mut Problems,
 ) -> Option<Command> {
     let id: Option<u32> = reader.required(id_field, problems);
-    let config: ProducerConfig = reader.config(problems);
+    let explicit_idempotence = reader.contains("enable_idempotence");
+    let mut config: ProducerConfig = reader.config(problems);
     let path = reader.path().to_owned();
+    let idempotence_possible = config.acks == Acks::All
+        && config.max_in_flight_requests_per_connection <= 5
+        && config.retries > 0;
+    if !explicit_idempotence && !idempotence_possible {
+        // Kafka's ProducerConfig: idempotence that was only defaulted is turned off silently
+        // when the other settings do not allow it; set explicitly, it is an error below.
+        config.enable_idempotence = false;
+    }
     if config.enable_idempotence {
         // Kafka's ProducerConfig refuses explicit idempotence with acks other than all, or
         // with more than 5 requests in flight.
@@ -92,7 +101,7 @@ pub(super) fn read_producer(
             problems.error(
                 reader.span_of("acks"),
                 format!(
-                    "{path}: enable_idempotence = true (the default since Kafka 3.0) requires acks = \"all\"; set enable_idempotence = false to use acks = {}",
+                    "{path}: enable_idempotence = true requires acks = \"all\"; remove it or set it to false to use acks = {}",
                     acks_text(config.acks)
                 ),
             );

@@ -421,9 +421,21 @@ fn version_and_name_are_required() {
 
 #[test]
 fn idempotence_needs_acks_all() {
-    let errors = errors_of("version = 1\nname = \"x\"\n[[producers]]\nid = 1\nacks = \"1\"\n");
+    // Set explicitly, idempotence with acks=1 is an error, as in Kafka's ProducerConfig...
+    let errors = errors_of(
+        "version = 1\nname = \"x\"\n[[producers]]\nid = 1\nacks = \"1\"\nenable_idempotence = true\n",
+    );
     let error = find(&errors, "requires acks = \"all\"");
     assert_eq!((error.line, error.column), (5, 8));
+    // ...while the default is turned off silently when acks is not all.
+    let scenario =
+        parse_scenario("version = 1\nname = \"x\"\n[[producers]]\nid = 1\nacks = \"1\"\n")
+            .expect("a defaulted idempotence gives way to acks=1");
+    let mut sim = scenario.build(None);
+    sim.advance_to(crate::engine::SimTime::from_ms(1));
+    let producer = sim.producers().next().expect("the producer exists");
+    assert!(!producer.config.enable_idempotence);
+    assert_eq!(producer.producer_id, None);
 }
 
 /// Half-typed files are the common case in an editor: every prefix of a valid scenario either
