@@ -298,3 +298,100 @@ fn d_acks_all_two_followers_down_is_refused_with_not_enough_replicas() {
     assert_eq!(audit.failed_by_error.get("NOT_ENOUGH_REPLICAS"), Some(&1));
     assert_eq!(audit.acknowledged, 0);
 }
+
+/// An isolated leader is a zombie: it keeps taking `acks=1` writes from clients that still
+/// reach it, while the controller moves leadership away; when it reconnects it truncates them.
+/// With `acks=all` the same writes cannot complete (it cannot shrink the ISR without the
+/// controller), so nothing acknowledged is lost.
+#[test]
+fn an_isolated_leader_loses_acks_1_writes_but_not_acks_all_writes() {
+    let run = |acks: Acks| {
+        let mut sim = cluster(3, 7);
+        create_topic(
+            &mut sim,
+            "orders",
+            rf3(if acks == Acks::All { 2 } else { 1 }, false),
+        );
+        let tp = TopicPartition::new("orders", 0);
+        let producer = add_producer(
+            &mut sim,
+            1,
+            ProducerConfig {
+                request_timeout_ms: 2_000,
+                delivery_timeout_ms: 60_000,
+                ..plain_producer(acks)
+            },
+        );
+        produce(&mut sim, producer, "orders", "k", "before");
+        run_for(&mut sim, 2_000);
+        let zombie = leader(&sim, &tp).unwrap();
+        sim.handle(Command::IsolateBroker { broker: zombie })
+            .unwrap();
+        for n in 0..3 {
+            produce(&mut sim, producer, "orders", "k", &format!("during-{n}"));
+        }
+        run_for(&mut sim, 10_000);
+        assert_ne!(
+            leader(&sim, &tp),
+            Some(zombie),
+            "the controller moved leadership"
+        );
+        sim.handle(Command::HealBroker { broker: zombie }).unwrap();
+        run_for(&mut sim, 30_000);
+        sim.audit()
+    };
+    let acks_1 = run(Acks::Leader);
+    assert_eq!(acks_1.acknowledged_then_lost.len(), 3, "{acks_1:#?}");
+    let acks_all = run(Acks::All);
+    assert!(acks_all.acknowledged_then_lost.is_empty(), "{acks_all:#?}");
+    assert_eq!(
+        acks_all.acknowledged, 4,
+        "retried to the new leader: {acks_all:#?}"
+    );
+}
+
+/// Since Kafka 3.7 (KAFKA-15583) the high watermark does not advance while the ISR is below
+/// `min.insync.replicas`, so an `acks=all` write waiting when the ISR shrinks cannot complete:
+/// it times out with REQUEST_TIMED_OUT while its data stays in the leader's log.
+#[test]
+fn an_isr_shrinking_below_min_isr_while_waiting_times_the_write_out() {
+    let mut sim = cluster(3, 5);
+    create_topic(&mut sim, "orders", rf3(2, false));
+    let tp = TopicPartition::new("orders", 0);
+    let producer = add_producer(
+        &mut sim,
+        1,
+        ProducerConfig {
+            retries: 0,
+            request_timeout_ms: 8_000,
+            ..plain_producer(Acks::All)
+        },
+    );
+    run_for(&mut sim, 1_000);
+    let a = leader(&sim, &tp).unwrap();
+    // Both followers stop copying, but the ISR still has them for replica.lag.time.max.ms.
+    for follower in sim.partition(&tp).unwrap().replicas.clone() {
+        if follower != a {
+            crash(&mut sim, follower);
+        }
+    }
+    produce(&mut sim, producer, "orders", "k", "stuck");
+    let events = run_for(&mut sim, 12_000);
+    assert_eq!(
+        replica_records(&sim, a, &tp).len(),
+        1,
+        "the data was appended"
+    );
+    assert!(
+        count_events(&events, |e| matches!(
+            e,
+            EventKind::BatchFailed {
+                error: ErrorCode::RequestTimedOut,
+                ..
+            }
+        )) == 1,
+        "{:#?}",
+        trace(&events)
+    );
+    assert_eq!(sim.audit().acknowledged, 0);
+}
