@@ -19,7 +19,7 @@ fn log_values(sim: &Simulation, topic: &str, partition: u32) -> Vec<String> {
     sim.leader_log(&TopicPartition::new(topic, partition))
         .unwrap()
         .records()
-        .map(|(_, r)| r.value_text().to_owned())
+        .map(|(_, r)| r.value_text().into_owned())
         .collect()
 }
 

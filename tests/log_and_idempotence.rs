@@ -33,7 +33,9 @@ fn values_by_key(sim: &Simulation, tp: &TopicPartition) -> Vec<(u64, String, Str
             (
                 offset.0,
                 r.key.as_deref().unwrap_or("").to_owned(),
-                r.value.as_deref().unwrap_or("<tombstone>").to_owned(),
+                r.value
+                    .as_ref()
+                    .map_or_else(|| "<tombstone>".to_owned(), |v| v.text().into_owned()),
             )
         })
         .collect()

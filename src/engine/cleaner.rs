@@ -155,14 +155,14 @@ pub fn compact(log: &mut PartitionLog, config: &TopicConfig, now: SimTime) -> Co
             // Offsets are kept, so each survivor of a thinned batch becomes a batch of its own.
             for (offset, record) in kept {
                 let tombstone = record.value.is_none();
-                kept_batches.push(RecordBatch {
-                    base_offset: offset,
-                    leader_epoch: batch.leader_epoch,
-                    producer: batch.producer,
-                    records: Arc::from(vec![record]),
-                    appended_at: batch.appended_at,
-                    delete_horizon: tombstone.then(|| batch.delete_horizon.unwrap_or(horizon)),
-                });
+                kept_batches.push(RecordBatch::new(
+                    offset,
+                    batch.leader_epoch,
+                    batch.producer,
+                    Arc::from(vec![record]),
+                    batch.appended_at,
+                    tombstone.then(|| batch.delete_horizon.unwrap_or(horizon)),
+                ));
             }
         }
         segment.size_bytes = kept_batches.iter().map(|b| u64::from(b.size_bytes())).sum();

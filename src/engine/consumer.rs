@@ -19,12 +19,14 @@ pub struct PolledRecord {
     pub partition: u32,
     pub offset: Offset,
     pub key: Option<Arc<str>>,
-    pub value: Option<Arc<str>>,
+    pub value: Option<super::record::Payload>,
 }
 
 impl PolledRecord {
     pub fn value_text(&self) -> String {
-        self.value.as_deref().unwrap_or("∅").to_owned()
+        self.value
+            .as_ref()
+            .map_or_else(|| "∅".to_owned(), |v| v.text().into_owned())
     }
 }
 

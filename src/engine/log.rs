@@ -179,14 +179,14 @@ impl PartitionLog {
         now: SimTime,
     ) -> Offset {
         let base_offset = self.log_end_offset();
-        self.append_batch(RecordBatch {
+        self.append_batch(RecordBatch::new(
             base_offset,
-            leader_epoch: epoch,
+            epoch,
             producer,
             records,
-            appended_at: now,
-            delete_horizon: None,
-        });
+            now,
+            None,
+        ));
         base_offset
     }
 
@@ -263,15 +263,8 @@ impl PartitionLog {
                 if batch.base_offset < offset {
                     // Keep the part of the batch below the truncation point.
                     let keep = (offset.0 - batch.base_offset.0) as usize;
-                    let kept = RecordBatch {
-                        records: batch.records[..keep].into(),
-                        ..batch.clone()
-                    };
-                    let dropped = RecordBatch {
-                        base_offset: offset,
-                        records: batch.records[keep..].into(),
-                        ..batch
-                    };
+                    let kept = batch.with_records(batch.base_offset, batch.records[..keep].into());
+                    let dropped = batch.with_records(offset, batch.records[keep..].into());
                     segment.size_bytes += u64::from(kept.size_bytes());
                     segment.batches.push(kept);
                     removed.push(dropped);
@@ -377,7 +370,7 @@ mod tests {
             id: RecordId(n),
             producer: ProducerId(0),
             key: None,
-            value: Some(n.to_string().into()),
+            value: Some(n.to_string().as_str().into()),
             created_at: SimTime::ZERO,
         })
         .collect()

@@ -60,7 +60,7 @@ pub use network::{
     ProduceBatch, ReplicaFetchResult,
 };
 pub use producer::{KeyPattern, Producer, ProducerStats, Workload};
-pub use record::{Record, RecordBatch};
+pub use record::{Payload, Record, RecordBatch};
 pub use rng::SimRng;
 pub use time::SimTime;
 

@@ -15,7 +15,7 @@ use super::ids::{BrokerId, Offset, ProducerId, RecordId, TopicPartition};
 use super::limits;
 use super::murmur2::{murmur2, to_positive};
 use super::network::{Message, Node, ProduceBatch};
-use super::record::{ProducerStamp, Record, BATCH_OVERHEAD_BYTES};
+use super::record::{Payload, ProducerStamp, Record, BATCH_OVERHEAD_BYTES};
 use super::time::SimTime;
 use super::{Simulation, Timer};
 
@@ -43,7 +43,7 @@ pub struct Workload {
 }
 
 /// A `send(topic, key, value)` waiting while a synchronous send blocks the application.
-type BlockedSend = (String, Option<Arc<str>>, Option<Arc<str>>);
+type BlockedSend = (String, Option<Arc<str>>, Option<Payload>);
 
 #[derive(Clone, Debug)]
 struct PendingBatch {
@@ -207,7 +207,7 @@ impl Simulation {
             producer.blocked_sends.push_back((
                 topic.to_owned(),
                 key.as_deref().map(Arc::from),
-                value.as_deref().map(Arc::from),
+                value.as_deref().map(Payload::from),
             ));
             return Ok(());
         }
@@ -215,7 +215,7 @@ impl Simulation {
             producer_id,
             topic,
             key.as_deref().map(Arc::from),
-            value.as_deref().map(Arc::from),
+            value.as_deref().map(Payload::from),
         )
     }
 
@@ -224,7 +224,7 @@ impl Simulation {
         producer_id: ProducerId,
         topic: &str,
         key: Option<Arc<str>>,
-        value: Option<Arc<str>>,
+        value: Option<Payload>,
     ) -> Result<(), Rejection> {
         let (partition_count, topic_name) = match self.topics.get(topic) {
             Some(meta) => (meta.partition_count(), meta.shared_name.clone()),
@@ -331,7 +331,7 @@ impl Simulation {
                 producer: producer_id,
                 partition: tp,
                 key: record.key.as_deref().map(str::to_owned),
-                value: record.value.as_deref().map(str::to_owned),
+                value: record.value.as_ref().map(|v| v.text().into_owned()),
                 choice,
             });
         }
@@ -692,7 +692,6 @@ impl Simulation {
             };
         }
         let keys = producer.workload_keys.clone();
-        let mut value_text = String::with_capacity(24);
         for _ in 0..due {
             let producer = self.producers.get_mut(&producer_id).expect("exists");
             if producer.awaiting.is_some() {
@@ -702,11 +701,10 @@ impl Simulation {
             let n = producer.workload_sent;
             producer.workload_sent += 1;
             let key = (!keys.is_empty()).then(|| keys[(n % keys.len() as u64) as usize].clone());
-            value_text.clear();
-            push_decimal(&mut value_text, u64::from(producer_id.0));
-            value_text.push('-');
-            push_decimal(&mut value_text, n);
-            let value = Some(Arc::from(value_text.as_str()));
+            let value = Some(Payload::Generated {
+                producer: producer_id.0,
+                sequence: n,
+            });
             if let Err(reason) = self.send_record(producer_id, &workload.topic, key, value) {
                 self.emit(EventKind::CommandRejected { reason });
                 break;
@@ -718,37 +716,6 @@ impl Simulation {
             producer.workload = None;
         } else if producer.workload.is_some() {
             self.schedule_timer(self.now.plus_ms(tick_ms), Timer::WorkloadTick(producer_id));
-        }
-    }
-}
-
-/// Appends a number in decimal. A workload names millions of values; this is several times
-/// cheaper than going through `format!`.
-fn push_decimal(out: &mut String, mut value: u64) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (value % 10) as u8;
-        value /= 10;
-        if value == 0 {
-            break;
-        }
-    }
-    // Only ASCII digits were written, so the bytes are valid UTF-8.
-    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or("0"));
-}
-
-#[cfg(test)]
-mod tests {
-    use super::push_decimal;
-
-    #[test]
-    fn decimals_are_written_like_display() {
-        for value in [0u64, 7, 10, 12345, u64::MAX] {
-            let mut text = String::new();
-            push_decimal(&mut text, value);
-            assert_eq!(text, value.to_string());
         }
     }
 }

@@ -7,6 +7,55 @@ use serde::{Deserialize, Serialize};
 use super::ids::{Offset, ProducerId, RecordId};
 use super::time::SimTime;
 
+/// A record's value. Text typed by a user or a scenario is kept as text; a workload's values
+/// are `<producer>-<n>` and are only rendered when someone looks, so bulk traffic allocates
+/// nothing per record for them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Payload {
+    Text(Arc<str>),
+    Generated { producer: u32, sequence: u64 },
+}
+
+impl Payload {
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Payload::Text(text) => std::borrow::Cow::Borrowed(text),
+            Payload::Generated { producer, sequence } => {
+                std::borrow::Cow::Owned(format!("{producer}-{sequence}"))
+            }
+        }
+    }
+
+    /// Its length in bytes, as it would be serialized.
+    pub fn len(&self) -> usize {
+        match self {
+            Payload::Text(text) => text.len(),
+            Payload::Generated { producer, sequence } => {
+                decimal_digits(u64::from(*producer)) + 1 + decimal_digits(*sequence)
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl From<&str> for Payload {
+    fn from(text: &str) -> Self {
+        Payload::Text(Arc::from(text))
+    }
+}
+
+fn decimal_digits(mut value: u64) -> usize {
+    let mut digits = 1;
+    while value >= 10 {
+        value /= 10;
+        digits += 1;
+    }
+    digits
+}
+
 /// A record as the producer built it. `id` is the auditor's identity for it: Kafka has no such
 /// field, but it lets every later event and the audit name the record they are about.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -16,7 +65,7 @@ pub struct Record {
     /// `None` is a null key, which is not the same as an empty key (zero bytes).
     pub key: Option<Arc<str>>,
     /// `None` is a null value: a tombstone on a compacted topic.
-    pub value: Option<Arc<str>>,
+    pub value: Option<Payload>,
     pub created_at: SimTime,
 }
 
@@ -29,8 +78,11 @@ impl Record {
         (7 + key + value) as u32
     }
 
-    pub fn value_text(&self) -> &str {
-        self.value.as_deref().unwrap_or("∅")
+    /// The value as text; a tombstone shows as `∅`.
+    pub fn value_text(&self) -> std::borrow::Cow<'_, str> {
+        self.value
+            .as_ref()
+            .map_or(std::borrow::Cow::Borrowed("∅"), Payload::text)
     }
 }
 
@@ -66,6 +118,8 @@ pub struct RecordBatch {
     pub appended_at: SimTime,
     /// Set by the first compaction that keeps a tombstone batch: it may go after this time.
     pub delete_horizon: Option<SimTime>,
+    /// The batch's size, computed once: logs, fetches and retention ask for it often.
+    size_bytes: u32,
 }
 
 impl RecordBatch {
@@ -86,8 +140,41 @@ impl RecordBatch {
         Offset(self.base_offset.0 + self.records.len() as u64)
     }
 
+    /// A batch of `records` starting at `base_offset`.
+    pub fn new(
+        base_offset: Offset,
+        leader_epoch: u32,
+        producer: Option<ProducerStamp>,
+        records: Arc<[Record]>,
+        appended_at: SimTime,
+        delete_horizon: Option<SimTime>,
+    ) -> Self {
+        let size_bytes = BATCH_OVERHEAD_BYTES + records.iter().map(Record::size_bytes).sum::<u32>();
+        RecordBatch {
+            base_offset,
+            leader_epoch,
+            producer,
+            records,
+            appended_at,
+            delete_horizon,
+            size_bytes,
+        }
+    }
+
+    /// The same batch with fewer records (truncation keeps a prefix or drops a suffix).
+    pub fn with_records(&self, base_offset: Offset, records: Arc<[Record]>) -> Self {
+        RecordBatch::new(
+            base_offset,
+            self.leader_epoch,
+            self.producer,
+            records,
+            self.appended_at,
+            self.delete_horizon,
+        )
+    }
+
     pub fn size_bytes(&self) -> u32 {
-        BATCH_OVERHEAD_BYTES + self.records.iter().map(Record::size_bytes).sum::<u32>()
+        self.size_bytes
     }
 
     /// Each record with its offset.

@@ -194,7 +194,7 @@ impl StageView {
                         CellView {
                             offset: offset.0,
                             x: layout.cell_x(offset.0, window_start),
-                            value: record.value_text().to_owned(),
+                            value: record.value_text().into_owned(),
                             key: record.key.as_deref().map(str::to_owned),
                             fill,
                             text,
@@ -309,7 +309,7 @@ fn flight_views(
                         x,
                         y,
                         FlightShape::Record {
-                            value: record.value_text().to_owned(),
+                            value: record.value_text().into_owned(),
                             fill,
                             text,
                         },
@@ -368,7 +368,7 @@ fn flight_views(
                         x - trail,
                         y - trail,
                         FlightShape::Record {
-                            value: record.value_text().to_owned(),
+                            value: record.value_text().into_owned(),
                             fill,
                             text,
                         },

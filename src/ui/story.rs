@@ -39,9 +39,13 @@ pub fn caption(playground: &Playground) -> Caption {
                         (0..t.partition_count())
                             .map(|n| {
                                 let tp = crate::engine::TopicPartition::new(t.name.clone(), n);
-                                let values: Vec<&str> = sim
+                                let values: Vec<String> = sim
                                     .leader_log(&tp)
-                                    .map(|log| log.records().map(|(_, r)| r.value_text()).collect())
+                                    .map(|log| {
+                                        log.records()
+                                            .map(|(_, r)| r.value_text().into_owned())
+                                            .collect()
+                                    })
                                     .unwrap_or_default();
                                 format!("P{n}: {}", values.join(" "))
                             })
