@@ -129,6 +129,9 @@ impl Scene {
                 producer: self.producer,
                 config: ProducerConfig {
                     partitioner: KeylessPartitioner::RoundRobin,
+                    // Kafka 3.x's default: each record leaves at once, so a record produced
+                    // by hand is on the wire immediately, even while the clock is paused.
+                    linger_ms: 0,
                     ..ProducerConfig::default()
                 },
             },
