@@ -42,6 +42,50 @@ pub struct Workload {
     pub count: Option<u64>,
 }
 
+/// The record accumulator's queues, one per partition, in partition order. A producer writes
+/// to a handful of partitions, and this is looked up for every record, so a sorted `Vec`
+/// with a pointer-equality fast path on the shared topic name beats a map here.
+#[derive(Clone, Debug, Default)]
+struct Accumulator {
+    queues: Vec<(TopicPartition, VecDeque<PendingBatch>)>,
+}
+
+impl Accumulator {
+    fn position(&self, tp: &TopicPartition) -> Result<usize, usize> {
+        let fast = self.queues.iter().position(|(key, _)| {
+            key.partition == tp.partition && Arc::ptr_eq(&key.topic, &tp.topic)
+        });
+        match fast {
+            Some(index) => Ok(index),
+            None => self.queues.binary_search_by(|(key, _)| key.cmp(tp)),
+        }
+    }
+
+    fn queue_mut(&mut self, tp: &TopicPartition) -> &mut VecDeque<PendingBatch> {
+        let index = match self.position(tp) {
+            Ok(index) => index,
+            Err(index) => {
+                self.queues.insert(index, (tp.clone(), VecDeque::new()));
+                index
+            }
+        };
+        &mut self.queues[index].1
+    }
+
+    fn get_mut(&mut self, tp: &TopicPartition) -> Option<&mut VecDeque<PendingBatch>> {
+        let index = self.position(tp).ok()?;
+        Some(&mut self.queues[index].1)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&TopicPartition, &VecDeque<PendingBatch>)> {
+        self.queues.iter().map(|(tp, queue)| (tp, queue))
+    }
+
+    fn values(&self) -> impl Iterator<Item = &VecDeque<PendingBatch>> {
+        self.queues.iter().map(|(_, queue)| queue)
+    }
+}
+
 /// A `send(topic, key, value)` waiting while a synchronous send blocks the application.
 type BlockedSend = (String, Option<Arc<str>>, Option<Payload>);
 
@@ -104,7 +148,7 @@ pub struct Producer {
     /// The idempotent producer's id and epoch (InitProducerId), when idempotence is on.
     pub producer_id: Option<u64>,
     pub producer_epoch: u16,
-    accumulator: BTreeMap<TopicPartition, VecDeque<PendingBatch>>,
+    accumulator: Accumulator,
     next_sequence: BTreeMap<TopicPartition, i32>,
     in_flight: BTreeMap<u64, RequestInFlight>,
     sticky: BTreeMap<String, (u32, u32)>,
@@ -128,7 +172,7 @@ impl Producer {
             config,
             producer_id,
             producer_epoch: 0,
-            accumulator: BTreeMap::new(),
+            accumulator: Accumulator::default(),
             next_sequence: BTreeMap::new(),
             in_flight: BTreeMap::new(),
             sticky: BTreeMap::new(),
@@ -298,7 +342,7 @@ impl Simulation {
             producer.awaiting = Some(record_id);
         }
         let linger_ms = producer.config.linger_ms;
-        let deque = producer.accumulator.entry(tp.clone()).or_default();
+        let deque = producer.accumulator.queue_mut(&tp);
         let fits = deque.back().is_some_and(|b| {
             b.sequence.is_none() && b.attempts == 0 && b.bytes + size <= batch_size
         });
@@ -309,7 +353,13 @@ impl Simulation {
         } else {
             deque.push_back(PendingBatch {
                 partition: tp.clone(),
-                records: vec![record.clone()],
+                records: {
+                    // Room for a typical batch up front: growing one record at a time costs
+                    // a reallocation per doubling on the hottest path.
+                    let mut records = Vec::with_capacity(32);
+                    records.push(record.clone());
+                    records
+                },
                 sealed: None,
                 bytes: BATCH_OVERHEAD_BYTES + size,
                 created_at: now,
@@ -375,7 +425,7 @@ impl Simulation {
         let mut expired = Vec::new();
         let mut per_broker: BTreeMap<BrokerId, Vec<TopicPartition>> = BTreeMap::new();
         let mut next_wake: Option<SimTime> = None;
-        for (tp, deque) in &producer.accumulator {
+        for (tp, deque) in producer.accumulator.iter() {
             let Some(front) = deque.front() else {
                 continue;
             };
@@ -565,10 +615,7 @@ impl Simulation {
             batch.attempts += 1;
             batch.retry_at = self.now.plus_ms(producer.config.retry_backoff_ms);
             producer.stats.batches_retried += 1;
-            let deque = producer
-                .accumulator
-                .entry(batch.partition.clone())
-                .or_default();
+            let deque = producer.accumulator.queue_mut(&batch.partition);
             // Kafka re-enqueues at the front; the idempotent producer keeps sequence order.
             let position = match batch.sequence {
                 Some(seq) if idempotent => deque
