@@ -332,9 +332,7 @@ impl Simulation {
             consumer.config.processing_time_ms * delivered.len() as u64
         };
         let reader = consumer.reader();
-        for record in delivered {
-            self.auditor.on_delivered(&reader, record, now);
-        }
+        self.auditor.on_delivered(&reader, &delivered, now);
         for event in events {
             self.emit_detail(event);
         }
