@@ -34,6 +34,7 @@ mod record;
 mod replication;
 mod rng;
 mod time;
+pub mod workloads;
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
