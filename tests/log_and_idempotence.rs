@@ -295,3 +295,80 @@ fn i_idempotent_retries_never_duplicate_but_plain_retries_do() {
         "without idempotence, lost responses must show as duplicates or reordering: {plain:#?}"
     );
 }
+
+/// A consumer whose position fell below the log start (retention deleted what it had not read)
+/// gets OFFSET_OUT_OF_RANGE and starts again where `auto.offset.reset` says.
+#[test]
+fn a_position_deleted_by_retention_is_reset_by_auto_offset_reset() {
+    let mut sim = Simulation::new(SimConfig {
+        broker: BrokerConfig {
+            log_retention_check_interval_ms: 500,
+            ..BrokerConfig::default()
+        },
+        ..SimConfig::default()
+    });
+    create_topic(
+        &mut sim,
+        "clicks",
+        TopicConfig {
+            segment_bytes: 300,
+            retention_bytes: 600,
+            ..TopicConfig::default()
+        },
+    );
+    let tp = TopicPartition::new("clicks", 0);
+    let producer = add_producer(
+        &mut sim,
+        1,
+        ProducerConfig {
+            linger_ms: 0,
+            ..ProducerConfig::default()
+        },
+    );
+    sim.handle(Command::AddConsumer {
+        consumer: ConsumerId(1),
+        topic: "clicks".into(),
+        group: None,
+        config: ConsumerConfig {
+            auto_offset_reset: kafka_playground::engine::AutoOffsetReset::Earliest,
+            ..ConsumerConfig::default()
+        },
+    })
+    .unwrap();
+    for n in 0..5 {
+        produce(&mut sim, producer, "clicks", "k", &format!("early-{n}"));
+    }
+    run_for(&mut sim, 1_000);
+    sim.handle(Command::PauseConsumer {
+        consumer: ConsumerId(1),
+    })
+    .unwrap();
+    for n in 0..80 {
+        produce(&mut sim, producer, "clicks", "k", &format!("late-{n}"));
+        run_for(&mut sim, 10);
+    }
+    run_for(&mut sim, 2_000);
+    let log_start = sim.leader_log(&tp).unwrap().log_start_offset();
+    let position = sim.consumer(ConsumerId(1)).unwrap().positions[&0];
+    assert!(position < log_start, "retention passed the paused consumer");
+    sim.handle(Command::ResumeConsumer {
+        consumer: ConsumerId(1),
+    })
+    .unwrap();
+    let events = run_for(&mut sim, 2_000);
+    assert_eq!(
+        count_events(&events, |e| matches!(e, EventKind::OffsetOutOfRange { .. })),
+        1
+    );
+    let first_after = events
+        .iter()
+        .find_map(|e| match &e.kind {
+            EventKind::RecordPolled { offset, .. } => Some(*offset),
+            _ => None,
+        })
+        .expect("it reads again");
+    assert!(
+        first_after >= log_start,
+        "{first_after} restarts at the log start {log_start}"
+    );
+}
