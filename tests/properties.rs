@@ -271,9 +271,8 @@ proptest! {
 
     #[test]
     fn invariants_hold_under_random_faults(case in case()) {
-        let first = run_and_check(&case).map_err(|e| {
+        let first = run_and_check(&case).inspect_err(|_| {
             eprintln!("reproduce with this case (seed {}): {case:?}", case.seed);
-            e
         })?;
         // Determinism: the same case twice gives the same trace.
         let second = run_and_check(&case)?;
