@@ -1,6 +1,8 @@
 //! Property tests: random clusters under random fault schedules keep the broker core's
 //! invariants. A failure prints the generated case; proptest shrinks it and stores the seed
-//! in `proptest-regressions/`, and `PROPTEST_CASES=500 cargo test --test properties` runs more.
+//! in `tests/properties.proptest-regressions`, and `PROPTEST_CASES=500 cargo test --test
+//! properties` runs more. Native only: proptest is a native dev-dependency.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::BTreeMap;
 
