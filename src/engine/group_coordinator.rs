@@ -98,6 +98,21 @@ impl GroupState {
     }
 }
 
+impl GroupResponse {
+    /// A JoinGroup answer that carries only an error (and, for MEMBER_ID_REQUIRED, the id to
+    /// rejoin with).
+    fn join_error(error: ErrorCode, member_id: String) -> Self {
+        GroupResponse::JoinGroup {
+            error: Some(error),
+            member_id,
+            generation: -1,
+            protocol: None,
+            leader: String::new(),
+            members: Vec::new(),
+        }
+    }
+}
+
 /// Java's `String.hashCode`, over UTF-16 code units.
 pub fn java_string_hash(text: &str) -> i32 {
     text.encode_utf16().fold(0i32, |h, unit| {
@@ -208,14 +223,9 @@ impl Simulation {
         if !self.brokers[&coordinator].leads(&tp) {
             let error = ErrorCode::NotCoordinator;
             let response = match request {
-                GroupRequest::JoinGroup { member_id, .. } => GroupResponse::JoinGroup {
-                    error: Some(error),
-                    member_id,
-                    generation: -1,
-                    protocol: None,
-                    leader: String::new(),
-                    members: Vec::new(),
-                },
+                GroupRequest::JoinGroup { member_id, .. } => {
+                    GroupResponse::join_error(error, member_id)
+                }
                 GroupRequest::SyncGroup { .. } => GroupResponse::SyncGroup {
                     error: Some(error),
                     assignment: Vec::new(),
@@ -413,14 +423,7 @@ impl Simulation {
             // INVALID_SESSION_TIMEOUT is not retriable; the member is told it is unknown.
             self.respond(
                 &reply,
-                GroupResponse::JoinGroup {
-                    error: Some(ErrorCode::UnknownMemberId),
-                    member_id,
-                    generation: -1,
-                    protocol: None,
-                    leader: String::new(),
-                    members: Vec::new(),
-                },
+                GroupResponse::join_error(ErrorCode::UnknownMemberId, member_id),
             );
             return;
         }
@@ -455,14 +458,7 @@ impl Simulation {
             state.pending_member_ids.insert(new_id.clone());
             self.respond(
                 &reply,
-                GroupResponse::JoinGroup {
-                    error: Some(ErrorCode::MemberIdRequired),
-                    member_id: new_id,
-                    generation: -1,
-                    protocol: None,
-                    leader: String::new(),
-                    members: Vec::new(),
-                },
+                GroupResponse::join_error(ErrorCode::MemberIdRequired, new_id),
             );
             return;
         } else if !state.members.contains_key(&member_id)
@@ -470,14 +466,7 @@ impl Simulation {
         {
             self.respond(
                 &reply,
-                GroupResponse::JoinGroup {
-                    error: Some(ErrorCode::UnknownMemberId),
-                    member_id,
-                    generation: -1,
-                    protocol: None,
-                    leader: String::new(),
-                    members: Vec::new(),
-                },
+                GroupResponse::join_error(ErrorCode::UnknownMemberId, member_id),
             );
             return;
         }

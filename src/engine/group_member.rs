@@ -787,10 +787,15 @@ impl Simulation {
         }
     }
 
-    pub(super) fn close_consumer(&mut self, consumer_id: ConsumerId) -> Result<(), Rejection> {
+    /// A consumer that exists and has neither crashed nor been closed: the only kind a user
+    /// can still act on.
+    fn live_consumer_mut(
+        &mut self,
+        consumer_id: ConsumerId,
+    ) -> Result<&mut super::consumer::Consumer, Rejection> {
         let consumer = self
             .consumers
-            .get(&consumer_id)
+            .get_mut(&consumer_id)
             .ok_or(Rejection::UnknownConsumer {
                 consumer: consumer_id,
             })?;
@@ -800,6 +805,11 @@ impl Simulation {
                 reason: "is not running",
             });
         }
+        Ok(consumer)
+    }
+
+    pub(super) fn close_consumer(&mut self, consumer_id: ConsumerId) -> Result<(), Rejection> {
+        let consumer = self.live_consumer_mut(consumer_id)?;
         if consumer.config.enable_auto_commit {
             self.commit_positions(consumer_id, None);
         }
@@ -827,18 +837,7 @@ impl Simulation {
     }
 
     pub(super) fn crash_consumer(&mut self, consumer_id: ConsumerId) -> Result<(), Rejection> {
-        let consumer = self
-            .consumers
-            .get_mut(&consumer_id)
-            .ok_or(Rejection::UnknownConsumer {
-                consumer: consumer_id,
-            })?;
-        if consumer.crashed || consumer.closed {
-            return Err(Rejection::ConsumerState {
-                consumer: consumer_id,
-                reason: "is not running",
-            });
-        }
+        let consumer = self.live_consumer_mut(consumer_id)?;
         consumer.crashed = true;
         self.emit(EventKind::ConsumerCrashed {
             consumer: consumer_id,
@@ -851,18 +850,7 @@ impl Simulation {
         consumer_id: ConsumerId,
         paused: bool,
     ) -> Result<(), Rejection> {
-        let consumer = self
-            .consumers
-            .get_mut(&consumer_id)
-            .ok_or(Rejection::UnknownConsumer {
-                consumer: consumer_id,
-            })?;
-        if consumer.crashed || consumer.closed {
-            return Err(Rejection::ConsumerState {
-                consumer: consumer_id,
-                reason: "is not running",
-            });
-        }
+        let consumer = self.live_consumer_mut(consumer_id)?;
         if consumer.paused == paused {
             return Err(Rejection::ConsumerState {
                 consumer: consumer_id,
