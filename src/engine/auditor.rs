@@ -5,6 +5,7 @@
 //! duplicates, reordering per key, end-to-end latency and lag.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -14,24 +15,63 @@ use super::ids::{BrokerId, Offset, RecordId, TopicPartition};
 use super::record::Record;
 use super::time::SimTime;
 
-/// What the auditor knows of one record.
-#[derive(Clone, Debug, Default)]
+const NO_PARTITION: u32 = u32::MAX;
+const NOT_ACKNOWLEDGED: u64 = u64::MAX;
+const ACKNOWLEDGED_WITHOUT_OFFSET: u64 = u64::MAX - 1;
+const NEVER: u64 = u64::MAX;
+
+/// What the auditor knows of one record. One of these exists per record of a run, so it is
+/// kept small (56 bytes): sentinels stand in for `Option`s, and the partition is an index into
+/// the auditor's table.
+#[derive(Clone, Debug)]
 struct RecordAudit {
     producer: u32,
-    partition: Option<TopicPartition>,
-    /// A 64-bit FNV-1a hash of the key: enough to tell keys apart for reordering, and much
-    /// cheaper to compare than the key itself on every delivery.
-    key_hash: Option<u64>,
+    /// Index into `Auditor::partitions`, or `NO_PARTITION` for an id never sent.
+    partition: u32,
+    /// A 64-bit FNV-1a hash of the key (0 without a key): enough to tell keys apart for
+    /// reordering, and much cheaper to compare than the key on every delivery.
+    key_hash: u64,
     sent_at: SimTime,
-    /// The producer's callback: `Some(Some(offset))`, or `Some(None)` for `acks=0`.
-    acknowledged: Option<Option<Offset>>,
+    /// The acknowledged offset, `ACKNOWLEDGED_WITHOUT_OFFSET` for `acks=0`, or
+    /// `NOT_ACKNOWLEDGED`.
+    acknowledged: u64,
     acknowledged_at: SimTime,
+    /// When a reader first got it, in ms, or `NEVER`.
+    first_delivery_ms: u64,
     failed: Option<ErrorCode>,
-    /// Leader appends of this record (more than one means a duplicate in the log).
-    appends: u32,
+    /// Leader appends of this record.
+    appends: u16,
     removed_by_policy: bool,
     truncated: bool,
-    first_delivery: Option<SimTime>,
+}
+
+impl Default for RecordAudit {
+    fn default() -> Self {
+        RecordAudit {
+            producer: 0,
+            partition: NO_PARTITION,
+            key_hash: 0,
+            sent_at: SimTime::ZERO,
+            acknowledged: NOT_ACKNOWLEDGED,
+            acknowledged_at: SimTime::ZERO,
+            first_delivery_ms: NEVER,
+            failed: None,
+            appends: 0,
+            removed_by_policy: false,
+            truncated: false,
+        }
+    }
+}
+
+impl RecordAudit {
+    /// The producer's callback: `Some(Some(offset))`, or `Some(None)` for `acks=0`.
+    fn acknowledgement(&self) -> Option<Option<Offset>> {
+        match self.acknowledged {
+            NOT_ACKNOWLEDGED => None,
+            ACKNOWLEDGED_WITHOUT_OFFSET => Some(None),
+            offset => Some(Some(Offset(offset))),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
@@ -94,6 +134,8 @@ pub struct Auditor {
     records: Vec<RecordAudit>,
     elections: BTreeMap<TopicPartition, Vec<Election>>,
     readers: BTreeMap<String, ReaderAudit>,
+    /// The partitions records went to, indexed by `RecordAudit::partition`.
+    partitions: Vec<TopicPartition>,
 }
 
 impl Auditor {
@@ -105,11 +147,31 @@ impl Auditor {
         &mut self.records[index]
     }
 
+    /// The partition's index in the table; the topic name is usually the very same shared
+    /// string, so pointer equality answers before any text is compared.
+    fn partition_index(&mut self, partition: &TopicPartition) -> u32 {
+        let found = self
+            .partitions
+            .iter()
+            .position(|p| {
+                p.partition == partition.partition && Arc::ptr_eq(&p.topic, &partition.topic)
+            })
+            .or_else(|| self.partitions.iter().position(|p| p == partition));
+        match found {
+            Some(index) => index as u32,
+            None => {
+                self.partitions.push(partition.clone());
+                (self.partitions.len() - 1) as u32
+            }
+        }
+    }
+
     pub fn on_send(&mut self, record: &Record, partition: &TopicPartition) {
+        let partition = self.partition_index(partition);
         let entry = self.entry(record.id);
         entry.producer = record.producer.0;
-        entry.partition = Some(partition.clone());
-        entry.key_hash = record.key.as_deref().map(key_hash);
+        entry.partition = partition;
+        entry.key_hash = record.key.as_deref().map_or(0, key_hash);
         entry.sent_at = record.created_at;
     }
 
@@ -122,7 +184,8 @@ impl Auditor {
         _now: SimTime,
     ) {
         for record in records {
-            self.entry(record.id).appends += 1;
+            let entry = self.entry(record.id);
+            entry.appends = entry.appends.saturating_add(1);
         }
     }
 
@@ -178,7 +241,7 @@ impl Auditor {
     ) {
         for (index, id) in records.iter().enumerate() {
             let entry = self.entry(*id);
-            entry.acknowledged = Some(base.map(|b| Offset(b.0 + index as u64)));
+            entry.acknowledged = base.map_or(ACKNOWLEDGED_WITHOUT_OFFSET, |b| b.0 + index as u64);
             entry.acknowledged_at = now;
         }
     }
@@ -202,7 +265,9 @@ impl Auditor {
                 self.records.resize(index + 1, RecordAudit::default());
             }
             let entry = &mut self.records[index];
-            entry.first_delivery.get_or_insert(now);
+            if entry.first_delivery_ms == NEVER {
+                entry.first_delivery_ms = now.as_ms();
+            }
             if index >= audit.delivered.len() {
                 audit.delivered.resize(index + 1, 0);
             }
@@ -212,7 +277,8 @@ impl Auditor {
                 audit.duplicates += 1;
                 continue;
             }
-            if let Some(key_hash) = entry.key_hash {
+            if entry.key_hash != 0 {
+                let key_hash = entry.key_hash;
                 // Record ids grow in send order per producer, so a smaller id arriving after a
                 // larger one of the same key and producer is a reordering.
                 let last = audit
@@ -247,7 +313,7 @@ impl Auditor {
             ..AuditReport::default()
         };
         for (index, audit) in self.records.iter().enumerate() {
-            let Some(partition) = &audit.partition else {
+            let Some(partition) = self.partitions.get(audit.partition as usize) else {
                 continue;
             };
             let id = RecordId(index as u64);
@@ -259,7 +325,7 @@ impl Auditor {
                     .entry(error.name().to_owned())
                     .or_insert(0) += 1;
             }
-            let Some(acknowledged) = audit.acknowledged else {
+            let Some(acknowledged) = audit.acknowledgement() else {
                 continue;
             };
             report.acknowledged += 1;
@@ -296,7 +362,8 @@ impl Auditor {
         let mut latencies: Vec<u64> = self
             .records
             .iter()
-            .filter_map(|a| a.first_delivery.map(|at| at.since(a.sent_at)))
+            .filter(|a| a.first_delivery_ms != NEVER)
+            .map(|a| SimTime::from_ms(a.first_delivery_ms).since(a.sent_at))
             .collect();
         latencies.sort_unstable();
         if !latencies.is_empty() {
@@ -323,7 +390,7 @@ impl Auditor {
                 unclean.leader.0, unclean.leader_epoch, unclean.at
             );
         }
-        if audit.acknowledged == Some(None) {
+        if audit.acknowledged == ACKNOWLEDGED_WITHOUT_OFFSET {
             return "acks=0: the producer never learned whether the broker wrote it".to_owned();
         }
         match later.first() {
@@ -338,7 +405,9 @@ impl Auditor {
 
 /// FNV-1a over the key's bytes.
 fn key_hash(key: &str) -> u64 {
-    key.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+    let hash = key.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-    })
+    });
+    // 0 means "no key" in `RecordAudit`.
+    hash.max(1)
 }
