@@ -126,7 +126,7 @@ struct ReaderAudit {
     delivered: Vec<u16>,
     duplicates: u64,
     reordered: u64,
-    last_sent_per_key: BTreeMap<(u32, u64), RecordId>,
+    last_sent_per_key: LastSentTable,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -136,12 +136,16 @@ pub struct Auditor {
     readers: BTreeMap<String, ReaderAudit>,
     /// The partitions records went to, indexed by `RecordAudit::partition`.
     partitions: Vec<TopicPartition>,
+    last_partition: u32,
 }
 
 impl Auditor {
     fn entry(&mut self, id: RecordId) -> &mut RecordAudit {
         let index = id.0 as usize;
-        if index >= self.records.len() {
+        if index == self.records.len() {
+            // Ids are handed out in order, so a new record is almost always the next one.
+            self.records.push(RecordAudit::default());
+        } else if index > self.records.len() {
             self.records.resize(index + 1, RecordAudit::default());
         }
         &mut self.records[index]
@@ -150,6 +154,12 @@ impl Auditor {
     /// The partition's index in the table; the topic name is usually the very same shared
     /// string, so pointer equality answers before any text is compared.
     fn partition_index(&mut self, partition: &TopicPartition) -> u32 {
+        let last = self.last_partition as usize;
+        if self.partitions.get(last).is_some_and(|p| {
+            p.partition == partition.partition && Arc::ptr_eq(&p.topic, &partition.topic)
+        }) {
+            return self.last_partition;
+        }
         let found = self
             .partitions
             .iter()
@@ -157,13 +167,15 @@ impl Auditor {
                 p.partition == partition.partition && Arc::ptr_eq(&p.topic, &partition.topic)
             })
             .or_else(|| self.partitions.iter().position(|p| p == partition));
-        match found {
+        let index = match found {
             Some(index) => index as u32,
             None => {
                 self.partitions.push(partition.clone());
                 (self.partitions.len() - 1) as u32
             }
-        }
+        };
+        self.last_partition = index;
+        index
     }
 
     pub fn on_send(&mut self, record: &Record, partition: &TopicPartition) {
@@ -283,8 +295,7 @@ impl Auditor {
                 // larger one of the same key and producer is a reordering.
                 let last = audit
                     .last_sent_per_key
-                    .entry((entry.producer, key_hash))
-                    .or_insert(record);
+                    .slot(mix(u64::from(entry.producer), key_hash), record);
                 if record < *last {
                     audit.reordered += 1;
                 } else {
@@ -410,4 +421,67 @@ fn key_hash(key: &str) -> u64 {
     });
     // 0 means "no key" in `RecordAudit`.
     hash.max(1)
+}
+
+/// Combines a producer and a key hash into one table key.
+fn mix(producer: u64, key_hash: u64) -> u64 {
+    (key_hash ^ producer.wrapping_mul(0x9e37_79b9_7f4a_7c15)).max(1)
+}
+
+/// The last record delivered per (producer, key), looked up once per delivery. An
+/// open-addressing table keyed by a 64-bit hash: it is never iterated, so its layout cannot
+/// leak into any output, and it avoids an ordered map's many comparisons on the hottest path.
+#[derive(Clone, Debug, Default)]
+struct LastSentTable {
+    /// `(key, last record)`; key 0 marks an empty slot. The length is a power of two.
+    slots: Vec<(u64, RecordId)>,
+    used: usize,
+}
+
+impl LastSentTable {
+    /// The last record for `key`, inserting `first` if the key is new.
+    fn slot(&mut self, key: u64, first: RecordId) -> &mut RecordId {
+        if (self.used + 1) * 4 > self.slots.len() * 3 {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut index = (key as usize) & mask;
+        loop {
+            if self.slots[index].0 == key {
+                return &mut self.slots[index].1;
+            }
+            if self.slots[index].0 == 0 {
+                self.slots[index] = (key, first);
+                self.used += 1;
+                return &mut self.slots[index].1;
+            }
+            index = (index + 1) & mask;
+        }
+    }
+
+    fn grow(&mut self) {
+        let capacity = (self.slots.len() * 2).max(16);
+        let old = std::mem::replace(&mut self.slots, vec![(0, RecordId(0)); capacity]);
+        self.used = 0;
+        for (key, record) in old.into_iter().filter(|(key, _)| *key != 0) {
+            *self.slot(key, record) = record;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_last_sent_table_keeps_one_entry_per_key() {
+        let mut table = LastSentTable::default();
+        for n in 0..1_000u64 {
+            *table.slot(mix(1, n + 1), RecordId(n)) = RecordId(n);
+        }
+        for n in 0..1_000u64 {
+            assert_eq!(*table.slot(mix(1, n + 1), RecordId(u64::MAX)), RecordId(n));
+        }
+        assert_eq!(table.used, 1_000);
+    }
 }

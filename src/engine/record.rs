@@ -41,19 +41,30 @@ impl Payload {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_payload_lengths_match_their_text() {
+        for sequence in [0, 9, 10, 99, 100, 123_456, u64::MAX] {
+            let payload = Payload::Generated {
+                producer: 12,
+                sequence,
+            };
+            assert_eq!(payload.len(), payload.text().len());
+        }
+    }
+}
+
 impl From<&str> for Payload {
     fn from(text: &str) -> Self {
         Payload::Text(Arc::from(text))
     }
 }
 
-fn decimal_digits(mut value: u64) -> usize {
-    let mut digits = 1;
-    while value >= 10 {
-        value /= 10;
-        digits += 1;
-    }
-    digits
+fn decimal_digits(value: u64) -> usize {
+    value.checked_ilog10().map_or(1, |log| log as usize + 1)
 }
 
 /// A record as the producer built it. `id` is the auditor's identity for it: Kafka has no such
