@@ -136,7 +136,9 @@ pub struct Auditor {
     readers: BTreeMap<String, ReaderAudit>,
     /// The partitions records went to, indexed by `RecordAudit::partition`.
     partitions: Vec<TopicPartition>,
-    last_partition: u32,
+    /// The topic of the latest record, and its partitions' indexes by partition number.
+    last_topic: Option<Arc<str>>,
+    last_topic_partitions: Vec<u32>,
 }
 
 impl Auditor {
@@ -154,27 +156,33 @@ impl Auditor {
     /// The partition's index in the table; the topic name is usually the very same shared
     /// string, so pointer equality answers before any text is compared.
     fn partition_index(&mut self, partition: &TopicPartition) -> u32 {
-        let last = self.last_partition as usize;
-        if self.partitions.get(last).is_some_and(|p| {
-            p.partition == partition.partition && Arc::ptr_eq(&p.topic, &partition.topic)
-        }) {
-            return self.last_partition;
+        // Most records go to one topic: its partitions are looked up by number directly.
+        if self
+            .last_topic
+            .as_ref()
+            .is_some_and(|t| Arc::ptr_eq(t, &partition.topic))
+        {
+            if let Some(&index) = self.last_topic_partitions.get(partition.partition as usize) {
+                if index != NO_PARTITION {
+                    return index;
+                }
+            }
+        } else {
+            self.last_topic = Some(partition.topic.clone());
+            self.last_topic_partitions.clear();
         }
-        let found = self
-            .partitions
-            .iter()
-            .position(|p| {
-                p.partition == partition.partition && Arc::ptr_eq(&p.topic, &partition.topic)
-            })
-            .or_else(|| self.partitions.iter().position(|p| p == partition));
-        let index = match found {
+        let index = match self.partitions.iter().position(|p| p == partition) {
             Some(index) => index as u32,
             None => {
                 self.partitions.push(partition.clone());
                 (self.partitions.len() - 1) as u32
             }
         };
-        self.last_partition = index;
+        let slot = partition.partition as usize;
+        if slot >= self.last_topic_partitions.len() {
+            self.last_topic_partitions.resize(slot + 1, NO_PARTITION);
+        }
+        self.last_topic_partitions[slot] = index;
         index
     }
 
