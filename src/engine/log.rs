@@ -366,12 +366,14 @@ mod tests {
     use crate::engine::ids::{ProducerId, RecordId};
 
     fn records(ids: std::ops::Range<u64>) -> Arc<[Record]> {
-        ids.map(|n| Record {
-            id: RecordId(n),
-            producer: ProducerId(0),
-            key: None,
-            value: Some(n.to_string().as_str().into()),
-            created_at: SimTime::ZERO,
+        ids.map(|n| {
+            Record::new(
+                RecordId(n),
+                ProducerId(0),
+                None,
+                Some(n.to_string().as_str().into()),
+                SimTime::ZERO,
+            )
         })
         .collect()
     }

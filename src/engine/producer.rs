@@ -281,13 +281,7 @@ impl Simulation {
         let record_id = RecordId(self.next_record_id);
         self.next_record_id += 1;
         let now = self.now;
-        let record = Record {
-            id: record_id,
-            producer: producer_id,
-            key,
-            value,
-            created_at: now,
-        };
+        let record = Record::new(record_id, producer_id, key, value, now);
         let size = record.size_bytes();
         let rng = &mut self.rng;
         let producer = self.producers.get_mut(&producer_id).expect("checked");

@@ -78,15 +78,35 @@ pub struct Record {
     /// `None` is a null value: a tombstone on a compacted topic.
     pub value: Option<Payload>,
     pub created_at: SimTime,
+    /// Computed once by [`Record::new`]: batches, segments and retention all ask for it.
+    size_bytes: u32,
 }
 
 impl Record {
-    /// The record's size in a batch: Kafka's varint framing is about 7 bytes plus the key and
-    /// the value. Used for `batch.size`, `segment.bytes` and `retention.bytes`.
+    pub fn new(
+        id: RecordId,
+        producer: ProducerId,
+        key: Option<Arc<str>>,
+        value: Option<Payload>,
+        created_at: SimTime,
+    ) -> Self {
+        // Kafka's varint framing is about 7 bytes, plus the key and the value.
+        let size_bytes = (7
+            + key.as_ref().map_or(0, |k| k.len())
+            + value.as_ref().map_or(0, Payload::len)) as u32;
+        Record {
+            id,
+            producer,
+            key,
+            value,
+            created_at,
+            size_bytes,
+        }
+    }
+
+    /// The record's size in a batch, for `batch.size`, `segment.bytes` and `retention.bytes`.
     pub fn size_bytes(&self) -> u32 {
-        let key = self.key.as_ref().map_or(0, |k| k.len());
-        let value = self.value.as_ref().map_or(0, |v| v.len());
-        (7 + key + value) as u32
+        self.size_bytes
     }
 
     /// The value as text; a tombstone shows as `∅`.
