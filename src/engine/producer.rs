@@ -42,30 +42,55 @@ pub struct Workload {
     pub count: Option<u64>,
 }
 
-/// The record accumulator's queues, one per partition, in partition order. A producer writes
-/// to a handful of partitions, and this is looked up for every record, so a sorted `Vec`
-/// with a pointer-equality fast path on the shared topic name beats a map here.
+/// The record accumulator's queues, one per partition, in the order partitions were first
+/// written to (deterministic, as everything else). It is looked up for every record, so the
+/// partitions of the most recent topic are indexed by number; other topics fall back to a
+/// scan of the few queues a producer has.
 #[derive(Clone, Debug, Default)]
 struct Accumulator {
     queues: Vec<(TopicPartition, VecDeque<PendingBatch>)>,
+    last_topic: Option<Arc<str>>,
+    last_topic_queues: Vec<usize>,
 }
 
 impl Accumulator {
-    fn position(&self, tp: &TopicPartition) -> Result<usize, usize> {
-        let fast = self.queues.iter().position(|(key, _)| {
-            key.partition == tp.partition && Arc::ptr_eq(&key.topic, &tp.topic)
-        });
-        match fast {
-            Some(index) => Ok(index),
-            None => self.queues.binary_search_by(|(key, _)| key.cmp(tp)),
+    const NONE: usize = usize::MAX;
+
+    fn position(&mut self, tp: &TopicPartition) -> Option<usize> {
+        let same_topic = self
+            .last_topic
+            .as_ref()
+            .is_some_and(|t| Arc::ptr_eq(t, &tp.topic));
+        if same_topic {
+            if let Some(&index) = self.last_topic_queues.get(tp.partition as usize) {
+                if index != Self::NONE {
+                    return Some(index);
+                }
+            }
+        } else {
+            self.last_topic = Some(tp.topic.clone());
+            self.last_topic_queues.clear();
         }
+        let index = self.queues.iter().position(|(key, _)| key == tp)?;
+        self.remember(tp, index);
+        Some(index)
+    }
+
+    fn remember(&mut self, tp: &TopicPartition, index: usize) {
+        let slot = tp.partition as usize;
+        if slot >= self.last_topic_queues.len() {
+            self.last_topic_queues.resize(slot + 1, Self::NONE);
+        }
+        self.last_topic_queues[slot] = index;
     }
 
     fn queue_mut(&mut self, tp: &TopicPartition) -> &mut VecDeque<PendingBatch> {
         let index = match self.position(tp) {
-            Ok(index) => index,
-            Err(index) => {
-                self.queues.insert(index, (tp.clone(), VecDeque::new()));
+            Some(index) => index,
+            None => {
+                self.queues.push((tp.clone(), VecDeque::new()));
+                let index = self.queues.len() - 1;
+                self.remember(tp, index);
                 index
             }
         };
@@ -73,7 +98,7 @@ impl Accumulator {
     }
 
     fn get_mut(&mut self, tp: &TopicPartition) -> Option<&mut VecDeque<PendingBatch>> {
-        let index = self.position(tp).ok()?;
+        let index = self.position(tp)?;
         Some(&mut self.queues[index].1)
     }
 
