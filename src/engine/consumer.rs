@@ -44,7 +44,8 @@ pub struct Consumer {
     /// Brokers with a fetch of ours outstanding; Kafka keeps at most one per broker.
     fetching_from: BTreeMap<BrokerId, u64>,
     next_correlation_id: u64,
-    /// What `poll()` returned, in order (the newest [`POLLED_KEPT`]).
+    /// What `poll()` returned, in order (the newest [`POLLED_KEPT`]), kept for display while
+    /// detailed events are on.
     pub polled: Vec<PolledRecord>,
     pub records_polled: u64,
     /// Fetched records not yet returned by `poll()` (it returns at most `max.poll.records`).
@@ -304,10 +305,18 @@ impl Simulation {
             .min(consumer.config.max_poll_records as usize);
         let mut delivered = Vec::with_capacity(take);
         let mut events = Vec::new();
+        // The buffer holds runs of one partition's records: the position is written once per
+        // run rather than once per record.
+        let mut run: Option<(u32, Offset)> = None;
         for polled in consumer.buffer.drain(..take) {
-            consumer
-                .positions
-                .insert(polled.partition, polled.offset.next());
+            match run {
+                Some((partition, _)) if partition == polled.partition => {}
+                Some((partition, next)) => {
+                    consumer.positions.insert(partition, next);
+                }
+                None => {}
+            }
+            run = Some((polled.partition, polled.offset.next()));
             consumer.records_polled += 1;
             delivered.push(polled.record);
             if detailed {
@@ -319,10 +328,15 @@ impl Simulation {
                     value: polled.value_text(),
                 });
             }
-            if consumer.polled.len() >= POLLED_KEPT {
-                consumer.polled.drain(..POLLED_KEPT / 2);
+            if detailed {
+                if consumer.polled.len() >= POLLED_KEPT {
+                    consumer.polled.drain(..POLLED_KEPT / 2);
+                }
+                consumer.polled.push(polled);
             }
-            consumer.polled.push(polled);
+        }
+        if let Some((partition, next)) = run {
+            consumer.positions.insert(partition, next);
         }
         // The application processes what poll() returned, then polls again at once; only an
         // empty poll waits the loop's idle interval.
