@@ -425,31 +425,33 @@ impl Simulation {
     /// Completes `acks=all` requests whose batches the high watermark has passed, and fails
     /// those whose partition this broker no longer leads (`DelayedProduce.tryComplete`).
     pub(super) fn check_pending_produces(&mut self, broker: BrokerId) {
-        let Some(state) = self.brokers.get(&broker) else {
+        let topics = &self.topics;
+        let Some(state) = self.brokers.get_mut(&broker) else {
             return;
         };
+        if state.pending_produces.is_empty() {
+            return;
+        }
+        let BrokerState {
+            pending_produces,
+            replicas,
+            ..
+        } = state;
         let mut done = Vec::new();
-        let mut updates = Vec::new();
-        for (id, pending) in &state.pending_produces {
-            let mut parts = pending.parts.clone();
+        for (id, pending) in pending_produces.iter_mut() {
             let mut complete = true;
-            for (tp, result, required) in parts.iter_mut() {
+            for (tp, result, required) in pending.parts.iter_mut() {
                 let Some(required_offset) = *required else {
                     continue;
                 };
-                let Some(replica) = state.replicas.get(tp) else {
+                let Some(replica) = replicas.get(tp).filter(|r| r.view.leader == Some(broker))
+                else {
                     *result = Err(ErrorCode::NotLeaderOrFollower);
                     *required = None;
                     continue;
                 };
-                if replica.view.leader != Some(broker) {
-                    *result = Err(ErrorCode::NotLeaderOrFollower);
-                    *required = None;
-                    continue;
-                }
                 if replica.log.high_watermark() >= required_offset {
-                    let min_isr = self.effective_min_isr(tp);
-                    if replica.view.isr.len() < min_isr {
+                    if replica.view.isr.len() < effective_min_isr(topics, tp) {
                         *result = Err(ErrorCode::NotEnoughReplicasAfterAppend);
                     }
                     *required = None;
@@ -458,22 +460,15 @@ impl Simulation {
                 }
             }
             if complete {
-                done.push((*id, pending.from, pending.correlation_id, parts));
-            } else {
-                updates.push((*id, parts));
+                done.push(*id);
             }
         }
-        let state = self.brokers.get_mut(&broker).expect("exists");
-        for (id, parts) in updates {
-            if let Some(pending) = state.pending_produces.get_mut(&id) {
-                pending.parts = parts;
-            }
-        }
-        for (id, _, _, _) in &done {
-            state.pending_produces.remove(id);
-        }
-        for (_, from, correlation_id, parts) in done {
-            self.answer_produce(broker, from, correlation_id, parts);
+        let finished: Vec<PendingProduce> = done
+            .into_iter()
+            .filter_map(|id| pending_produces.remove(&id))
+            .collect();
+        for pending in finished {
+            self.answer_produce(broker, pending.from, pending.correlation_id, pending.parts);
         }
     }
 
@@ -501,10 +496,7 @@ impl Simulation {
     }
 
     pub(super) fn effective_min_isr(&self, tp: &TopicPartition) -> usize {
-        self.topics.get(&*tp.topic).map_or(1, |t| {
-            let rf = t.partitions[tp.partition as usize].replicas.len();
-            (t.config.min_insync_replicas as usize).min(rf)
-        })
+        effective_min_isr(&self.topics, tp)
     }
 
     /// Kafka's `maybeIncrementLeaderHW`: the minimum log end over the leader and its in-sync
@@ -781,4 +773,16 @@ impl Simulation {
             }
         }
     }
+}
+
+/// `min(min.insync.replicas, replication factor)`: what `acks=all` and the high watermark
+/// require of the ISR (KAFKA-15583).
+fn effective_min_isr(
+    topics: &BTreeMap<String, super::cluster::TopicMeta>,
+    tp: &TopicPartition,
+) -> usize {
+    topics.get(&*tp.topic).map_or(1, |t| {
+        let rf = t.partitions[tp.partition as usize].replicas.len();
+        (t.config.min_insync_replicas as usize).min(rf)
+    })
 }
