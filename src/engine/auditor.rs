@@ -209,8 +209,6 @@ impl Auditor {
         }
     }
 
-    pub fn on_high_watermark(&mut self, _partition: &TopicPartition, _high_watermark: Offset) {}
-
     pub fn on_truncated(
         &mut self,
         _partition: &TopicPartition,

@@ -527,8 +527,7 @@ impl Simulation {
         }
         if replica.log.advance_high_watermark(candidate) {
             let high_watermark = replica.log.high_watermark();
-            self.auditor.on_high_watermark(tp, high_watermark);
-            self.emit(EventKind::HighWatermarkAdvanced {
+            self.emit_detail(EventKind::HighWatermarkAdvanced {
                 broker,
                 partition: tp.clone(),
                 high_watermark,
