@@ -18,9 +18,12 @@ fn now_ms() -> f64 {
 
 #[wasm_bindgen_test]
 fn simulated_records_per_second_in_the_browser() {
+    // The same cases as benches/throughput.rs (see there for why 500 records/s gives one
+    // record per request).
     for (name, rate, batched) in [
         ("batched", 1_000_000, true),
         ("one_record_per_batch", 5_000, false),
+        ("one_record_per_request", 500, false),
     ] {
         let mut best = f64::MAX;
         let mut records = 0;
