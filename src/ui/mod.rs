@@ -2,6 +2,7 @@
 //! per file, draw it and send [`model::Action`]s back.
 
 pub mod model;
+pub mod observe;
 pub mod palette;
 pub mod stage;
 pub mod story;

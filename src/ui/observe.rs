@@ -1,0 +1,49 @@
+//! What the sandbox's panels have in common: each one is fed the simulation and the events it
+//! produced after every advance of time, and each can be rewound, because the timeline can be
+//! dragged back. Rewinding works by restoring a snapshot of the simulation and replaying from
+//! it, so an observer is first rewound to the snapshot's time and then fed the replay; its
+//! state is therefore always a function of the event stream up to now.
+
+use std::collections::BTreeSet;
+
+use crate::engine::{
+    BrokerId, ConsumerId, Event, ProducerId, RecordId, SimTime, Simulation, TopicPartition,
+};
+
+/// A panel's memory of the run (chart samples, the event log, record journeys...).
+pub trait Observer {
+    /// Called after every advance of time (and after every command), with the events the
+    /// simulation produced since the previous call, oldest first.
+    fn observe(&mut self, sim: &Simulation, events: &[Event]);
+
+    /// Forgets everything that happened after `time`.
+    fn rewind_to(&mut self, time: SimTime);
+}
+
+/// What one thing on screen (an event log entry, a hovered replica...) touched, so the other
+/// panels can highlight it. Empty means "highlight nothing".
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Highlight {
+    pub brokers: BTreeSet<BrokerId>,
+    pub partitions: BTreeSet<TopicPartition>,
+    pub groups: BTreeSet<String>,
+    pub consumers: BTreeSet<ConsumerId>,
+    pub producers: BTreeSet<ProducerId>,
+    pub record: Option<RecordId>,
+}
+
+impl Highlight {
+    pub fn is_empty(&self) -> bool {
+        *self == Highlight::default()
+    }
+
+    pub fn touches_broker(&self, broker: BrokerId) -> bool {
+        self.brokers.contains(&broker)
+    }
+
+    /// True for the partition itself, and for every partition of a highlighted topic-wide
+    /// thing such as a group.
+    pub fn touches_partition(&self, partition: &TopicPartition) -> bool {
+        self.partitions.contains(partition)
+    }
+}
