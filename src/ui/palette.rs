@@ -2,6 +2,7 @@
 //! distinguishable for the common forms of colour blindness; labels carry the meaning too.
 
 use crate::engine::murmur2::{murmur2, to_positive};
+use crate::engine::{ConsumerId, MessageKind};
 
 /// Okabe–Ito, without black: orange, sky blue, bluish green, yellow, blue, vermilion, purple.
 const KEY_COLOURS: [&str; 7] = [
@@ -36,6 +37,77 @@ pub fn partition_colour(partition: u32) -> &'static str {
     PARTITION_COLOURS[(partition as usize) % PARTITION_COLOURS.len()]
 }
 
+/// How one consumer (a group member) is drawn everywhere: the same colour AND the same glyph
+/// in the cluster view, the groups panel and the charts, so a viewer who cannot tell the
+/// colours apart still can by shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MemberStyle {
+    pub fill: &'static str,
+    pub text: &'static str,
+    /// A one-character shape drawn beside the member's name.
+    pub glyph: &'static str,
+}
+
+const MEMBER_GLYPHS: [&str; 7] = ["●", "■", "▲", "◆", "★", "✚", "⬟"];
+
+/// Consumers are numbered from 0; colours and glyphs cycle (7 × 7 distinct pairs).
+pub fn member_style(consumer: ConsumerId) -> MemberStyle {
+    let n = consumer.0 as usize;
+    let colour = n % KEY_COLOURS.len();
+    MemberStyle {
+        fill: KEY_COLOURS[colour],
+        text: KEY_TEXT[colour],
+        glyph: MEMBER_GLYPHS[(n / KEY_COLOURS.len() + n) % MEMBER_GLYPHS.len()],
+    }
+}
+
+/// How a message in flight is drawn: a colour per family of requests, and a short letter so
+/// the kind reads without colour. Responses share their request's colour and are drawn
+/// hollow by the views.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MessageStyle {
+    pub colour: &'static str,
+    pub letter: &'static str,
+    /// Plain words for legends and tooltips.
+    pub label: &'static str,
+    pub is_response: bool,
+}
+
+pub fn message_style(kind: MessageKind) -> MessageStyle {
+    use MessageKind::*;
+    let (colour, letter, label) = match kind {
+        Produce | ProduceResponse => ("#E69F00", "P", "produce"),
+        Fetch | FetchResponse => ("#0072B2", "F", "consumer fetch"),
+        ReplicaFetch | ReplicaFetchResponse => ("#009E73", "R", "follower fetch"),
+        JoinGroup | JoinGroupResponse | SyncGroup | SyncGroupResponse | LeaveGroup
+        | LeaveGroupResponse => ("#CC79A7", "G", "group membership"),
+        Heartbeat | HeartbeatResponse => ("#8a8a8a", "H", "heartbeat"),
+        OffsetCommit | OffsetCommitResponse | OffsetFetch | OffsetFetchResponse => {
+            ("#56B4E9", "C", "offset commit/fetch")
+        }
+        ConnectionRefused => ("#D55E00", "✕", "connection refused"),
+    };
+    let is_response = matches!(
+        kind,
+        ProduceResponse
+            | FetchResponse
+            | ReplicaFetchResponse
+            | JoinGroupResponse
+            | SyncGroupResponse
+            | LeaveGroupResponse
+            | HeartbeatResponse
+            | OffsetCommitResponse
+            | OffsetFetchResponse
+            | ConnectionRefused
+    );
+    MessageStyle {
+        colour,
+        letter,
+        label,
+        is_response,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,5 +116,16 @@ mod tests {
     fn a_key_always_gets_the_same_colour_and_null_is_neutral() {
         assert_eq!(key_colours(Some("user-42")), key_colours(Some("user-42")));
         assert_eq!(key_colours(None).0, NULL_KEY_COLOUR);
+    }
+
+    #[test]
+    fn the_first_49_members_all_look_different() {
+        let styles: std::collections::BTreeSet<_> = (0..49)
+            .map(|n| {
+                let style = member_style(ConsumerId(n));
+                (style.fill, style.glyph)
+            })
+            .collect();
+        assert_eq!(styles.len(), 49);
     }
 }
