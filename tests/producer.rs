@@ -231,3 +231,57 @@ fn producing_to_a_missing_topic_auto_creates_it() {
     assert_eq!(sim.topic("new-topic").unwrap().partition_count(), 1);
     assert_eq!(sim.audit().acknowledged, 1);
 }
+
+#[test]
+fn a_closed_producer_delivers_what_it_was_given_and_refuses_more() {
+    let mut sim = cluster(3, 5);
+    create_topic(&mut sim, "t", topic(3));
+    let producer = add_producer(&mut sim, 1, ProducerConfig::default());
+    produce(&mut sim, producer, "t", "k", "before-close");
+    sim.handle(Command::CloseProducer { producer }).unwrap();
+    let refused = sim.handle(Command::Produce {
+        producer,
+        topic: "t".into(),
+        key: None,
+        value: Some("after-close".into()),
+    });
+    assert!(refused.unwrap_err().to_string().contains("closed"));
+    run_for(&mut sim, 2_000);
+    let audit = sim.audit();
+    assert_eq!((audit.produced, audit.acknowledged), (1, 1));
+}
+
+#[test]
+fn a_topic_in_use_is_not_deleted_and_an_idle_one_is() {
+    let mut sim = cluster(3, 6);
+    create_topic(&mut sim, "t", topic(3));
+    let producer = add_producer(&mut sim, 1, ProducerConfig::default());
+    sim.handle(Command::StartWorkload {
+        producer,
+        workload: Workload {
+            topic: "t".into(),
+            records_per_second: 10,
+            keys: KeyPattern::None,
+            count: None,
+        },
+    })
+    .unwrap();
+    run_for(&mut sim, 1_000);
+    let refused = sim.handle(Command::DeleteTopic { name: "t".into() });
+    assert!(refused.unwrap_err().to_string().contains("still writes"));
+    sim.handle(Command::StopWorkload { producer }).unwrap();
+    run_for(&mut sim, 1_000);
+    sim.handle(Command::DeleteTopic { name: "t".into() })
+        .unwrap();
+    assert!(sim.topic("t").is_none());
+    assert!(sim
+        .brokers()
+        .all(|b| b.replicas.keys().all(|tp| &*tp.topic != "t")));
+    // Nothing acknowledged counts as lost because the user deleted it, and time goes on.
+    run_for(&mut sim, 5_000);
+    assert!(sim.audit().acknowledged_then_lost.is_empty());
+    // The name can be used again.
+    create_topic(&mut sim, "t", topic(1));
+    run_for(&mut sim, 1_000);
+    assert_eq!(sim.topic("t").unwrap().partition_count(), 1);
+}

@@ -17,9 +17,20 @@ pub enum Command {
         name: String,
         config: TopicConfig,
     },
+    /// Deletes a topic and every replica of it. Refused while a client still uses the topic
+    /// (a running consumer subscribed to it, or a producer with a workload on it or records
+    /// for it not yet answered): the playground does not model clients of a deleted topic.
+    DeleteTopic {
+        name: String,
+    },
     AddProducer {
         producer: ProducerId,
         config: ProducerConfig,
+    },
+    /// `close()`: stops the producer's workload and refuses further sends; records already
+    /// handed to `send()` are still delivered, as Kafka's `close()` waits for them.
+    CloseProducer {
+        producer: ProducerId,
     },
     /// The producer's application calls `send()`. A `None` value is a tombstone.
     Produce {
@@ -125,6 +136,13 @@ pub enum Rejection {
     UnknownProducer {
         producer: ProducerId,
     },
+    ProducerClosed {
+        producer: ProducerId,
+    },
+    TopicInUse {
+        topic: String,
+        reason: String,
+    },
     UnknownConsumer {
         consumer: ConsumerId,
     },
@@ -172,6 +190,8 @@ impl fmt::Display for Rejection {
             Rejection::UnknownBroker { broker } => write!(f, "{broker} does not exist"),
             Rejection::ProducerAlreadyExists { producer } => write!(f, "{producer} already exists"),
             Rejection::UnknownProducer { producer } => write!(f, "{producer} does not exist"),
+            Rejection::ProducerClosed { producer } => write!(f, "{producer} is closed and sends nothing more"),
+            Rejection::TopicInUse { topic, reason } => write!(f, "topic '{topic}' is still in use: {reason}"),
             Rejection::ConsumerAlreadyExists { consumer } => write!(f, "{consumer} already exists"),
             Rejection::UnknownConsumer { consumer } => write!(f, "{consumer} does not exist"),
             Rejection::ConsumerState { consumer, reason } => write!(f, "{consumer} {reason}"),

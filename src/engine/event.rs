@@ -38,7 +38,13 @@ pub enum EventKind {
         partitions: u32,
         replication_factor: u32,
     },
+    TopicDeleted {
+        topic: String,
+    },
     ProducerAdded {
+        producer: ProducerId,
+    },
+    ProducerClosed {
         producer: ProducerId,
     },
     ConsumerAdded {
@@ -273,7 +279,9 @@ impl fmt::Display for Event {
                 f,
                 "topic {topic} created: {partitions} partitions, replication factor {replication_factor}"
             ),
+            EventKind::TopicDeleted { topic } => write!(f, "topic {topic} deleted"),
             EventKind::ProducerAdded { producer } => write!(f, "{producer} started"),
+            EventKind::ProducerClosed { producer } => write!(f, "{producer} closed"),
             EventKind::ConsumerAdded { consumer, topic } => write!(f, "{consumer} started on {topic}"),
             EventKind::RecordSent { record, producer, partition, key, value, choice } => {
                 write!(f, "{producer} sends {record} key=")?;

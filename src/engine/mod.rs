@@ -332,7 +332,21 @@ impl Simulation {
     pub fn handle(&mut self, command: Command) -> Result<(), Rejection> {
         match command {
             Command::CreateTopic { name, config } => self.create_topic(name, config),
+            Command::DeleteTopic { name } => self.delete_topic(name),
             Command::AddProducer { producer, config } => self.add_producer(producer, config),
+            Command::CloseProducer { producer } => {
+                let state = self
+                    .producers
+                    .get_mut(&producer)
+                    .ok_or(Rejection::UnknownProducer { producer })?;
+                if state.closed {
+                    return Err(Rejection::ProducerClosed { producer });
+                }
+                state.closed = true;
+                state.workload = None;
+                self.emit(EventKind::ProducerClosed { producer });
+                Ok(())
+            }
             Command::Produce {
                 producer,
                 topic,
@@ -768,6 +782,46 @@ impl Simulation {
             replication_factor,
         });
         self.controller_create_topic(name, config);
+        Ok(())
+    }
+
+    fn delete_topic(&mut self, name: String) -> Result<(), Rejection> {
+        if name == OFFSETS_TOPIC {
+            return Err(Rejection::TopicInUse {
+                topic: name,
+                reason: "the group coordinators keep committed offsets in it".to_owned(),
+            });
+        }
+        if !self.topics.contains_key(&name) {
+            return Err(Rejection::UnknownTopic { topic: name });
+        }
+        let reader = self
+            .consumers
+            .values()
+            .find(|c| c.topic == name && !c.closed && !c.crashed);
+        if let Some(reader) = reader {
+            return Err(Rejection::TopicInUse {
+                reason: format!("{} still reads it; close it first", reader.id),
+                topic: name,
+            });
+        }
+        let writer = self.producers.values().find(|p| {
+            p.workload.as_ref().is_some_and(|w| w.topic == name) || p.has_pending_for(&name)
+        });
+        if let Some(writer) = writer {
+            return Err(Rejection::TopicInUse {
+                reason: format!(
+                    "{} still writes to it; stop or close it and let its records finish first",
+                    writer.id
+                ),
+                topic: name,
+            });
+        }
+        self.topics.remove(&name);
+        for broker in self.brokers.values_mut() {
+            broker.replicas.retain(|tp, _| *tp.topic != *name);
+        }
+        self.emit(EventKind::TopicDeleted { topic: name });
         Ok(())
     }
 

@@ -183,6 +183,8 @@ pub struct Producer {
     awaiting: Option<RecordId>,
     blocked_sends: VecDeque<BlockedSend>,
     pub workload: Option<Workload>,
+    /// `close()` was called: no new sends; what is pending is still delivered.
+    pub closed: bool,
     workload_keys: Vec<Arc<str>>,
     workload_sent: u64,
     workload_carry_millis: u64,
@@ -206,6 +208,7 @@ impl Producer {
             awaiting: None,
             blocked_sends: VecDeque::new(),
             workload: None,
+            closed: false,
             workload_keys: Vec::new(),
             workload_sent: 0,
             workload_carry_millis: 0,
@@ -231,6 +234,18 @@ impl Producer {
 
     pub(super) fn reset_workload_keys(&mut self) {
         self.workload_keys.clear();
+    }
+
+    /// Whether records for `topic` wait in the accumulator or in a request not yet answered.
+    pub fn has_pending_for(&self, topic: &str) -> bool {
+        self.accumulator
+            .iter()
+            .any(|(tp, batches)| *tp.topic == *topic && !batches.is_empty())
+            || self
+                .in_flight
+                .values()
+                .flat_map(|r| r.batches.iter())
+                .any(|b| *b.partition.topic == *topic)
     }
 
     pub fn requests_in_flight(&self) -> usize {
@@ -272,6 +287,11 @@ impl Simulation {
             .ok_or(Rejection::UnknownProducer {
                 producer: producer_id,
             })?;
+        if producer.closed {
+            return Err(Rejection::ProducerClosed {
+                producer: producer_id,
+            });
+        }
         if producer.awaiting.is_some() {
             producer.blocked_sends.push_back((
                 topic.to_owned(),
