@@ -4,6 +4,7 @@
 pub mod model;
 pub mod observe;
 pub mod palette;
+pub mod session;
 pub mod stage;
 pub mod story;
 
