@@ -4,6 +4,8 @@
 pub mod model;
 pub mod observe;
 pub mod palette;
+pub mod sandbox;
+pub mod sandbox_presets;
 pub mod session;
 pub mod stage;
 pub mod story;
