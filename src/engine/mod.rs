@@ -222,6 +222,11 @@ impl Simulation {
         self.broker_state(id)
     }
 
+    /// The network settings in force now (a `SetNetwork` command changes them).
+    pub fn network_config(&self) -> NetworkConfig {
+        self.network.config
+    }
+
     pub fn is_isolated(&self, broker: BrokerId) -> bool {
         self.network.is_isolated(broker)
     }

@@ -20,6 +20,13 @@ pub trait Observer {
     fn rewind_to(&mut self, time: SimTime);
 }
 
+/// Following nothing: for runs that only need the simulation.
+impl Observer for () {
+    fn observe(&mut self, _sim: &Simulation, _events: &[Event]) {}
+
+    fn rewind_to(&mut self, _time: SimTime) {}
+}
+
 /// What one thing on screen (an event log entry, a hovered replica...) touched, so the other
 /// panels can highlight it. Empty means "highlight nothing".
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

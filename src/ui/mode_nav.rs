@@ -1,0 +1,54 @@
+//! The links between the playground's views: the guided tour, the sandbox and the
+//! pipelines. Plain links, so every view has an address that can be shared or embedded.
+
+use yew::prelude::*;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Tour,
+    Sandbox,
+}
+
+impl Mode {
+    pub const ALL: [Mode; 2] = [Mode::Tour, Mode::Sandbox];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Mode::Tour => "tour",
+            Mode::Sandbox => "sandbox",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Mode> {
+        Mode::ALL.into_iter().find(|m| m.slug() == slug)
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            Mode::Tour => "Guided tour",
+            Mode::Sandbox => "Sandbox",
+        }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ModeNavProps {
+    pub current: Mode,
+}
+
+#[component(ModeNav)]
+pub fn mode_nav(props: &ModeNavProps) -> Html {
+    html! {
+        <nav class="mode-nav" aria-label="Views">
+            { for Mode::ALL.iter().map(|mode| {
+                let current = *mode == props.current;
+                html! {
+                    <a href={format!("?mode={}", mode.slug())} class={classes!(current.then_some("current"))}
+                       aria-current={current.then_some("page")} data-testid={format!("mode-{}", mode.slug())}>
+                        {mode.title()}
+                    </a>
+                }
+            }) }
+        </nav>
+    }
+}

@@ -1,0 +1,239 @@
+//! The sandbox page: owns the [`Sandbox`], drives it from `requestAnimationFrame`, saves it to
+//! browser storage, and lays out the cluster view, the panels, the charts and the controls.
+
+use gloo::events::{EventListener, EventListenerOptions};
+use gloo::render::{request_animation_frame, AnimationFrame};
+use gloo::storage::{LocalStorage, Storage};
+use wasm_bindgen::JsCast;
+use web_sys::KeyboardEvent;
+use yew::prelude::*;
+
+use super::broker_controls::BrokerControls;
+use super::group_form::GroupForm;
+use super::inventory::Inventory;
+use super::mode_nav::{Mode, ModeNav};
+use super::panels::Panels;
+use super::producer_form::ProducerForm;
+use super::sandbox::{Notice, Sandbox, SandboxAction};
+use super::sandbox_presets::{Preset, PRESETS};
+use super::setup_picker::SetupPicker;
+use super::time_bar::TimeBar;
+use super::topic_form::TopicForm;
+
+/// Where the sandbox keeps itself between visits.
+pub const STORAGE_KEY: &str = "kafka-playground.sandbox.v1";
+/// Where a saved state that could not be read is set aside, so it is not lost either.
+pub const UNREADABLE_KEY: &str = "kafka-playground.sandbox.v1.unreadable";
+
+/// While the run plays, it is saved at most this often (wall-clock), besides after every action.
+const SAVE_EVERY_MS: f64 = 3_000.0;
+
+pub enum Msg {
+    Act(SandboxAction),
+    Frame(f64),
+}
+
+pub struct SandboxView {
+    sandbox: Sandbox<Panels>,
+    last_frame_ms: Option<f64>,
+    last_save_ms: f64,
+    saved_revision: u64,
+    /// Dropping the handle cancels the pending frame, so the loop ends with the component.
+    frame: Option<AnimationFrame>,
+    _keys: Option<EventListener>,
+    /// A problem with the saved state or the link, shown until dismissed.
+    load_notice: Option<String>,
+}
+
+impl Component for SandboxView {
+    type Message = Msg;
+    type Properties = ();
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let (sandbox, load_notice) = initial_sandbox();
+        let keys = gloo::utils::document()
+            .dyn_into::<web_sys::EventTarget>()
+            .ok()
+            .map(|doc| {
+                let link = ctx.link().clone();
+                // Not passive: a shortcut's key must not also scroll the page.
+                let options = EventListenerOptions::enable_prevent_default();
+                EventListener::new_with_options(&doc, "keydown", options, move |event| {
+                    if let Some(action) = event.dyn_ref::<KeyboardEvent>().and_then(shortcut) {
+                        event.prevent_default();
+                        link.send_message(Msg::Act(action));
+                    }
+                })
+            });
+        let saved_revision = sandbox.revision();
+        SandboxView {
+            sandbox,
+            last_frame_ms: None,
+            last_save_ms: 0.0,
+            saved_revision,
+            frame: Some(next_frame(ctx)),
+            _keys: keys,
+            load_notice,
+        }
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Self::Message) -> bool {
+        match msg {
+            Msg::Frame(timestamp_ms) => {
+                let wall_ms = self.last_frame_ms.map_or(0.0, |last| timestamp_ms - last);
+                self.last_frame_ms = Some(timestamp_ms);
+                self.frame = Some(next_frame(ctx));
+                let changed = self.sandbox.apply(SandboxAction::Frame { wall_ms });
+                if self.sandbox.is_playing() && timestamp_ms - self.last_save_ms > SAVE_EVERY_MS {
+                    self.save(timestamp_ms);
+                }
+                changed
+            }
+            Msg::Act(action) => {
+                if matches!(action, SandboxAction::DismissNotice) {
+                    self.load_notice = None;
+                }
+                let changed = self.sandbox.apply(action);
+                if self.sandbox.revision() != self.saved_revision {
+                    self.save(self.last_frame_ms.unwrap_or(0.0));
+                }
+                changed
+            }
+        }
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let sandbox = &self.sandbox;
+        let sim = sandbox.sim();
+        let session = sandbox.session();
+        let on_action = ctx.link().callback(Msg::Act);
+        let inventory = Inventory::build(sim);
+        let notice = match (&self.load_notice, sandbox.notice()) {
+            (Some(problem), _) => Some((true, problem.clone())),
+            (None, Some(Notice::Error(text))) => Some((true, text.clone())),
+            (None, Some(Notice::Info(text))) => Some((false, text.clone())),
+            (None, None) => None,
+        };
+        let dismiss = on_action.reform(|_: MouseEvent| SandboxAction::DismissNotice);
+        html! {
+            <div class="app sandbox" data-testid="sandbox">
+                <header class="top">
+                    <h1><span class="logo" aria-hidden="true">{"▤"}</span>{"kafka-playground"}</h1>
+                    <ModeNav current={Mode::Sandbox} />
+                    <span class="setup-name" data-testid="setup-name">{session.setup().name.clone()}</span>
+                </header>
+                <TimeBar playing={sandbox.is_playing()} speed={sandbox.speed()}
+                         now_ms={sim.now().as_ms()} horizon_ms={session.horizon().as_ms()}
+                         forked_at_ms={session.forked_at().map(|t| t.as_ms())}
+                         on_action={on_action.clone()} />
+                if let Some((is_error, text)) = notice {
+                    <div class={classes!("notice", is_error.then_some("error"))} role={if is_error { "alert" } else { "status" }} data-testid="notice">
+                        <p>{text}</p>
+                        <button class="small" onclick={dismiss} aria-label="Dismiss this message">{"✕"}</button>
+                    </div>
+                }
+                <div class="sandbox-grid">
+                    <main class="sandbox-stage" aria-label="The cluster">
+                    </main>
+                    <aside class="sandbox-side" aria-label="Sandbox controls">
+                        <SetupPicker current={AttrValue::from(session.setup().name.clone())} on_action={on_action.clone()} />
+                        <BrokerControls brokers={inventory.brokers.clone()} network={sim_network(sandbox)} on_action={on_action.clone()} />
+                        <TopicForm topics={inventory.topics.clone()} brokers={inventory.brokers.len() as u32} on_action={on_action.clone()} />
+                        <ProducerForm producers={inventory.producers.clone()} topics={inventory.topics.clone()}
+                                      next_id={sandbox.next_producer_id()} on_action={on_action.clone()} />
+                        <GroupForm consumers={inventory.consumers.clone()} topics={inventory.topics.clone()}
+                                   groups={inventory.groups.clone()} next_id={sandbox.next_consumer_id()}
+                                   on_action={on_action.clone()} />
+                    </aside>
+                </div>
+            </div>
+        }
+    }
+}
+
+impl SandboxView {
+    fn save(&mut self, now_ms: f64) {
+        self.last_save_ms = now_ms;
+        self.saved_revision = self.sandbox.revision();
+        // Storage can be full or disabled (private windows); the sandbox keeps working.
+        let _ = LocalStorage::set(STORAGE_KEY, self.sandbox.saved_json());
+    }
+}
+
+fn sim_network(sandbox: &Sandbox<Panels>) -> crate::engine::NetworkConfig {
+    sandbox.sim().network_config()
+}
+
+fn next_frame(ctx: &Context<SandboxView>) -> AnimationFrame {
+    let link = ctx.link().clone();
+    request_animation_frame(move |timestamp_ms| link.send_message(Msg::Frame(timestamp_ms)))
+}
+
+/// The sandbox the page opens with: a preset named in the link (`?preset=`), else the saved
+/// run, else the default. A saved run that cannot be read is set aside and reported.
+fn initial_sandbox() -> (Sandbox<Panels>, Option<String>) {
+    let default = PRESETS[0].setup();
+    let requested = query_value("preset");
+    if let Some(slug) = requested {
+        return match Preset::by_slug(&slug) {
+            Some(preset) => (Sandbox::new(preset.setup()), None),
+            None => (
+                Sandbox::new(default),
+                Some(format!(
+                    "The link asks for preset '{slug}', which does not exist; showing the default sandbox. Known presets: {}.",
+                    PRESETS.map(|p| p.slug).join(", ")
+                )),
+            ),
+        };
+    }
+    let Ok(saved) = LocalStorage::raw().get_item(STORAGE_KEY) else {
+        return (Sandbox::new(default), None);
+    };
+    let Some(saved) = saved else {
+        return (Sandbox::new(default), None);
+    };
+    let (sandbox, problem) = Sandbox::restore(&saved, default);
+    let notice = problem.map(|problem| {
+        let _ = LocalStorage::raw().set_item(UNREADABLE_KEY, &saved);
+        let _ = LocalStorage::raw().remove_item(STORAGE_KEY);
+        format!(
+            "Your saved sandbox could not be read ({problem}). It was set aside in browser storage under '{UNREADABLE_KEY}', and a fresh sandbox started."
+        )
+    });
+    (sandbox, notice)
+}
+
+/// A `name=value` pair of the page's query string.
+pub fn query_value(name: &str) -> Option<String> {
+    let search = gloo::utils::window()
+        .location()
+        .search()
+        .unwrap_or_default();
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_owned())
+}
+
+/// Keyboard shortcuts, ignored while the user types in a field or a button has focus.
+fn shortcut(event: &KeyboardEvent) -> Option<SandboxAction> {
+    let typing = event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| {
+            matches!(
+                el.tag_name().as_str(),
+                "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON" | "SUMMARY"
+            )
+        });
+    if typing || event.ctrl_key() || event.meta_key() || event.alt_key() {
+        return None;
+    }
+    match event.key().as_str() {
+        " " | "k" => Some(SandboxAction::TogglePlay),
+        "ArrowRight" | "." => Some(SandboxAction::Step),
+        _ => None,
+    }
+}
