@@ -9,7 +9,7 @@ PORT ?= 8080
 # Relative by default, so dist/ works from any path on any static host.
 PUBLIC_URL ?= ./
 
-.PHONY: serve test dist setup-serve setup-test lint test-native test-browser test-e2e
+.PHONY: serve test dist setup-serve setup-test lint test-native test-browser test-e2e frame-times
 
 serve: setup-serve
 	@echo "kafka-playground: building, then serving at http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
@@ -45,3 +45,7 @@ test-browser:
 # Playwright drives the release build; screenshots land in target/screenshots/.
 test-e2e: dist
 	node --test tests/e2e/
+
+# The frame-time benchmark (BENCHMARKS.md): not a test, so `make test` does not run it.
+frame-times: dist
+	node scripts/frame-times.mjs 10 default large

@@ -156,7 +156,8 @@ impl SandboxView {
         self.last_save_ms = now_ms;
         self.saved_revision = self.sandbox.revision();
         // Storage can be full or disabled (private windows); the sandbox keeps working.
-        let _ = LocalStorage::set(STORAGE_KEY, self.sandbox.saved_json());
+        // Written raw: `saved_json` is JSON already.
+        let _ = LocalStorage::raw().set_item(STORAGE_KEY, &self.sandbox.saved_json());
     }
 }
 

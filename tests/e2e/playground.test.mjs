@@ -2,52 +2,20 @@
 // Run by `make test` after `make dist`. Screenshots are saved under target/screenshots/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { serve } from './serve.mjs';
+import { start, stop, open as openOn, assertNoSidewaysOverflow, screenshotPath } from './support.mjs';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const dist = path.join(repo, 'dist');
-const shots = path.join(repo, 'target', 'screenshots');
-// Served under a subpath, as on a project page, to prove the build does not assume "/".
-const BASE = '/kafka-playground/';
-
-let browser;
-let server;
-let siteUrl;
+let site;
 
 before(async () => {
-  assert.ok(fs.existsSync(path.join(dist, 'index.html')), 'dist/ is missing: run `make dist` first');
-  fs.mkdirSync(shots, { recursive: true });
-  ({ server, url: siteUrl } = await serve(dist, BASE));
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run',
-    ],
-  });
+  site = await start();
 });
 
 after(async () => {
-  await browser?.close();
-  server?.close();
+  await stop(site);
 });
 
-/** Opens the playground and fails the test on any console error or uncaught exception. */
-async function open(viewport, query = '') {
-  const page = await browser.newPage({ viewport });
-  const problems = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
-  await page.goto(siteUrl + query);
-  await page.waitForSelector('[data-testid=app]');
-  return { page, problems };
+function open(viewport, query = '') {
+  return openOn(site, viewport, query);
 }
 
 async function printed(page) {
@@ -144,14 +112,12 @@ for (const viewport of [
     const { page, problems } = await open(viewport);
     // Mid-flight: records on their way to their partitions.
     await page.waitForFunction(() => document.querySelectorAll('.flight.record').length > 0, null, { timeout: 15_000 });
-    await page.screenshot({ path: path.join(shots, `${viewport.width}x${viewport.height}-sending.png`) });
+    await page.screenshot({ path: screenshotPath(`${viewport.width}x${viewport.height}-sending.png`) });
     await finishFirstExample(page);
     await page.click('text=Stay here');
     await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: path.join(shots, `${viewport.width}x${viewport.height}-result.png`) });
-    // Nothing may spill sideways out of the page.
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    assert.ok(overflow <= 0, `page is ${overflow}px wider than the viewport`);
+    await page.screenshot({ path: screenshotPath(`${viewport.width}x${viewport.height}-result.png`) });
+    await assertNoSidewaysOverflow(page);
     assert.deepEqual(problems, []);
     await page.close();
   });

@@ -1,0 +1,107 @@
+// End to end in the sandbox: the timeline rewinds and forks, the run survives a reload, and a
+// saved state that cannot be read is reported without breaking the page.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { start, stop, open as openOn } from './support.mjs';
+
+let site;
+
+before(async () => {
+  site = await start();
+});
+
+after(async () => {
+  await stop(site);
+});
+
+const PROJECTOR = { width: 1280, height: 720 };
+
+function open(query = '?mode=sandbox&preset=default', viewport = PROJECTOR) {
+  return openOn(site, viewport, query, '[data-testid=sandbox]');
+}
+
+/** The simulated time on the clock, in seconds. */
+async function clock(page) {
+  const text = await page.textContent('[data-testid=clock]');
+  return Number(text.match(/([\d.]+) s/)[1]);
+}
+
+async function waitForClock(page, seconds) {
+  await page.waitForFunction(
+    (s) => Number(document.querySelector('[data-testid=clock]').textContent.match(/([\d.]+) s/)[1]) >= s,
+    seconds,
+    { timeout: 30_000 },
+  );
+}
+
+/** Drags the timeline to `ms`, as a visitor's mouse would (an `input` event per move). */
+async function seek(page, ms) {
+  await page.$eval('[data-testid=timeline]', (input, value) => {
+    input.value = String(value);
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  }, ms);
+}
+
+test('rewinding, then acting, forks the run from that moment', async () => {
+  const { page, problems } = await open();
+  await page.selectOption('[data-testid=speed]', '5');
+  await waitForClock(page, 6);
+  await seek(page, 2000);
+  assert.equal(await clock(page), 2);
+  assert.match(await page.textContent('[data-testid=time-status]'), /Rewound to 2\.0 s/);
+  assert.match(await page.textContent('[data-testid=play]'), /Play/, 'seeking pauses');
+  const horizon = Number(await page.getAttribute('[data-testid=timeline]', 'max'));
+  assert.ok(horizon >= 6000, `the timeline still reaches ${horizon} ms`);
+
+  await page.click('[data-testid=kill-broker-0]');
+  assert.match(await page.textContent('[data-testid=notice]'), /forked at t = 2\.0 s/);
+  assert.equal(Number(await page.getAttribute('[data-testid=timeline]', 'max')), 2000, 'the old future is gone');
+  assert.match(await page.textContent('[data-testid=broker-0]'), /down/);
+
+  // Replaying the fork forward keeps the new past.
+  await page.click('[data-testid=play]');
+  await waitForClock(page, 4);
+  assert.match(await page.textContent('[data-testid=broker-0]'), /down/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the sandbox comes back after a reload', async () => {
+  const { page, problems } = await open();
+  await waitForClock(page, 1);
+  await page.click('[data-testid=kill-broker-2]');
+  await page.waitForTimeout(200);
+  await page.goto(site.url + '?mode=sandbox');
+  await page.waitForSelector('[data-testid=sandbox]');
+  assert.equal(await page.locator('[data-testid=notice]').count(), 0, 'no complaint about the saved state');
+  assert.match(await page.textContent('[data-testid=broker-2]'), /down/);
+  assert.ok((await clock(page)) >= 1, 'the clock is restored too');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a saved state that cannot be read is reported and set aside', async () => {
+  const { page, problems } = await open('?mode=sandbox');
+  await page.evaluate(() => localStorage.setItem('kafka-playground.sandbox.v1', '{"version": 1, "setup": 42'));
+  await page.reload();
+  await page.waitForSelector('[data-testid=sandbox]');
+  const notice = await page.textContent('[data-testid=notice]');
+  assert.match(notice, /could not be read/);
+  assert.match(notice, /line 1, column/);
+  const aside = await page.evaluate(() => localStorage.getItem('kafka-playground.sandbox.v1.unreadable'));
+  assert.equal(aside, '{"version": 1, "setup": 42');
+  // And the page works: time runs in a fresh sandbox.
+  await waitForClock(page, 0.5);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a scenario file with a mistake is answered with line and column', async () => {
+  const { page, problems } = await open();
+  await page.click('text=Paste a scenario file');
+  await page.fill('[data-testid=scenario-text]', 'version = 1\nname = "x"\nseed = "nope"\n');
+  await page.click('text=Load scenario');
+  assert.match(await page.textContent('[data-testid=scenario-errors]'), /line 3, column/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

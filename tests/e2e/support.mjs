@@ -1,0 +1,58 @@
+// What every end-to-end test file shares: the release build served on a subpath, one headless
+// Chromium, and pages that record every console error, uncaught exception and failed request.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve } from './serve.mjs';
+
+export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const dist = path.join(repo, 'dist');
+export const shots = path.join(repo, 'target', 'screenshots');
+// Served under a subpath, as on a project page, to prove the build does not assume "/".
+const BASE = '/kafka-playground/';
+
+/** Starts the server and the browser; returns what `open` and `stop` need. */
+export async function start() {
+  assert.ok(fs.existsSync(path.join(dist, 'index.html')), 'dist/ is missing: run `make dist` first');
+  fs.mkdirSync(shots, { recursive: true });
+  const { server, url } = await serve(dist, BASE);
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run',
+    ],
+  });
+  return { server, url, browser };
+}
+
+export async function stop(site) {
+  await site?.browser?.close();
+  site?.server?.close();
+}
+
+/** Opens the playground in a fresh browser context (so fresh storage) and collects problems. */
+export async function open(site, viewport, query = '', ready = '[data-testid=app]') {
+  const page = await site.browser.newPage({ viewport });
+  const problems = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
+  await page.goto(site.url + query);
+  await page.waitForSelector(ready);
+  return { page, problems };
+}
+
+/** Asserts nothing spills sideways out of the page. */
+export async function assertNoSidewaysOverflow(page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `page is ${overflow}px wider than the viewport`);
+}
+
+export function screenshotPath(name) {
+  return path.join(shots, name);
+}
