@@ -3,7 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use gloo_timers::future::TimeoutFuture;
-use kafka_playground::ui::App;
+use kafka_playground::ui::{App, SandboxView};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
@@ -124,6 +124,83 @@ async fn time_moves_while_playing() {
     assert_ne!(
         before, after,
         "the clock should advance with animation frames"
+    );
+    root.remove();
+}
+
+async fn mount_sandbox() -> Element {
+    // A fresh sandbox, not one a previous test saved.
+    let _ = gloo::utils::window()
+        .local_storage()
+        .ok()
+        .flatten()
+        .map(|s| s.clear());
+    let document = gloo::utils::document();
+    let root = document.create_element("div").expect("a div");
+    document
+        .body()
+        .expect("a body")
+        .append_child(&root)
+        .expect("appended");
+    yew::Renderer::<SandboxView>::with_root(root.clone()).render();
+    yew::scheduler::flush().await;
+    root
+}
+
+fn click(root: &Element, selector: &str) {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("{selector} is on the page"))
+        .unchecked_into::<HtmlElement>()
+        .click();
+}
+
+#[wasm_bindgen_test]
+async fn the_sandbox_mounts_with_its_brokers_and_forms_and_kills_a_broker() {
+    let root = mount_sandbox().await;
+    assert_eq!(count(&root, "[data-testid^=broker-]"), 3);
+    for form in ["topic-form", "producer-form", "group-form", "network-form"] {
+        assert_eq!(count(&root, &format!("[data-testid={form}]")), 1, "{form}");
+    }
+    // Every setting shows its Kafka name and its default.
+    assert!(count(&root, ".config-field code") >= 20);
+    assert_eq!(
+        count(&root, ".config-field"),
+        count(&root, ".config-default")
+    );
+    click(&root, "[data-testid=kill-broker-1]");
+    yew::scheduler::flush().await;
+    assert!(text(&root, "[data-testid=broker-1]").contains("down"));
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_sandbox_timeline_follows_the_clock_and_a_refusal_is_explained() {
+    let root = mount_sandbox().await;
+    wait_ms(400).await;
+    let timeline: HtmlInputElement = root
+        .query_selector("[data-testid=timeline]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    let horizon_ms: u64 = timeline.max().parse().unwrap();
+    assert!(horizon_ms > 0, "the timeline grows while the run plays");
+    // Creating a topic that exists is refused by the engine, with Kafka's reason.
+    let name: HtmlInputElement = root
+        .query_selector("#topic-name")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    name.set_value("orders");
+    name.dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    yew::scheduler::flush().await;
+    click(&root, "[data-testid=create-topic]");
+    yew::scheduler::flush().await;
+    assert!(
+        text(&root, "[data-testid=notice]").contains("already exists"),
+        "notice: {}",
+        text(&root, "[data-testid=notice]")
     );
     root.remove();
 }

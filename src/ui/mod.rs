@@ -33,3 +33,4 @@ mod topic_form;
 mod tour;
 
 pub use app::App;
+pub use sandbox_view::SandboxView;
