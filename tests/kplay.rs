@@ -437,3 +437,97 @@ fn the_guide_documents_every_setting_and_action() {
         "docs/scenarios.md does not document: {missing:?}"
     );
 }
+
+/// Runs `kplay pipeline ...` and returns its JSON output.
+fn pipeline_json(args: &[&str]) -> (Value, String) {
+    let mut all = vec!["pipeline"];
+    all.extend_from_slice(args);
+    all.push("--json");
+    let output = kplay(&all);
+    assert!(
+        output.status.success(),
+        "kplay {all:?}: {}",
+        text(&output.stderr)
+    );
+    let stdout = text(&output.stdout);
+    let value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{stdout}"));
+    (value, stdout)
+}
+
+#[test]
+fn pipeline_codementor_drops_without_kafka_and_not_with_it_reproducibly() {
+    let (report, first) = pipeline_json(&["codementor", "--burst", "200", "--seed", "3"]);
+    let without = &report["without_kafka"];
+    let with = &report["with_kafka"];
+    assert_eq!(without["submitted"], 200);
+    assert!(
+        without["dropped"].as_u64().expect("dropped") > 0,
+        "{without}"
+    );
+    assert_eq!(with["dropped"], 0);
+    assert_eq!(with["completed"], with["submitted"]);
+    for variant in [without, with] {
+        let latency = &variant["latency"];
+        assert!(latency["p50_ms"].as_u64() <= latency["p99_ms"].as_u64());
+        assert!(latency["p99_ms"].as_u64() <= latency["max_ms"].as_u64());
+    }
+    let (_, second) = pipeline_json(&["codementor", "--burst", "200", "--seed", "3"]);
+    assert_eq!(first, second, "same seed, same figures");
+}
+
+#[test]
+fn pipeline_codementor_prints_both_variants_as_text() {
+    let output = kplay(&[
+        "pipeline",
+        "codementor",
+        "--burst",
+        "40",
+        "--concurrency",
+        "2",
+    ]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    for expected in [
+        "submitted",
+        "completed",
+        "dropped",
+        "p50",
+        "p99",
+        "max",
+        "without Kafka",
+        "with Kafka",
+    ] {
+        assert!(stdout.contains(expected), "missing {expected}:\n{stdout}");
+    }
+}
+
+#[test]
+fn pipeline_list_run_and_compare() {
+    let (list, _) = pipeline_json(&["list"]);
+    let ids: Vec<&str> = list
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|p| p["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(ids, ["codementor", "coupang-eats", "uber", "netflix"]);
+    let (figures, _) = pipeline_json(&["run", "netflix", "--until", "20s", "--seed", "2"]);
+    assert_eq!(figures["at_ms"], 20_000);
+    let stages = figures["stages"].as_array().expect("stages");
+    let fk = stages.iter().find(|s| s["node"] == "fk").expect("fk");
+    assert!(fk["records_in"].as_u64().expect("count") >= 95);
+    let (story, _) = pipeline_json(&["run", "uber-poison"]);
+    let dlq = story["stages"]
+        .as_array()
+        .expect("stages")
+        .iter()
+        .find(|s| s["node"] == "dlq")
+        .expect("dlq");
+    assert_eq!(dlq["records_in"], 1);
+    let (table, _) = pipeline_json(&["compare"]);
+    assert_eq!(table.as_array().expect("rows").len(), 4);
+    let unknown = kplay(&["pipeline", "run", "kinesis"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(text(&unknown.stderr).contains("no pipeline 'kinesis'"));
+}

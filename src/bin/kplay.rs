@@ -15,6 +15,7 @@ mod kplay {
     pub mod cli;
     pub mod json_lines;
     pub mod partition;
+    pub mod pipeline;
     pub mod report;
     pub mod run;
 }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use kafka_playground::pipeline::codementor::{ExperimentParams, MAX_BURST, MAX_PARTITIONS};
 use kafka_playground::scenario::file::parse_duration_ms;
 
 /// Runs Apache Kafka scenarios on a deterministic simulator.
@@ -52,12 +53,127 @@ enum Command {
     /// Runs partition assignors on cases read as JSON lines from standard input, one case per
     /// line: {"assignor": "range", "topics": {"t": 3}, "members": {"c1": ["t"], ...}}.
     Assign,
+    /// Real pipelines built on Kafka (CodeMentor, Coupang Eats, Uber, Netflix) run on the
+    /// engine, with their failure stories and the CodeMentor burst experiment.
+    Pipeline {
+        #[command(subcommand)]
+        command: PipelineCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum PipelineCommand {
+    /// Lists the built-in pipelines and the failure stories.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Runs a pipeline (or a failure story) and prints per-stage figures: records in and out,
+    /// throughput, consumer lag, members and end-to-end latency.
+    Run {
+        /// A pipeline id (codementor, coupang-eats, uber, netflix) or a story id.
+        name: String,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// How much simulated time to run, like 60s or 2m (default: 60s, or the story's).
+        #[arg(long, value_parser = parse_until)]
+        until: Option<u64>,
+        /// The synthetic load, in records per second (stories use their own).
+        #[arg(long, default_value_t = kafka_playground::pipeline::Load::STANDARD_RECORDS_PER_SEC,
+              value_parser = clap::value_parser!(u32).range(0..=1000))]
+        rate: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Prints the comparison table: ingestion point, Kafka hops, fan-out, latency tiers,
+    /// replay and DLQ, published scale, each marked sourced or modelled.
+    Compare {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The CodeMentor experiment: one burst of submissions without Kafka (synchronous calls,
+    /// bounded concurrency, a request timeout) and with Kafka (a queue and autoscaled
+    /// consumers). Prints submitted, completed, dropped and latency p50/p99/max for both.
+    Codementor {
+        /// Submissions in the burst.
+        #[arg(long, default_value_t = ExperimentParams::default().burst,
+              value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_BURST)))]
+        burst: u32,
+        #[arg(long, default_value_t = ExperimentParams::default().seed)]
+        seed: u64,
+        /// The share of Python submissions, in percent (the rest are Java).
+        #[arg(long, default_value_t = ExperimentParams::default().python_percent,
+              value_parser = clap::value_parser!(u32).range(0..=100))]
+        python: u32,
+        /// Submissions the execution server runs at once; also the initial consumers.
+        #[arg(long, default_value_t = ExperimentParams::default().concurrency,
+              value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_PARTITIONS)))]
+        concurrency: u32,
+        /// The synchronous caller's request timeout, like 30s.
+        #[arg(long, value_parser = parse_until)]
+        timeout: Option<u64>,
+        /// Partitions of the submissions topic: the most evaluation consumers.
+        #[arg(long, default_value_t = ExperimentParams::default().partitions,
+              value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_PARTITIONS)))]
+        partitions: u32,
+        /// The window the burst arrives in, like 10s.
+        #[arg(long, value_parser = parse_until)]
+        window: Option<u64>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn parse_until(text: &str) -> Result<u64, String> {
     match parse_duration_ms(text)? {
         0 => Err("must be more than 0".to_owned()),
         ms => Ok(ms),
+    }
+}
+
+fn pipeline(out: &mut impl Write, command: PipelineCommand) -> io::Result<Outcome> {
+    use super::pipeline as p;
+    match command {
+        PipelineCommand::List { json } => p::list(out, json),
+        PipelineCommand::Run {
+            name,
+            seed,
+            until,
+            rate,
+            json,
+        } => p::run(
+            out,
+            &p::RunOptions {
+                name,
+                seed,
+                until_ms: until,
+                records_per_sec: rate,
+                json,
+            },
+        ),
+        PipelineCommand::Compare { json } => p::compare(out, json),
+        PipelineCommand::Codementor {
+            burst,
+            seed,
+            python,
+            concurrency,
+            timeout,
+            partitions,
+            window,
+            json,
+        } => {
+            let defaults = ExperimentParams::default();
+            let params = ExperimentParams {
+                burst,
+                python_percent: python,
+                concurrency,
+                request_timeout_ms: timeout.unwrap_or(defaults.request_timeout_ms),
+                partitions,
+                seed,
+                burst_window_ms: window.unwrap_or(defaults.burst_window_ms),
+            };
+            p::codementor(out, &params, json)
+        }
     }
 }
 
@@ -108,6 +224,7 @@ pub fn main() -> ExitCode {
             }
         }
         Command::Assign => super::assign::json_lines(io::stdin().lock(), &mut out),
+        Command::Pipeline { command } => pipeline(&mut out, command),
     };
     let flushed = result.and_then(|outcome| out.flush().map(|()| outcome));
     match flushed {

@@ -1,0 +1,149 @@
+//! The comparison table: the sourced statements of each pipeline next to what its graph says
+//! (Kafka hops, sinks, groups per topic, tiers), so the two can be checked against each other.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use super::model::{Behaviour, EdgeStyle, Fact, Pipeline, Tier, When};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ComparisonRow {
+    pub pipeline: String,
+    pub name: String,
+    pub ingestion_point: Fact,
+    pub kafka_hops: Fact,
+    /// The most topics a record crosses on one path from a source, failure paths excluded.
+    pub kafka_hops_counted: u32,
+    pub fan_out: Fact,
+    /// Distinct places where records end, failure paths excluded.
+    pub ends_counted: u32,
+    /// The most consumer groups reading one topic.
+    pub max_groups_per_topic: u32,
+    pub latency_tiers: Fact,
+    /// The tiers of the data edges, in order.
+    pub tiers: Vec<Tier>,
+    pub replay_and_dlq: Fact,
+    /// Whether failed records have somewhere to go (retry topics, a DLQ).
+    pub has_failure_path: bool,
+    pub published_scale: Fact,
+}
+
+/// One row per pipeline, in the order given.
+pub fn comparison(pipelines: &[Pipeline]) -> Vec<ComparisonRow> {
+    pipelines.iter().map(row).collect()
+}
+
+fn row(pipeline: &Pipeline) -> ComparisonRow {
+    let (hops, ends) = walk(pipeline);
+    let c = &pipeline.comparison;
+    let tiers: BTreeSet<Tier> = pipeline
+        .edges
+        .iter()
+        .filter(|e| e.style == EdgeStyle::Data && e.tier != Tier::None)
+        .map(|e| e.tier)
+        .collect();
+    ComparisonRow {
+        pipeline: pipeline.id.clone(),
+        name: pipeline.name.clone(),
+        ingestion_point: c.ingestion_point.clone(),
+        kafka_hops: c.kafka_hops.clone(),
+        kafka_hops_counted: hops,
+        fan_out: c.fan_out.clone(),
+        ends_counted: ends.len() as u32,
+        max_groups_per_topic: max_groups_per_topic(pipeline),
+        latency_tiers: c.latency_tiers.clone(),
+        tiers: tiers.into_iter().collect(),
+        replay_and_dlq: c.replay_and_dlq.clone(),
+        has_failure_path: pipeline.edges.iter().any(|e| e.when == When::Failure),
+        published_scale: c.published_scale.clone(),
+    }
+}
+
+fn is_topic(pipeline: &Pipeline, id: &str) -> bool {
+    matches!(
+        pipeline.node(id).map(|n| &n.behaviour),
+        Some(Behaviour::Topic { .. })
+    )
+}
+
+fn max_groups_per_topic(pipeline: &Pipeline) -> u32 {
+    pipeline
+        .nodes
+        .iter()
+        .filter(|n| matches!(n.behaviour, Behaviour::Topic { .. }))
+        .map(|topic| {
+            pipeline
+                .edges
+                .iter()
+                .filter(|e| e.style == EdgeStyle::Data && e.from == topic.id)
+                .filter(|e| {
+                    matches!(
+                        pipeline.node(&e.to).map(|n| &n.behaviour),
+                        Some(Behaviour::Processor(_))
+                    )
+                })
+                .count() as u32
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// Walks every path from every source along the data edges a successful record takes,
+/// returning the most topics on one path and the nodes where paths end.
+fn walk(pipeline: &Pipeline) -> (u32, BTreeSet<String>) {
+    let mut best = 0;
+    let mut ends = BTreeSet::new();
+    for source in pipeline
+        .nodes
+        .iter()
+        .filter(|n| matches!(n.behaviour, Behaviour::Source { .. }))
+    {
+        let mut seen = BTreeSet::new();
+        visit(
+            pipeline, &source.id, &source.id, 0, &mut seen, &mut best, &mut ends, true,
+        );
+    }
+    (best, ends)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn visit(
+    pipeline: &Pipeline,
+    node: &str,
+    came_from: &str,
+    topics: u32,
+    seen: &mut BTreeSet<(String, String)>,
+    best: &mut u32,
+    ends: &mut BTreeSet<String>,
+    at_source: bool,
+) {
+    // A node is visited once per input, so a request/reply loop through one server ends.
+    if !seen.insert((node.to_owned(), came_from.to_owned())) {
+        return;
+    }
+    let topics = topics + u32::from(is_topic(pipeline, node));
+    *best = (*best).max(topics);
+    let next: Vec<&str> = pipeline
+        .edges
+        .iter()
+        .filter(|e| e.style == EdgeStyle::Data && e.from == node)
+        .filter(|e| match &e.when {
+            When::Always | When::Success => true,
+            When::Failure => false,
+            When::From(input) => input == came_from,
+        })
+        .map(|e| e.to.as_str())
+        .collect();
+    let is_source = matches!(
+        pipeline.node(node).map(|n| &n.behaviour),
+        Some(Behaviour::Source { .. })
+    );
+    if next.is_empty() || (is_source && !at_source) {
+        ends.insert(node.to_owned());
+        return;
+    }
+    for to in next {
+        visit(pipeline, to, node, topics, seen, best, ends, false);
+    }
+}
