@@ -1,11 +1,19 @@
 //! The Yew front end. The playground's state lives in [`model`] (plain Rust); components, one
 //! per file, draw it and send [`model::Action`]s back.
 
+pub mod audit_summary;
+pub mod event_log;
+pub mod event_text;
+pub mod groups;
+pub mod journey;
 pub mod model;
 pub mod observe;
 pub mod palette;
+pub mod rebalance_watch;
 pub mod stage;
 pub mod story;
+#[cfg(test)]
+mod test_runs;
 
 mod app;
 mod caption_panel;
