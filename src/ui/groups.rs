@@ -142,7 +142,7 @@ fn state_words(phase: GroupPhase) -> (&'static str, &'static str) {
 }
 
 fn seconds(ms: u64) -> String {
-    if ms % 1000 == 0 {
+    if ms.is_multiple_of(1000) {
         format!("{} s", ms / 1000)
     } else {
         format!("{:.1} s", ms as f64 / 1000.0)

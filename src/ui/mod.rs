@@ -16,9 +16,13 @@ pub mod story;
 mod test_runs;
 
 mod app;
+pub mod audit_bar;
 mod caption_panel;
 mod console_output;
 mod controls;
+pub mod event_log_panel;
+pub mod groups_panel;
+pub mod journey_panel;
 mod legend;
 mod scene_tabs;
 mod stage_svg;
