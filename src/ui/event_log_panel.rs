@@ -28,40 +28,38 @@ pub fn event_log_panel(props: &EventLogPanelProps) -> Html {
     let held_by_button = use_state(|| false);
     let shown = (*frozen).as_ref().unwrap_or(&props.view);
 
+    // One copy of the live view per render, shared by the callbacks that may hold it still.
+    let live = std::rc::Rc::new(props.view.clone());
     let hold = {
-        let (frozen, view) = (frozen.clone(), props.view.clone());
-        move || {
+        let (frozen, view) = (frozen.clone(), live.clone());
+        Callback::from(move |()| {
             if frozen.is_none() {
-                frozen.set(Some(view.clone()));
+                frozen.set(Some((*view).clone()));
             }
-        }
+        })
     };
     let release = {
         let (frozen, held_by_button) = (frozen.clone(), held_by_button.clone());
-        move || {
+        Callback::from(move |()| {
             if !*held_by_button {
                 frozen.set(None);
             }
-        }
+        })
     };
-    let on_list_enter = {
-        let hold = hold.clone();
-        Callback::from(move |_: MouseEvent| hold())
-    };
+    let on_list_enter = hold.reform(|_: MouseEvent| ());
     let on_list_leave = {
         let (release, on_hover) = (release.clone(), props.on_hover.clone());
         Callback::from(move |_: MouseEvent| {
-            release();
+            release.emit(());
             on_hover.emit(Highlight::default());
         })
     };
     let toggle_hold = {
-        let (frozen, held_by_button, view) =
-            (frozen.clone(), held_by_button.clone(), props.view.clone());
+        let (frozen, held_by_button, view) = (frozen.clone(), held_by_button.clone(), live);
         Callback::from(move |_: MouseEvent| {
             let holding = !*held_by_button;
             held_by_button.set(holding);
-            frozen.set(holding.then(|| view.clone()));
+            frozen.set(holding.then(|| (*view).clone()));
         })
     };
 
@@ -171,8 +169,8 @@ pub fn event_log_panel(props: &EventLogPanelProps) -> Html {
 fn entry_view(
     entry: &EventLogEntry,
     on_hover: &Callback<Highlight>,
-    hold: impl Fn() + 'static,
-    release: impl Fn() + 'static,
+    hold: Callback<()>,
+    release: Callback<()>,
 ) -> Html {
     let touched = entry.touched.clone();
     let enter = {
@@ -183,14 +181,14 @@ fn entry_view(
         let on_hover = on_hover.clone();
         Callback::from(move |_: FocusEvent| {
             // Keyboard users read the list too: hold it still while an entry has focus.
-            hold();
+            hold.emit(());
             on_hover.emit(touched.clone());
         })
     };
     let blur = {
         let on_hover = on_hover.clone();
         Callback::from(move |_: FocusEvent| {
-            release();
+            release.emit(());
             on_hover.emit(Highlight::default());
         })
     };
