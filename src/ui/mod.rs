@@ -2,15 +2,27 @@
 //! sandbox ([`session`], [`sandbox`]). State lives in plain Rust modules that are tested
 //! natively; components, one per file, draw it and send actions back.
 
+pub mod audit_bar;
+pub mod audit_summary;
+pub mod event_log;
+pub mod event_log_panel;
+pub mod event_text;
+pub mod groups;
+pub mod groups_panel;
 pub mod inventory;
+pub mod journey;
+pub mod journey_panel;
 pub mod model;
 pub mod observe;
 pub mod palette;
+pub mod rebalance_watch;
 pub mod sandbox;
 pub mod sandbox_presets;
 pub mod session;
 pub mod stage;
 pub mod story;
+#[cfg(test)]
+mod test_runs;
 
 mod app;
 mod broker_controls;
