@@ -1,6 +1,7 @@
 //! The Yew front end. The playground's state lives in [`model`] (plain Rust); components, one
 //! per file, draw it and send [`model::Action`]s back.
 
+pub mod cluster_view;
 pub mod model;
 pub mod observe;
 pub mod palette;
@@ -9,6 +10,8 @@ pub mod story;
 
 mod app;
 mod caption_panel;
+pub mod cluster_legend;
+pub mod cluster_svg;
 mod console_output;
 mod controls;
 mod legend;
