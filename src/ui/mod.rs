@@ -4,6 +4,9 @@
 
 pub mod audit_bar;
 pub mod audit_summary;
+pub mod cluster_legend;
+pub mod cluster_svg;
+pub mod cluster_view;
 pub mod event_log;
 pub mod event_log_panel;
 pub mod event_text;
