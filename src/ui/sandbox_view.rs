@@ -13,6 +13,9 @@ use crate::engine::AuditReport;
 use super::audit_bar::AuditBar;
 use super::audit_summary::AuditSummaryView;
 use super::broker_controls::BrokerControls;
+use super::cluster_legend::ClusterLegend;
+use super::cluster_svg::ClusterSvg;
+use super::cluster_view::{ClusterOptions, ClusterView, Shape};
 use super::event_log::{EventFilter, EVENT_LOG_SHOWN};
 use super::event_log_panel::EventLogPanel;
 use super::groups::GroupsView;
@@ -46,6 +49,23 @@ pub enum Msg {
     Act(SandboxAction),
     Frame(f64),
     Filter(EventFilter),
+    Resized,
+}
+
+/// Below this viewport width the cluster is drawn in its portrait shape.
+const PORTRAIT_BELOW_PX: f64 = 640.0;
+
+fn current_shape() -> Shape {
+    let width = gloo::utils::window()
+        .inner_width()
+        .ok()
+        .and_then(|w| w.as_f64())
+        .unwrap_or(1280.0);
+    if width < PORTRAIT_BELOW_PX {
+        Shape::Portrait
+    } else {
+        Shape::Landscape
+    }
 }
 
 pub struct SandboxView {
@@ -56,6 +76,8 @@ pub struct SandboxView {
     /// Dropping the handle cancels the pending frame, so the loop ends with the component.
     frame: Option<AnimationFrame>,
     _keys: Option<EventListener>,
+    _resize: EventListener,
+    shape: Shape,
     /// A problem with the saved state or the link, shown until dismissed.
     load_notice: Option<String>,
     event_filter: EventFilter,
@@ -85,7 +107,15 @@ impl Component for SandboxView {
             });
         let saved_revision = sandbox.revision();
         let audit = sandbox.sim().audit();
+        let resize = {
+            let link = ctx.link().clone();
+            EventListener::new(&gloo::utils::window(), "resize", move |_| {
+                link.send_message(Msg::Resized)
+            })
+        };
         SandboxView {
+            _resize: resize,
+            shape: current_shape(),
             event_filter: EventFilter::default(),
             audit,
             audit_wall_ms: 0.0,
@@ -127,6 +157,12 @@ impl Component for SandboxView {
                 if refresh_audit {
                     self.audit = self.sandbox.sim().audit();
                 }
+                changed
+            }
+            Msg::Resized => {
+                let shape = current_shape();
+                let changed = shape != self.shape;
+                self.shape = shape;
                 changed
             }
             Msg::Filter(filter) => {
@@ -171,6 +207,18 @@ impl Component for SandboxView {
                 <AuditBar view={AuditSummaryView::build(&self.audit)} />
                 <div class="sandbox-grid">
                     <main class="sandbox-stage" aria-label="The cluster">
+                        <section class="panel cluster-wrap">
+                            <ClusterSvg view={ClusterView::build(sim, &ClusterOptions {
+                                            shape: self.shape,
+                                            highlight: sandbox.highlight(),
+                                            selected: sandbox.selected(),
+                                            lost: &self.audit.acknowledged_then_lost,
+                                            show_internal: false,
+                                        })}
+                                        on_select_record={on_action.reform(|r| SandboxAction::Select(Some(r)))}
+                                        on_hover={on_hover.clone()} />
+                            <ClusterLegend />
+                        </section>
                         <section class="panel event-log-wrap">
                             <EventLogPanel view={observer.event_log.view(sim, &self.event_filter, EVENT_LOG_SHOWN)}
                                            filter={self.event_filter.clone()}
@@ -277,7 +325,7 @@ fn shortcut(event: &KeyboardEvent) -> Option<SandboxAction> {
             matches!(
                 el.tag_name().as_str(),
                 "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON" | "SUMMARY"
-            )
+            ) || el.get_attribute("role").as_deref() == Some("button")
         });
     if typing || event.ctrl_key() || event.meta_key() || event.alt_key() {
         return None;
