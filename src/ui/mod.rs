@@ -1,6 +1,7 @@
 //! The Yew front end. The playground's state lives in [`model`] (plain Rust); components, one
 //! per file, draw it and send [`model::Action`]s back.
 
+pub mod charts;
 pub mod metrics;
 pub mod model;
 pub mod observe;
