@@ -313,7 +313,7 @@ fn is_kept(at: SimTime, now: SimTime) -> bool {
     let age = now.since(at);
     THINNING_TIERS_MS
         .iter()
-        .any(|(max_age, step)| age <= *max_age && at.as_ms() % step == 0)
+        .any(|(max_age, step)| age <= *max_age && at.as_ms().is_multiple_of(*step))
 }
 
 /// Nearest-rank percentile of sorted values.

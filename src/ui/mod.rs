@@ -11,6 +11,9 @@ pub mod story;
 
 mod app;
 mod caption_panel;
+mod chart_canvas;
+mod chart_legend;
+mod charts_panel;
 mod console_output;
 mod controls;
 mod legend;
@@ -18,3 +21,4 @@ mod scene_tabs;
 mod stage_svg;
 
 pub use app::App;
+pub use charts_panel::{ChartsPanel, ChartsPanelProps};
