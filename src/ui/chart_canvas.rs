@@ -102,7 +102,11 @@ fn paint<DB: DrawingBackend>(
     root.fill(&WHITE)?;
     // Fewer ticks on narrow or short charts, so labels never collide.
     let x_ticks = ((css_width / 90.0) as usize).clamp(3, 8);
-    let y_ticks = ((css_height / 45.0) as usize).clamp(3, 6);
+    let mut y_ticks = ((css_height / 45.0) as usize).clamp(3, 6);
+    if chart.integer_y {
+        // Whole numbers only: no more ticks than integers on the axis.
+        y_ticks = y_ticks.min(chart.y_max.floor() as usize + 1);
+    }
     let (x0, x1) = chart.x_range;
     let mut context = ChartBuilder::on(root)
         .margin_top(px(10.0))
@@ -110,10 +114,12 @@ fn paint<DB: DrawingBackend>(
         .margin_left(px(4.0))
         .margin_bottom(px(4.0))
         .x_label_area_size(px(FONT_PX * 2.8))
-        .y_label_area_size(px(FONT_PX * 4.2))
+        .y_label_area_size(px(FONT_PX * 5.0))
         .build_cartesian_2d(x0..x1.max(x0 + 1.0), 0.0..chart.y_max)?;
     let label_style = ("sans-serif", font).into_font().color(&INK_SOFT);
     let integer_y = chart.integer_y;
+    // One decimal only where the whole axis is below 10.
+    let small_y = chart.y_max < 10.0;
     context
         .configure_mesh()
         .x_labels(x_ticks)
@@ -127,7 +133,9 @@ fn paint<DB: DrawingBackend>(
         .light_line_style(TRANSPARENT)
         .x_label_formatter(&|x| format!("{x:.0}"))
         .y_label_formatter(&|y| {
-            if integer_y || *y >= 10.0 {
+            if integer_y && y.fract() != 0.0 {
+                String::new()
+            } else if integer_y || !small_y || *y == 0.0 {
                 format!("{y:.0}")
             } else {
                 format!("{y:.1}")

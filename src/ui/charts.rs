@@ -12,6 +12,9 @@ use crate::engine::{SimTime, TopicPartition};
 /// How much simulated time the charts show, ending at the cursor.
 pub const DEFAULT_SPAN_MS: u64 = 60_000;
 
+/// The shortest time axis, so the first seconds of a run are not squeezed into a corner.
+pub const MIN_SPAN_MS: u64 = 20_000;
+
 /// At most this many lag lines; the partitions with the largest lag are drawn.
 pub const MAX_LAG_LINES: usize = 8;
 
@@ -112,6 +115,14 @@ fn series(
             None => broken = true,
         }
     }
+    // A point with no neighbour draws no line, so it always gets a marker.
+    for segment in &segments {
+        if let [only] = segment.as_slice() {
+            if !markers.contains(only) {
+                markers.push(*only);
+            }
+        }
+    }
     ChartSeries {
         label,
         colour,
@@ -142,16 +153,15 @@ const READER_COLOURS: [&str; 4] = ["#0072B2", "#009E73", "#CC79A7", "#56B4E9"];
 impl ChartsView {
     /// The charts for `span_ms` of simulated time ending at `cursor` (the current time).
     pub fn build(history: &MetricsHistory, cursor: SimTime, span_ms: u64) -> ChartsView {
-        let start_ms = cursor.as_ms().saturating_sub(span_ms);
+        // Early in a run the axis grows from MIN_SPAN_MS to `span_ms`; then it scrolls.
+        let end_ms = cursor.as_ms().max(MIN_SPAN_MS.min(span_ms));
+        let start_ms = end_ms.saturating_sub(span_ms);
         let visible: Vec<&Sample> = history
             .samples()
             .iter()
             .filter(|s| s.at.as_ms() >= start_ms && s.at <= cursor)
             .collect();
-        let x_range = (
-            start_ms as f64 / 1000.0,
-            (cursor.as_ms().max(span_ms)) as f64 / 1000.0,
-        );
+        let x_range = (start_ms as f64 / 1000.0, end_ms as f64 / 1000.0);
         let cursor_s = seconds(cursor);
         let latest = visible.last().copied();
         let frame = |key, title, y_label, integer_y| ChartSpec {

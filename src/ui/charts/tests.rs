@@ -68,7 +68,7 @@ fn four_charts_with_units_and_text_alternatives() {
         assert!(!chart.y_label.is_empty());
         assert!(chart.summary.starts_with(chart.title), "{}", chart.summary);
         assert!(chart.summary.contains("7.5 s"), "{}", chart.summary);
-        assert_eq!(chart.x_range, (0.0, 60.0));
+        assert_eq!(chart.x_range, (0.0, 20.0));
         assert_eq!(chart.cursor_s, 8.0);
         assert!(chart.series.iter().all(|s| !s.segments.is_empty()));
         assert!(chart.y_max > 0.0);
@@ -131,6 +131,26 @@ fn the_window_follows_the_cursor() {
     assert_eq!(points.first(), Some(&2.0));
     assert_eq!(points.last(), Some(&7.0));
     assert!(rates.series[0].markers.len() <= points.len() / MARKER_EVERY + 1);
+    // Past the span, the axis scrolls with the cursor.
+    let view = ChartsView::build(&history, SimTime::from_ms(70_000), DEFAULT_SPAN_MS);
+    assert_eq!(view.charts[0].x_range, (10.0, 70.0));
+}
+
+#[test]
+fn a_lone_point_gets_a_marker() {
+    let (sim, history) = history(8_000);
+    let samples: Vec<&Sample> = history.samples().iter().collect();
+    let lone = series(
+        "x".into(),
+        "#000000",
+        Dash::Solid,
+        Marker::Circle,
+        &samples,
+        |s| (s.at.as_ms() == 1_000).then_some(1.0),
+    );
+    assert_eq!(lone.segments, vec![vec![(1.0, 1.0)]]);
+    assert_eq!(lone.markers, vec![(1.0, 1.0)]);
+    let _ = sim;
 }
 
 #[test]
