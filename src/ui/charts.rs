@@ -94,13 +94,13 @@ fn series(
     dash: Dash,
     marker: Marker,
     samples: &[&Sample],
-    value: impl Fn(&Sample) -> Option<f64>,
+    value: impl Fn(usize, &Sample) -> Option<f64>,
 ) -> ChartSeries {
     let mut segments: Vec<Vec<(f64, f64)>> = Vec::new();
     let mut markers = Vec::new();
     let mut broken = true;
     for (index, sample) in samples.iter().enumerate() {
-        match value(sample) {
+        match value(index, sample) {
             Some(y) => {
                 let point = (seconds(sample.at), y);
                 if broken {
@@ -213,7 +213,7 @@ fn rates_chart(mut chart: ChartSpec, samples: &[&Sample], latest: Option<&Sample
         Dash::Solid,
         Marker::Circle,
         samples,
-        |s| Some(s.sent_per_second()),
+        |_, s| Some(s.sent_per_second()),
     ));
     chart.series.push(series(
         "acknowledged".into(),
@@ -221,7 +221,7 @@ fn rates_chart(mut chart: ChartSpec, samples: &[&Sample], latest: Option<&Sample
         Dash::Dashed,
         Marker::Square,
         samples,
-        |s| Some(s.acked_per_second()),
+        |_, s| Some(s.acked_per_second()),
     ));
     let readers: Vec<Reader> = latest
         .map(|s| s.polled_per_second().into_keys().collect())
@@ -233,7 +233,7 @@ fn rates_chart(mut chart: ChartSpec, samples: &[&Sample], latest: Option<&Sample
             DASHES[(index + 2) % DASHES.len()],
             MARKERS[(index + 2) % MARKERS.len()],
             samples,
-            |s| Some(s.polled_per_second().get(reader).copied().unwrap_or(0.0)),
+            |_, s| Some(s.polled_per_second().get(reader).copied().unwrap_or(0.0)),
         ));
     }
     chart.y_max = y_max(&chart.series, 10.0);
@@ -261,13 +261,22 @@ fn rates_chart(mut chart: ChartSpec, samples: &[&Sample], latest: Option<&Sample
 }
 
 fn lag_chart(mut chart: ChartSpec, samples: &[&Sample], latest: Option<&Sample>) -> ChartSpec {
-    // Every row's lag per sample, then the rows with the largest lag in view.
+    // Every row's lag per sample (computed once, as a build may run every frame), then the
+    // rows with the largest lag in view.
+    let per_sample: Vec<BTreeMap<(Reader, TopicPartition), Option<u64>>> = samples
+        .iter()
+        .map(|s| {
+            s.lag_rows()
+                .into_iter()
+                .map(|r| ((r.reader, r.partition), r.position_lag))
+                .collect()
+        })
+        .collect();
     let mut rows: BTreeMap<(Reader, TopicPartition), f64> = BTreeMap::new();
-    for sample in samples {
-        for row in sample.lag_rows() {
-            let lag = row.position_lag.unwrap_or(0) as f64;
-            let worst = rows.entry((row.reader, row.partition)).or_insert(0.0);
-            *worst = worst.max(lag);
+    for sample in &per_sample {
+        for (key, lag) in sample {
+            let worst = rows.entry(key.clone()).or_insert(0.0);
+            *worst = worst.max(lag.unwrap_or(0) as f64);
         }
     }
     let readers: Vec<&Reader> = {
@@ -282,7 +291,8 @@ fn lag_chart(mut chart: ChartSpec, samples: &[&Sample], latest: Option<&Sample>)
     let left_out = chosen.len().saturating_sub(MAX_LAG_LINES);
     chosen.truncate(MAX_LAG_LINES);
     chosen.sort_by(|a, b| a.0.cmp(b.0));
-    for ((reader, tp), _) in chosen {
+    for (key, _) in chosen {
+        let (reader, tp) = key;
         let reader_index = readers.iter().position(|r| *r == reader).unwrap_or(0);
         let label = if readers.len() > 1 {
             format!("{reader} · {tp}")
@@ -295,11 +305,12 @@ fn lag_chart(mut chart: ChartSpec, samples: &[&Sample], latest: Option<&Sample>)
             DASHES[reader_index % DASHES.len()],
             MARKERS[(tp.partition as usize / 4 + tp.partition as usize) % MARKERS.len()],
             samples,
-            |s| {
-                s.lag_rows()
-                    .into_iter()
-                    .find(|r| r.reader == *reader && r.partition == *tp)
-                    .and_then(|r| r.position_lag)
+            |_, s| {
+                let index = samples.iter().position(|x| x.at == s.at)?;
+                per_sample[index]
+                    .get(key)
+                    .copied()
+                    .flatten()
                     .map(|lag| lag as f64)
             },
         ));
@@ -355,7 +366,7 @@ fn latency_chart(mut chart: ChartSpec, samples: &[&Sample], latest: Option<&Samp
         Dash::Solid,
         Marker::Circle,
         samples,
-        |s| s.latency_p50_ms.map(|ms| ms as f64),
+        |_, s| s.latency_p50_ms.map(|ms| ms as f64),
     ));
     chart.series.push(series(
         "p99".into(),
@@ -363,7 +374,7 @@ fn latency_chart(mut chart: ChartSpec, samples: &[&Sample], latest: Option<&Samp
         Dash::Dashed,
         Marker::Triangle,
         samples,
-        |s| s.latency_p99_ms.map(|ms| ms as f64),
+        |_, s| s.latency_p99_ms.map(|ms| ms as f64),
     ));
     chart.y_max = y_max(&chart.series, 10.0);
     // The latest window that polled anything says the most.
@@ -393,7 +404,7 @@ fn replication_chart(
         Dash::Solid,
         Marker::Circle,
         samples,
-        |s| s.min_isr().map(f64::from),
+        |_, s| s.min_isr().map(f64::from),
     ));
     chart.series.push(series(
         "under-replicated partitions".into(),
@@ -401,7 +412,7 @@ fn replication_chart(
         Dash::Dashed,
         Marker::Square,
         samples,
-        |s| Some(f64::from(s.under_replicated())),
+        |_, s| Some(f64::from(s.under_replicated())),
     ));
     chart.series.push(series(
         "offline partitions".into(),
@@ -409,7 +420,7 @@ fn replication_chart(
         Dash::Dotted,
         Marker::Cross,
         samples,
-        |s| Some(f64::from(s.offline())),
+        |_, s| Some(f64::from(s.offline())),
     ));
     let replicas = samples
         .iter()

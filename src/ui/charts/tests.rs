@@ -146,7 +146,7 @@ fn a_lone_point_gets_a_marker() {
         Dash::Solid,
         Marker::Circle,
         &samples,
-        |s| (s.at.as_ms() == 1_000).then_some(1.0),
+        |_, s| (s.at.as_ms() == 1_000).then_some(1.0),
     );
     assert_eq!(lone.segments, vec![vec![(1.0, 1.0)]]);
     assert_eq!(lone.markers, vec![(1.0, 1.0)]);
