@@ -4,6 +4,7 @@
 
 pub mod audit_bar;
 pub mod audit_summary;
+pub mod charts;
 pub mod cluster_legend;
 pub mod cluster_svg;
 pub mod cluster_view;
@@ -15,6 +16,7 @@ pub mod groups_panel;
 pub mod inventory;
 pub mod journey;
 pub mod journey_panel;
+pub mod metrics;
 pub mod model;
 pub mod observe;
 pub mod palette;
@@ -30,6 +32,9 @@ mod test_runs;
 mod app;
 mod broker_controls;
 mod caption_panel;
+mod chart_canvas;
+mod chart_legend;
+mod charts_panel;
 mod config_field;
 mod console_output;
 mod controls;
@@ -48,4 +53,5 @@ mod topic_form;
 mod tour;
 
 pub use app::App;
+pub use charts_panel::{ChartsPanel, ChartsPanelProps};
 pub use sandbox_view::SandboxView;
