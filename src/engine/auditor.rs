@@ -465,7 +465,9 @@ struct LastSentTable {
 }
 
 impl LastSentTable {
-    /// The last record for `key`, inserting `first` if the key is new.
+    /// The last record for `key`, inserting `first` if the key is new. Inlined: it runs once
+    /// per delivered record.
+    #[inline]
     fn slot(&mut self, key: u64, first: RecordId) -> &mut RecordId {
         if (self.used + 1) * 4 > self.slots.len() * 3 {
             self.grow();
@@ -485,6 +487,7 @@ impl LastSentTable {
         }
     }
 
+    #[inline(never)]
     fn grow(&mut self) {
         let capacity = (self.slots.len() * 2).max(16);
         let old = std::mem::replace(&mut self.slots, vec![(0, RecordId(0)); capacity]);

@@ -456,17 +456,18 @@ impl Simulation {
         let ready =
             linger_ms == 0 || deque.len() > 1 || front.bytes >= batch_size || front.attempts > 0;
         let wake_at = front.created_at.plus_ms(linger_ms);
+        // Decided while the producer is at hand, so it is looked up once per record.
+        let wake = !ready && producer.wake_at.is_none_or(|w| w <= now || wake_at < w);
+        if wake {
+            producer.wake_at = Some(wake_at);
+        }
         if let Some(event) = sent_event {
             self.emit(event);
         }
         if ready {
             self.drain_producer(producer_id);
-        } else {
-            let producer = self.producers.get_mut(&producer_id).expect("checked");
-            if producer.wake_at.is_none_or(|w| w <= now || wake_at < w) {
-                producer.wake_at = Some(wake_at);
-                self.schedule_timer(wake_at, Timer::ProducerWake(producer_id));
-            }
+        } else if wake {
+            self.schedule_timer(wake_at, Timer::ProducerWake(producer_id));
         }
     }
 
