@@ -199,7 +199,7 @@ impl Simulation {
                 None => FetchPosition::Reset(consumer.config.auto_offset_reset),
             };
             by_leader.entry(leader).or_default().push((
-                TopicPartition::new(consumer.topic.clone(), number),
+                TopicPartition::new(topic.shared_name.clone(), number),
                 position,
             ));
         }
