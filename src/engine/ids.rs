@@ -65,7 +65,7 @@ impl fmt::Display for Offset {
 /// A partition of a topic, printed the way Kafka's tools print it: `orders-2`. The topic name
 /// is shared (`Arc`), so the many copies the simulation makes of a partition's name cost no
 /// allocation.
-#[derive(Clone, Debug, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct TopicPartition {
     pub topic: std::sync::Arc<str>,
     pub partition: u32,
@@ -84,6 +84,14 @@ impl PartialEq for TopicPartition {
 }
 
 impl Eq for TopicPartition {}
+
+// As a derive would, written out only because equality is.
+impl std::hash::Hash for TopicPartition {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.topic.hash(state);
+        self.partition.hash(state);
+    }
+}
 
 impl Ord for TopicPartition {
     #[inline]
@@ -124,6 +132,13 @@ mod tests {
     use super::*;
     use std::sync::Arc;
 
+    fn hash_of(tp: &TopicPartition) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::hash::DefaultHasher::new();
+        tp.hash(&mut hasher);
+        hasher.finish()
+    }
+
     #[test]
     fn topic_partitions_compare_by_name_and_number_whether_or_not_names_are_shared() {
         let shared: Arc<str> = Arc::from("orders");
@@ -143,6 +158,9 @@ mod tests {
                     assert_eq!(x.cmp(&y), expected, "{x} vs {y}");
                     assert_eq!(x.partial_cmp(&y), Some(expected));
                     assert_eq!(x == y, expected.is_eq());
+                    if x == y {
+                        assert_eq!(hash_of(&x), hash_of(&y));
+                    }
                 }
             }
         }
