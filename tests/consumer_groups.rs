@@ -318,3 +318,41 @@ fn a_slow_consumer_builds_lag() {
     // 100 records/s arrive and 50/s are processed: roughly half of 27 s of traffic is behind.
     assert!(lag > 800, "lag {lag}");
 }
+
+#[test]
+fn a_slow_consumer_reading_several_leaders_takes_records_no_faster_than_it_processes() {
+    // Six partitions led by three brokers: fetch answers arrive from several leaders while the
+    // application is still processing. They wait in the buffer until the next poll().
+    let mut sim = setup(6);
+    start_traffic(&mut sim, 100);
+    let config = ConsumerConfig {
+        processing_time_ms: 50,
+        ..group_config("range")
+    };
+    add_member(&mut sim, 1, "billing", config);
+    let events = run_for(&mut sim, 30_000);
+    let first_poll_ms = events
+        .iter()
+        .find(|e| matches!(e.kind, EventKind::RecordPolled { .. }))
+        .map(|e| e.at.as_ms())
+        .expect("records were polled");
+    let polled = sim.consumer(ConsumerId(1)).unwrap().records_polled;
+    // At 50 ms per record, at most 20 records a second (plus the last poll's batch).
+    let budget = (30_000 - first_poll_ms) / 50 + 500;
+    assert!(polled <= budget, "polled {polled}, budget {budget}");
+    // And records polled are never more than one batch ahead of their processing.
+    let mut polled_at: Vec<u64> = events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::RecordPolled { .. }))
+        .map(|e| e.at.as_ms())
+        .collect();
+    polled_at.dedup();
+    let polls_within_processing = polled_at
+        .windows(2)
+        .filter(|pair| pair[1] - pair[0] < 50)
+        .count();
+    assert_eq!(
+        polls_within_processing, 0,
+        "a poll happened while the application was still busy"
+    );
+}

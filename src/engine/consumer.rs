@@ -79,6 +79,10 @@ pub struct Consumer {
     pub closed: bool,
     /// The earliest poll already scheduled, so that only one poll loop runs.
     next_poll_at: Option<SimTime>,
+    /// Until when the application is busy processing what the last `poll()` returned. A
+    /// fetch answer arriving meanwhile only fills the buffer: the application is not in
+    /// `poll()`, so it takes the records when it next polls, after processing.
+    processing_until: SimTime,
 }
 
 impl Consumer {
@@ -98,6 +102,7 @@ impl Consumer {
             paused: false,
             closed: false,
             next_poll_at: None,
+            processing_until: SimTime::ZERO,
         }
     }
 
@@ -165,6 +170,13 @@ impl Simulation {
         consumer.next_poll_at = None;
         let consumer = &self.consumers[&consumer_id];
         if !consumer.is_running() {
+            return;
+        }
+        if consumer.processing_until > now {
+            // An earlier poll timer (from an idle wait) while the application is still busy:
+            // it polls when processing ends.
+            let until = consumer.processing_until;
+            self.schedule_poll(consumer_id, until);
             return;
         }
         if consumer.group.is_some() && !self.group_poll(consumer_id) {
@@ -315,6 +327,10 @@ impl Simulation {
         for event in events {
             self.emit(event);
         }
+        if self.consumers[&consumer_id].processing_until > self.now {
+            // The poll scheduled for the end of processing will take these records.
+            return;
+        }
         self.deliver_polled(consumer_id);
     }
 
@@ -376,7 +392,9 @@ impl Simulation {
         let wait = if delivered.is_empty() {
             consumer.config.poll_interval_ms.max(1)
         } else {
-            consumer.config.processing_time_ms * delivered.len() as u64
+            let processing_ms = consumer.config.processing_time_ms * delivered.len() as u64;
+            consumer.processing_until = now.plus_ms(processing_ms);
+            processing_ms
         };
         let reader = consumer.reader();
         self.auditor.on_delivered(&reader, &delivered, now);
