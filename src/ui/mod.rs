@@ -6,6 +6,7 @@ pub mod inventory;
 pub mod model;
 pub mod observe;
 pub mod palette;
+pub mod pipelines;
 pub mod sandbox;
 pub mod sandbox_presets;
 pub mod session;
