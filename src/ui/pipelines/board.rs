@@ -111,16 +111,17 @@ impl Board {
     /// A board comparing the given pipelines (unknown ids are left out; if none is known,
     /// the defaults), playing from time zero.
     pub fn new(ids: &[&str]) -> Board {
-        let mut lanes: Vec<Lane> = builtin::ids()
-            .iter()
-            .filter(|id| ids.contains(&id.as_str()))
-            .filter_map(|id| start(id))
-            .collect();
-        if lanes.is_empty() {
-            lanes = DEFAULT_PIPELINES
+        // Lanes follow the built-in order whatever order the ids come in.
+        let lanes_of = |ids: &[&str]| -> Vec<Lane> {
+            builtin::ids()
                 .iter()
+                .filter(|id| ids.contains(&id.as_str()))
                 .filter_map(|id| start(id))
-                .collect();
+                .collect()
+        };
+        let mut lanes = lanes_of(ids);
+        if lanes.is_empty() {
+            lanes = lanes_of(&DEFAULT_PIPELINES);
         }
         Board {
             lanes,

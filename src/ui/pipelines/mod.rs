@@ -9,6 +9,7 @@
 
 pub mod badge;
 pub mod board;
+pub mod card;
 pub mod chart;
 pub mod comparison;
 pub mod diagram;
@@ -16,3 +17,18 @@ pub mod experiment;
 pub mod rates;
 pub mod stage_table;
 pub mod story_view;
+
+mod comparison_table;
+mod diagram_svg;
+mod experiment_form;
+mod experiment_results;
+mod line_chart;
+mod pipeline_card;
+mod provenance_badge;
+mod provenance_legend;
+mod stage_figures;
+mod story_panel;
+mod toolbar;
+mod view;
+
+pub use view::PipelinesView;
