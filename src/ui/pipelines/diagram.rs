@@ -2,8 +2,8 @@
 //! shape by kind, its live figures, its provenance badge) and a line per edge, with marks that
 //! move along the data edges as densely as records travel them.
 //!
-//! Positions come from the pipeline (a unit square). The drawing's size grows until no two
-//! boxes overlap, so a crowded pipeline (Uber) gets a larger canvas rather than a jumble.
+//! Positions come from the pipeline (a unit square). The layout is stretched only where two
+//! boxes would overlap, so a crowded pipeline (Uber) gets a larger canvas rather than a jumble.
 
 use crate::pipeline::model::{Behaviour, EdgeStyle, NodeKind, Tier, When};
 use crate::pipeline::PipelineRun;
@@ -20,8 +20,10 @@ const BASE_H: f64 = 560.0;
 const TRAVEL_MS: u64 = 2_000;
 /// The most marks on one edge; more would be a solid line.
 const MAX_MARKS: usize = 8;
-/// A group lagging by more than this many records is flagged.
-pub const LAG_ALERT: u64 = 20;
+/// A group lagging by more than this many records is flagged. Lag counts committed offsets,
+/// and members commit every 5 s (`auto.commit.interval.ms`), so a group that keeps up still
+/// shows a lag of up to 5 s of records (25 at the standard load).
+pub const LAG_ALERT: u64 = 50;
 /// Characters per line of a node's label.
 const LABEL_CHARS: usize = 17;
 
@@ -153,46 +155,56 @@ pub fn wrap_label(label: &str) -> Vec<String> {
     lines
 }
 
-/// The drawing's size: grown from the base until no two node boxes overlap.
-fn canvas(points: &[(f64, f64)]) -> (f64, f64) {
-    let (mut width, mut height) = (BASE_W, BASE_H);
-    for _ in 0..32 {
-        let usable_w = width - BOX_W - 2.0 * PAD;
-        let usable_h = height - BOX_H - 2.0 * PAD;
-        let mut grow_w: f64 = 1.0;
-        let mut grow_h: f64 = 1.0;
-        for (i, a) in points.iter().enumerate() {
-            for b in &points[i + 1..] {
-                let dx = (a.0 - b.0).abs();
-                let dy = (a.1 - b.1).abs();
-                if dx * usable_w >= BOX_W + GAP || dy * usable_h >= BOX_H + GAP {
-                    continue;
-                }
-                // Grow whichever side needs less growing to separate this pair.
-                let need_w = if dx > 0.0 {
-                    (BOX_W + GAP) / (dx * usable_w)
-                } else {
-                    f64::INFINITY
-                };
-                let need_h = if dy > 0.0 {
-                    (BOX_H + GAP) / (dy * usable_h)
-                } else {
-                    f64::INFINITY
-                };
-                if need_w <= need_h {
-                    grow_w = grow_w.max(need_w);
-                } else {
-                    grow_h = grow_h.max(need_h);
-                }
+/// Positions along one axis, in pixels from the first: proportional to the unit-square
+/// coordinate at `scale` pixels per unit, but pushed apart by at least `need` wherever two
+/// boxes would overlap on the other axis too (`other` in pixels, boxes `other_need` apart).
+/// Nodes that share a coordinate stay aligned.
+fn axis(primary: &[f64], other: &[f64], other_need: f64, scale: f64, need: f64) -> Vec<f64> {
+    let mut values: Vec<f64> = primary.to_vec();
+    values.sort_by(f64::total_cmp);
+    values.dedup();
+    let mut at: Vec<f64> = Vec::with_capacity(values.len());
+    for (k, &value) in values.iter().enumerate() {
+        let mut pos = (value - values[0]) * scale;
+        for (before, &earlier) in values[..k].iter().enumerate() {
+            pos = pos.max(at[before] + (value - earlier) * scale);
+            let clash = primary.iter().enumerate().any(|(i, &pi)| {
+                pi == value
+                    && primary
+                        .iter()
+                        .enumerate()
+                        .any(|(j, &pj)| pj == earlier && (other[i] - other[j]).abs() < other_need)
+            });
+            if clash {
+                pos = pos.max(at[before] + need);
             }
         }
-        if grow_w <= 1.0 && grow_h <= 1.0 {
-            break;
-        }
-        width = (usable_w * grow_w.min(3.0)).ceil() + BOX_W + 2.0 * PAD;
-        height = (usable_h * grow_h.min(3.0)).ceil() + BOX_H + 2.0 * PAD;
+        at.push(pos);
     }
-    (width, height)
+    primary
+        .iter()
+        .map(|p| at[values.iter().position(|v| v == p).expect("listed")])
+        .collect()
+}
+
+/// Box centres and the drawing's size: the pipeline's layout, stretched only where boxes
+/// would overlap, so a crowded pipeline keeps a readable scale.
+fn layout(points: &[(f64, f64)]) -> (Vec<(f64, f64)>, f64, f64) {
+    let xs: Vec<f64> = points.iter().map(|p| p.0).collect();
+    let ys: Vec<f64> = points.iter().map(|p| p.1).collect();
+    let base_w = BASE_W - BOX_W - 2.0 * PAD;
+    let base_h = BASE_H - BOX_H - 2.0 * PAD;
+    let ys_px: Vec<f64> = ys.iter().map(|y| y * base_h).collect();
+    let x_at = axis(&xs, &ys_px, BOX_H + GAP, base_w, BOX_W + GAP);
+    let y_at = axis(&ys, &x_at, BOX_W + GAP, base_h, BOX_H + GAP);
+    let width = x_at.iter().copied().fold(0.0, f64::max) + BOX_W + 2.0 * PAD;
+    let height = y_at.iter().copied().fold(0.0, f64::max) + BOX_H + 2.0 * PAD;
+    let centres = x_at
+        .iter()
+        .zip(&y_at)
+        .map(|(x, y)| (PAD + BOX_W / 2.0 + x, PAD + BOX_H / 2.0 + y))
+        .collect();
+    (centres, width, height)
 }
 
 /// Where the line from a box's centre towards `(tx, ty)` leaves the box (plus a small margin).
@@ -229,14 +241,8 @@ impl DiagramView {
     pub fn build(run: &PipelineRun, input: &DiagramInput) -> DiagramView {
         let pipeline = run.pipeline();
         let points: Vec<(f64, f64)> = pipeline.nodes.iter().map(|n| (n.x, n.y)).collect();
-        let (width, height) = canvas(&points);
-        let centre = |i: usize| {
-            let (ux, uy) = points[i];
-            (
-                PAD + BOX_W / 2.0 + ux * (width - BOX_W - 2.0 * PAD),
-                PAD + BOX_H / 2.0 + uy * (height - BOX_H - 2.0 * PAD),
-            )
-        };
+        let (centres, width, height) = layout(&points);
+        let centre = |i: usize| centres[i];
         let rate = |rates: &[f64], i: usize| rates.get(i).copied().unwrap_or(0.0);
         let nodes: Vec<NodeView> = pipeline
             .nodes

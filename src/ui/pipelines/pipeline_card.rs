@@ -48,10 +48,10 @@ pub fn pipeline_card(props: &PipelineCardProps) -> Html {
                 </button>
             </header>
             <p class="pattern">{ card.pattern.clone() }</p>
+            <DiagramSvg view={props.diagram.clone()} />
             <p class="kafka-role" data-testid={format!("role-{}", card.id)}>
                 <strong>{"Kafka's role: "}</strong>{ card.kafka_role.clone() }
             </p>
-            <DiagramSvg view={props.diagram.clone()} />
             <StageFigures table={props.table.clone()} caption={AttrValue::from(format!("Live figures, {} (records per second over the last 5 simulated seconds)", card.name))} />
             <details class="pipe-facts">
                 <summary>{ format!("Key facts and caveats ({} sourced, {} modelled marks in this pipeline)", card.sourced_count, card.modelled_count) }</summary>
@@ -61,8 +61,8 @@ pub fn pipeline_card(props: &PipelineCardProps) -> Html {
                     <ul>{ for card.caveats.iter().map(fact_item) }</ul>
                 }
             </details>
-            <div class="pipe-sources">
-                <h4>{"Sources"}</h4>
+            <details class="pipe-sources">
+                <summary>{ format!("Sources ({}, with links)", card.sources.len()) }</summary>
                 <ol data-testid={format!("sources-{}", card.id)}>
                     { for card.sources.iter().map(|s| html! {
                         <li value={s.number.to_string()}>
@@ -76,7 +76,7 @@ pub fn pipeline_card(props: &PipelineCardProps) -> Html {
                         </li>
                     }) }
                 </ol>
-            </div>
+            </details>
         </article>
     }
 }

@@ -9,10 +9,10 @@ pub fn provenance_legend() -> Html {
         <section class="pipe-legend" aria-label="How to read the diagrams" data-testid="pipe-legend">
             <p>
                 <span class="prov sourced" aria-hidden="true">{"S2"}</span>
-                {" sourced: a public source says it (number 2 in the pipeline's source list). "}
-                <span class="prov modelled" aria-hidden="true">{"modelled"}</span>
-                {" or a dashed "}<span class="prov modelled" aria-hidden="true">{"M"}</span>
-                {": the playground's own choice, to make the model run; hover or focus it for the reason."}
+                {" = sourced: a public source says it (source 2 in that pipeline's list).  "}
+                <span class="prov modelled" aria-hidden="true">{"modelled"}</span>{" or "}
+                <span class="prov modelled" aria-hidden="true">{"M"}</span>
+                {" (dashed) = modelled: the playground's own choice; hover or focus a badge for the reason."}
             </p>
             <ul class="shape-key" aria-label="Shapes">
                 <li><svg viewBox="0 0 40 22" aria-hidden="true"><rect class="shape kafka" x="2" y="2" width="36" height="18" rx="3"/><line class="kafka-log" x1="14" y1="4" x2="14" y2="18"/><line class="kafka-log" x1="26" y1="4" x2="26" y2="18"/></svg>{"Kafka topic"}</li>

@@ -22,9 +22,9 @@ pub fn stage_figures(props: &StageFiguresProps) -> Html {
                 <thead>
                     <tr>
                         <th scope="col">{"Stage"}</th>
-                        <th scope="col" class="num">{"in/s"}</th>
-                        <th scope="col" class="num">{"in total"}</th>
-                        <th scope="col" class="num" title="Kafka consumer lag: records in the topic that the group has not yet committed">{"lag"}</th>
+                        <th scope="col" class="num" title="records per second into the stage (out of it, for a source)">{"rec/s"}</th>
+                        <th scope="col" class="num">{"total"}</th>
+                        <th scope="col" class="num" title="Kafka consumer lag: records in the topic after the group's committed offsets. Members commit every 5 s, so a group that keeps up still shows up to 5 s of records.">{"lag"}</th>
                         <th scope="col" class="num">{"members"}</th>
                     </tr>
                 </thead>
@@ -38,7 +38,7 @@ pub fn stage_figures(props: &StageFiguresProps) -> Html {
                                 <span class="stage-kind">{ format!(" · {}", row.kind) }</span>
                             </th>
                             <td class="num" data-figure="rate">{ row.rate.clone() }</td>
-                            <td class="num" data-figure="total">{ row.total_in }</td>
+                            <td class="num" data-figure="total">{ row.total }</td>
                             <td class="num" data-figure="lag">
                                 if row.alert { <span aria-label="lagging">{"⚠ "}</span> }
                                 { row.lag.clone() }

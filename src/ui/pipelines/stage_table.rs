@@ -11,9 +11,10 @@ pub struct StageRow {
     pub node: String,
     pub label: String,
     pub kind: String,
-    /// Records in per second, formatted.
+    /// Records per second, formatted: in, or out for a source (which creates them).
     pub rate: String,
-    pub total_in: u64,
+    /// Records so far: in, or out for a source.
+    pub total: u64,
     /// Consumer lag of a processor's group, formatted; empty for other stages.
     pub lag: String,
     pub members: String,
@@ -32,6 +33,7 @@ impl StageTable {
     pub fn build(
         run: &PipelineRun,
         in_per_sec: &[f64],
+        out_per_sec: &[f64],
         watch: &[String],
         only_watched: bool,
     ) -> StageTable {
@@ -45,12 +47,18 @@ impl StageTable {
             .map(|(i, node)| {
                 let lag = run.lag(&node.id);
                 let is_processor = matches!(node.behaviour, Behaviour::Processor(_));
+                let is_source = matches!(node.behaviour, Behaviour::Source { .. });
+                let (rates, total) = if is_source {
+                    (out_per_sec, run.records_out(&node.id))
+                } else {
+                    (in_per_sec, run.records_in(&node.id))
+                };
                 StageRow {
                     node: node.id.clone(),
                     label: wrap_label(&node.label).join(" "),
                     kind: kind_label(node.kind).to_owned(),
-                    rate: format!("{:.1}", in_per_sec.get(i).copied().unwrap_or(0.0)),
-                    total_in: run.records_in(&node.id),
+                    rate: format!("{:.1}", rates.get(i).copied().unwrap_or(0.0)),
+                    total,
                     lag: match (is_processor, lag) {
                         (true, Some(lag)) => lag.to_string(),
                         _ => String::new(),
@@ -80,7 +88,7 @@ mod tests {
     fn rows_cover_simulated_stages_only() {
         let pipeline = builtin::netflix();
         let run = PipelineRun::new(&pipeline, 1, crate::pipeline::Load::standard());
-        let table = StageTable::build(&run, &[], &[], false);
+        let table = StageTable::build(&run, &[], &[], &[], false);
         assert!(table.rows.iter().any(|r| r.node == "fk"));
         assert!(
             !table.rows.iter().any(|r| r.node == "ctl"),
@@ -90,6 +98,11 @@ mod tests {
         assert_eq!(router.members, "2");
         assert_eq!(router.lag, "0");
         assert_eq!(router.kind, "consumer group");
+        let mut run = run;
+        run.advance_to(10_000);
+        let table = StageTable::build(&run, &[], &[], &[], false);
+        let apps = table.rows.iter().find(|r| r.node == "apps").unwrap();
+        assert!(apps.total > 0, "a source counts the records it sends");
     }
 
     #[test]
@@ -100,7 +113,7 @@ mod tests {
             .unwrap();
         let mut run = story.start(1);
         run.advance_to(50_000);
-        let table = StageTable::build(&run, &[], &story.watch, true);
+        let table = StageTable::build(&run, &[], &[], &story.watch, true);
         assert_eq!(table.rows.len(), story.watch.len());
         let es = table.rows.iter().find(|r| r.node == "r_es").unwrap();
         assert!(es.alert, "lag {}", es.lag);

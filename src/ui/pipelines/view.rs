@@ -62,7 +62,7 @@ fn diagram(lane: &Lane, animate: bool, watch: &[String]) -> (DiagramView, StageT
             watch,
         },
     );
-    let table = StageTable::build(&lane.run, &ins, watch, false);
+    let table = StageTable::build(&lane.run, &ins, &outs, watch, false);
     (view, table, ins)
 }
 
@@ -150,7 +150,7 @@ impl Component for PipelinesView {
                     </nav>
                 </header>
                 <p class="pipe-intro">
-                    {"Four real pipelines built on Kafka, running on the playground's broker core: their topics are engine topics, their processors engine consumer groups. Every pipeline takes the same synthetic load (5 records a second, seed 1) on one clock. Dots on the arrows move as records travel; the figures are live."}
+                    {"Real pipelines built on Kafka, running on the playground's broker core under the same load (5 records/s, seed 1) and one clock. Dots move along the arrows as records travel."}
                 </p>
                 <PipelineToolbar pipelines={pipelines} selected={board.selected()} playing={board.is_playing()}
                                  speed={board.speed()} now_ms={board.now_ms()} on_action={on_action.clone()} />
