@@ -204,3 +204,93 @@ async fn the_sandbox_timeline_follows_the_clock_and_a_refusal_is_explained() {
     );
     root.remove();
 }
+
+/// A short run with a producer and a consumer, observed into a chart history.
+fn charts_view() -> kafka_playground::ui::charts::ChartsView {
+    use kafka_playground::engine::{
+        Command, ConsumerConfig, ConsumerId, KeyPattern, ProducerConfig, ProducerId, SimConfig,
+        SimTime, Simulation, TopicConfig, Workload,
+    };
+    use kafka_playground::ui::charts::{ChartsView, DEFAULT_SPAN_MS};
+    use kafka_playground::ui::metrics::MetricsHistory;
+    use kafka_playground::ui::observe::Observer;
+    let mut sim = Simulation::new(SimConfig::default());
+    sim.handle(Command::CreateTopic {
+        name: "orders".into(),
+        config: TopicConfig {
+            partitions: 2,
+            ..TopicConfig::default()
+        },
+    })
+    .unwrap();
+    sim.handle(Command::AddProducer {
+        producer: ProducerId(0),
+        config: ProducerConfig::default(),
+    })
+    .unwrap();
+    sim.handle(Command::StartWorkload {
+        producer: ProducerId(0),
+        workload: Workload {
+            topic: "orders".into(),
+            records_per_second: 40,
+            keys: KeyPattern::Cycle { count: 4 },
+            count: None,
+        },
+    })
+    .unwrap();
+    sim.handle(Command::AddConsumer {
+        consumer: ConsumerId(0),
+        topic: "orders".into(),
+        group: None,
+        config: ConsumerConfig::default(),
+    })
+    .unwrap();
+    let mut history = MetricsHistory::new(&sim);
+    for step in 1..=20 {
+        sim.advance_to(SimTime::from_ms(step * 200));
+        let events = sim.drain_events();
+        history.observe(&sim, &events);
+    }
+    ChartsView::build(&history, sim.now(), DEFAULT_SPAN_MS)
+}
+
+/// Whether any pixel of the canvas is neither transparent nor white.
+fn has_ink(canvas: &web_sys::HtmlCanvasElement) -> bool {
+    let context: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .unwrap()
+        .expect("a 2d context")
+        .unchecked_into();
+    let (width, height) = (canvas.width(), canvas.height());
+    let data = context
+        .get_image_data(0.0, 0.0, f64::from(width), f64::from(height))
+        .expect("image data")
+        .data();
+    data.chunks(4)
+        .any(|p| p[3] > 0 && (p[0] < 200 || p[1] < 200 || p[2] < 200))
+}
+
+#[wasm_bindgen_test]
+async fn the_charts_panel_draws_four_labelled_charts() {
+    use kafka_playground::ui::{ChartsPanel, ChartsPanelProps};
+    let document = gloo::utils::document();
+    let root = document.create_element("div").expect("a div");
+    root.set_attribute("style", "width: 900px").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let view = charts_view();
+    yew::Renderer::<ChartsPanel>::with_root_and_props(root.clone(), ChartsPanelProps { view })
+        .render();
+    yew::scheduler::flush().await;
+    wait_ms(50).await;
+    let canvases = root.query_selector_all("canvas.chart-canvas").unwrap();
+    assert_eq!(canvases.length(), 4);
+    for index in 0..canvases.length() {
+        let canvas: web_sys::HtmlCanvasElement = canvases.get(index).unwrap().unchecked_into();
+        let label = canvas.get_attribute("aria-label").unwrap_or_default();
+        assert!(label.contains("at 3.5 s"), "aria-label: {label}");
+        assert!(canvas.width() > 0 && canvas.height() > 0);
+        assert!(has_ink(&canvas), "chart {index} was drawn on");
+    }
+    assert!(text(&root, ".chart-legend").contains("sent"));
+    root.remove();
+}

@@ -1,16 +1,41 @@
 //! Everything that follows the sandbox's run besides the simulation itself: one observer
-//! that feeds each panel's memory (chart samples, the event log, record journeys), so the
-//! session can rewind them all together.
+//! that feeds each panel's memory (the event log, record journeys, the rebalance watch, and
+//! chart samples), so the session can rewind them all together.
 
 use crate::engine::{Event, SimTime, Simulation};
 
+use super::event_log::EventLog;
+use super::journey::JourneyBook;
 use super::observe::Observer;
+use super::rebalance_watch::RebalanceWatch;
 
-#[derive(Clone, Debug, Default)]
-pub struct Panels {}
+#[derive(Clone, Debug)]
+pub struct Panels {
+    pub event_log: EventLog,
+    pub journeys: JourneyBook,
+    pub rebalances: RebalanceWatch,
+}
+
+impl Default for Panels {
+    fn default() -> Self {
+        Panels {
+            event_log: EventLog::new(),
+            journeys: JourneyBook::new(),
+            rebalances: RebalanceWatch::new(),
+        }
+    }
+}
 
 impl Observer for Panels {
-    fn observe(&mut self, _sim: &Simulation, _events: &[Event]) {}
+    fn observe(&mut self, sim: &Simulation, events: &[Event]) {
+        self.event_log.observe(sim, events);
+        self.journeys.observe(sim, events);
+        self.rebalances.observe(sim, events);
+    }
 
-    fn rewind_to(&mut self, _time: SimTime) {}
+    fn rewind_to(&mut self, time: SimTime) {
+        self.event_log.rewind_to(time);
+        self.journeys.rewind_to(time);
+        self.rebalances.rewind_to(time);
+    }
 }

@@ -24,16 +24,30 @@ pub struct Preset {
 enum PresetSource {
     Default,
     Large,
+    Acks1ByHand,
+    FourMembers,
     Scenario(&'static str),
 }
 
 /// Every preset, in menu order.
-pub const PRESETS: [Preset; 8] = [
+pub const PRESETS: [Preset; 10] = [
     Preset {
         slug: "default",
         title: "3 brokers, one topic, one group",
         hint: "orders has 3 partitions on 3 brokers (RF 3, min.insync.replicas 2); a producer sends with acks=all and the billing group reads. Kill a leader, slow a consumer, add members.",
         source: PresetSource::Default,
+    },
+    Preset {
+        slug: "acks1-by-hand",
+        title: "Your turn: acks=1 with slow followers",
+        hint: "Followers copy 1.5 s behind the leader and the producer uses acks=1. Kill the broker that leads orders-0 and watch acknowledged records get struck through.",
+        source: PresetSource::Acks1ByHand,
+    },
+    Preset {
+        slug: "four-members",
+        title: "Your turn: 4 partitions, 4 members",
+        hint: "Every member reads one partition. Add a fifth member to the group and see one sit idle; crash one and see the rebalance.",
+        source: PresetSource::FourMembers,
     },
     Preset {
         slug: "acks1-leader-dies",
@@ -88,6 +102,8 @@ impl Preset {
         match self.source {
             PresetSource::Default => default_setup(),
             PresetSource::Large => large_setup(),
+            PresetSource::Acks1ByHand => acks1_by_hand_setup(),
+            PresetSource::FourMembers => four_members_setup(),
             PresetSource::Scenario(text) => {
                 // The shipped files are checked by the tests below, so this cannot fail.
                 let scenario = parse_scenario(text).expect("shipped scenarios parse");
@@ -188,6 +204,88 @@ fn default_setup() -> SandboxSetup {
     }
 }
 
+/// Canonical run (a) for doing by hand: every link between brokers is slow, so followers are
+/// always about 1.5 s behind whichever broker leads, and acks=1 acknowledges before they copy.
+fn acks1_by_hand_setup() -> SandboxSetup {
+    use crate::engine::{BrokerId, Node};
+    let mut planned = vec![
+        at_start(Command::CreateTopic {
+            name: "orders".into(),
+            config: TopicConfig {
+                partitions: 1,
+                replication_factor: 3,
+                ..TopicConfig::default()
+            },
+        }),
+        at_start(Command::AddProducer {
+            producer: ProducerId(0),
+            config: ProducerConfig {
+                acks: Acks::Leader,
+                // Idempotence needs acks=all, so it is off, as Kafka's client would insist.
+                enable_idempotence: false,
+                linger_ms: 0,
+                ..ProducerConfig::default()
+            },
+        }),
+        at_start(Command::StartWorkload {
+            producer: ProducerId(0),
+            workload: Workload {
+                topic: "orders".into(),
+                records_per_second: 4,
+                keys: KeyPattern::Cycle { count: 4 },
+                count: None,
+            },
+        }),
+    ];
+    for (a, b) in [(0, 1), (0, 2), (1, 2)] {
+        planned.push(at_start(Command::SetLinkLatency {
+            a: Node::Broker(BrokerId(a)),
+            b: Node::Broker(BrokerId(b)),
+            latency_ms: 1_500,
+        }));
+    }
+    SandboxSetup {
+        name: "acks=1 with slow followers".into(),
+        seed: 7,
+        brokers: 3,
+        broker: BrokerConfig {
+            // Fast failure detection so the story fits in seconds (Kafka: 9000).
+            broker_session_timeout_ms: 3_000,
+            ..BrokerConfig::default()
+        },
+        network: NetworkConfig {
+            latency_ms: 20,
+            jitter_ms: 0,
+            drop_per_million: 0,
+        },
+        planned,
+    }
+}
+
+/// Canonical run (e) for doing by hand: one member per partition, ready for a fifth.
+fn four_members_setup() -> SandboxSetup {
+    let mut setup = default_setup();
+    setup.name = "4 partitions, 4 members".into();
+    setup
+        .planned
+        .retain(|p| !matches!(p.command, Command::AddConsumer { .. }));
+    if let Command::CreateTopic { config, .. } = &mut setup.planned[0].command {
+        config.partitions = 4;
+    }
+    for member in 0..4 {
+        setup.planned.push(at_start(Command::AddConsumer {
+            consumer: ConsumerId(member),
+            topic: "orders".into(),
+            group: Some("billing".into()),
+            config: ConsumerConfig {
+                auto_offset_reset: crate::engine::AutoOffsetReset::Earliest,
+                ..ConsumerConfig::default()
+            },
+        }));
+    }
+    setup
+}
+
 /// The frame-rate benchmark's second case: 3 brokers × 48 partitions × RF 3 and 5 groups.
 fn large_setup() -> SandboxSetup {
     let mut planned = vec![at_start(Command::CreateTopic {
@@ -257,6 +355,24 @@ mod tests {
             assert!(!setup.planned.is_empty(), "{}", preset.slug);
             assert_eq!(Preset::by_slug(preset.slug), Some(preset));
         }
+    }
+
+    #[test]
+    fn killing_the_leader_in_the_acks1_preset_loses_acknowledged_records() {
+        use crate::engine::{BrokerId, SimTime};
+        use crate::ui::session::Session;
+        let mut session = Session::new(Preset::by_slug("acks1-by-hand").unwrap().setup(), ());
+        session.advance_to(SimTime::from_ms(6_000));
+        let leader = session.sim().topic("orders").unwrap().partitions[0]
+            .leader
+            .unwrap();
+        session
+            .act(Command::CrashBroker { broker: leader })
+            .unwrap();
+        session.advance_to(SimTime::from_ms(15_000));
+        let lost = session.sim().audit().acknowledged_then_lost.len();
+        assert!(lost >= 3, "{lost} acknowledged records lost");
+        assert!(session.sim().broker(BrokerId(leader.0)).is_some());
     }
 
     #[test]

@@ -8,9 +8,22 @@ use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
+use crate::engine::AuditReport;
+
+use super::audit_bar::AuditBar;
+use super::audit_summary::AuditSummaryView;
 use super::broker_controls::BrokerControls;
+use super::cluster_legend::ClusterLegend;
+use super::cluster_svg::ClusterSvg;
+use super::cluster_view::{ClusterOptions, ClusterView, Shape};
+use super::event_log::{EventFilter, EVENT_LOG_SHOWN};
+use super::event_log_panel::EventLogPanel;
 use super::group_form::GroupForm;
+use super::groups::GroupsView;
+use super::groups_panel::GroupsPanel;
 use super::inventory::Inventory;
+use super::journey::JourneyView;
+use super::journey_panel::JourneyPanel;
 use super::mode_nav::{Mode, ModeNav};
 use super::panels::Panels;
 use super::producer_form::ProducerForm;
@@ -28,9 +41,31 @@ pub const UNREADABLE_KEY: &str = "kafka-playground.sandbox.v1.unreadable";
 /// While the run plays, it is saved at most this often (wall-clock), besides after every action.
 const SAVE_EVERY_MS: f64 = 3_000.0;
 
+/// The auditor's report is O(records), so it is refreshed at most this often while playing
+/// (and at once after anything the visitor does).
+const AUDIT_EVERY_MS: f64 = 400.0;
+
 pub enum Msg {
     Act(SandboxAction),
     Frame(f64),
+    Filter(EventFilter),
+    Resized,
+}
+
+/// Below this viewport width the cluster is drawn in its portrait shape.
+const PORTRAIT_BELOW_PX: f64 = 640.0;
+
+fn current_shape() -> Shape {
+    let width = gloo::utils::window()
+        .inner_width()
+        .ok()
+        .and_then(|w| w.as_f64())
+        .unwrap_or(1280.0);
+    if width < PORTRAIT_BELOW_PX {
+        Shape::Portrait
+    } else {
+        Shape::Landscape
+    }
 }
 
 pub struct SandboxView {
@@ -41,8 +76,13 @@ pub struct SandboxView {
     /// Dropping the handle cancels the pending frame, so the loop ends with the component.
     frame: Option<AnimationFrame>,
     _keys: Option<EventListener>,
+    _resize: EventListener,
+    shape: Shape,
     /// A problem with the saved state or the link, shown until dismissed.
     load_notice: Option<String>,
+    event_filter: EventFilter,
+    audit: AuditReport,
+    audit_wall_ms: f64,
 }
 
 impl Component for SandboxView {
@@ -66,7 +106,19 @@ impl Component for SandboxView {
                 })
             });
         let saved_revision = sandbox.revision();
+        let audit = sandbox.sim().audit();
+        let resize = {
+            let link = ctx.link().clone();
+            EventListener::new(&gloo::utils::window(), "resize", move |_| {
+                link.send_message(Msg::Resized)
+            })
+        };
         SandboxView {
+            _resize: resize,
+            shape: current_shape(),
+            event_filter: EventFilter::default(),
+            audit,
+            audit_wall_ms: 0.0,
             sandbox,
             last_frame_ms: None,
             last_save_ms: 0.0,
@@ -87,17 +139,35 @@ impl Component for SandboxView {
                 if self.sandbox.is_playing() && timestamp_ms - self.last_save_ms > SAVE_EVERY_MS {
                     self.save(timestamp_ms);
                 }
+                if changed && timestamp_ms - self.audit_wall_ms > AUDIT_EVERY_MS {
+                    self.audit = self.sandbox.sim().audit();
+                    self.audit_wall_ms = timestamp_ms;
+                }
                 changed
             }
             Msg::Act(action) => {
                 if matches!(action, SandboxAction::DismissNotice) {
                     self.load_notice = None;
                 }
+                let refresh_audit = !matches!(action, SandboxAction::Hover(_));
                 let changed = self.sandbox.apply(action);
                 if self.sandbox.revision() != self.saved_revision {
                     self.save(self.last_frame_ms.unwrap_or(0.0));
                 }
+                if refresh_audit {
+                    self.audit = self.sandbox.sim().audit();
+                }
                 changed
+            }
+            Msg::Resized => {
+                let shape = current_shape();
+                let changed = shape != self.shape;
+                self.shape = shape;
+                changed
+            }
+            Msg::Filter(filter) => {
+                self.event_filter = filter;
+                true
             }
         }
     }
@@ -115,6 +185,8 @@ impl Component for SandboxView {
             (None, None) => None,
         };
         let dismiss = on_action.reform(|_: MouseEvent| SandboxAction::DismissNotice);
+        let on_hover = on_action.reform(SandboxAction::Hover);
+        let observer = sandbox.observer();
         html! {
             <div class="app sandbox" data-testid="sandbox">
                 <header class="top">
@@ -132,20 +204,46 @@ impl Component for SandboxView {
                         <button class="small" onclick={dismiss} aria-label="Dismiss this message">{"✕"}</button>
                     </div>
                 }
+                <AuditBar view={AuditSummaryView::build(&self.audit)} />
                 <div class="sandbox-grid">
                     <main class="sandbox-stage" aria-label="The cluster">
+                        <section class="panel cluster-wrap">
+                            <ClusterSvg view={ClusterView::build(sim, &ClusterOptions {
+                                            shape: self.shape,
+                                            highlight: sandbox.highlight(),
+                                            selected: sandbox.selected(),
+                                            lost: &self.audit.acknowledged_then_lost,
+                                            show_internal: false,
+                                        })}
+                                        on_select_record={on_action.reform(|r| SandboxAction::Select(Some(r)))}
+                                        on_hover={on_hover.clone()} />
+                            <ClusterLegend />
+                        </section>
+                        <section class="panel event-log-wrap">
+                            <EventLogPanel view={observer.event_log.view(sim, &self.event_filter, EVENT_LOG_SHOWN)}
+                                           filter={self.event_filter.clone()}
+                                           on_filter={ctx.link().callback(Msg::Filter)}
+                                           on_hover={on_hover.clone()} />
+                        </section>
                     </main>
-                    <aside class="sandbox-side" aria-label="Sandbox controls">
-                        <SetupPicker current={AttrValue::from(session.setup().name.clone())} on_action={on_action.clone()} />
+                    <aside class="sandbox-side" aria-label="Groups, records and brokers">
                         <BrokerControls brokers={inventory.brokers.clone()} network={sim_network(sandbox)} on_action={on_action.clone()} />
-                        <TopicForm topics={inventory.topics.clone()} brokers={inventory.brokers.len() as u32} on_action={on_action.clone()} />
-                        <ProducerForm producers={inventory.producers.clone()} topics={inventory.topics.clone()}
-                                      next_id={sandbox.next_producer_id()} on_action={on_action.clone()} />
-                        <GroupForm consumers={inventory.consumers.clone()} topics={inventory.topics.clone()}
-                                   groups={inventory.groups.clone()} next_id={sandbox.next_consumer_id()}
-                                   on_action={on_action.clone()} />
+                        <GroupsPanel view={GroupsView::build(sim, &observer.rebalances)} on_hover={Some(on_hover.clone())} />
+                        <JourneyPanel view={sandbox.selected().and_then(|r| JourneyView::build(&observer.journeys, r, sim))}
+                                      selected={sandbox.selected()}
+                                      on_select={on_action.reform(|r| SandboxAction::Select(Some(r)))} />
                     </aside>
                 </div>
+                <section class="sandbox-controls" aria-label="Sandbox controls">
+                    <h2 class="visually-hidden">{"Sandbox controls"}</h2>
+                    <SetupPicker current={AttrValue::from(session.setup().name.clone())} on_action={on_action.clone()} />
+                    <TopicForm topics={inventory.topics.clone()} brokers={inventory.brokers.len() as u32} on_action={on_action.clone()} />
+                    <ProducerForm producers={inventory.producers.clone()} topics={inventory.topics.clone()}
+                                  next_id={sandbox.next_producer_id()} on_action={on_action.clone()} />
+                    <GroupForm consumers={inventory.consumers.clone()} topics={inventory.topics.clone()}
+                               groups={inventory.groups.clone()} next_id={sandbox.next_consumer_id()}
+                               on_action={on_action.clone()} />
+                </section>
             </div>
         }
     }
@@ -227,7 +325,7 @@ fn shortcut(event: &KeyboardEvent) -> Option<SandboxAction> {
             matches!(
                 el.tag_name().as_str(),
                 "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON" | "SUMMARY"
-            )
+            ) || el.get_attribute("role").as_deref() == Some("button")
         });
     if typing || event.ctrl_key() || event.meta_key() || event.alt_key() {
         return None;

@@ -2,7 +2,7 @@
 // saved state that cannot be read is reported without breaking the page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, stop, open as openOn } from './support.mjs';
+import { start, stop, open as openOn, assertNoSidewaysOverflow, screenshotPath } from './support.mjs';
 
 let site;
 
@@ -105,3 +105,79 @@ test('a scenario file with a mistake is answered with line and column', async ()
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+/** The number in an audit bar item, e.g. `lost` or `produced`. */
+async function auditFigure(page, id) {
+  const text = await page.textContent(`[data-testid=audit-${id}] .audit-value`);
+  return Number(text.replace(/[^\d]/g, ''));
+}
+
+test('killing the leader under acks=1 shows the acknowledged records that were lost', async () => {
+  const { page, problems } = await open('?mode=sandbox&preset=acks1-by-hand');
+  await page.selectOption('[data-testid=speed]', '2');
+  await waitForClock(page, 6);
+  // Whichever broker leads orders-0 (the seed decides), kill it by hand.
+  const leader = page.locator('[data-testid^=broker-]', { hasText: 'leads 1' });
+  await leader.locator('button', { hasText: 'Kill' }).click();
+  await page.waitForFunction(
+    () => Number(document.querySelector('[data-testid=audit-lost] .audit-value').textContent.replace(/[^\d]/g, '')) > 0,
+    null,
+    { timeout: 30_000 },
+  );
+  const lost = await auditFigure(page, 'lost');
+  assert.ok(lost >= 1);
+  assert.match(await page.textContent('[data-testid=audit-lost]'), /lost/i);
+  // Struck through in the cluster view, where they were.
+  await page.waitForSelector('.cl-cell.lost, .cl-ghost', { timeout: 10_000 });
+  assert.ok((await page.locator('.cl-strike').count()) >= 1, 'a struck-through record is drawn');
+  await page.screenshot({ path: screenshotPath('sandbox-acks1-lost-1280x720.png') });
+
+  // Its journey tells the story: acknowledged, then gone.
+  await page.locator('.cl-cell.lost').first().click();
+  await page.waitForSelector('[data-testid=journey-panel]');
+  assert.match(await page.textContent('[data-testid=journey-panel]'), /acknowledged/i);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a fifth member on a 4-partition topic sits idle, and says why', async () => {
+  const { page, problems } = await open('?mode=sandbox&preset=four-members');
+  await page.selectOption('[data-testid=speed]', '5');
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid=group-state]')?.textContent.includes('Stable'),
+    null,
+    { timeout: 30_000 },
+  );
+  assert.equal(await page.locator('.member.idle').count(), 0, 'four members, four partitions: nobody idles');
+  await page.click('[data-testid=open-group-form]');
+  await page.fill('[data-testid=group-id]', 'billing');
+  await page.click('[data-testid=add-consumer]');
+  await page.waitForFunction(
+    () => document.querySelectorAll('.member.idle').length === 1
+      && document.querySelector('[data-testid=group-state]').textContent.includes('Stable'),
+    null,
+    { timeout: 60_000 },
+  );
+  assert.match(await page.textContent('.member.idle'), /idle/);
+  assert.equal(await page.locator('[data-testid^=member-]').count(), 5);
+  await page.screenshot({ path: screenshotPath('sandbox-idle-member-1280x720.png') });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+for (const viewport of [
+  { width: 1280, height: 720 },
+  { width: 800, height: 500 },
+  { width: 390, height: 844 },
+]) {
+  test(`sandbox screenshots at ${viewport.width}x${viewport.height}`, async () => {
+    const { page, problems } = await open('?mode=sandbox&preset=default', viewport);
+    await page.selectOption('[data-testid=speed]', '5');
+    await waitForClock(page, 12);
+    await page.screenshot({ path: screenshotPath(`sandbox-${viewport.width}x${viewport.height}.png`) });
+    await page.screenshot({ path: screenshotPath(`sandbox-${viewport.width}x${viewport.height}-full.png`), fullPage: true });
+    await assertNoSidewaysOverflow(page);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+}
