@@ -1,136 +1,89 @@
-//! A small SVG line chart for the experiment: axes with round ticks, one polyline per variant.
-//! Lines differ by dash pattern and marker as well as colour, and each is named at its end.
+//! The experiment's charts as the shared chart specs ([`crate::ui::charts::ChartSpec`]), so
+//! they are painted by the same plotters canvas as the sandbox's. The two variants differ by
+//! dash pattern and marker as well as colour: without Kafka solid with squares, with Kafka
+//! dashed with circles.
+
+use crate::ui::charts::{ChartSeries, ChartSpec, Dash, Marker};
 
 use super::experiment::ChartData;
 
-pub const WIDTH: f64 = 480.0;
-pub const HEIGHT: f64 = 260.0;
-const LEFT: f64 = 56.0;
-const RIGHT: f64 = 16.0;
-const TOP: f64 = 16.0;
-const BOTTOM: f64 = 44.0;
+/// A marker every this many seconds, and one at the end of each line.
+const MARKER_EVERY: usize = 10;
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct PlotLine {
-    pub key: &'static str,
-    pub label: String,
-    /// SVG `points` of the polyline.
-    pub points: String,
-    /// Where the line ends, for its marker and name.
-    pub end: (f64, f64),
-    pub last_value: f64,
+fn style(key: &str) -> (&'static str, Dash, Marker) {
+    match key {
+        "with" => ("#0072B2", Dash::Dashed, Marker::Circle),
+        _ => ("#D55E00", Dash::Solid, Marker::Square),
+    }
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct PlotView {
-    pub key: &'static str,
-    pub title: &'static str,
-    pub y_label: &'static str,
-    pub x_ticks: Vec<(f64, String)>,
-    pub y_ticks: Vec<(f64, String)>,
-    pub lines: Vec<PlotLine>,
-    /// Plot area: left, top, right, bottom.
-    pub area: (f64, f64, f64, f64),
-    /// The chart in one sentence, for screen readers.
-    pub summary: String,
-}
-
-/// A round step so that `max / step` gives at most about `ticks` intervals.
-fn nice_step(max: f64, ticks: f64) -> f64 {
-    let raw = (max / ticks).max(1.0);
-    let magnitude = 10f64.powf(raw.log10().floor());
-    [1.0, 2.0, 5.0, 10.0]
+/// The chart spec for one experiment chart; x is seconds after the burst starts.
+pub fn spec(data: &ChartData) -> ChartSpec {
+    let len = data.lines.iter().map(|l| l.values.len()).max().unwrap_or(0);
+    let top = data
+        .lines
         .iter()
-        .map(|m| m * magnitude)
-        .find(|step| *step >= raw)
-        .unwrap_or(10.0 * magnitude)
-}
-
-impl PlotView {
-    pub fn build(data: &ChartData) -> PlotView {
-        let len = data
-            .lines
-            .iter()
-            .map(|l| l.values.len())
-            .max()
-            .unwrap_or(0)
-            .max(2);
-        let top_value = data
-            .lines
-            .iter()
-            .flat_map(|l| l.values.iter().copied())
-            .fold(0.0_f64, f64::max);
-        let y_step = nice_step(top_value.max(1.0), 4.0);
-        let y_max = ((top_value / y_step).ceil() * y_step).max(y_step);
-        let x_max = (len - 1) as f64;
-        let x_step = nice_step(x_max, 6.0);
-        let (left, top, right, bottom) = (LEFT, TOP, WIDTH - RIGHT, HEIGHT - BOTTOM);
-        let x_at = |s: f64| left + (right - left) * s / x_max;
-        let y_at = |v: f64| bottom - (bottom - top) * v / y_max;
-        let x_ticks = (0..)
-            .map(|k| k as f64 * x_step)
-            .take_while(|s| *s <= x_max)
-            .map(|s| (x_at(s), format!("{s:.0}")))
-            .collect();
-        let y_ticks = (0..)
-            .map(|k| k as f64 * y_step)
-            .take_while(|v| *v <= y_max)
-            .map(|v| (y_at(v), format!("{v:.0}")))
-            .collect();
-        let lines: Vec<PlotLine> = data
-            .lines
-            .iter()
-            .map(|line| {
-                let points: Vec<(f64, f64)> = line
-                    .values
-                    .iter()
-                    .enumerate()
-                    .map(|(s, v)| (x_at(s as f64), y_at(*v)))
-                    .collect();
-                PlotLine {
-                    key: line.key,
-                    label: line.label.clone(),
-                    points: points
-                        .iter()
-                        .map(|(x, y)| format!("{x:.1},{y:.1}"))
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                    end: points.last().copied().unwrap_or((left, bottom)),
-                    last_value: line.values.last().copied().unwrap_or(0.0),
-                }
-            })
-            .collect();
-        let summary = format!(
-            "{} over {} seconds: {}.",
-            data.title,
-            len - 1,
-            lines
+        .flat_map(|l| l.values.iter().copied())
+        .fold(0.0_f64, f64::max);
+    let series: Vec<ChartSeries> = data
+        .lines
+        .iter()
+        .map(|line| {
+            let (colour, dash, marker) = style(line.key);
+            let points: Vec<(f64, f64)> = line
+                .values
                 .iter()
-                .map(|l| {
-                    let peak = data
-                        .lines
-                        .iter()
-                        .find(|d| d.key == l.key)
-                        .map(|d| d.values.iter().copied().fold(0.0_f64, f64::max))
-                        .unwrap_or(0.0);
-                    format!(
-                        "{} peaks at {peak:.0} and ends at {:.0}",
-                        l.label, l.last_value
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join("; ")
-        );
-        PlotView {
-            key: data.key,
-            title: data.title,
-            y_label: data.y_label,
-            x_ticks,
-            y_ticks,
-            lines,
-            area: (left, top, right, bottom),
-            summary,
-        }
+                .enumerate()
+                .map(|(s, v)| (s as f64, *v))
+                .collect();
+            let mut markers: Vec<(f64, f64)> = points
+                .iter()
+                .copied()
+                .enumerate()
+                .filter(|(i, _)| i % MARKER_EVERY == MARKER_EVERY / 2)
+                .map(|(_, p)| p)
+                .collect();
+            markers.extend(points.last().copied());
+            ChartSeries {
+                label: line.label.clone(),
+                colour,
+                dash,
+                marker,
+                segments: if points.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![points]
+                },
+                markers,
+            }
+        })
+        .collect();
+    let summary = format!(
+        "{} over {} seconds: {}.",
+        data.title,
+        len.saturating_sub(1),
+        data.lines
+            .iter()
+            .map(|l| {
+                let peak = l.values.iter().copied().fold(0.0_f64, f64::max);
+                let last = l.values.last().copied().unwrap_or(0.0);
+                format!("{} peaks at {peak:.0} and ends at {last:.0}", l.label)
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
+    ChartSpec {
+        key: data.key,
+        title: data.title,
+        y_label: data.y_label,
+        x_range: (0.0, (len.max(2) - 1) as f64),
+        y_max: (top * 1.1).max(5.0),
+        integer_y: true,
+        // No cursor: the experiment is a finished run, not a moment in one.
+        cursor_s: -1.0,
+        series,
+        note: None,
+        summary,
     }
 }
 
@@ -160,38 +113,32 @@ mod tests {
     }
 
     #[test]
-    fn lines_stay_inside_the_plot_area() {
-        let view = PlotView::build(&data(
+    fn the_variants_differ_by_dash_and_marker_not_only_colour() {
+        let chart = spec(&data(
             vec![0.0, 10.0, 130.0, 40.0],
             vec![0.0, 5.0, 5.0, 0.0],
         ));
-        let (left, top, right, bottom) = view.area;
-        for line in &view.lines {
-            for point in line.points.split(' ') {
-                let (x, y) = point.split_once(',').unwrap();
-                let (x, y): (f64, f64) = (x.parse().unwrap(), y.parse().unwrap());
-                assert!((left - 0.1..=right + 0.1).contains(&x), "x {x}");
-                assert!((top - 0.1..=bottom + 0.1).contains(&y), "y {y}");
-            }
-        }
-        assert_eq!(view.y_ticks.last().unwrap().1, "150");
-        assert!(view
+        let (a, b) = (&chart.series[0], &chart.series[1]);
+        assert_ne!(a.dash, b.dash);
+        assert_ne!(a.marker, b.marker);
+        assert_eq!(chart.x_range, (0.0, 3.0));
+        assert!(chart.y_max >= 130.0);
+        assert_eq!(
+            a.markers.last(),
+            Some(&(3.0, 40.0)),
+            "each line ends in its marker"
+        );
+        assert!(chart
             .summary
             .contains("Without Kafka peaks at 130 and ends at 40"));
+        assert!(chart.cursor_s < chart.x_range.0, "no cursor is drawn");
     }
 
     #[test]
-    fn round_steps() {
-        assert_eq!(nice_step(130.0, 4.0), 50.0);
-        assert_eq!(nice_step(7.0, 4.0), 2.0);
-        assert_eq!(nice_step(0.0, 4.0), 1.0);
-        assert_eq!(nice_step(60.0, 6.0), 10.0);
-    }
-
-    #[test]
-    fn an_empty_chart_still_has_axes() {
-        let view = PlotView::build(&data(vec![], vec![]));
-        assert!(!view.x_ticks.is_empty());
-        assert!(!view.y_ticks.is_empty());
+    fn an_empty_chart_is_still_a_chart() {
+        let chart = spec(&data(vec![], vec![]));
+        assert!(chart.x_range.1 > chart.x_range.0);
+        assert!(chart.y_max > 0.0);
+        assert!(chart.series.iter().all(|s| s.segments.is_empty()));
     }
 }

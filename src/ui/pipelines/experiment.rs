@@ -172,7 +172,12 @@ fn row(result: &VariantResult, key: &'static str) -> VariantRow {
     let any = result.latency.count > 0;
     let latency = |ms: u64| if any { seconds(ms) } else { "–".to_owned() };
     VariantRow {
-        variant: result.variant.clone(),
+        variant: if key == "with" {
+            "With Kafka"
+        } else {
+            "Without Kafka"
+        }
+        .to_owned(),
         key,
         submitted: result.submitted,
         completed: result.completed,

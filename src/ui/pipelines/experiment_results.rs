@@ -3,10 +3,11 @@
 
 use yew::prelude::*;
 
-use super::chart::PlotView;
+use super::chart::spec;
 use super::experiment::ExperimentView;
-use super::line_chart::LineChart;
 use super::provenance_badge::ProvenanceBadge;
+use crate::ui::chart_canvas::ChartCanvas;
+use crate::ui::chart_legend::ChartLegend;
 
 #[derive(Properties, PartialEq)]
 pub struct ExperimentResultsProps {
@@ -50,12 +51,17 @@ pub fn experiment_results(props: &ExperimentResultsProps) -> Html {
                     </tbody>
                 </table>
             </div>
-            <p class="chart-key" aria-hidden="true">
-                <span class="line-key without"></span>{"Without Kafka (solid, square) "}
-                <span class="line-key with"></span>{"With Kafka (dashed, circle)"}
-            </p>
             <div class="exp-charts">
-                { for view.charts.iter().map(|chart| html! { <LineChart plot={PlotView::build(chart)} /> }) }
+                { for view.charts.iter().map(|data| {
+                    let chart = spec(data);
+                    html! {
+                        <figure class="chart exp-chart" key={chart.key} data-chart={chart.key}>
+                            <figcaption class="chart-title">{ chart.title }<span class="chart-axes">{ format!(" · {} by second after the burst starts", chart.y_label) }</span></figcaption>
+                            <ChartCanvas chart={chart.clone()} />
+                            <ChartLegend series={chart.series.clone()} />
+                        </figure>
+                    }
+                }) }
             </div>
             <details class="exp-assumptions">
                 <summary>{"Assumptions: what is sourced, what is modelled"}</summary>

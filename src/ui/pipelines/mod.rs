@@ -22,7 +22,6 @@ mod comparison_table;
 mod diagram_svg;
 mod experiment_form;
 mod experiment_results;
-mod line_chart;
 mod pipeline_card;
 mod provenance_badge;
 mod provenance_legend;
