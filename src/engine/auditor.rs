@@ -142,15 +142,20 @@ pub struct Auditor {
 }
 
 impl Auditor {
+    /// A record's audit, created (with every id before it) if it has none yet. Inlined: it is
+    /// called for every record at every stage, and almost always finds the entry.
+    #[inline]
     fn entry(&mut self, id: RecordId) -> &mut RecordAudit {
         let index = id.0 as usize;
-        if index == self.records.len() {
-            // Ids are handed out in order, so a new record is almost always the next one.
-            self.records.push(RecordAudit::default());
-        } else if index > self.records.len() {
-            self.records.resize(index + 1, RecordAudit::default());
+        if index >= self.records.len() {
+            self.grow_to(index);
         }
         &mut self.records[index]
+    }
+
+    #[inline(never)]
+    fn grow_to(&mut self, index: usize) {
+        self.records.resize(index + 1, RecordAudit::default());
     }
 
     /// The partition's index in the table; the topic name is usually the very same shared
@@ -188,11 +193,26 @@ impl Auditor {
 
     pub fn on_send(&mut self, record: &Record, partition: &TopicPartition) {
         let partition = self.partition_index(partition);
+        let producer = record.producer.0;
+        let key_hash = record.key.as_deref().map_or(0, key_hash);
+        let sent_at = record.created_at;
+        if record.id.0 as usize == self.records.len() {
+            // Ids are handed out in order, so a new record is almost always the next one: its
+            // entry is written once, whole.
+            self.records.push(RecordAudit {
+                producer,
+                partition,
+                key_hash,
+                sent_at,
+                ..RecordAudit::default()
+            });
+            return;
+        }
         let entry = self.entry(record.id);
-        entry.producer = record.producer.0;
+        entry.producer = producer;
         entry.partition = partition;
-        entry.key_hash = record.key.as_deref().map_or(0, key_hash);
-        entry.sent_at = record.created_at;
+        entry.key_hash = key_hash;
+        entry.sent_at = sent_at;
     }
 
     pub fn on_leader_append(
@@ -445,7 +465,9 @@ struct LastSentTable {
 }
 
 impl LastSentTable {
-    /// The last record for `key`, inserting `first` if the key is new.
+    /// The last record for `key`, inserting `first` if the key is new. Inlined: it runs once
+    /// per delivered record.
+    #[inline]
     fn slot(&mut self, key: u64, first: RecordId) -> &mut RecordId {
         if (self.used + 1) * 4 > self.slots.len() * 3 {
             self.grow();
@@ -465,6 +487,7 @@ impl LastSentTable {
         }
     }
 
+    #[inline(never)]
     fn grow(&mut self) {
         let capacity = (self.slots.len() * 2).max(16);
         let old = std::mem::replace(&mut self.slots, vec![(0, RecordId(0)); capacity]);

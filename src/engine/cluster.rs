@@ -105,9 +105,12 @@ impl Simulation {
             segment_ms: config.segment_ms,
         };
         let now = self.now;
+        // Every partition name of the topic shares this one string, so that comparing two of
+        // them (map lookups on every hot path) is a pointer comparison.
+        let shared_name: std::sync::Arc<str> = std::sync::Arc::from(name.as_str());
         let mut partitions = Vec::with_capacity(placement.len());
         for (index, replicas) in placement.into_iter().enumerate() {
-            let tp = TopicPartition::new(name.clone(), index as u32);
+            let tp = TopicPartition::new(shared_name.clone(), index as u32);
             let live: Vec<BrokerId> = replicas
                 .iter()
                 .copied()
@@ -136,7 +139,7 @@ impl Simulation {
         self.topics.insert(
             name.clone(),
             TopicMeta {
-                shared_name: std::sync::Arc::from(name.as_str()),
+                shared_name: shared_name.clone(),
                 name: name.clone(),
                 config,
                 partitions,
@@ -144,7 +147,7 @@ impl Simulation {
         );
         let count = self.topics[&name].partition_count();
         for index in 0..count {
-            self.push_metadata(&TopicPartition::new(name.clone(), index));
+            self.push_metadata(&TopicPartition::new(shared_name.clone(), index));
         }
     }
 
@@ -196,7 +199,9 @@ impl Simulation {
     pub(super) fn all_partitions(&self) -> Vec<TopicPartition> {
         self.topics
             .values()
-            .flat_map(|t| (0..t.partition_count()).map(|p| TopicPartition::new(t.name.clone(), p)))
+            .flat_map(|t| {
+                (0..t.partition_count()).map(|p| TopicPartition::new(t.shared_name.clone(), p))
+            })
             .collect()
     }
 

@@ -1,7 +1,7 @@
 //! A consumer without a group: it is assigned every partition of its topic, like the console
 //! consumer, and polls the leaders. Consumer groups build on the same fetch path.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
 use super::config::ConsumerConfig;
@@ -9,6 +9,7 @@ use super::errors::ErrorCode;
 use super::event::EventKind;
 use super::ids::{BrokerId, ConsumerId, Offset, RecordId, TopicPartition};
 use super::network::{FetchPosition, FetchedPartition, Message, Node};
+use super::record::Record;
 use super::time::SimTime;
 use super::{Simulation, Timer};
 
@@ -30,6 +31,26 @@ impl PolledRecord {
     }
 }
 
+/// Fetched records waiting for `poll()`: consecutive records of one partition, a slice of a
+/// fetched batch. The batch's records are shared, so buffering a fetch copies no record (and
+/// touches no key's reference count) however many records it holds.
+#[derive(Clone, Debug)]
+struct BufferedRun {
+    partition: u32,
+    records: Arc<[Record]>,
+    /// The offset of `records[0]`.
+    base_offset: Offset,
+    /// The records of `records` not yet returned, as indexes.
+    start: usize,
+    end: usize,
+}
+
+impl BufferedRun {
+    fn len(&self) -> usize {
+        self.end - self.start
+    }
+}
+
 /// Everything `poll()` returned is kept for the view up to this many records.
 pub const POLLED_KEPT: usize = 10_000;
 
@@ -48,8 +69,9 @@ pub struct Consumer {
     /// detailed events are on.
     pub polled: Vec<PolledRecord>,
     pub records_polled: u64,
-    /// Fetched records not yet returned by `poll()` (it returns at most `max.poll.records`).
-    buffer: std::collections::VecDeque<PolledRecord>,
+    /// Fetched records not yet returned by `poll()` (it returns at most `max.poll.records`),
+    /// oldest first; never an empty run.
+    buffer: VecDeque<BufferedRun>,
     /// Membership, for a consumer in a group.
     pub group: Option<super::group_member::GroupClient>,
     pub crashed: bool,
@@ -70,7 +92,7 @@ impl Consumer {
             next_correlation_id: 0,
             polled: Vec::new(),
             records_polled: 0,
-            buffer: std::collections::VecDeque::new(),
+            buffer: VecDeque::new(),
             group: None,
             crashed: false,
             paused: false,
@@ -87,7 +109,8 @@ impl Consumer {
 
     /// Forgets buffered records of partitions this consumer no longer owns.
     pub(super) fn drop_buffered(&mut self, partitions: &[u32]) {
-        self.buffer.retain(|r| !partitions.contains(&r.partition));
+        self.buffer
+            .retain(|run| !partitions.contains(&run.partition));
     }
 
     /// Whether it is alive and reading (not crashed, closed or paused).
@@ -176,7 +199,7 @@ impl Simulation {
                 None => FetchPosition::Reset(consumer.config.auto_offset_reset),
             };
             by_leader.entry(leader).or_default().push((
-                TopicPartition::new(consumer.topic.clone(), number),
+                TopicPartition::new(topic.shared_name.clone(), number),
                 position,
             ));
         }
@@ -270,19 +293,23 @@ impl Simulation {
             }
             let mut next = consumer.positions[&number];
             for batch in &part.batches {
-                for (offset, record) in batch.iter_with_offsets() {
-                    if offset < next || offset >= part.high_watermark {
-                        continue;
-                    }
-                    next = offset.next();
-                    consumer.buffer.push_back(PolledRecord {
-                        record: record.id,
-                        partition: number,
-                        offset,
-                        key: record.key.clone(),
-                        value: record.value.clone(),
-                    });
+                // The records from the position (or the batch's start) up to the high
+                // watermark (or the batch's end): offsets in a batch are consecutive, so they
+                // are one range of it.
+                let base = batch.base_offset.0;
+                let from = next.0.max(base);
+                let to = part.high_watermark.0.min(batch.next_offset().0);
+                if from >= to {
+                    continue;
                 }
+                next = Offset(to);
+                consumer.buffer.push_back(BufferedRun {
+                    partition: number,
+                    records: batch.records.clone(),
+                    base_offset: batch.base_offset,
+                    start: (from - base) as usize,
+                    end: (to - base) as usize,
+                });
             }
         }
         for event in events {
@@ -299,45 +326,51 @@ impl Simulation {
         let Some(consumer) = self.consumers.get_mut(&consumer_id) else {
             return;
         };
-        let take = consumer
-            .buffer
-            .len()
-            .min(consumer.config.max_poll_records as usize);
+        let buffered: usize = consumer.buffer.iter().map(BufferedRun::len).sum();
+        let take = buffered.min(consumer.config.max_poll_records as usize);
         let mut delivered = Vec::with_capacity(take);
         let mut events = Vec::new();
-        // The buffer holds runs of one partition's records: the position is written once per
-        // run rather than once per record.
-        let mut run: Option<(u32, Offset)> = None;
-        for polled in consumer.buffer.drain(..take) {
-            match run {
-                Some((partition, _)) if partition == polled.partition => {}
-                Some((partition, next)) => {
-                    consumer.positions.insert(partition, next);
-                }
-                None => {}
+        while delivered.len() < take {
+            let run = consumer
+                .buffer
+                .front_mut()
+                .expect("records remain buffered");
+            let count = run.len().min(take - delivered.len());
+            let range = run.start..run.start + count;
+            run.start += count;
+            let (partition, base_offset) = (run.partition, run.base_offset.0);
+            let records = Arc::clone(&run.records);
+            if run.start == run.end {
+                consumer.buffer.pop_front();
             }
-            run = Some((polled.partition, polled.offset.next()));
-            consumer.records_polled += 1;
-            delivered.push(polled.record);
+            delivered.extend(records[range.clone()].iter().map(|r| r.id));
+            let next = Offset(base_offset + range.end as u64);
             if detailed {
-                events.push(EventKind::RecordPolled {
-                    record: polled.record,
-                    consumer: consumer_id,
-                    partition: TopicPartition::new(consumer.topic.clone(), polled.partition),
-                    offset: polled.offset,
-                    value: polled.value_text(),
-                });
-            }
-            if detailed {
-                if consumer.polled.len() >= POLLED_KEPT {
-                    consumer.polled.drain(..POLLED_KEPT / 2);
+                for index in range {
+                    let record = &records[index];
+                    let polled = PolledRecord {
+                        record: record.id,
+                        partition,
+                        offset: Offset(base_offset + index as u64),
+                        key: record.key.clone(),
+                        value: record.value.clone(),
+                    };
+                    events.push(EventKind::RecordPolled {
+                        record: polled.record,
+                        consumer: consumer_id,
+                        partition: TopicPartition::new(consumer.topic.clone(), partition),
+                        offset: polled.offset,
+                        value: polled.value_text(),
+                    });
+                    if consumer.polled.len() >= POLLED_KEPT {
+                        consumer.polled.drain(..POLLED_KEPT / 2);
+                    }
+                    consumer.polled.push(polled);
                 }
-                consumer.polled.push(polled);
             }
-        }
-        if let Some((partition, next)) = run {
             consumer.positions.insert(partition, next);
         }
+        consumer.records_polled += delivered.len() as u64;
         // The application processes what poll() returned, then polls again at once; only an
         // empty poll waits the loop's idle interval.
         let wait = if delivered.is_empty() {

@@ -56,6 +56,9 @@ struct Accumulator {
 impl Accumulator {
     const NONE: usize = usize::MAX;
 
+    /// The queue's index. Inlined for the common case, a partition of the most recent topic
+    /// seen before; the rest is out of line so the hot path stays small.
+    #[inline]
     fn position(&mut self, tp: &TopicPartition) -> Option<usize> {
         let same_topic = self
             .last_topic
@@ -67,7 +70,13 @@ impl Accumulator {
                     return Some(index);
                 }
             }
-        } else {
+        }
+        self.find_position(tp, same_topic)
+    }
+
+    #[inline(never)]
+    fn find_position(&mut self, tp: &TopicPartition, same_topic: bool) -> Option<usize> {
+        if !same_topic {
             self.last_topic = Some(tp.topic.clone());
             self.last_topic_queues.clear();
         }
@@ -84,17 +93,21 @@ impl Accumulator {
         self.last_topic_queues[slot] = index;
     }
 
+    #[inline]
     fn queue_mut(&mut self, tp: &TopicPartition) -> &mut VecDeque<PendingBatch> {
         let index = match self.position(tp) {
             Some(index) => index,
-            None => {
-                self.queues.push((tp.clone(), VecDeque::new()));
-                let index = self.queues.len() - 1;
-                self.remember(tp, index);
-                index
-            }
+            None => self.add_queue(tp),
         };
         &mut self.queues[index].1
+    }
+
+    #[inline(never)]
+    fn add_queue(&mut self, tp: &TopicPartition) -> usize {
+        self.queues.push((tp.clone(), VecDeque::new()));
+        let index = self.queues.len() - 1;
+        self.remember(tp, index);
+        index
     }
 
     fn get_mut(&mut self, tp: &TopicPartition) -> Option<&mut VecDeque<PendingBatch>> {
@@ -109,6 +122,28 @@ impl Accumulator {
     fn values(&self) -> impl Iterator<Item = &VecDeque<PendingBatch>> {
         self.queues.iter().map(|(_, queue)| queue)
     }
+}
+
+/// A topic as `send()` needs it: its shared name and partition count. A workload looks it up
+/// once per tick rather than once per record (topics are never deleted nor resized, and a tick
+/// runs no command that could create one).
+struct SendTarget {
+    name: Arc<str>,
+    partition_count: u32,
+}
+
+/// Most records a new batch makes room for up front (128 KiB of records). Beyond that,
+/// doubling as it fills costs little, and an open batch never reserves more memory than this.
+const MAX_PREALLOCATED_RECORDS: usize = 2_048;
+
+/// How many records to make room for in a new batch: as many as `batch.size` holds if the
+/// others are about the size of the first, plus a quarter for smaller ones. Growing a batch by
+/// doubling costs a reallocation and a copy per doubling on the hottest path; a batch that
+/// ends up shorter only leaves untouched capacity, freed when it is sealed.
+fn batch_capacity(batch_size: u32, first_record_bytes: u32) -> usize {
+    let fits = batch_size.saturating_sub(BATCH_OVERHEAD_BYTES) / first_record_bytes.max(1);
+    let fits = fits as usize;
+    (fits + fits / 4).clamp(1, MAX_PREALLOCATED_RECORDS)
 }
 
 /// A `send(topic, key, value)` waiting while a synchronous send blocks the application.
@@ -185,7 +220,8 @@ pub struct Producer {
     pub workload: Option<Workload>,
     /// `close()` was called: no new sends; what is pending is still delivered.
     pub closed: bool,
-    workload_keys: Vec<Arc<str>>,
+    /// The workload's keys, made once and shared by every tick (`None` until the first).
+    workload_keys: Option<Arc<[Arc<str>]>>,
     workload_sent: u64,
     workload_carry_millis: u64,
     wake_at: Option<SimTime>,
@@ -209,7 +245,7 @@ impl Producer {
             blocked_sends: VecDeque::new(),
             workload: None,
             closed: false,
-            workload_keys: Vec::new(),
+            workload_keys: None,
             workload_sent: 0,
             workload_carry_millis: 0,
             wake_at: None,
@@ -233,7 +269,7 @@ impl Producer {
     }
 
     pub(super) fn reset_workload_keys(&mut self) {
-        self.workload_keys.clear();
+        self.workload_keys = None;
     }
 
     /// Whether records for `topic` wait in the accumulator or in a request not yet answered.
@@ -315,14 +351,34 @@ impl Simulation {
         key: Option<Arc<str>>,
         value: Option<Payload>,
     ) -> Result<(), Rejection> {
-        let (partition_count, topic_name) = match self.topics.get(topic) {
-            Some(meta) => (meta.partition_count(), meta.shared_name.clone()),
-            None => {
-                self.auto_create_topic(topic)?;
-                let meta = &self.topics[topic];
-                (meta.partition_count(), meta.shared_name.clone())
-            }
-        };
+        let target = self.send_target(topic)?;
+        self.send_to_target(producer_id, &target, key, value);
+        Ok(())
+    }
+
+    /// The topic a record goes to, created if `auto.create.topics.enable` allows.
+    fn send_target(&mut self, topic: &str) -> Result<SendTarget, Rejection> {
+        if !self.topics.contains_key(topic) {
+            self.auto_create_topic(topic)?;
+        }
+        let meta = &self.topics[topic];
+        Ok(SendTarget {
+            name: meta.shared_name.clone(),
+            partition_count: meta.partition_count(),
+        })
+    }
+
+    /// `send()` once the topic is known: partitioning, the accumulator, and the sender when a
+    /// batch may be ready.
+    fn send_to_target(
+        &mut self,
+        producer_id: ProducerId,
+        target: &SendTarget,
+        key: Option<Arc<str>>,
+        value: Option<Payload>,
+    ) {
+        let topic = &*target.name;
+        let partition_count = target.partition_count;
         let record_id = RecordId(self.next_record_id);
         self.next_record_id += 1;
         let now = self.now;
@@ -375,11 +431,22 @@ impl Simulation {
                 }
             },
         };
-        let tp = TopicPartition::new(topic_name, partition);
+        let tp = TopicPartition::new(target.name.clone(), partition);
         producer.stats.records_sent += 1;
         if producer.config.send_mode == SendMode::Synchronous {
             producer.awaiting = Some(record_id);
         }
+        // The auditor and the event look at the record before the accumulator takes it, so
+        // the record moves into its batch without a clone (and its key's count is not touched).
+        self.auditor.on_send(&record, &tp);
+        let sent_event = self.detailed_events.then(|| EventKind::RecordSent {
+            record: record_id,
+            producer: producer_id,
+            partition: tp.clone(),
+            key: record.key.as_deref().map(str::to_owned),
+            value: record.value.as_ref().map(|v| v.text().into_owned()),
+            choice,
+        });
         let linger_ms = producer.config.linger_ms;
         let deque = producer.accumulator.queue_mut(&tp);
         let fits = deque.back().is_some_and(|b| {
@@ -388,17 +455,13 @@ impl Simulation {
         if fits {
             let batch = deque.back_mut().expect("checked");
             batch.bytes += size;
-            batch.records.push(record.clone());
+            batch.records.push(record);
         } else {
+            let mut records = Vec::with_capacity(batch_capacity(batch_size, size));
+            records.push(record);
             deque.push_back(PendingBatch {
-                partition: tp.clone(),
-                records: {
-                    // Room for a typical batch up front: growing one record at a time costs
-                    // a reallocation per doubling on the hottest path.
-                    let mut records = Vec::with_capacity(32);
-                    records.push(record.clone());
-                    records
-                },
+                partition: tp,
+                records,
                 sealed: None,
                 bytes: BATCH_OVERHEAD_BYTES + size,
                 created_at: now,
@@ -413,27 +476,19 @@ impl Simulation {
         let ready =
             linger_ms == 0 || deque.len() > 1 || front.bytes >= batch_size || front.attempts > 0;
         let wake_at = front.created_at.plus_ms(linger_ms);
-        self.auditor.on_send(&record, &tp);
-        if self.detailed_events {
-            self.emit(EventKind::RecordSent {
-                record: record_id,
-                producer: producer_id,
-                partition: tp,
-                key: record.key.as_deref().map(str::to_owned),
-                value: record.value.as_ref().map(|v| v.text().into_owned()),
-                choice,
-            });
+        // Decided while the producer is at hand, so it is looked up once per record.
+        let wake = !ready && producer.wake_at.is_none_or(|w| w <= now || wake_at < w);
+        if wake {
+            producer.wake_at = Some(wake_at);
+        }
+        if let Some(event) = sent_event {
+            self.emit(event);
         }
         if ready {
             self.drain_producer(producer_id);
-        } else {
-            let producer = self.producers.get_mut(&producer_id).expect("checked");
-            if producer.wake_at.is_none_or(|w| w <= now || wake_at < w) {
-                producer.wake_at = Some(wake_at);
-                self.schedule_timer(wake_at, Timer::ProducerWake(producer_id));
-            }
+        } else if wake {
+            self.schedule_timer(wake_at, Timer::ProducerWake(producer_id));
         }
-        Ok(())
     }
 
     fn auto_create_topic(&mut self, topic: &str) -> Result<(), Rejection> {
@@ -768,16 +823,18 @@ impl Simulation {
             due = due.min(count.saturating_sub(producer.workload_sent));
         }
         // Keys are made once per workload and shared by every record that carries them.
-        if producer.workload_keys.is_empty() {
-            producer.workload_keys = match &workload.keys {
-                KeyPattern::None => Vec::new(),
+        let keys = producer
+            .workload_keys
+            .get_or_insert_with(|| match &workload.keys {
+                KeyPattern::None => Arc::from([]),
                 KeyPattern::Cycle { count } => (0..(*count).max(1))
                     .map(|n| Arc::from(format!("key-{n}").as_str()))
                     .collect(),
-                KeyPattern::Fixed { key } => vec![Arc::from(key.as_str())],
-            };
-        }
-        let keys = producer.workload_keys.clone();
+                KeyPattern::Fixed { key } => Arc::from([Arc::from(key.as_str())]),
+            })
+            .clone();
+        // The topic is looked up at the first record of the tick, where `send()` would.
+        let mut target: Option<SendTarget> = None;
         for _ in 0..due {
             let producer = self.producers.get_mut(&producer_id).expect("exists");
             if producer.awaiting.is_some() {
@@ -791,10 +848,17 @@ impl Simulation {
                 producer: producer_id.0,
                 sequence: n,
             });
-            if let Err(reason) = self.send_record(producer_id, &workload.topic, key, value) {
-                self.emit(EventKind::CommandRejected { reason });
-                break;
-            }
+            let target = match &mut target {
+                Some(target) => target,
+                None => match self.send_target(&workload.topic) {
+                    Ok(found) => target.insert(found),
+                    Err(reason) => {
+                        self.emit(EventKind::CommandRejected { reason });
+                        break;
+                    }
+                },
+            };
+            self.send_to_target(producer_id, target, key, value);
         }
         let producer = self.producers.get_mut(&producer_id).expect("exists");
         let finished = workload.count.is_some_and(|c| producer.workload_sent >= c);

@@ -153,7 +153,7 @@ mod tests {
     #[test]
     fn the_default_sandbox_lists_its_cluster_without_internal_topics() {
         let setup = Preset::by_slug("default").unwrap().setup();
-        let mut session = crate::ui::session::Session::new(setup, ());
+        let mut session = crate::ui::session::Session::<()>::new(setup);
         session.advance_to(SimTime::from_ms(5_000));
         let inventory = Inventory::build(session.sim());
         assert_eq!(inventory.topics.len(), 1);

@@ -20,6 +20,18 @@ pub trait Observer {
     fn rewind_to(&mut self, time: SimTime);
 }
 
+/// How an observer starts: from the simulation as it is before time starts (no topics, no
+/// clients yet), so that everything it knows afterwards comes from the events it is fed.
+pub trait StartFrom {
+    fn start_from(sim: &Simulation) -> Self;
+}
+
+impl<T: Default> StartFrom for T {
+    fn start_from(_sim: &Simulation) -> Self {
+        T::default()
+    }
+}
+
 /// Following nothing: for runs that only need the simulation.
 impl Observer for () {
     fn observe(&mut self, _sim: &Simulation, _events: &[Event]) {}

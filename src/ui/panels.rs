@@ -6,7 +6,8 @@ use crate::engine::{Event, SimTime, Simulation};
 
 use super::event_log::EventLog;
 use super::journey::JourneyBook;
-use super::observe::Observer;
+use super::metrics::MetricsHistory;
+use super::observe::{Observer, StartFrom};
 use super::rebalance_watch::RebalanceWatch;
 
 #[derive(Clone, Debug)]
@@ -14,14 +15,16 @@ pub struct Panels {
     pub event_log: EventLog,
     pub journeys: JourneyBook,
     pub rebalances: RebalanceWatch,
+    pub metrics: MetricsHistory,
 }
 
-impl Default for Panels {
-    fn default() -> Self {
+impl StartFrom for Panels {
+    fn start_from(sim: &Simulation) -> Self {
         Panels {
             event_log: EventLog::new(),
             journeys: JourneyBook::new(),
             rebalances: RebalanceWatch::new(),
+            metrics: MetricsHistory::new(sim),
         }
     }
 }
@@ -31,11 +34,13 @@ impl Observer for Panels {
         self.event_log.observe(sim, events);
         self.journeys.observe(sim, events);
         self.rebalances.observe(sim, events);
+        self.metrics.observe(sim, events);
     }
 
     fn rewind_to(&mut self, time: SimTime) {
         self.event_log.rewind_to(time);
         self.journeys.rewind_to(time);
         self.rebalances.rewind_to(time);
+        self.metrics.rewind_to(time);
     }
 }

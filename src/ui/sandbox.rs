@@ -4,7 +4,7 @@
 
 use crate::engine::{Command, ConsumerId, ProducerId, RecordId, SimTime, Simulation};
 
-use super::observe::{Highlight, Observer};
+use super::observe::{Highlight, Observer, StartFrom};
 use super::session::{SandboxSetup, SavedRun, Session};
 
 /// The speeds offered, as multiples of real time.
@@ -59,9 +59,9 @@ pub struct Sandbox<O> {
     revision: u64,
 }
 
-impl<O: Observer + Default> Sandbox<O> {
+impl<O: Observer + StartFrom> Sandbox<O> {
     pub fn new(setup: SandboxSetup) -> Self {
-        Sandbox::from_session(Session::new(setup, O::default()))
+        Sandbox::from_session(Session::new(setup))
     }
 
     fn from_session(session: Session<O>) -> Self {
@@ -93,7 +93,7 @@ impl<O: Observer + Default> Sandbox<O> {
                 )
             }
         };
-        match Session::restore(saved, O::default()) {
+        match Session::restore(saved) {
             Ok(session) => {
                 let mut sandbox = Sandbox::from_session(session);
                 // A restored run waits for the visitor rather than running off on its own.

@@ -361,7 +361,7 @@ mod tests {
     fn killing_the_leader_in_the_acks1_preset_loses_acknowledged_records() {
         use crate::engine::{BrokerId, SimTime};
         use crate::ui::session::Session;
-        let mut session = Session::new(Preset::by_slug("acks1-by-hand").unwrap().setup(), ());
+        let mut session = Session::<()>::new(Preset::by_slug("acks1-by-hand").unwrap().setup());
         session.advance_to(SimTime::from_ms(6_000));
         let leader = session.sim().topic("orders").unwrap().partitions[0]
             .leader

@@ -13,6 +13,8 @@ use crate::engine::AuditReport;
 use super::audit_bar::AuditBar;
 use super::audit_summary::AuditSummaryView;
 use super::broker_controls::BrokerControls;
+use super::charts::{ChartsView, DEFAULT_SPAN_MS};
+use super::charts_panel::ChartsPanel;
 use super::cluster_legend::ClusterLegend;
 use super::cluster_svg::ClusterSvg;
 use super::cluster_view::{ClusterOptions, ClusterView, Shape};
@@ -219,6 +221,9 @@ impl Component for SandboxView {
                                         on_hover={on_hover.clone()} />
                             <ClusterLegend />
                         </section>
+                        <section class="panel charts-wrap" aria-label="Charts">
+                            <ChartsPanel view={ChartsView::build(&observer.metrics, chart_cursor(sim.now()), DEFAULT_SPAN_MS)} />
+                        </section>
                         <section class="panel event-log-wrap">
                             <EventLogPanel view={observer.event_log.view(sim, &self.event_filter, EVENT_LOG_SHOWN)}
                                            filter={self.event_filter.clone()}
@@ -257,6 +262,12 @@ impl SandboxView {
         // Written raw: `saved_json` is JSON already.
         let _ = LocalStorage::raw().set_item(STORAGE_KEY, &self.sandbox.saved_json());
     }
+}
+
+/// The charts' time cursor, moved in steps of a quarter second: the canvases are redrawn only
+/// when their picture changes, not on every animation frame.
+fn chart_cursor(now: crate::engine::SimTime) -> crate::engine::SimTime {
+    crate::engine::SimTime::from_ms(now.as_ms() / 250 * 250)
 }
 
 fn sim_network(sandbox: &Sandbox<Panels>) -> crate::engine::NetworkConfig {

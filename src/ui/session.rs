@@ -13,7 +13,7 @@ use crate::engine::{
     BrokerConfig, Command, NetworkConfig, Rejection, SimConfig, SimTime, Simulation,
 };
 
-use super::observe::Observer;
+use super::observe::{Observer, StartFrom};
 
 /// A snapshot is kept at every multiple of this much simulated time, so a seek replays at
 /// most this much (times two for each time the snapshots were thinned).
@@ -107,15 +107,15 @@ pub struct Session<O> {
     observer: O,
 }
 
-impl<O: Observer> Session<O> {
-    pub fn new(setup: SandboxSetup, observer: O) -> Self {
+impl<O: Observer + StartFrom> Session<O> {
+    pub fn new(setup: SandboxSetup) -> Self {
         let mut sim = setup.build();
+        let mut observer = O::start_from(&sim);
         // A snapshot at time T must hold everything due at T already done, because observers
         // rewound to T keep what happened at T; so the first one is taken after time zero's
         // commands ran.
         sim.advance_to(SimTime::ZERO);
         let events = sim.drain_events();
-        let mut observer = observer;
         observer.observe(&sim, &events);
         Session {
             log: Vec::new(),
@@ -135,7 +135,7 @@ impl<O: Observer> Session<O> {
 
     /// Rebuilds a stored run. Every logged action is replayed at its time; one the engine
     /// refuses means the saved state does not belong to this engine, which is an error.
-    pub fn restore(saved: SavedRun, observer: O) -> Result<Self, String> {
+    pub fn restore(saved: SavedRun) -> Result<Self, String> {
         if saved.version != SAVED_RUN_VERSION {
             return Err(format!(
                 "it was saved by format version {}, and this playground reads version {SAVED_RUN_VERSION}",
@@ -149,7 +149,7 @@ impl<O: Observer> Session<O> {
                 MAX_RESTORED_MS / 1000
             ));
         }
-        let mut session = Session::new(saved.setup, observer);
+        let mut session = Session::new(saved.setup);
         let mut previous_ms = 0;
         for (index, entry) in saved.log.into_iter().enumerate() {
             if entry.at_ms < previous_ms || entry.at_ms > saved.now_ms {
@@ -435,7 +435,7 @@ mod tests {
     }
 
     fn session() -> Session<Trace> {
-        Session::new(setup(), Trace::default())
+        Session::new(setup())
     }
 
     fn crash_broker_1() -> Command {
@@ -483,7 +483,7 @@ mod tests {
         assert!(!live.sim().broker(BrokerId(2)).unwrap().up);
 
         // The fork is itself a run that replays identically.
-        let mut replay = Session::restore(live.to_saved(), Trace::default()).unwrap();
+        let mut replay = Session::<Trace>::restore(live.to_saved()).unwrap();
         replay.advance_to(SimTime::from_ms(6_000));
         assert_eq!(replay.observer(), live.observer());
     }
@@ -509,7 +509,7 @@ mod tests {
         }
         live.act(crash_broker_1()).unwrap();
         live.advance_to(SimTime::from_ms(4_000));
-        let mut replay = Session::restore(live.to_saved(), Trace::default()).unwrap();
+        let mut replay = Session::<Trace>::restore(live.to_saved()).unwrap();
         replay.advance_to(SimTime::from_ms(4_000));
         assert_eq!(replay.observer(), live.observer());
     }
@@ -522,7 +522,7 @@ mod tests {
         live.advance_to(SimTime::from_ms(3_000));
         let json = serde_json::to_string(&live.to_saved()).unwrap();
         let saved: SavedRun = serde_json::from_str(&json).unwrap();
-        let restored = Session::restore(saved, Trace::default()).unwrap();
+        let restored = Session::<Trace>::restore(saved).unwrap();
         assert_eq!(restored.observer(), live.observer());
         assert_eq!(restored.now(), live.now());
     }
@@ -537,10 +537,10 @@ mod tests {
                 broker: BrokerId(9),
             },
         });
-        let error = Session::restore(saved.clone(), Trace::default()).unwrap_err();
+        let error = Session::<Trace>::restore(saved.clone()).unwrap_err();
         assert!(error.contains("action 1 at 1000 ms"), "{error}");
         saved.version = 99;
-        let error = Session::restore(saved, Trace::default()).unwrap_err();
+        let error = Session::<Trace>::restore(saved).unwrap_err();
         assert!(error.contains("version 99"), "{error}");
     }
 
