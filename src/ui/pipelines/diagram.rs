@@ -311,7 +311,7 @@ impl DiagramView {
                     lag,
                     simulated,
                     badge,
-                    watched: input.watch.iter().any(|w| *w == node.id),
+                    watched: input.watch.contains(&node.id),
                     alert: lag.is_some_and(|l| l > LAG_ALERT),
                     title,
                 }
