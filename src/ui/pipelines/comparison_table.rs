@@ -17,7 +17,7 @@ pub fn comparison_table_view(props: &ComparisonTableViewProps) -> Html {
     html! {
         <div class="table-scroll">
             <table class="compare-table" data-testid="comparison-table">
-                <caption>{"The four pipelines compared. Each statement carries its source number or a modelled mark; \"simulated\" lines are counted from the graph the playground runs."}</caption>
+                <caption>{"The four pipelines compared. S1, S2… number the sources of that pipeline (listed in its card; hover a badge for the title); a dashed badge marks the playground's own reading. \"Simulated\" lines are counted from the graph the playground runs."}</caption>
                 <thead>
                     <tr>
                         <th scope="col">{"Aspect"}</th>

@@ -271,8 +271,8 @@ impl ExperimentView {
                 },
                 ChartData {
                     key: "workers",
-                    title: "Workers",
-                    y_label: "execution slots / consumers",
+                    title: "Workers (execution slots without Kafka, consumers with it)",
+                    y_label: "workers",
                     lines: lines(experiment, |r| &r.series.workers),
                 },
             ],

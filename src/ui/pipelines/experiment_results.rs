@@ -56,7 +56,7 @@ pub fn experiment_results(props: &ExperimentResultsProps) -> Html {
                     let chart = spec(data);
                     html! {
                         <figure class="chart exp-chart" key={chart.key} data-chart={chart.key}>
-                            <figcaption class="chart-title">{ chart.title }<span class="chart-axes">{ format!(" · {} by second after the burst starts", chart.y_label) }</span></figcaption>
+                            <figcaption class="chart-title">{ chart.title }</figcaption>
                             <ChartCanvas chart={chart.clone()} />
                             <ChartLegend series={chart.series.clone()} />
                         </figure>
