@@ -1,8 +1,9 @@
-//! The root component: picks the view the address asks for (`?mode=tour|sandbox`).
+//! The root component: picks the view the address asks for (`?mode=tour|sandbox|pipelines`).
 
 use yew::prelude::*;
 
 use super::mode_nav::Mode;
+use super::pipelines::PipelinesView;
 use super::sandbox_view::{query_value, SandboxView};
 use super::tour::Tour;
 
@@ -14,5 +15,6 @@ pub fn app() -> Html {
     match mode {
         Mode::Tour => html! { <Tour /> },
         Mode::Sandbox => html! { <SandboxView /> },
+        Mode::Pipelines => html! { <PipelinesView /> },
     }
 }

@@ -20,6 +20,7 @@ pub mod metrics;
 pub mod model;
 pub mod observe;
 pub mod palette;
+pub mod pipelines;
 pub mod rebalance_watch;
 pub mod sandbox;
 pub mod sandbox_presets;

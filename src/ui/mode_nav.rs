@@ -7,15 +7,17 @@ use yew::prelude::*;
 pub enum Mode {
     Tour,
     Sandbox,
+    Pipelines,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 2] = [Mode::Tour, Mode::Sandbox];
+    pub const ALL: [Mode; 3] = [Mode::Tour, Mode::Sandbox, Mode::Pipelines];
 
     pub fn slug(self) -> &'static str {
         match self {
             Mode::Tour => "tour",
             Mode::Sandbox => "sandbox",
+            Mode::Pipelines => "pipelines",
         }
     }
 
@@ -27,6 +29,7 @@ impl Mode {
         match self {
             Mode::Tour => "Guided tour",
             Mode::Sandbox => "Sandbox",
+            Mode::Pipelines => "Pipelines",
         }
     }
 }
