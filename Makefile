@@ -1,5 +1,5 @@
 # The two commands of the README, and a third for the release site.
-#   make serve   install what is missing, then serve the playground at http://127.0.0.1:8080/
+#   make serve   install what is missing, build the site, then serve it at http://127.0.0.1:8080/
 #   make test    install what is missing, then run every check and test
 #   make dist    build the release site into dist/ (PUBLIC_URL=/sub/path/ to host it there)
 
@@ -9,20 +9,20 @@ PORT ?= 8080
 # Relative by default, so dist/ works from any path on any static host.
 PUBLIC_URL ?= ./
 
-.PHONY: serve test dist setup-serve setup-test lint test-native test-browser test-e2e frame-times
+.PHONY: serve dev test dist setup-serve setup-test lint test-native test-browser test-e2e frame-times
 
-serve: setup-serve
-	@echo "kafka-playground: building, then serving at http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
+serve: dist
+	node scripts/serve.mjs $(PORT)
+
+# For working on the tour with live rebuilds (the sandbox and pipelines pages are not built).
+dev: setup-serve
 	trunk serve --port $(PORT)
 
 test: setup-test lint test-native test-browser test-e2e
 	@echo "All checks and tests passed."
 
 dist: setup-serve
-	trunk build --release --public-url "$(PUBLIC_URL)"
-	@wasm=$$(ls dist/*.wasm); \
-	  printf 'wasm: %s bytes raw, %s bytes gzipped (%s)\n' \
-	    "$$(wc -c < $$wasm)" "$$(gzip -9c $$wasm | wc -c)" "$$wasm"
+	scripts/build-site.sh "$(PUBLIC_URL)"
 
 setup-serve:
 	@scripts/setup.sh serve

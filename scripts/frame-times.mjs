@@ -29,7 +29,7 @@ function percentile(sorted, p) {
 
 for (const preset of presets) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-  await page.goto(`${url}?mode=sandbox&preset=${preset}`);
+  await page.goto(`${url}sandbox.html?preset=${preset}`);
   await page.waitForSelector('[data-testid="sandbox"]');
   // Let the page settle (wasm compiled, first rebalance done) before measuring.
   await page.waitForTimeout(3000);

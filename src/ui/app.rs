@@ -1,10 +1,11 @@
-//! The root component: picks the view the address asks for (`?mode=tour|sandbox|pipelines`).
+//! The root component of the main page, the guided tour. The sandbox and the pipelines are
+//! pages of their own (`sandbox.html`, `pipelines.html`, a wasm bundle each); a link with
+//! `?mode=sandbox` or `?mode=pipelines` is sent there, with the rest of its query.
 
 use yew::prelude::*;
 
 use super::mode_nav::Mode;
-use super::pipelines::PipelinesView;
-use super::sandbox_view::{query_value, SandboxView};
+use super::sandbox_view::query_value;
 use super::tour::Tour;
 
 #[component(App)]
@@ -14,7 +15,17 @@ pub fn app() -> Html {
         .unwrap_or(Mode::Tour);
     match mode {
         Mode::Tour => html! { <Tour /> },
-        Mode::Sandbox => html! { <SandboxView /> },
-        Mode::Pipelines => html! { <PipelinesView /> },
+        Mode::Sandbox | Mode::Pipelines => {
+            let location = gloo::utils::window().location();
+            let search = location.search().unwrap_or_default();
+            let _ = location.replace(&format!("{}{search}", mode.href()));
+            html! { <p class="notice">{"Opening…"}</p> }
+        }
     }
+}
+
+/// The root component of the pipelines page.
+#[component(PipelinesPage)]
+pub fn pipelines_page() -> Html {
+    html! { <super::pipelines::PipelinesView /> }
 }

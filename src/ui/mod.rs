@@ -53,6 +53,6 @@ mod time_bar;
 mod topic_form;
 mod tour;
 
-pub use app::App;
+pub use app::{App, PipelinesPage};
 pub use charts_panel::{ChartsPanel, ChartsPanelProps};
 pub use sandbox_view::SandboxView;

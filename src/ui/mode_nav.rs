@@ -25,6 +25,16 @@ impl Mode {
         Mode::ALL.into_iter().find(|m| m.slug() == slug)
     }
 
+    /// Where the view lives: each is a page with its own wasm bundle. Relative, so the site
+    /// works under any path.
+    pub fn href(self) -> &'static str {
+        match self {
+            Mode::Tour => "./",
+            Mode::Sandbox => "sandbox.html",
+            Mode::Pipelines => "pipelines.html",
+        }
+    }
+
     fn title(self) -> &'static str {
         match self {
             Mode::Tour => "Guided tour",
@@ -46,7 +56,7 @@ pub fn mode_nav(props: &ModeNavProps) -> Html {
             { for Mode::ALL.iter().map(|mode| {
                 let current = *mode == props.current;
                 html! {
-                    <a href={format!("?mode={}", mode.slug())} class={classes!(current.then_some("current"))}
+                    <a href={mode.href()} class={classes!(current.then_some("current"))}
                        aria-current={current.then_some("page")} data-testid={format!("mode-{}", mode.slug())}>
                         {mode.title()}
                     </a>

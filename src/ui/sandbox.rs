@@ -80,16 +80,21 @@ impl<O: Observer + StartFrom> Sandbox<O> {
     /// Restores a stored run. What cannot be read is reported, with the fallback setup
     /// started instead, so a bad saved state never breaks the page.
     pub fn restore(saved_json: &str, fallback: SandboxSetup) -> (Self, Option<String>) {
-        let saved = match serde_json::from_str::<SavedRun>(saved_json) {
+        // Text to a JSON value first, then the value to a run: the scenario reader already
+        // turns JSON values into configs, so this shares its code instead of adding a second
+        // copy of every config's deserializer to the web build.
+        let saved = match serde_json::from_str::<serde_json::Value>(saved_json)
+            .and_then(serde_json::from_value::<SavedRun>)
+        {
             Ok(saved) => saved,
             Err(error) => {
                 return (
                     Sandbox::new(fallback),
-                    Some(format!(
-                        "line {}, column {}: {error}",
-                        error.line(),
-                        error.column()
-                    )),
+                    Some(if error.line() > 0 {
+                        format!("line {}, column {}: {error}", error.line(), error.column())
+                    } else {
+                        error.to_string()
+                    }),
                 )
             }
         };

@@ -1,4 +1,4 @@
-// End to end in the pipelines view (?mode=pipelines): pipelines side by side with live
+// End to end in the pipelines view (pipelines.html): pipelines side by side with live
 // figures, sourced and modelled marks, the CodeMentor burst with and without Kafka, a failure
 // story, and screenshots at the projector and small-laptop sizes.
 import { test, before, after } from 'node:test';
@@ -18,7 +18,7 @@ after(async () => {
 const PROJECTOR = { width: 1280, height: 720 };
 const SMALL = { width: 800, height: 500 };
 
-function open(query = '?mode=pipelines', viewport = PROJECTOR) {
+function open(query = 'pipelines.html', viewport = PROJECTOR) {
   return openOn(site, viewport, query, '[data-testid=pipelines]');
 }
 
@@ -43,7 +43,7 @@ test('the pipelines view is reachable from the navigation', async () => {
 });
 
 test('two pipelines run side by side on one clock and their live figures change', async () => {
-  const { page, problems } = await open('?mode=pipelines&compare=netflix,codementor');
+  const { page, problems } = await open('pipelines.html?compare=netflix,codementor');
   await page.waitForSelector('[data-testid=card-netflix]');
   await page.waitForSelector('[data-testid=card-codementor]');
   // Side by side: the two cards share a row at 1280 px.
@@ -180,7 +180,7 @@ test('a slow Netflix sink lags alone', async () => {
 
 for (const viewport of [PROJECTOR, SMALL]) {
   test(`pipelines screenshots at ${viewport.width}x${viewport.height}`, async () => {
-    const { page, problems } = await open('?mode=pipelines', viewport);
+    const { page, problems } = await open('pipelines.html', viewport);
     await page.selectOption('[data-testid=pipe-speed]', '5');
     await page.waitForFunction(() => {
       const text = document.querySelector('[data-testid=pipe-clock]').textContent;

@@ -16,7 +16,7 @@ after(async () => {
 
 const PROJECTOR = { width: 1280, height: 720 };
 
-function open(query = '?mode=sandbox&preset=default', viewport = PROJECTOR) {
+function open(query = 'sandbox.html?preset=default', viewport = PROJECTOR) {
   return openOn(site, viewport, query, '[data-testid=sandbox]');
 }
 
@@ -71,7 +71,7 @@ test('the sandbox comes back after a reload', async () => {
   await waitForClock(page, 1);
   await page.click('[data-testid=kill-broker-2]');
   await page.waitForTimeout(200);
-  await page.goto(site.url + '?mode=sandbox');
+  await page.goto(site.url + 'sandbox.html');
   await page.waitForSelector('[data-testid=sandbox]');
   assert.equal(await page.locator('[data-testid=notice]').count(), 0, 'no complaint about the saved state');
   assert.match(await page.textContent('[data-testid=broker-2]'), /down/);
@@ -81,7 +81,7 @@ test('the sandbox comes back after a reload', async () => {
 });
 
 test('a saved state that cannot be read is reported and set aside', async () => {
-  const { page, problems } = await open('?mode=sandbox');
+  const { page, problems } = await open('sandbox.html');
   await page.evaluate(() => localStorage.setItem('kafka-playground.sandbox.v1', '{"version": 1, "setup": 42'));
   await page.reload();
   await page.waitForSelector('[data-testid=sandbox]');
@@ -92,6 +92,18 @@ test('a saved state that cannot be read is reported and set aside', async () => 
   assert.equal(aside, '{"version": 1, "setup": 42');
   // And the page works: time runs in a fresh sandbox.
   await waitForClock(page, 0.5);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('old links with ?mode= reach their page, and the views link to each other', async () => {
+  const { page, problems } = await openOn(site, PROJECTOR, '?mode=sandbox&preset=four-members', '[data-testid=sandbox]');
+  assert.match(page.url(), /sandbox\.html\?mode=sandbox&preset=four-members$/);
+  assert.match(await page.textContent('[data-testid=setup-name]'), /4 partitions, 4 members/);
+  await page.click('[data-testid=mode-tour]');
+  await page.waitForSelector('[data-testid=app][data-scene]');
+  await page.click('[data-testid=mode-pipelines]');
+  await page.waitForURL(/pipelines\.html/);
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -113,7 +125,7 @@ async function auditFigure(page, id) {
 }
 
 test('killing the leader under acks=1 shows the acknowledged records that were lost', async () => {
-  const { page, problems } = await open('?mode=sandbox&preset=acks1-by-hand');
+  const { page, problems } = await open('sandbox.html?preset=acks1-by-hand');
   await page.selectOption('[data-testid=speed]', '2');
   await waitForClock(page, 6);
   // Whichever broker leads orders-0 (the seed decides), kill it by hand.
@@ -141,7 +153,7 @@ test('killing the leader under acks=1 shows the acknowledged records that were l
 });
 
 test('a fifth member on a 4-partition topic sits idle, and says why', async () => {
-  const { page, problems } = await open('?mode=sandbox&preset=four-members');
+  const { page, problems } = await open('sandbox.html?preset=four-members');
   await page.selectOption('[data-testid=speed]', '5');
   await page.waitForFunction(
     () => document.querySelector('[data-testid=group-state]')?.textContent.includes('Stable'),
@@ -171,7 +183,7 @@ for (const viewport of [
   { width: 390, height: 844 },
 ]) {
   test(`sandbox screenshots at ${viewport.width}x${viewport.height}`, async () => {
-    const { page, problems } = await open('?mode=sandbox&preset=default', viewport);
+    const { page, problems } = await open('sandbox.html?preset=default', viewport);
     await page.selectOption('[data-testid=speed]', '5');
     await waitForClock(page, 12);
     await page.screenshot({ path: screenshotPath(`sandbox-${viewport.width}x${viewport.height}.png`) });

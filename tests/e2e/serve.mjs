@@ -15,8 +15,9 @@ const TYPES = {
   '.png': 'image/png',
 };
 
-/** Serves `root` under the URL prefix `base` (e.g. "/" or "/kafka-playground/"). */
-export function serve(root, base = '/') {
+/** Serves `root` under the URL prefix `base` (e.g. "/" or "/kafka-playground/"), on `port`
+ * (0: any free port). */
+export function serve(root, base = '/', port = 0) {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://localhost');
     if (!url.pathname.startsWith(base)) {
@@ -40,7 +41,7 @@ export function serve(root, base = '/') {
     });
   });
   return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       const { port } = server.address();
       resolve({ server, url: `http://127.0.0.1:${port}${base}` });
     });
