@@ -18,8 +18,9 @@ use super::observe::{Highlight, Observer};
 /// Entries kept per ring (see the module comment).
 pub const EVENT_LOG_KEPT: usize = 2000;
 
-/// How many entries a view shows at most, so a frame never renders thousands of rows.
-pub const EVENT_LOG_SHOWN: usize = 200;
+/// How many entries a view shows at most (the newest), so a refresh never renders thousands
+/// of rows; the filters reach older ones.
+pub const EVENT_LOG_SHOWN: usize = 100;
 
 const RINGS: usize = 3;
 

@@ -18,7 +18,7 @@ use super::charts_panel::ChartsPanel;
 use super::cluster_legend::ClusterLegend;
 use super::cluster_svg::ClusterSvg;
 use super::cluster_view::{ClusterOptions, ClusterView, Shape};
-use super::event_log::{EventFilter, EVENT_LOG_SHOWN};
+use super::event_log::{EventFilter, EventLogView, EVENT_LOG_SHOWN};
 use super::event_log_panel::EventLogPanel;
 use super::group_form::GroupForm;
 use super::groups::GroupsView;
@@ -46,6 +46,52 @@ const SAVE_EVERY_MS: f64 = 3_000.0;
 /// The auditor's report is O(records), so it is refreshed at most this often while playing
 /// (and at once after anything the visitor does).
 const AUDIT_EVERY_MS: f64 = 400.0;
+
+/// The panels around the cluster view (groups, event log, charts, audit bar, forms) change
+/// more slowly than the eye follows; they are rebuilt at most this often while playing (and
+/// at once after anything the visitor does), so each animation frame only redraws the cluster.
+const PANELS_EVERY_MS: f64 = 200.0;
+
+/// The panels' views as last built. Unchanged views compare equal, so Yew skips their
+/// components entirely between refreshes.
+struct PanelViews {
+    audit: AuditSummaryView,
+    groups: GroupsView,
+    event_log: EventLogView,
+    journey: Option<JourneyView>,
+    charts: ChartsView,
+    inventory: Inventory,
+    network: crate::engine::NetworkConfig,
+    next_producer: crate::engine::ProducerId,
+    next_consumer: crate::engine::ConsumerId,
+    built_wall_ms: f64,
+}
+
+impl PanelViews {
+    fn build(
+        sandbox: &Sandbox<Panels>,
+        audit: &AuditReport,
+        filter: &EventFilter,
+        wall_ms: f64,
+    ) -> Self {
+        let sim = sandbox.sim();
+        let observer = sandbox.observer();
+        PanelViews {
+            audit: AuditSummaryView::build(audit),
+            groups: GroupsView::build(sim, &observer.rebalances),
+            event_log: observer.event_log.view(sim, filter, EVENT_LOG_SHOWN),
+            journey: sandbox
+                .selected()
+                .and_then(|r| JourneyView::build(&observer.journeys, r, sim)),
+            charts: ChartsView::build(&observer.metrics, chart_cursor(sim.now()), DEFAULT_SPAN_MS),
+            inventory: Inventory::build(sim),
+            network: sim.network_config(),
+            next_producer: sandbox.next_producer_id(),
+            next_consumer: sandbox.next_consumer_id(),
+            built_wall_ms: wall_ms,
+        }
+    }
+}
 
 pub enum Msg {
     Act(SandboxAction),
@@ -85,6 +131,7 @@ pub struct SandboxView {
     event_filter: EventFilter,
     audit: AuditReport,
     audit_wall_ms: f64,
+    panels: PanelViews,
 }
 
 impl Component for SandboxView {
@@ -115,7 +162,9 @@ impl Component for SandboxView {
                 link.send_message(Msg::Resized)
             })
         };
+        let panels = PanelViews::build(&sandbox, &audit, &EventFilter::default(), 0.0);
         SandboxView {
+            panels,
             _resize: resize,
             shape: current_shape(),
             event_filter: EventFilter::default(),
@@ -141,9 +190,12 @@ impl Component for SandboxView {
                 if self.sandbox.is_playing() && timestamp_ms - self.last_save_ms > SAVE_EVERY_MS {
                     self.save(timestamp_ms);
                 }
+                // At most one of the two slow refreshes per frame, so no frame pays for both.
                 if changed && timestamp_ms - self.audit_wall_ms > AUDIT_EVERY_MS {
                     self.audit = self.sandbox.sim().audit();
                     self.audit_wall_ms = timestamp_ms;
+                } else if changed && timestamp_ms - self.panels.built_wall_ms > PANELS_EVERY_MS {
+                    self.refresh_panels(timestamp_ms);
                 }
                 changed
             }
@@ -158,6 +210,7 @@ impl Component for SandboxView {
                 }
                 if refresh_audit {
                     self.audit = self.sandbox.sim().audit();
+                    self.refresh_panels(self.last_frame_ms.unwrap_or(0.0));
                 }
                 changed
             }
@@ -169,6 +222,7 @@ impl Component for SandboxView {
             }
             Msg::Filter(filter) => {
                 self.event_filter = filter;
+                self.refresh_panels(self.last_frame_ms.unwrap_or(0.0));
                 true
             }
         }
@@ -179,7 +233,8 @@ impl Component for SandboxView {
         let sim = sandbox.sim();
         let session = sandbox.session();
         let on_action = ctx.link().callback(Msg::Act);
-        let inventory = Inventory::build(sim);
+        let panels = &self.panels;
+        let inventory = &panels.inventory;
         let notice = match (&self.load_notice, sandbox.notice()) {
             (Some(problem), _) => Some((true, problem.clone())),
             (None, Some(Notice::Error(text))) => Some((true, text.clone())),
@@ -188,7 +243,6 @@ impl Component for SandboxView {
         };
         let dismiss = on_action.reform(|_: MouseEvent| SandboxAction::DismissNotice);
         let on_hover = on_action.reform(SandboxAction::Hover);
-        let observer = sandbox.observer();
         html! {
             <div class="app sandbox" data-testid="sandbox">
                 <header class="top">
@@ -206,7 +260,7 @@ impl Component for SandboxView {
                         <button class="small" onclick={dismiss} aria-label="Dismiss this message">{"✕"}</button>
                     </div>
                 }
-                <AuditBar view={AuditSummaryView::build(&self.audit)} />
+                <AuditBar view={panels.audit.clone()} />
                 <div class="sandbox-grid">
                     <main class="sandbox-stage" aria-label="The cluster">
                         <section class="panel cluster-wrap">
@@ -222,19 +276,19 @@ impl Component for SandboxView {
                             <ClusterLegend />
                         </section>
                         <section class="panel charts-wrap" aria-label="Charts">
-                            <ChartsPanel view={ChartsView::build(&observer.metrics, chart_cursor(sim.now()), DEFAULT_SPAN_MS)} />
+                            <ChartsPanel view={panels.charts.clone()} />
                         </section>
                         <section class="panel event-log-wrap">
-                            <EventLogPanel view={observer.event_log.view(sim, &self.event_filter, EVENT_LOG_SHOWN)}
+                            <EventLogPanel view={panels.event_log.clone()}
                                            filter={self.event_filter.clone()}
                                            on_filter={ctx.link().callback(Msg::Filter)}
                                            on_hover={on_hover.clone()} />
                         </section>
                     </main>
                     <aside class="sandbox-side" aria-label="Groups, records and brokers">
-                        <BrokerControls brokers={inventory.brokers.clone()} network={sim_network(sandbox)} on_action={on_action.clone()} />
-                        <GroupsPanel view={GroupsView::build(sim, &observer.rebalances)} on_hover={Some(on_hover.clone())} />
-                        <JourneyPanel view={sandbox.selected().and_then(|r| JourneyView::build(&observer.journeys, r, sim))}
+                        <BrokerControls brokers={inventory.brokers.clone()} network={panels.network} on_action={on_action.clone()} />
+                        <GroupsPanel view={panels.groups.clone()} on_hover={Some(on_hover.clone())} />
+                        <JourneyPanel view={panels.journey.clone()}
                                       selected={sandbox.selected()}
                                       on_select={on_action.reform(|r| SandboxAction::Select(Some(r)))} />
                     </aside>
@@ -244,9 +298,9 @@ impl Component for SandboxView {
                     <SetupPicker current={AttrValue::from(session.setup().name.clone())} on_action={on_action.clone()} />
                     <TopicForm topics={inventory.topics.clone()} brokers={inventory.brokers.len() as u32} on_action={on_action.clone()} />
                     <ProducerForm producers={inventory.producers.clone()} topics={inventory.topics.clone()}
-                                  next_id={sandbox.next_producer_id()} on_action={on_action.clone()} />
+                                  next_id={panels.next_producer} on_action={on_action.clone()} />
                     <GroupForm consumers={inventory.consumers.clone()} topics={inventory.topics.clone()}
-                               groups={inventory.groups.clone()} next_id={sandbox.next_consumer_id()}
+                               groups={inventory.groups.clone()} next_id={panels.next_consumer}
                                on_action={on_action.clone()} />
                 </section>
             </div>
@@ -255,6 +309,10 @@ impl Component for SandboxView {
 }
 
 impl SandboxView {
+    fn refresh_panels(&mut self, wall_ms: f64) {
+        self.panels = PanelViews::build(&self.sandbox, &self.audit, &self.event_filter, wall_ms);
+    }
+
     fn save(&mut self, now_ms: f64) {
         self.last_save_ms = now_ms;
         self.saved_revision = self.sandbox.revision();
@@ -268,10 +326,6 @@ impl SandboxView {
 /// when their picture changes, not on every animation frame.
 fn chart_cursor(now: crate::engine::SimTime) -> crate::engine::SimTime {
     crate::engine::SimTime::from_ms(now.as_ms() / 250 * 250)
-}
-
-fn sim_network(sandbox: &Sandbox<Panels>) -> crate::engine::NetworkConfig {
-    sandbox.sim().network_config()
 }
 
 fn next_frame(ctx: &Context<SandboxView>) -> AnimationFrame {
