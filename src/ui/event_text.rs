@@ -227,9 +227,14 @@ pub fn sentence(event: &Event) -> String {
             producer,
             partition,
             key,
+            value,
             choice,
-            ..
         } => {
+            let what = if value.is_none() {
+                "a tombstone (null value)"
+            } else {
+                "record"
+            };
             let how = match choice {
                 PartitionChoice::Key { murmur2 } => {
                     format!("key {:?} hashes to it (murmur2 {murmur2})", key.as_deref().unwrap_or(""))
@@ -240,7 +245,7 @@ pub fn sentence(event: &Event) -> String {
                 PartitionChoice::Sticky => "no key, sticky partitioner".to_owned(),
             };
             format!(
-                "producer {} sends record {} to {partition} ({how})",
+                "producer {} sends {what} {} to {partition} ({how})",
                 producer.0, record.0
             )
         }

@@ -103,6 +103,11 @@ pub fn group_form(props: &GroupFormProps) -> Html {
             <ul class="item-list consumers">
                 { for props.consumers.iter().map(|c| consumer_item(c, &props.on_action)) }
             </ul>
+            if !props.groups.is_empty() {
+                <ul class="item-list groups">
+                    { for props.groups.iter().map(|group| group_item(group, &props.consumers, &props.on_action)) }
+                </ul>
+            }
             <details class="add-form">
             <summary data-testid="open-group-form">{"Add group members…"}</summary>
             <form onsubmit={add} data-testid="group-form">
@@ -166,6 +171,38 @@ pub fn group_form(props: &GroupFormProps) -> Html {
             </form>
             </details>
         </section>
+    }
+}
+
+/// A group, with a button that removes it: a group exists while it has members, so removing
+/// it closes each one, as stopping its application would.
+fn group_item(
+    group: &str,
+    consumers: &[ConsumerItem],
+    on_action: &Callback<SandboxAction>,
+) -> Html {
+    let members: Vec<ConsumerId> = consumers
+        .iter()
+        .filter(|c| c.group.as_deref() == Some(group) && c.status != ConsumerStatus::Crashed)
+        .map(|c| c.id)
+        .collect();
+    let count = members.len();
+    let on_action = on_action.clone();
+    let remove = Callback::from(move |_: MouseEvent| {
+        for consumer in &members {
+            on_action.emit(SandboxAction::Act(Command::CloseConsumer {
+                consumer: *consumer,
+            }));
+        }
+    });
+    html! {
+        <li data-testid={format!("group-item-{group}")}>
+            <span><strong>{format!("group {group}")}</strong>{format!(" · {count} running member(s)")}</span>
+            if count > 0 {
+                <button class="small danger" onclick={remove} aria-label={format!("Remove group {group}: close its members")}
+                        title="close() every member: each commits and leaves the group">{"Remove group"}</button>
+            }
+        </li>
     }
 }
 

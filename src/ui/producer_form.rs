@@ -37,6 +37,8 @@ struct HandRecord {
     topic: String,
     key: String,
     value: String,
+    /// A null value: on a compacted topic it deletes the key.
+    tombstone: bool,
 }
 
 fn acks_name(acks: Acks) -> &'static str {
@@ -125,11 +127,13 @@ pub fn producer_form(props: &ProducerFormProps) -> Html {
                 hand.topic.clone()
             };
             let key = (!hand.key.trim().is_empty()).then(|| hand.key.trim().to_owned());
-            let value = Some(if hand.value.trim().is_empty() {
-                "hello".to_owned()
+            let value = if hand.tombstone {
+                None
+            } else if hand.value.trim().is_empty() {
+                Some("hello".to_owned())
             } else {
-                hand.value.trim().to_owned()
-            });
+                Some(hand.value.trim().to_owned())
+            };
             on_action.emit(SandboxAction::Act(Command::Produce {
                 producer,
                 topic,
@@ -191,7 +195,12 @@ pub fn producer_form(props: &ProducerFormProps) -> Html {
                     </label>
                     <label>{"value"}
                         <input type="text" maxlength="64" placeholder="hello" data-testid="value"
-                               onchange={update(&hand, |h, v| h.value = v)} />
+                               disabled={hand.tombstone} onchange={update(&hand, |h, v| h.value = v)} />
+                    </label>
+                    <label title="A record with a key and a null value: compaction deletes the key after delete.retention.ms">
+                        {"tombstone"}
+                        <input type="checkbox" checked={hand.tombstone} data-testid="tombstone"
+                               onchange={update(&hand, |h, v| h.tombstone = v == "true")} />
                     </label>
                 </div>
                 <button type="submit" class="primary" data-testid="produce">{"Produce"}</button>

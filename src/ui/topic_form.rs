@@ -112,6 +112,11 @@ pub fn topic_form(props: &TopicFormProps) -> Html {
                     <input id="topic-segment-bytes" type="number" min="14" value={config.segment_bytes.to_string()}
                            onchange={update(&draft, |d, v| d.config.segment_bytes = parse_or(&v, d.config.segment_bytes))} />
                 </ConfigField>
+                <ConfigField id="topic-delete-retention" name="delete.retention.ms" default="86400000 (1 day)"
+                             explanation="On a compacted topic, how long a tombstone survives before the cleaner drops it.">
+                    <input id="topic-delete-retention" type="number" min="0" value={config.delete_retention_ms.to_string()}
+                           onchange={update(&draft, |d, v| d.config.delete_retention_ms = parse_or(&v, d.config.delete_retention_ms))} />
+                </ConfigField>
                 <ConfigField id="topic-unclean" name="unclean.leader.election.enable" default="false"
                              explanation="Let an out-of-sync replica lead when no in-sync one is left: available, but acknowledged writes can be lost.">
                     <input id="topic-unclean" type="checkbox" checked={config.unclean_leader_election_enable}
