@@ -5,7 +5,7 @@
 use yew::prelude::*;
 
 use super::mode_nav::Mode;
-use super::sandbox_view::query_value;
+use super::page::query_value;
 use super::tour::Tour;
 
 #[component(App)]

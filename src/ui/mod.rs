@@ -43,6 +43,7 @@ mod form_input;
 mod group_form;
 mod legend;
 mod mode_nav;
+mod page;
 mod panels;
 mod producer_form;
 mod sandbox_view;

@@ -1,12 +1,13 @@
 //! The sandbox page: owns the [`Sandbox`], drives it from `requestAnimationFrame`, saves it to
 //! browser storage, and lays out the cluster view, the panels, the charts and the controls.
 
-use gloo::events::{EventListener, EventListenerOptions};
-use gloo::render::{request_animation_frame, AnimationFrame};
+use gloo::events::EventListener;
+use gloo::render::AnimationFrame;
 use gloo::storage::{LocalStorage, Storage};
-use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
+
+use super::page::{listen_for_shortcuts, next_frame, query_value};
 
 use crate::engine::AuditReport;
 
@@ -140,20 +141,7 @@ impl Component for SandboxView {
 
     fn create(ctx: &Context<Self>) -> Self {
         let (sandbox, load_notice) = initial_sandbox();
-        let keys = gloo::utils::document()
-            .dyn_into::<web_sys::EventTarget>()
-            .ok()
-            .map(|doc| {
-                let link = ctx.link().clone();
-                // Not passive: a shortcut's key must not also scroll the page.
-                let options = EventListenerOptions::enable_prevent_default();
-                EventListener::new_with_options(&doc, "keydown", options, move |event| {
-                    if let Some(action) = event.dyn_ref::<KeyboardEvent>().and_then(shortcut) {
-                        event.prevent_default();
-                        link.send_message(Msg::Act(action));
-                    }
-                })
-            });
+        let keys = listen_for_shortcuts(ctx, shortcut);
         let saved_revision = sandbox.revision();
         let audit = sandbox.sim().audit();
         let resize = {
@@ -174,7 +162,7 @@ impl Component for SandboxView {
             last_frame_ms: None,
             last_save_ms: 0.0,
             saved_revision,
-            frame: Some(next_frame(ctx)),
+            frame: Some(next_frame(ctx, Msg::Frame)),
             _keys: keys,
             load_notice,
         }
@@ -185,7 +173,7 @@ impl Component for SandboxView {
             Msg::Frame(timestamp_ms) => {
                 let wall_ms = self.last_frame_ms.map_or(0.0, |last| timestamp_ms - last);
                 self.last_frame_ms = Some(timestamp_ms);
-                self.frame = Some(next_frame(ctx));
+                self.frame = Some(next_frame(ctx, Msg::Frame));
                 let changed = self.sandbox.apply(SandboxAction::Frame { wall_ms });
                 if self.sandbox.is_playing() && timestamp_ms - self.last_save_ms > SAVE_EVERY_MS {
                     self.save(timestamp_ms);
@@ -328,11 +316,6 @@ fn chart_cursor(now: crate::engine::SimTime) -> crate::engine::SimTime {
     crate::engine::SimTime::from_ms(now.as_ms() / 250 * 250)
 }
 
-fn next_frame(ctx: &Context<SandboxView>) -> AnimationFrame {
-    let link = ctx.link().clone();
-    request_animation_frame(move |timestamp_ms| link.send_message(Msg::Frame(timestamp_ms)))
-}
-
 /// The sandbox the page opens with: a preset named in the link (`?preset=`), else the saved
 /// run, else the default. A saved run that cannot be read is set aside and reported.
 fn initial_sandbox() -> (Sandbox<Panels>, Option<String>) {
@@ -367,37 +350,12 @@ fn initial_sandbox() -> (Sandbox<Panels>, Option<String>) {
     (sandbox, notice)
 }
 
-/// A `name=value` pair of the page's query string.
-pub fn query_value(name: &str) -> Option<String> {
-    let search = gloo::utils::window()
-        .location()
-        .search()
-        .unwrap_or_default();
-    search
-        .trim_start_matches('?')
-        .split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value.to_owned())
-}
-
-/// Keyboard shortcuts, ignored while the user types in a field or a button has focus.
-fn shortcut(event: &KeyboardEvent) -> Option<SandboxAction> {
-    let typing = event
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|el| {
-            matches!(
-                el.tag_name().as_str(),
-                "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON" | "SUMMARY"
-            ) || el.get_attribute("role").as_deref() == Some("button")
-        });
-    if typing || event.ctrl_key() || event.meta_key() || event.alt_key() {
-        return None;
-    }
-    match event.key().as_str() {
-        " " | "k" => Some(SandboxAction::TogglePlay),
-        "ArrowRight" | "." => Some(SandboxAction::Step),
-        _ => None,
-    }
+/// The sandbox's keyboard shortcuts.
+fn shortcut(event: &KeyboardEvent) -> Option<Msg> {
+    let action = match event.key().as_str() {
+        " " | "k" => SandboxAction::TogglePlay,
+        "ArrowRight" | "." => SandboxAction::Step,
+        _ => return None,
+    };
+    Some(Msg::Act(action))
 }

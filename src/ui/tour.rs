@@ -1,11 +1,12 @@
 //! The guided tour: owns the playground of first examples, drives it from
 //! `requestAnimationFrame`, and lays out the page.
 
-use gloo::events::{EventListener, EventListenerOptions};
-use gloo::render::{request_animation_frame, AnimationFrame};
-use wasm_bindgen::JsCast;
+use gloo::events::EventListener;
+use gloo::render::AnimationFrame;
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
+
+use super::page::{listen_for_shortcuts, next_frame, query_value};
 
 use crate::scenario::{Scene, SceneId};
 
@@ -47,20 +48,7 @@ impl Component for Tour {
 
     fn create(ctx: &Context<Self>) -> Self {
         let (scene, link_notice) = scene_from_location();
-        let keys = gloo::utils::document()
-            .dyn_into::<web_sys::EventTarget>()
-            .ok()
-            .map(|doc| {
-                let link = ctx.link().clone();
-                // Not passive: a shortcut's key must not also scroll the page.
-                let options = EventListenerOptions::enable_prevent_default();
-                EventListener::new_with_options(&doc, "keydown", options, move |event| {
-                    if let Some(action) = event.dyn_ref::<KeyboardEvent>().and_then(shortcut) {
-                        event.prevent_default();
-                        link.send_message(Msg::Act(action));
-                    }
-                })
-            });
+        let keys = listen_for_shortcuts(ctx, shortcut);
         let resize = {
             let link = ctx.link().clone();
             EventListener::new(&gloo::utils::window(), "resize", move |_| {
@@ -71,7 +59,7 @@ impl Component for Tour {
             playground: Playground::new(scene),
             layout: current_layout(),
             last_frame_ms: None,
-            frame: Some(next_frame(ctx)),
+            frame: Some(next_frame(ctx, Msg::Frame)),
             _keys: keys,
             _resize: Some(resize),
             link_notice,
@@ -83,7 +71,7 @@ impl Component for Tour {
             Msg::Frame(timestamp_ms) => {
                 let wall_ms = self.last_frame_ms.map_or(0.0, |last| timestamp_ms - last);
                 self.last_frame_ms = Some(timestamp_ms);
-                self.frame = Some(next_frame(ctx));
+                self.frame = Some(next_frame(ctx, Msg::Frame));
                 self.playground.apply(Action::Frame { wall_ms })
             }
             Msg::Act(action) => {
@@ -162,11 +150,6 @@ impl Component for Tour {
     }
 }
 
-fn next_frame(ctx: &Context<Tour>) -> AnimationFrame {
-    let link = ctx.link().clone();
-    request_animation_frame(move |timestamp_ms| link.send_message(Msg::Frame(timestamp_ms)))
-}
-
 fn current_layout() -> Layout {
     let width = gloo::utils::window()
         .inner_width()
@@ -182,17 +165,7 @@ fn current_layout() -> Layout {
 
 /// Reads `?scene=<slug>` from the address. An unknown scene is reported, not fatal.
 fn scene_from_location() -> (SceneId, Option<String>) {
-    let search = gloo::utils::window()
-        .location()
-        .search()
-        .unwrap_or_default();
-    let requested = search
-        .trim_start_matches('?')
-        .split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .find(|(name, _)| *name == "scene")
-        .map(|(_, value)| value.to_owned());
-    match requested {
+    match query_value("scene") {
         None => (SceneId::ThreePartitions, None),
         Some(slug) => match SceneId::from_slug(&slug) {
             Some(id) => (id, None),
@@ -207,24 +180,13 @@ fn scene_from_location() -> (SceneId, Option<String>) {
     }
 }
 
-/// Keyboard shortcuts, ignored while the user types in a field.
-fn shortcut(event: &KeyboardEvent) -> Option<Action> {
-    let typing = event
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|el| {
-            matches!(
-                el.tag_name().as_str(),
-                "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON"
-            )
-        });
-    if typing || event.ctrl_key() || event.meta_key() || event.alt_key() {
-        return None;
-    }
-    match event.key().as_str() {
-        " " | "k" => Some(Action::TogglePlay),
-        "ArrowRight" | "." => Some(Action::Step),
-        "r" => Some(Action::Reset),
-        _ => None,
-    }
+/// The tour's keyboard shortcuts.
+fn shortcut(event: &KeyboardEvent) -> Option<Msg> {
+    let action = match event.key().as_str() {
+        " " | "k" => Action::TogglePlay,
+        "ArrowRight" | "." => Action::Step,
+        "r" => Action::Reset,
+        _ => return None,
+    };
+    Some(Msg::Act(action))
 }

@@ -1,9 +1,8 @@
 //! The pipelines page: owns the [`Board`], drives it from `requestAnimationFrame`, and lays
 //! out the comparison, the table, the failure stories and the CodeMentor experiment.
 
-use gloo::events::{EventListener, EventListenerOptions};
-use gloo::render::{request_animation_frame, AnimationFrame};
-use wasm_bindgen::JsCast;
+use gloo::events::EventListener;
+use gloo::render::AnimationFrame;
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
@@ -23,7 +22,7 @@ use super::story_view::StoryView;
 use super::toolbar::PipelineToolbar;
 use crate::pipeline::{builtin, stories};
 use crate::ui::mode_nav::{Mode, ModeNav};
-use crate::ui::sandbox_view::query_value;
+use crate::ui::page::{listen_for_shortcuts, next_frame, query_value};
 
 pub enum Msg {
     Act(BoardAction),
@@ -78,25 +77,12 @@ impl Component for PipelinesView {
         } else {
             Board::new(&ids)
         };
-        let keys = gloo::utils::document()
-            .dyn_into::<web_sys::EventTarget>()
-            .ok()
-            .map(|doc| {
-                let link = ctx.link().clone();
-                // Not passive: Space must not also scroll the page.
-                let options = EventListenerOptions::enable_prevent_default();
-                EventListener::new_with_options(&doc, "keydown", options, move |event| {
-                    if let Some(action) = event.dyn_ref::<KeyboardEvent>().and_then(shortcut) {
-                        event.prevent_default();
-                        link.send_message(Msg::Act(action));
-                    }
-                })
-            });
+        let keys = listen_for_shortcuts(ctx, shortcut);
         let all = builtin::all();
         PipelinesView {
             board,
             last_frame_ms: None,
-            frame: Some(next_frame(ctx)),
+            frame: Some(next_frame(ctx, Msg::Frame)),
             _keys: keys,
             reduced_motion: prefers_reduced_motion(),
             comparison: ComparisonTable::build(&all),
@@ -109,7 +95,7 @@ impl Component for PipelinesView {
             Msg::Frame(timestamp_ms) => {
                 let wall_ms = self.last_frame_ms.map_or(0.0, |last| timestamp_ms - last);
                 self.last_frame_ms = Some(timestamp_ms);
-                self.frame = Some(next_frame(ctx));
+                self.frame = Some(next_frame(ctx, Msg::Frame));
                 self.board.apply(BoardAction::Frame { wall_ms })
             }
             Msg::Act(action) => self.board.apply(action),
@@ -190,27 +176,10 @@ impl Component for PipelinesView {
     }
 }
 
-fn next_frame(ctx: &Context<PipelinesView>) -> AnimationFrame {
-    let link = ctx.link().clone();
-    request_animation_frame(move |timestamp_ms| link.send_message(Msg::Frame(timestamp_ms)))
-}
-
-/// Space plays or pauses, unless the visitor is typing or a control has focus.
-fn shortcut(event: &KeyboardEvent) -> Option<BoardAction> {
-    let busy = event
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|el| {
-            matches!(
-                el.tag_name().as_str(),
-                "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON" | "SUMMARY" | "A"
-            )
-        });
-    if busy || event.ctrl_key() || event.meta_key() || event.alt_key() {
-        return None;
-    }
+/// Space plays or pauses.
+fn shortcut(event: &KeyboardEvent) -> Option<Msg> {
     match event.key().as_str() {
-        " " | "k" => Some(BoardAction::TogglePlay),
+        " " | "k" => Some(Msg::Act(BoardAction::TogglePlay)),
         _ => None,
     }
 }
