@@ -6,7 +6,7 @@
 #   scripts/setup.sh test    the above, plus Chromium, ChromeDriver and playwright-core
 #
 # Only package registries are used (crates.io, npm, Debian apt): nothing is downloaded from
-# GitHub or elsewhere. See ../shared/design/TOOLCHAIN.md for why each version is what it is.
+# GitHub or elsewhere. Each version below is pinned for a reason given beside it.
 set -euo pipefail
 
 mode="${1:-serve}"

@@ -1,5 +1,5 @@
 //! Runs the assignor cases taken from Kafka's own tests and javadoc
-//! (`../shared/data/assignor_cases.json`) against every assignor each case lists.
+//! (`tests/data/assignor_cases.json`) against every assignor each case lists.
 
 use std::collections::BTreeMap;
 
@@ -10,7 +10,7 @@ const EXPECTED_CASES: usize = 64;
 
 fn cases_path() -> String {
     format!(
-        "{}/../shared/data/assignor_cases.json",
+        "{}/tests/data/assignor_cases.json",
         env!("CARGO_MANIFEST_DIR")
     )
 }

@@ -45,7 +45,7 @@ fn manifest_path(relative: &str) -> PathBuf {
 }
 
 fn shared_data(name: &str) -> Value {
-    let path = manifest_path(&format!("../shared/data/{name}"));
+    let path = manifest_path(&format!("tests/data/{name}"));
     let data = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     serde_json::from_str(&data).expect("shared data is JSON")

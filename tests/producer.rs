@@ -30,7 +30,7 @@ fn keyed_records_land_where_kafka_puts_them() {
             .unwrap()
             .record_count()
     };
-    // From ../shared/data/partition_vectors.json: key-3 → 11, key-4 → 9, user-42 → 4 of 12.
+    // From tests/data/partition_vectors.json: key-3 → 11, key-4 → 9, user-42 → 4 of 12.
     assert_eq!((holds(11), holds(9), holds(4)), (1, 1, 1));
 }
 

@@ -1,12 +1,11 @@
-//! Every hashing and partitioning vector in `../shared/data/` against the engine.
+//! Every hashing and partitioning vector in `tests/data/` against the engine.
 
 use kafka_playground::engine::murmur2::{murmur2, partition_for_key, to_positive};
 use serde_json::Value;
 
 fn shared_data(name: &str) -> Value {
-    let path = format!("{}/../shared/data/{name}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {path}: {e} (is ../shared beside the repo?)"));
+    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path} is not JSON: {e}"))
 }
 
