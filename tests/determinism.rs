@@ -3,7 +3,7 @@
 use kafka_playground::engine::{
     Command, NetworkConfig, ProducerConfig, ProducerId, SimConfig, SimTime, Simulation, TopicConfig,
 };
-use kafka_playground::scenario::{Scene, SceneId};
+use kafka_playground::scenario::{Scene, SceneId, SHIPPED};
 
 fn trace(mut sim: Simulation, until_ms: u64) -> Vec<String> {
     sim.advance_to(SimTime::from_ms(until_ms));
@@ -17,6 +17,21 @@ fn each_scene_replays_identically() {
         let second = trace(Scene::get(id).build(), 20_000);
         assert!(first.len() > 50, "{id:?} should do real work");
         assert_eq!(first, second, "{id:?} diverged");
+    }
+}
+
+/// Every shipped scenario file (the tour's scenes, the sandbox's presets and the worked
+/// examples are all among them) replays identically from its setup, for its first 10 seconds:
+/// long enough for every one to have started its clients and traffic, short enough for the
+/// large preset to stay quick in a debug build.
+#[test]
+fn every_shipped_scenario_replays_identically() {
+    for file in SHIPPED {
+        let setup = file.setup();
+        let first = trace(setup.build(), 10_000);
+        let second = trace(setup.build(), 10_000);
+        assert!(first.len() > 10, "{} should do real work", file.slug);
+        assert_eq!(first, second, "{} diverged", file.slug);
     }
 }
 

@@ -22,7 +22,9 @@ use std::fmt;
 
 use toml::de::DeTable;
 
-use crate::engine::{BrokerConfig, Command, NetworkConfig, SimConfig, SimTime, Simulation};
+use crate::engine::{BrokerConfig, Command, NetworkConfig, SimTime, Simulation};
+
+use super::setup::Setup;
 
 pub use duration::{format_duration_ms, parse_duration_ms};
 pub use entities::parse_key_pattern;
@@ -80,25 +82,16 @@ pub struct Scenario {
 }
 
 impl Scenario {
-    /// The settings the simulation is created with, with the file's seed unless overridden.
-    pub fn sim_config(&self, seed_override: Option<u64>) -> SimConfig {
-        SimConfig {
-            seed: seed_override.unwrap_or(self.seed),
-            broker_count: self.brokers,
-            network: self.network,
-            broker: self.broker.clone(),
-        }
-    }
-
-    /// A simulation at time zero with every command of the scenario scheduled. Nothing has run
-    /// yet: topics, clients and the timeline all happen as the clock moves, and a command the
-    /// engine refuses becomes a `CommandRejected` event rather than a panic.
+    /// A simulation at time zero with every command of the scenario scheduled, built by the
+    /// one [`Setup::build`] that the tour and the sandbox use too. Nothing has run yet: topics,
+    /// clients and the timeline all happen as the clock moves, and a command the engine
+    /// refuses becomes a `CommandRejected` event rather than a panic.
     pub fn build(&self, seed_override: Option<u64>) -> Simulation {
-        let mut sim = Simulation::new(self.sim_config(seed_override));
-        for scheduled in &self.commands {
-            sim.schedule(scheduled.at, scheduled.command.clone());
+        let mut setup = Setup::from_scenario(self);
+        if let Some(seed) = seed_override {
+            setup.seed = seed;
         }
-        sim
+        setup.build()
     }
 
     /// The scenario's `duration`, or [`DEFAULT_DURATION_MS`].

@@ -1,10 +1,14 @@
-//! Scenes the playground can show, as data: the commands that build them and the timeline that
-//! plays them. Nothing here draws; the UI and the tests load the same scenes.
-
-mod presets;
-
-pub use presets::{Scene, SceneId};
+//! Runs as data. Every setup the playground starts from is a scenario file in
+//! `static/scenarios/` ([`shipped`]), read by [`file`] into a [`Scenario`] and turned into a
+//! [`Setup`]: the cluster and the commands planned before time starts. One [`Setup::build`]
+//! makes the simulation for the tour, the sandbox and `kplay run` alike. Nothing here draws.
 
 pub mod file;
+mod presets;
+pub mod setup;
+pub mod shipped;
 
 pub use file::{parse_scenario, Scenario, ScenarioError};
+pub use presets::{Scene, SceneId};
+pub use setup::{Setup, Stamped};
+pub use shipped::{Shipped, SHIPPED};

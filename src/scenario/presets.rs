@@ -1,9 +1,12 @@
-//! The source documents' first example, as two scenes.
+//! The tour's scenes: the source documents' first example, in two scenario files
+//! (`first-example.toml` and `first-example-one-partition.toml`). A scene is its file, plus
+//! what the tour needs to know about it to draw and narrate it (the topic, the producer and
+//! consumer it follows, the values sent), read from the file rather than written twice.
 
-use crate::engine::{
-    AutoOffsetReset, Command, ConsumerConfig, ConsumerId, KeylessPartitioner, NetworkConfig,
-    ProducerConfig, ProducerId, SimConfig, SimTime, Simulation, TopicConfig,
-};
+use crate::engine::{Command, ConsumerId, NetworkConfig, ProducerId, SimTime, Simulation};
+
+use super::file::Scenario;
+use super::shipped::Shipped;
 
 /// The built-in scenes, in the order a first-time visitor sees them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -36,131 +39,96 @@ impl SceneId {
             SceneId::OnePartition => None,
         }
     }
+
+    /// The tab's title.
+    pub fn title(self) -> &'static str {
+        match self {
+            SceneId::ThreePartitions => "a b c d e → 3 partitions",
+            SceneId::OnePartition => "1 2 3 4 5 → 1 partition",
+        }
+    }
+
+    /// The scenario file the scene plays.
+    pub fn file(self) -> Shipped {
+        let slug = match self {
+            SceneId::ThreePartitions => "first-example",
+            SceneId::OnePartition => "first-example-one-partition",
+        };
+        Shipped::by_slug(slug).expect("the tour's scenario files ship")
+    }
 }
 
-/// A scene: a cluster, its clients, and what happens when.
+/// A scene: its scenario file, and the parts of it the tour follows.
 #[derive(Clone, Debug)]
 pub struct Scene {
     pub id: SceneId,
     pub title: &'static str,
-    pub topic: &'static str,
+    pub scenario: Scenario,
+    /// The topic the scene sends to (the file's first topic).
+    pub topic: String,
     pub partitions: u32,
+    /// The producer whose sends the tour narrates (the file's first producer).
     pub producer: ProducerId,
+    /// The consumer whose output the tour prints (the file's first consumer).
     pub consumer: ConsumerId,
-    /// The values the producer sends, in order, without keys.
+    /// The values the producer sends by the timeline, in order.
     pub values: Vec<String>,
-    pub seed: u64,
-    /// When the first record is sent.
-    pub first_send_ms: u64,
-    /// Time between two sends.
-    pub send_interval_ms: u64,
-    /// When the consumer starts, reading from the beginning.
-    pub consumer_start_ms: u64,
     /// Slowed down from a data centre's milliseconds so that each message can be watched.
     pub network: NetworkConfig,
 }
 
 impl Scene {
+    /// The scene, read from its file.
+    ///
+    /// # Panics
+    /// If a tour file lacks a topic, a producer or a consumer: a bug in a shipped file, which
+    /// the tests below catch.
     pub fn get(id: SceneId) -> Scene {
-        let network = NetworkConfig {
-            latency_ms: 450,
-            jitter_ms: 150,
-            drop_per_million: 0,
-        };
-        match id {
-            SceneId::ThreePartitions => Scene {
-                id,
-                title: "a b c d e → 3 partitions",
-                topic: "letters",
-                partitions: 3,
-                producer: ProducerId(1),
-                consumer: ConsumerId(1),
-                values: ["a", "b", "c", "d", "e"].map(String::from).to_vec(),
-                seed: 42,
-                first_send_ms: 600,
-                send_interval_ms: 700,
-                consumer_start_ms: 5200,
-                network,
-            },
-            SceneId::OnePartition => Scene {
-                id,
-                title: "1 2 3 4 5 → 1 partition",
-                topic: "numbers",
-                partitions: 1,
-                producer: ProducerId(1),
-                consumer: ConsumerId(1),
-                values: ["1", "2", "3", "4", "5"].map(String::from).to_vec(),
-                seed: 42,
-                first_send_ms: 600,
-                send_interval_ms: 700,
-                consumer_start_ms: 5200,
-                network,
-            },
+        let scenario = id.file().scenario();
+        let commands = || scenario.commands.iter().map(|scheduled| &scheduled.command);
+        let (topic, partitions) = commands()
+            .find_map(|command| match command {
+                Command::CreateTopic { name, config } => Some((name.clone(), config.partitions)),
+                _ => None,
+            })
+            .expect("a tour scene creates its topic");
+        let producer = commands()
+            .find_map(|command| match command {
+                Command::AddProducer { producer, .. } => Some(*producer),
+                _ => None,
+            })
+            .expect("a tour scene has a producer");
+        let consumer = commands()
+            .find_map(|command| match command {
+                Command::AddConsumer { consumer, .. } => Some(*consumer),
+                _ => None,
+            })
+            .expect("a tour scene has a consumer");
+        let values = commands()
+            .filter_map(|command| match command {
+                Command::Produce { value, .. } => value.clone(),
+                _ => None,
+            })
+            .collect();
+        Scene {
+            id,
+            title: id.title(),
+            network: scenario.network,
+            scenario,
+            topic,
+            partitions,
+            producer,
+            consumer,
+            values,
         }
     }
 
-    /// The consumer's settings: the console consumer with `--from-beginning`.
-    pub fn consumer_config(&self) -> ConsumerConfig {
-        ConsumerConfig {
-            auto_offset_reset: AutoOffsetReset::Earliest,
-            poll_interval_ms: 300,
-            enable_auto_commit: false,
-            ..ConsumerConfig::default()
-        }
-    }
-
-    /// Builds the simulation at time zero with the whole timeline scheduled.
+    /// The simulation at time zero with the whole file scheduled and what is due at time zero
+    /// (the topic, the producer) already done, so a visitor can produce by hand before the
+    /// clock first moves.
     pub fn build(&self) -> Simulation {
-        let mut sim = Simulation::new(SimConfig {
-            seed: self.seed,
-            broker_count: 1,
-            network: self.network,
-            ..SimConfig::default()
-        });
-        let setup = [
-            Command::CreateTopic {
-                name: self.topic.to_owned(),
-                config: TopicConfig {
-                    partitions: self.partitions,
-                    ..TopicConfig::default()
-                },
-            },
-            Command::AddProducer {
-                producer: self.producer,
-                config: ProducerConfig {
-                    partitioner: KeylessPartitioner::RoundRobin,
-                    // Kafka 3.x's default: each record leaves at once, so a record produced
-                    // by hand is on the wire immediately, even while the clock is paused.
-                    linger_ms: 0,
-                    ..ProducerConfig::default()
-                },
-            },
-        ];
-        for command in setup {
-            sim.handle(command)
-                .expect("a built-in scene's setup is valid");
-        }
-        for (index, value) in self.values.iter().enumerate() {
-            let at = SimTime::from_ms(self.first_send_ms + self.send_interval_ms * index as u64);
-            sim.schedule(
-                at,
-                Command::Produce {
-                    producer: self.producer,
-                    topic: self.topic.to_owned(),
-                    key: None,
-                    value: Some(value.clone()),
-                },
-            );
-        }
-        sim.schedule(
-            SimTime::from_ms(self.consumer_start_ms),
-            Command::AddConsumer {
-                consumer: self.consumer,
-                topic: self.topic.to_owned(),
-                group: None,
-                config: self.consumer_config(),
-            },
-        );
+        let mut sim = self.scenario.build(None);
+        sim.advance_to(SimTime::ZERO);
         sim
     }
 
@@ -173,6 +141,32 @@ impl Scene {
                 (letter as char).to_string()
             }
             SceneId::OnePartition => (records_sent + 1).to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_scene_reads_what_the_tour_follows_from_its_file() {
+        let three = Scene::get(SceneId::ThreePartitions);
+        assert_eq!((three.topic.as_str(), three.partitions), ("letters", 3));
+        assert_eq!(three.values, ["a", "b", "c", "d", "e"]);
+        let one = Scene::get(SceneId::OnePartition);
+        assert_eq!((one.topic.as_str(), one.partitions), ("numbers", 1));
+        assert_eq!(one.values, ["1", "2", "3", "4", "5"]);
+        for scene in [three, one] {
+            assert_eq!(
+                (scene.producer, scene.consumer),
+                (ProducerId(1), ConsumerId(1))
+            );
+            assert_eq!(
+                scene.network.latency_ms, 450,
+                "{:?} is slowed down",
+                scene.id
+            );
         }
     }
 }

@@ -5,7 +5,8 @@
 use crate::engine::{Command, ConsumerId, ProducerId, RecordId, SimTime, Simulation};
 
 use super::observe::{Highlight, Observer, StartFrom};
-use super::session::{SandboxSetup, SavedRun, Session};
+use super::session::{SavedRun, Session};
+use crate::scenario::Setup;
 
 /// The speeds offered, as multiples of real time.
 pub const SPEEDS: [f64; 10] = [0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0];
@@ -36,7 +37,7 @@ pub enum SandboxAction {
     /// Act on the cluster. A refused command leaves everything as it was and says why.
     Act(Command),
     /// Start again from a setup (a preset, a pasted scenario).
-    Load(SandboxSetup),
+    Load(Setup),
     /// Start the current setup again from time zero.
     Reset,
     Select(Option<RecordId>),
@@ -60,7 +61,7 @@ pub struct Sandbox<O> {
 }
 
 impl<O: Observer + StartFrom> Sandbox<O> {
-    pub fn new(setup: SandboxSetup) -> Self {
+    pub fn new(setup: Setup) -> Self {
         Sandbox::from_session(Session::new(setup))
     }
 
@@ -79,7 +80,7 @@ impl<O: Observer + StartFrom> Sandbox<O> {
 
     /// Restores a stored run. What cannot be read is reported, with the fallback setup
     /// started instead, so a bad saved state never breaks the page.
-    pub fn restore(saved_json: &str, fallback: SandboxSetup) -> (Self, Option<String>) {
+    pub fn restore(saved_json: &str, fallback: Setup) -> (Self, Option<String>) {
         // Text to a JSON value first, then the value to a run: the scenario reader already
         // turns JSON values into configs, so this shares its code instead of adding a second
         // copy of every config's deserializer to the web build.

@@ -9,9 +9,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{
-    BrokerConfig, Command, NetworkConfig, Rejection, SimConfig, SimTime, Simulation,
-};
+use crate::engine::{Command, Rejection, SimTime, Simulation};
+use crate::scenario::{Setup, Stamped};
 
 use super::observe::{Observer, StartFrom};
 
@@ -27,56 +26,12 @@ pub const MAX_SNAPSHOTS: usize = 96;
 /// keep the page replaying for minutes.
 pub const MAX_RESTORED_MS: u64 = 30 * 60 * 1_000;
 
-/// Everything fixed before time starts: the cluster and the commands planned in advance (a
-/// preset's topics and clients, a scenario file's timeline).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SandboxSetup {
-    /// What the visitor sees as the setup's name ("Default sandbox", a scenario's name...).
-    pub name: String,
-    pub seed: u64,
-    pub brokers: u32,
-    #[serde(default)]
-    pub broker: BrokerConfig,
-    #[serde(default)]
-    pub network: NetworkConfig,
-    #[serde(default)]
-    pub planned: Vec<Stamped>,
-}
-
-impl SandboxSetup {
-    fn sim_config(&self) -> SimConfig {
-        SimConfig {
-            seed: self.seed,
-            broker_count: self.brokers,
-            network: self.network,
-            broker: self.broker.clone(),
-        }
-    }
-
-    /// The simulation at time zero with every planned command scheduled, exactly as
-    /// `kplay run` builds a scenario, so the sandbox and the command line agree.
-    fn build(&self) -> Simulation {
-        let mut sim = Simulation::new(self.sim_config());
-        for planned in &self.planned {
-            sim.schedule(SimTime::from_ms(planned.at_ms), planned.command.clone());
-        }
-        sim
-    }
-}
-
-/// A command and the simulated millisecond it was applied at.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Stamped {
-    pub at_ms: u64,
-    pub command: Command,
-}
-
 /// What is stored in the browser: enough to rebuild the run exactly.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SavedRun {
     /// Bumped when the format changes in a way old readers cannot follow.
     pub version: u32,
-    pub setup: SandboxSetup,
+    pub setup: Setup,
     pub log: Vec<Stamped>,
     pub now_ms: u64,
 }
@@ -94,7 +49,7 @@ struct Snapshot {
 /// The run, and the observers (panels) that follow it.
 #[derive(Clone, Debug)]
 pub struct Session<O> {
-    setup: SandboxSetup,
+    setup: Setup,
     log: Vec<Stamped>,
     /// How many log entries the current simulation has applied.
     applied: usize,
@@ -108,7 +63,7 @@ pub struct Session<O> {
 }
 
 impl<O: Observer + StartFrom> Session<O> {
-    pub fn new(setup: SandboxSetup) -> Self {
+    pub fn new(setup: Setup) -> Self {
         let mut sim = setup.build();
         let mut observer = O::start_from(&sim);
         // A snapshot at time T must hold everything due at T already done, because observers
@@ -189,7 +144,7 @@ impl<O: Observer + StartFrom> Session<O> {
         &self.sim
     }
 
-    pub fn setup(&self) -> &SandboxSetup {
+    pub fn setup(&self) -> &Setup {
         &self.setup
     }
 
@@ -371,10 +326,7 @@ impl<O: Observer + StartFrom> Session<O> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{
-        Acks, BrokerId, ConsumerConfig, ConsumerId, Event, KeyPattern, ProducerConfig, ProducerId,
-        TopicConfig, Workload,
-    };
+    use crate::engine::{BrokerId, Event};
 
     /// Remembers every event as a line of text, so two runs can be compared.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -390,48 +342,33 @@ mod tests {
         }
     }
 
-    fn setup() -> SandboxSetup {
-        let at0 = |command| Stamped { at_ms: 0, command };
-        SandboxSetup {
-            name: "test".into(),
-            seed: 7,
-            brokers: 3,
-            broker: BrokerConfig::default(),
-            network: NetworkConfig::default(),
-            planned: vec![
-                at0(Command::CreateTopic {
-                    name: "orders".into(),
-                    config: TopicConfig {
-                        partitions: 3,
-                        replication_factor: 3,
-                        min_insync_replicas: 2,
-                        ..TopicConfig::default()
-                    },
-                }),
-                at0(Command::AddProducer {
-                    producer: ProducerId(0),
-                    config: ProducerConfig {
-                        acks: Acks::All,
-                        ..ProducerConfig::default()
-                    },
-                }),
-                at0(Command::StartWorkload {
-                    producer: ProducerId(0),
-                    workload: Workload {
-                        topic: "orders".into(),
-                        records_per_second: 20,
-                        keys: KeyPattern::Cycle { count: 5 },
-                        count: None,
-                    },
-                }),
-                at0(Command::AddConsumer {
-                    consumer: ConsumerId(0),
-                    topic: "orders".into(),
-                    group: Some("billing".into()),
-                    config: ConsumerConfig::default(),
-                }),
-            ],
-        }
+    /// Three brokers, a replicated topic, a producer at 20 records a second and one member of
+    /// `billing`: enough traffic for seeks, forks and replays to have something to differ on.
+    const SETUP: &str = r#"
+        version = 1
+        name = "test"
+        seed = 7
+        [cluster]
+        brokers = 3
+        [[topics]]
+        name = "orders"
+        partitions = 3
+        replication_factor = 3
+        min_insync_replicas = 2
+        [[producers]]
+        id = 0
+        acks = "all"
+        workload = { topic = "orders", rate = 20, keys = "cycle:5" }
+        [[consumers]]
+        id = 0
+        topic = "orders"
+        group = "billing"
+    "#;
+
+    fn setup() -> Setup {
+        Setup::from_scenario(
+            &crate::scenario::parse_scenario(SETUP).expect("the test setup parses"),
+        )
     }
 
     fn session() -> Session<Trace> {

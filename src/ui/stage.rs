@@ -440,7 +440,7 @@ mod tests {
         for n in 0..20 {
             sim.handle(Command::Produce {
                 producer: scene.producer,
-                topic: scene.topic.into(),
+                topic: scene.topic.clone(),
                 key: None,
                 value: Some(n.to_string()),
             })
@@ -448,7 +448,7 @@ mod tests {
         }
         sim.advance_to(SimTime::from_ms(20_000));
         for layout in [Layout::LANDSCAPE, Layout::PORTRAIT] {
-            let stage = StageView::build(&sim, scene.topic, layout);
+            let stage = StageView::build(&sim, &scene.topic, layout);
             let lane = &stage.lanes[0];
             assert_eq!(lane.cells.len() as u64, layout.visible_cells - 1);
             assert_eq!(lane.hidden_before, 25 - (layout.visible_cells - 1));

@@ -17,7 +17,7 @@ pub struct Caption {
 pub fn caption(playground: &Playground) -> Caption {
     let scene = playground.scene();
     let sim = playground.sim();
-    let topic = sim.topic(scene.topic);
+    let topic = sim.topic(&scene.topic);
     let partitions = topic.map_or(0, |t| t.partition_count());
     let consumer = sim.consumer(scene.consumer);
     let printed: Vec<String> = consumer

@@ -92,7 +92,7 @@ impl Component for Tour {
         let scene = playground.scene();
         let sim = playground.sim();
         let on_action = ctx.link().callback(Msg::Act);
-        let stage = StageView::build(sim, scene.topic, self.layout);
+        let stage = StageView::build(sim, &scene.topic, self.layout);
         let printed = sim
             .consumer(scene.consumer)
             .map(|c| c.polled.clone())
@@ -143,7 +143,7 @@ impl Component for Tour {
                 <div class="explain">
                     <CaptionPanel caption={caption(playground)} next_scene={next_scene}
                                   on_next={on_next} on_stay={on_stay} />
-                    <ConsoleOutput topic={scene.topic} printed={printed} />
+                    <ConsoleOutput topic={scene.topic.clone()} printed={printed} />
                 </div>
             </div>
         }
