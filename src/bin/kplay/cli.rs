@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use kafka_playground::pipeline::codementor::{ExperimentParams, MAX_BURST, MAX_PARTITIONS};
+use kafka_playground::pipeline::burst_experiment::{ExperimentParams, MAX_BURST, MAX_PARTITIONS};
 use kafka_playground::scenario::file::parse_duration_ms;
 
 /// Runs Apache Kafka scenarios on a deterministic simulator.
