@@ -8,7 +8,7 @@ use kafka_playground::pipeline::burst_experiment::{self, ExperimentParams, Varia
 use kafka_playground::pipeline::{builtin, comparison, stories, Load, PipelineRun, RunFigures};
 use serde::Serialize;
 
-use super::cli::Outcome;
+use super::outcome::Outcome;
 
 /// The throughput window of `kplay pipeline run`.
 const WINDOW_MS: u64 = 10_000;
