@@ -71,3 +71,31 @@ impl PipelineRun {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Timers fire by time; at equal times, in the order they were scheduled, whatever the
+    /// order of the times they were scheduled for.
+    #[test]
+    fn timers_fire_by_time_then_in_scheduling_order() {
+        let mut queue = TimerQueue::default();
+        queue.schedule(SimTime(20), Action::Probe(1));
+        queue.schedule(SimTime(10), Action::Emit);
+        queue.schedule(SimTime(20), Action::Probe(0));
+        queue.schedule(SimTime(10), Action::Resume(ConsumerId(7)));
+        assert_eq!(queue.next_at(), Some(SimTime(10)));
+        let fired: Vec<(SimTime, Action)> = std::iter::from_fn(|| queue.pop()).collect();
+        assert_eq!(
+            fired,
+            [
+                (SimTime(10), Action::Emit),
+                (SimTime(10), Action::Resume(ConsumerId(7))),
+                (SimTime(20), Action::Probe(1)),
+                (SimTime(20), Action::Probe(0)),
+            ]
+        );
+        assert_eq!(queue.next_at(), None);
+    }
+}
