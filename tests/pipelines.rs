@@ -330,7 +330,8 @@ fn codementor_figures_are_reproducible_by_seed() {
         seed: 7,
         ..ExperimentParams::default()
     };
-    let json = |p: &ExperimentParams| serde_json::to_string(&burst_experiment::run(p)).expect("JSON");
+    let json =
+        |p: &ExperimentParams| serde_json::to_string(&burst_experiment::run(p)).expect("JSON");
     let first = json(&params);
     assert_eq!(first, json(&params));
     let other = ExperimentParams { seed: 8, ..params };
