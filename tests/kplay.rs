@@ -531,3 +531,7 @@ fn pipeline_list_run_and_compare() {
     assert_eq!(unknown.status.code(), Some(1));
     assert!(text(&unknown.stderr).contains("no pipeline 'kinesis'"));
 }
+
+// Snapshots of the whole text of each subcommand, beside the substring assertions above.
+#[path = "kplay/snapshots.rs"]
+mod snapshots;

@@ -1,7 +1,7 @@
 //! The pipelines of issue 5 on the engine: the four built-in pipelines' data and figures, the
 //! comparison table, the failure stories, the CodeMentor experiment, and determinism.
 
-use kafka_playground::pipeline::codementor::{self, ExperimentParams};
+use kafka_playground::pipeline::burst_experiment::{self, ExperimentParams};
 use kafka_playground::pipeline::model::{Behaviour, Provenance, ServiceTime};
 use kafka_playground::pipeline::{builtin, comparison, stories, Load, PipelineRun, Tier};
 
@@ -284,7 +284,7 @@ fn story_coupang_real_time_stays_fresh_while_batch_lags_by_design() {
 
 #[test]
 fn codementor_burst_drops_without_kafka_and_loses_nothing_with_it() {
-    let experiment = codementor::run(&ExperimentParams::default());
+    let experiment = burst_experiment::run(&ExperimentParams::default());
     let without = &experiment.without_kafka;
     let with = &experiment.with_kafka;
     assert_eq!((without.submitted, with.submitted), (200, 200));
@@ -317,7 +317,7 @@ fn a_small_burst_is_served_either_way() {
         burst: 10,
         ..ExperimentParams::default()
     };
-    let experiment = codementor::run(&params);
+    let experiment = burst_experiment::run(&params);
     assert_eq!(experiment.without_kafka.dropped, 0);
     assert_eq!(experiment.without_kafka.completed, 10);
     assert_eq!(experiment.with_kafka.completed, 10);
@@ -330,7 +330,8 @@ fn codementor_figures_are_reproducible_by_seed() {
         seed: 7,
         ..ExperimentParams::default()
     };
-    let json = |p: &ExperimentParams| serde_json::to_string(&codementor::run(p)).expect("JSON");
+    let json =
+        |p: &ExperimentParams| serde_json::to_string(&burst_experiment::run(p)).expect("JSON");
     let first = json(&params);
     assert_eq!(first, json(&params));
     let other = ExperimentParams { seed: 8, ..params };

@@ -14,6 +14,7 @@ mod kplay {
     pub mod base64;
     pub mod cli;
     pub mod json_lines;
+    pub mod outcome;
     pub mod partition;
     pub mod pipeline;
     pub mod report;

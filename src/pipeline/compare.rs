@@ -92,58 +92,65 @@ fn max_groups_per_topic(pipeline: &Pipeline) -> u32 {
 /// Walks every path from every source along the data edges a successful record takes,
 /// returning the most topics on one path and the nodes where paths end.
 fn walk(pipeline: &Pipeline) -> (u32, BTreeSet<String>) {
-    let mut best = 0;
-    let mut ends = BTreeSet::new();
+    let mut walk = Walk {
+        pipeline,
+        seen: BTreeSet::new(),
+        best: 0,
+        ends: BTreeSet::new(),
+    };
     for source in pipeline
         .nodes
         .iter()
         .filter(|n| matches!(n.behaviour, Behaviour::Source { .. }))
     {
-        let mut seen = BTreeSet::new();
-        visit(
-            pipeline, &source.id, &source.id, 0, &mut seen, &mut best, &mut ends, true,
-        );
+        // Each source's walk starts afresh: a node reached from two sources counts for both.
+        walk.seen.clear();
+        walk.visit(&source.id, &source.id, 0, true);
     }
-    (best, ends)
+    (walk.best, walk.ends)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn visit(
-    pipeline: &Pipeline,
-    node: &str,
-    came_from: &str,
-    topics: u32,
-    seen: &mut BTreeSet<(String, String)>,
-    best: &mut u32,
-    ends: &mut BTreeSet<String>,
-    at_source: bool,
-) {
-    // A node is visited once per input, so a request/reply loop through one server ends.
-    if !seen.insert((node.to_owned(), came_from.to_owned())) {
-        return;
-    }
-    let topics = topics + u32::from(is_topic(pipeline, node));
-    *best = (*best).max(topics);
-    let next: Vec<&str> = pipeline
-        .edges
-        .iter()
-        .filter(|e| e.style == EdgeStyle::Data && e.from == node)
-        .filter(|e| match &e.when {
-            When::Always | When::Success => true,
-            When::Failure => false,
-            When::From(input) => input == came_from,
-        })
-        .map(|e| e.to.as_str())
-        .collect();
-    let is_source = matches!(
-        pipeline.node(node).map(|n| &n.behaviour),
-        Some(Behaviour::Source { .. })
-    );
-    if next.is_empty() || (is_source && !at_source) {
-        ends.insert(node.to_owned());
-        return;
-    }
-    for to in next {
-        visit(pipeline, to, node, topics, seen, best, ends, false);
+/// What a walk over the graph has found so far.
+struct Walk<'a> {
+    pipeline: &'a Pipeline,
+    /// (node, the node it was entered from) pairs already visited on this source's walk.
+    seen: BTreeSet<(String, String)>,
+    /// The most topics on one path.
+    best: u32,
+    /// The nodes where paths end.
+    ends: BTreeSet<String>,
+}
+
+impl Walk<'_> {
+    fn visit(&mut self, node: &str, came_from: &str, topics: u32, at_source: bool) {
+        let pipeline = self.pipeline;
+        // A node is visited once per input, so a request/reply loop through one server ends.
+        if !self.seen.insert((node.to_owned(), came_from.to_owned())) {
+            return;
+        }
+        let topics = topics + u32::from(is_topic(pipeline, node));
+        self.best = self.best.max(topics);
+        let next: Vec<&str> = pipeline
+            .edges
+            .iter()
+            .filter(|e| e.style == EdgeStyle::Data && e.from == node)
+            .filter(|e| match &e.when {
+                When::Always | When::Success => true,
+                When::Failure => false,
+                When::From(input) => input == came_from,
+            })
+            .map(|e| e.to.as_str())
+            .collect();
+        let is_source = matches!(
+            pipeline.node(node).map(|n| &n.behaviour),
+            Some(Behaviour::Source { .. })
+        );
+        if next.is_empty() || (is_source && !at_source) {
+            self.ends.insert(node.to_owned());
+            return;
+        }
+        for to in next {
+            self.visit(to, node, topics, false);
+        }
     }
 }

@@ -8,18 +8,21 @@
 //! - [`figures`]: per-stage counts, throughput, lag and latency of a run.
 //! - [`compare`]: the comparison table, sourced statements beside what each graph says.
 //! - [`stories`]: failure stories (a pipeline plus a timeline of faults).
-//! - [`codementor`]: the burst experiment, with and without Kafka.
+//! - [`burst_experiment`]: the CodeMentor burst experiment, with and without Kafka.
 //!
 //! Like the engine, nothing here reads a clock or OS randomness: a run is a pure function of
 //! its pipeline, seed, load and faults.
 
 pub mod builtin;
-pub mod codementor;
+pub mod burst_experiment;
 pub mod compare;
 pub mod figures;
 pub mod model;
 pub mod run;
 pub mod stories;
+
+// The burst experiment's old path, which the pipelines page still imports.
+pub use burst_experiment as codementor;
 
 pub use compare::{comparison, ComparisonRow};
 pub use figures::{RunFigures, StageFigures};

@@ -7,7 +7,7 @@ use std::io::{self, BufRead, Write};
 use kafka_playground::engine::assignor::{assign, AssignorKind, MemberSubscription};
 use serde_json::{Map, Value};
 
-use super::cli::Outcome;
+use super::outcome::Outcome;
 
 pub fn json_lines(input: impl BufRead, out: &mut impl Write) -> io::Result<Outcome> {
     super::json_lines::answer_each(input, out, answer)

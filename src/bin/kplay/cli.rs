@@ -5,8 +5,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use kafka_playground::pipeline::codementor::{ExperimentParams, MAX_BURST, MAX_PARTITIONS};
+use kafka_playground::pipeline::burst_experiment::{ExperimentParams, MAX_BURST, MAX_PARTITIONS};
 use kafka_playground::scenario::file::parse_duration_ms;
+
+use super::outcome::Outcome;
 
 /// Runs Apache Kafka scenarios on a deterministic simulator.
 #[derive(Debug, Parser)]
@@ -175,13 +177,6 @@ fn pipeline(out: &mut impl Write, command: PipelineCommand) -> io::Result<Outcom
             p::codementor(out, &params, json)
         }
     }
-}
-
-/// What a subcommand reports: success, or that some input was invalid.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Outcome {
-    Ok,
-    InvalidInput,
 }
 
 pub fn main() -> ExitCode {

@@ -6,7 +6,7 @@ use std::io::{self, BufRead, Write};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::cli::Outcome;
+use super::outcome::Outcome;
 
 /// Answers every non-blank line of `input` with `answer`, one JSON line each.
 pub fn answer_each<R, W, A, F>(input: R, out: &mut W, mut answer: F) -> io::Result<Outcome>

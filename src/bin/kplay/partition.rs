@@ -6,7 +6,7 @@ use kafka_playground::engine::murmur2::{murmur2, partition_for_key};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::cli::Outcome;
+use super::outcome::Outcome;
 
 /// The answer to one JSON line. The fields are in this order in the output.
 #[derive(Debug, Serialize)]

@@ -4,11 +4,11 @@
 use std::io::{self, Write};
 
 use kafka_playground::engine::LatencySummary;
-use kafka_playground::pipeline::codementor::{self, ExperimentParams, VariantResult};
+use kafka_playground::pipeline::burst_experiment::{self, ExperimentParams, VariantResult};
 use kafka_playground::pipeline::{builtin, comparison, stories, Load, PipelineRun, RunFigures};
 use serde::Serialize;
 
-use super::cli::Outcome;
+use super::outcome::Outcome;
 
 /// The throughput window of `kplay pipeline run`.
 const WINDOW_MS: u64 = 10_000;
@@ -214,7 +214,7 @@ pub fn codementor(
     params: &ExperimentParams,
     as_json: bool,
 ) -> io::Result<Outcome> {
-    let experiment = codementor::run(params);
+    let experiment = burst_experiment::run(params);
     if as_json {
         json(out, &experiment)?;
         return Ok(Outcome::Ok);

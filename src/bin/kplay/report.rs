@@ -5,8 +5,14 @@ use std::io::{self, Write};
 
 use kafka_playground::engine::{AuditReport, SimTime};
 use kafka_playground::scenario::Scenario;
+use serde::Serialize;
 
-use super::run::RejectedCommand;
+/// A scheduled command the engine refused when its time came.
+#[derive(Clone, Debug, Serialize)]
+pub struct RejectedCommand {
+    pub at_ms: u64,
+    pub reason: String,
+}
 
 pub struct RunSummary<'a> {
     pub scenario: &'a Scenario,

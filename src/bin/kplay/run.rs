@@ -7,7 +7,8 @@ use kafka_playground::engine::{AuditReport, EventKind, SimTime};
 use kafka_playground::scenario::{parse_scenario, Scenario};
 use serde::Serialize;
 
-use super::cli::Outcome;
+use super::outcome::Outcome;
+use super::report::{write_text, RejectedCommand, RunSummary};
 
 pub struct RunOptions {
     pub path: PathBuf,
@@ -15,13 +16,6 @@ pub struct RunOptions {
     pub until_ms: Option<u64>,
     pub json: bool,
     pub trace: bool,
-}
-
-/// A scheduled command the engine refused when its time came.
-#[derive(Clone, Debug, Serialize)]
-pub struct RejectedCommand {
-    pub at_ms: u64,
-    pub reason: String,
 }
 
 /// `kplay run --json`: the audit's fields at the top level, with what was run.
@@ -93,9 +87,9 @@ pub fn run(out: &mut impl Write, options: &RunOptions) -> io::Result<Outcome> {
             }
             writeln!(out)?;
         }
-        super::report::write_text(
+        write_text(
             out,
-            &super::report::RunSummary {
+            &RunSummary {
                 scenario: &scenario,
                 seed,
                 until,

@@ -7,9 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::engine::limits;
 use crate::engine::{BrokerId, Command, ConsumerId, Node, ProducerId};
 
+use super::draft::{Draft, Planned};
 use super::duration::format_duration_ms;
 use super::problems::Problems;
-use super::sections::{Draft, Planned};
 use super::table::Origin;
 
 #[derive(Clone, Debug)]
@@ -90,66 +90,14 @@ impl Checker<'_> {
     fn apply(&self, world: &mut World, planned: &Planned, problems: &mut Problems) {
         let at_ms = planned.at_ms;
         let origin = &planned.origin;
-        let path = &origin.path;
         match &planned.command {
             // The scenario format has no action for these; only the sandbox issues them.
             Command::DeleteTopic { .. } | Command::CloseProducer { .. } => {}
             Command::CreateTopic { name, config } => {
-                let span = origin.span_of(if origin.field_spans.contains_key("name") {
-                    "name"
-                } else {
-                    "topic"
-                });
-                if let Some(created_ms) = world.topics.get(name) {
-                    problems.error(
-                        span,
-                        format!(
-                            "{path}: topic '{name}' already exists (declared at {})",
-                            format_duration_ms(*created_ms)
-                        ),
-                    );
-                    return;
-                }
-                if world.topics.len() as u64 >= limits::MAX_TOPICS {
-                    problems.error(
-                        span.clone(),
-                        format!(
-                            "{path}: the playground allows at most {} topics",
-                            limits::MAX_TOPICS
-                        ),
-                    );
-                }
-                world.partitions_total += u64::from(config.partitions);
-                if world.partitions_total > limits::MAX_PARTITIONS_TOTAL {
-                    problems.error(
-                        origin.span_of("partitions"),
-                        format!(
-                            "{path}: the playground allows at most {} partitions across all topics",
-                            limits::MAX_PARTITIONS_TOTAL
-                        ),
-                    );
-                }
-                world.topics.insert(name.clone(), at_ms);
+                create_topic(world, name, config.partitions, planned, problems);
             }
             Command::AddProducer { producer, .. } => {
-                let span = origin.span_of(id_field(origin, "producer"));
-                if world.producers.contains(producer) {
-                    problems.error(
-                        span,
-                        format!("{path}: producer {} is declared twice", producer.0),
-                    );
-                    return;
-                }
-                if world.producers.len() as u64 >= limits::MAX_CLIENTS {
-                    problems.error(
-                        span.clone(),
-                        format!(
-                            "{path}: the playground allows at most {} producers",
-                            limits::MAX_CLIENTS
-                        ),
-                    );
-                }
-                world.producers.insert(*producer);
+                add_producer(world, *producer, origin, problems)
             }
             Command::AddConsumer {
                 consumer,
@@ -157,31 +105,16 @@ impl Checker<'_> {
                 group,
                 ..
             } => {
-                let span = origin.span_of(id_field(origin, "consumer"));
-                if world.consumers.contains_key(consumer) {
-                    problems.error(
-                        span,
-                        format!("{path}: consumer {} is declared twice", consumer.0),
-                    );
-                    return;
-                }
-                if world.consumers.len() as u64 >= limits::MAX_CLIENTS {
-                    problems.error(
-                        span.clone(),
-                        format!(
-                            "{path}: the playground allows at most {} consumers",
-                            limits::MAX_CLIENTS
-                        ),
+                if add_consumer(world, *consumer, origin, problems) {
+                    self.check_topic(world, topic, at_ms, origin, problems);
+                    world.consumers.insert(
+                        *consumer,
+                        ConsumerState {
+                            has_group: group.is_some(),
+                            gone: None,
+                        },
                     );
                 }
-                self.check_topic(world, topic, at_ms, origin, problems);
-                world.consumers.insert(
-                    *consumer,
-                    ConsumerState {
-                        has_group: group.is_some(),
-                        gone: None,
-                    },
-                );
             }
             Command::Produce {
                 producer, topic, ..
@@ -197,18 +130,10 @@ impl Checker<'_> {
                 self.check_producer(world, *producer, at_ms, origin, problems);
             }
             Command::CloseConsumer { consumer } => {
-                if self.check_consumer(world, *consumer, at_ms, origin, problems) {
-                    if let Some(state) = world.consumers.get_mut(consumer) {
-                        state.gone = Some((at_ms, "closed"));
-                    }
-                }
+                self.end_consumer(world, *consumer, "closed", planned, problems);
             }
             Command::CrashConsumer { consumer } => {
-                if self.check_consumer(world, *consumer, at_ms, origin, problems) {
-                    if let Some(state) = world.consumers.get_mut(consumer) {
-                        state.gone = Some((at_ms, "crashed"));
-                    }
-                }
+                self.end_consumer(world, *consumer, "crashed", planned, problems);
             }
             Command::PauseConsumer { consumer }
             | Command::ResumeConsumer { consumer }
@@ -216,73 +141,103 @@ impl Checker<'_> {
                 self.check_consumer(world, *consumer, at_ms, origin, problems);
             }
             Command::CommitOffsets { consumer } => {
-                if self.check_consumer(world, *consumer, at_ms, origin, problems)
-                    && !world.consumers.get(consumer).is_some_and(|c| c.has_group)
-                {
-                    problems.error(
-                        origin.span_of("consumer"),
-                        format!("{path}: {consumer} has no group, and committing offsets needs one (Kafka throws InvalidGroupIdException)"),
-                    );
-                }
+                self.check_commit(world, *consumer, planned, problems);
             }
-            Command::CrashBroker { broker } => {
-                if self.check_broker(*broker, origin, "broker", problems)
-                    && !world.brokers_down.insert(*broker)
-                {
-                    problems.warning(
-                        origin.span_of("at"),
-                        format!(
-                            "{path}: {broker} is already down at {}",
-                            format_duration_ms(at_ms)
-                        ),
-                    );
-                }
-            }
-            Command::RestartBroker { broker } => {
-                if self.check_broker(*broker, origin, "broker", problems)
-                    && !world.brokers_down.remove(broker)
-                {
-                    problems.warning(
-                        origin.span_of("at"),
-                        format!(
-                            "{path}: {broker} is running at {}; restarting it does nothing",
-                            format_duration_ms(at_ms)
-                        ),
-                    );
-                }
-            }
-            Command::IsolateBroker { broker } => {
-                if self.check_broker(*broker, origin, "broker", problems)
-                    && !world.brokers_isolated.insert(*broker)
-                {
-                    problems.warning(
-                        origin.span_of("at"),
-                        format!(
-                            "{path}: {broker} is already isolated at {}",
-                            format_duration_ms(at_ms)
-                        ),
-                    );
-                }
-            }
-            Command::HealBroker { broker } => {
-                if self.check_broker(*broker, origin, "broker", problems)
-                    && !world.brokers_isolated.remove(broker)
-                {
-                    problems.warning(
-                        origin.span_of("at"),
-                        format!(
-                            "{path}: {broker} is not isolated at {}; healing it does nothing",
-                            format_duration_ms(at_ms)
-                        ),
-                    );
-                }
-            }
+            Command::CrashBroker { .. }
+            | Command::RestartBroker { .. }
+            | Command::IsolateBroker { .. }
+            | Command::HealBroker { .. } => self.apply_to_broker(world, planned, problems),
             Command::SetLinkLatency { a, b, .. } => {
                 for node in [a, b] {
                     self.check_node(*node, origin, problems);
                 }
             }
             Command::SetNetwork { .. } => {}
+        }
+    }
+
+    /// A consumer closes or crashes: it must be running, and is gone from then on.
+    fn end_consumer(
+        &self,
+        world: &mut World,
+        consumer: ConsumerId,
+        how: &'static str,
+        planned: &Planned,
+        problems: &mut Problems,
+    ) {
+        let at_ms = planned.at_ms;
+        if self.check_consumer(world, consumer, at_ms, &planned.origin, problems) {
+            if let Some(state) = world.consumers.get_mut(&consumer) {
+                state.gone = Some((at_ms, how));
+            }
+        }
+    }
+
+    /// Committing offsets needs a running consumer in a group.
+    fn check_commit(
+        &self,
+        world: &World,
+        consumer: ConsumerId,
+        planned: &Planned,
+        problems: &mut Problems,
+    ) {
+        let origin = &planned.origin;
+        let path = &origin.path;
+        if self.check_consumer(world, consumer, planned.at_ms, origin, problems)
+            && !world.consumers.get(&consumer).is_some_and(|c| c.has_group)
+        {
+            problems.error(
+                origin.span_of("consumer"),
+                format!("{path}: {consumer} has no group, and committing offsets needs one (Kafka throws InvalidGroupIdException)"),
+            );
+        }
+    }
+
+    /// Crashing, restarting, isolating or healing a broker: the broker must exist, and an
+    /// action that changes nothing (crashing a broker that is down) is a warning.
+    fn apply_to_broker(&self, world: &mut World, planned: &Planned, problems: &mut Problems) {
+        let origin = &planned.origin;
+        let at = format_duration_ms(planned.at_ms);
+        let (broker, brokers, goes_in, unchanged) = match &planned.command {
+            Command::CrashBroker { broker } => (
+                broker,
+                &mut world.brokers_down,
+                true,
+                format!("is already down at {at}"),
+            ),
+            Command::RestartBroker { broker } => (
+                broker,
+                &mut world.brokers_down,
+                false,
+                format!("is running at {at}; restarting it does nothing"),
+            ),
+            Command::IsolateBroker { broker } => (
+                broker,
+                &mut world.brokers_isolated,
+                true,
+                format!("is already isolated at {at}"),
+            ),
+            Command::HealBroker { broker } => (
+                broker,
+                &mut world.brokers_isolated,
+                false,
+                format!("is not isolated at {at}; healing it does nothing"),
+            ),
+            _ => return,
+        };
+        if !self.check_broker(*broker, origin, "broker", problems) {
+            return;
+        }
+        let changed = if goes_in {
+            brokers.insert(*broker)
+        } else {
+            brokers.remove(broker)
+        };
+        if !changed {
+            problems.warning(
+                origin.span_of("at"),
+                format!("{}: {broker} {unchanged}", origin.path),
+            );
         }
     }
 
@@ -449,6 +404,105 @@ impl Checker<'_> {
             Node::Producer(_) | Node::Consumer(_) => {}
         }
     }
+}
+
+/// A topic is declared: once only, within the playground's limits on topics and partitions.
+fn create_topic(
+    world: &mut World,
+    name: &str,
+    partitions: u32,
+    planned: &Planned,
+    problems: &mut Problems,
+) {
+    let origin = &planned.origin;
+    let path = &origin.path;
+    let span = origin.span_of(if origin.field_spans.contains_key("name") {
+        "name"
+    } else {
+        "topic"
+    });
+    if let Some(created_ms) = world.topics.get(name) {
+        problems.error(
+            span,
+            format!(
+                "{path}: topic '{name}' already exists (declared at {})",
+                format_duration_ms(*created_ms)
+            ),
+        );
+        return;
+    }
+    if world.topics.len() as u64 >= limits::MAX_TOPICS {
+        problems.error(
+            span.clone(),
+            format!(
+                "{path}: the playground allows at most {} topics",
+                limits::MAX_TOPICS
+            ),
+        );
+    }
+    world.partitions_total += u64::from(partitions);
+    if world.partitions_total > limits::MAX_PARTITIONS_TOTAL {
+        problems.error(
+            origin.span_of("partitions"),
+            format!(
+                "{path}: the playground allows at most {} partitions across all topics",
+                limits::MAX_PARTITIONS_TOTAL
+            ),
+        );
+    }
+    world.topics.insert(name.to_owned(), planned.at_ms);
+}
+
+/// A producer is declared: once only, within the playground's limit on clients.
+fn add_producer(world: &mut World, producer: ProducerId, origin: &Origin, problems: &mut Problems) {
+    let path = &origin.path;
+    let span = origin.span_of(id_field(origin, "producer"));
+    if world.producers.contains(&producer) {
+        problems.error(
+            span,
+            format!("{path}: producer {} is declared twice", producer.0),
+        );
+        return;
+    }
+    if world.producers.len() as u64 >= limits::MAX_CLIENTS {
+        problems.error(
+            span.clone(),
+            format!(
+                "{path}: the playground allows at most {} producers",
+                limits::MAX_CLIENTS
+            ),
+        );
+    }
+    world.producers.insert(producer);
+}
+
+/// A consumer is declared: once only (false for a second declaration, which is not checked
+/// further), within the playground's limit on clients.
+fn add_consumer(
+    world: &World,
+    consumer: ConsumerId,
+    origin: &Origin,
+    problems: &mut Problems,
+) -> bool {
+    let path = &origin.path;
+    let span = origin.span_of(id_field(origin, "consumer"));
+    if world.consumers.contains_key(&consumer) {
+        problems.error(
+            span,
+            format!("{path}: consumer {} is declared twice", consumer.0),
+        );
+        return false;
+    }
+    if world.consumers.len() as u64 >= limits::MAX_CLIENTS {
+        problems.error(
+            span.clone(),
+            format!(
+                "{path}: the playground allows at most {} consumers",
+                limits::MAX_CLIENTS
+            ),
+        );
+    }
+    true
 }
 
 /// The field holding a client's id: `id` in its section, `producer` or `consumer` in the

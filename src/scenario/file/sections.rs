@@ -8,33 +8,11 @@ use toml::Spanned;
 use crate::engine::limits;
 use crate::engine::{BrokerConfig, Command, NetworkConfig, ProducerId};
 
+use super::draft::{Draft, Planned};
 use super::entities::{read_consumer, read_producer, read_topic, read_workload};
 use super::problems::Problems;
-use super::table::{describe, Origin, TableReader, Value};
+use super::table::{describe, TableReader, Value};
 use super::timeline::{read_entry, TimelineContext};
-
-/// A command to schedule, and where in the file it came from.
-#[derive(Clone, Debug)]
-pub(super) struct Planned {
-    pub at_ms: u64,
-    pub command: Command,
-    pub origin: Origin,
-}
-
-/// Everything read from a file, before the cross-checks of [`super::check`].
-#[derive(Clone, Debug, Default)]
-pub(super) struct Draft {
-    pub name: String,
-    pub description: String,
-    pub seed: u64,
-    pub duration_ms: Option<u64>,
-    pub brokers: u32,
-    pub broker: BrokerConfig,
-    pub network: NetworkConfig,
-    /// In the order they will be scheduled, which is the order commands at the same
-    /// millisecond run in: topics, producers, consumers, workloads, then the timeline.
-    pub planned: Vec<Planned>,
-}
 
 /// The only scenario format version so far.
 pub(super) const FORMAT_VERSION: u32 = 1;
@@ -43,25 +21,7 @@ pub(super) fn read_document(root: &Spanned<DeTable<'_>>, problems: &mut Problems
     let mut reader = TableReader::from_table(String::new(), root.span(), root.get_ref());
     let mut draft = Draft::default();
 
-    match reader.take("version") {
-        None => problems.error(
-            0..0,
-            format!("`version = {FORMAT_VERSION}` is missing: put it on the first line so later formats can be told apart"),
-        ),
-        Some(value) => {
-            let span = value.span();
-            if let Some(version) =
-                super::table::deserialize_value::<u32>("version", value, problems)
-            {
-                if version != FORMAT_VERSION {
-                    problems.error(
-                        span,
-                        format!("version: this kplay reads scenario format {FORMAT_VERSION}, not {version}"),
-                    );
-                }
-            }
-        }
-    }
+    read_version(&mut reader, problems);
     draft.name = reader.required("name", problems).unwrap_or_default();
     draft.description = reader.optional("description", problems).unwrap_or_default();
     draft.seed = reader.optional("seed", problems).unwrap_or(0);
@@ -88,7 +48,52 @@ pub(super) fn read_document(root: &Spanned<DeTable<'_>>, problems: &mut Problems
         None => NetworkConfig::default(),
     };
 
-    for (index, item) in array_items(&mut reader, "topics", problems) {
+    read_topics(&mut reader, &mut draft, problems);
+    let workloads = read_producers(&mut reader, &mut draft, problems);
+    read_consumers(&mut reader, &mut draft, problems);
+    draft.planned.extend(workloads);
+
+    let context = TimelineContext {
+        broker: draft.broker.clone(),
+        brokers: draft.brokers,
+        network: draft.network,
+    };
+    for (index, item) in array_items(&mut reader, "timeline", problems) {
+        draft
+            .planned
+            .extend(read_entry(index, &item, &context, problems));
+    }
+
+    reader.finish(problems);
+    draft
+}
+
+/// `version`: required, and the one format this reader knows.
+fn read_version(reader: &mut TableReader<'_>, problems: &mut Problems) {
+    match reader.take("version") {
+        None => problems.error(
+            0..0,
+            format!("`version = {FORMAT_VERSION}` is missing: put it on the first line so later formats can be told apart"),
+        ),
+        Some(value) => {
+            let span = value.span();
+            if let Some(version) =
+                super::table::deserialize_value::<u32>("version", value, problems)
+            {
+                if version != FORMAT_VERSION {
+                    problems.error(
+                        span,
+                        format!("version: this kplay reads scenario format {FORMAT_VERSION}, not {version}"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// `[[topics]]`: every topic exists from time 0.
+fn read_topics(reader: &mut TableReader<'_>, draft: &mut Draft, problems: &mut Problems) {
+    for (index, item) in array_items(reader, "topics", problems) {
         let Some(mut topic) = TableReader::new(format!("topics[{index}]"), &item, problems) else {
             continue;
         };
@@ -102,9 +107,17 @@ pub(super) fn read_document(root: &Spanned<DeTable<'_>>, problems: &mut Problems
             });
         }
     }
+}
 
+/// `[[producers]]`, each at its `start`. Their workloads are returned, to be scheduled after
+/// the consumers.
+fn read_producers(
+    reader: &mut TableReader<'_>,
+    draft: &mut Draft,
+    problems: &mut Problems,
+) -> Vec<Planned> {
     let mut workloads = Vec::new();
-    for (index, item) in array_items(&mut reader, "producers", problems) {
+    for (index, item) in array_items(reader, "producers", problems) {
         let path = format!("producers[{index}]");
         let Some(mut producer) = TableReader::new(path.clone(), &item, problems) else {
             continue;
@@ -128,7 +141,12 @@ pub(super) fn read_document(root: &Spanned<DeTable<'_>>, problems: &mut Problems
         });
     }
 
-    for (index, item) in array_items(&mut reader, "consumers", problems) {
+    workloads
+}
+
+/// `[[consumers]]`, each at its `start`.
+fn read_consumers(reader: &mut TableReader<'_>, draft: &mut Draft, problems: &mut Problems) {
+    for (index, item) in array_items(reader, "consumers", problems) {
         let Some(mut consumer) = TableReader::new(format!("consumers[{index}]"), &item, problems)
         else {
             continue;
@@ -146,21 +164,6 @@ pub(super) fn read_document(root: &Spanned<DeTable<'_>>, problems: &mut Problems
             });
         }
     }
-    draft.planned.extend(workloads);
-
-    let context = TimelineContext {
-        broker: draft.broker.clone(),
-        brokers: draft.brokers,
-        network: draft.network,
-    };
-    for (index, item) in array_items(&mut reader, "timeline", problems) {
-        draft
-            .planned
-            .extend(read_entry(index, &item, &context, problems));
-    }
-
-    reader.finish(problems);
-    draft
 }
 
 /// `[cluster]`: the number of brokers and the broker-wide settings.

@@ -7,9 +7,9 @@ use serde::Serialize;
 use crate::engine::limits;
 use crate::engine::{BrokerConfig, BrokerId, Command, ConsumerId, NetworkConfig, Node, ProducerId};
 
+use super::draft::Planned;
 use super::entities::{read_consumer, read_producer, read_topic, read_workload};
 use super::problems::{closest, Problems};
-use super::sections::Planned;
 use super::table::{TableReader, Value};
 
 /// Every action a timeline entry can name, in the order the guide lists them.
@@ -58,79 +58,8 @@ pub(super) fn read_entry(
         return Vec::new();
     };
     // Each command comes with its delay after `at` (non-zero only for spaced-out values).
-    let commands: Vec<(u64, Command)> = match action.as_str() {
-        "create-topic" => one(read_topic(&mut reader, "topic", context.brokers, problems)),
-        "add-producer" => one(read_producer(&mut reader, "producer", problems)),
-        "produce" => read_produce(&mut reader, problems),
-        "start-workload" => {
-            let producer = producer_field(&mut reader, problems);
-            let workload = read_workload(&mut reader, problems);
-            one(producer
-                .zip(workload)
-                .map(|(producer, workload)| Command::StartWorkload { producer, workload }))
-        }
-        "stop-workload" => one(producer_field(&mut reader, problems)
-            .map(|producer| Command::StopWorkload { producer })),
-        "add-consumer" => one(read_consumer(
-            &mut reader,
-            "consumer",
-            &context.broker,
-            problems,
-        )),
-        "close-consumer" => one(consumer_field(&mut reader, problems)
-            .map(|consumer| Command::CloseConsumer { consumer })),
-        "crash-consumer" => one(consumer_field(&mut reader, problems)
-            .map(|consumer| Command::CrashConsumer { consumer })),
-        "pause-consumer" => one(consumer_field(&mut reader, problems)
-            .map(|consumer| Command::PauseConsumer { consumer })),
-        "resume-consumer" => one(consumer_field(&mut reader, problems)
-            .map(|consumer| Command::ResumeConsumer { consumer })),
-        "set-processing-time" => {
-            let consumer = consumer_field(&mut reader, problems);
-            let processing_time_ms = reader.required_duration_ms("processing_time", problems);
-            one(consumer
-                .zip(processing_time_ms)
-                .map(
-                    |(consumer, processing_time_ms)| Command::SetProcessingTime {
-                        consumer,
-                        processing_time_ms,
-                    },
-                ))
-        }
-        "commit" => one(consumer_field(&mut reader, problems)
-            .map(|consumer| Command::CommitOffsets { consumer })),
-        "crash-broker" => {
-            one(broker_field(&mut reader, problems).map(|broker| Command::CrashBroker { broker }))
-        }
-        "restart-broker" => {
-            one(broker_field(&mut reader, problems).map(|broker| Command::RestartBroker { broker }))
-        }
-        "isolate-broker" => {
-            one(broker_field(&mut reader, problems).map(|broker| Command::IsolateBroker { broker }))
-        }
-        "heal-broker" => {
-            one(broker_field(&mut reader, problems).map(|broker| Command::HealBroker { broker }))
-        }
-        "set-link-latency" => one(read_link_latency(&mut reader, problems)),
-        "set-network" => {
-            let given: NetworkConfig = reader.config(problems);
-            let config = overlay(&context.network, &given, |field| reader.has(field));
-            one(Some(Command::SetNetwork { config }))
-        }
-        unknown => {
-            let hint = match closest(unknown, ACTIONS) {
-                Some(close) => format!("did you mean \"{close}\"?"),
-                None => format!("use one of: {}", ACTIONS.join(", ")),
-            };
-            problems.error(
-                reader.span_of("action"),
-                format!(
-                    "{}.action: unknown action \"{unknown}\"; {hint}",
-                    reader.path()
-                ),
-            );
-            return Vec::new();
-        }
+    let Some(commands) = read_action(&action, &mut reader, context, problems) else {
+        return Vec::new();
     };
     let origin = reader.finish(problems);
     let Some(at_ms) = at_ms else {
@@ -144,6 +73,88 @@ pub(super) fn read_entry(
             origin: origin.clone(),
         })
         .collect()
+}
+
+/// The commands one action gives, each with its delay after `at`; `None` for an unknown action.
+fn read_action(
+    action: &str,
+    reader: &mut TableReader<'_>,
+    context: &TimelineContext,
+    problems: &mut Problems,
+) -> Option<Vec<(u64, Command)>> {
+    let commands =
+        match action {
+            "create-topic" => one(read_topic(reader, "topic", context.brokers, problems)),
+            "add-producer" => one(read_producer(reader, "producer", problems)),
+            "produce" => read_produce(reader, problems),
+            "start-workload" => {
+                let producer = producer_field(reader, problems);
+                let workload = read_workload(reader, problems);
+                one(producer
+                    .zip(workload)
+                    .map(|(producer, workload)| Command::StartWorkload { producer, workload }))
+            }
+            "stop-workload" => {
+                one(producer_field(reader, problems)
+                    .map(|producer| Command::StopWorkload { producer }))
+            }
+            "add-consumer" => one(read_consumer(reader, "consumer", &context.broker, problems)),
+            "close-consumer" => one(consumer_field(reader, problems)
+                .map(|consumer| Command::CloseConsumer { consumer })),
+            "crash-consumer" => one(consumer_field(reader, problems)
+                .map(|consumer| Command::CrashConsumer { consumer })),
+            "pause-consumer" => one(consumer_field(reader, problems)
+                .map(|consumer| Command::PauseConsumer { consumer })),
+            "resume-consumer" => one(consumer_field(reader, problems)
+                .map(|consumer| Command::ResumeConsumer { consumer })),
+            "set-processing-time" => {
+                let consumer = consumer_field(reader, problems);
+                let processing_time_ms = reader.required_duration_ms("processing_time", problems);
+                one(consumer
+                    .zip(processing_time_ms)
+                    .map(
+                        |(consumer, processing_time_ms)| Command::SetProcessingTime {
+                            consumer,
+                            processing_time_ms,
+                        },
+                    ))
+            }
+            "commit" => one(consumer_field(reader, problems)
+                .map(|consumer| Command::CommitOffsets { consumer })),
+            "crash-broker" => {
+                one(broker_field(reader, problems).map(|broker| Command::CrashBroker { broker }))
+            }
+            "restart-broker" => {
+                one(broker_field(reader, problems).map(|broker| Command::RestartBroker { broker }))
+            }
+            "isolate-broker" => {
+                one(broker_field(reader, problems).map(|broker| Command::IsolateBroker { broker }))
+            }
+            "heal-broker" => {
+                one(broker_field(reader, problems).map(|broker| Command::HealBroker { broker }))
+            }
+            "set-link-latency" => one(read_link_latency(reader, problems)),
+            "set-network" => {
+                let given: NetworkConfig = reader.config(problems);
+                let config = overlay(&context.network, &given, |field| reader.has(field));
+                one(Some(Command::SetNetwork { config }))
+            }
+            unknown => {
+                let hint = match closest(unknown, ACTIONS) {
+                    Some(close) => format!("did you mean \"{close}\"?"),
+                    None => format!("use one of: {}", ACTIONS.join(", ")),
+                };
+                problems.error(
+                    reader.span_of("action"),
+                    format!(
+                        "{}.action: unknown action \"{unknown}\"; {hint}",
+                        reader.path()
+                    ),
+                );
+                return None;
+            }
+        };
+    Some(commands)
 }
 
 fn one(command: Option<Command>) -> Vec<(u64, Command)> {

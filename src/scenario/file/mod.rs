@@ -10,6 +10,7 @@
 //! and column.
 
 mod check;
+mod draft;
 mod duration;
 mod entities;
 mod position;
