@@ -2,7 +2,8 @@
 //! check theirs: by reading the files.
 //!
 //! - The repository stands alone: no tracked file names the folder that sat beside it while it
-//!   was being built (`../shared`), because a clone from a public host has nothing beside it.
+//!   was being built (the `shared` folder one level up), because a clone from a public host
+//!   has nothing beside it.
 //!
 //! Each rule has a self-test that feeds it a violation, so a checker that silently stopped
 //! checking would fail too.
