@@ -81,20 +81,21 @@ fn snapshot_run_trace_of_the_first_example() {
         0.000s topic letters created: 3 partitions, replication factor 1
         0.000s producer-1 started
         0.600s producer-1 sends record-0 key=null value="a" to letters-0 (round-robin counter=0)
-        0.605s msg-0 Produce producer-1 -> broker-0 arrives 1.108s
-        1.108s msg-0 Produce producer-1 -> broker-0 arrived
-        1.108s broker-0 (leader, epoch 0) appends record-0 to letters-0 at offset 0
-        1.108s broker-0: letters-0 high watermark -> 1
-        1.108s msg-1 ProduceResponse broker-0 -> producer-1 arrives 1.592s
+        0.600s msg-0 Produce producer-1 -> broker-0 arrives 1.103s
+        1.103s msg-0 Produce producer-1 -> broker-0 arrived
+        1.103s broker-0 (leader, epoch 0) appends record-0 to letters-0 at offset 0
+        1.103s broker-0: letters-0 high watermark -> 1
+        1.103s msg-1 ProduceResponse broker-0 -> producer-1 arrives 1.587s
         1.300s producer-1 sends record-1 key=null value="b" to letters-1 (round-robin counter=1)
-        1.305s msg-2 Produce producer-1 -> broker-0 arrives 1.772s
-        1.592s msg-1 ProduceResponse broker-0 -> producer-1 arrived
-        1.592s producer-1 acked record-0 at letters-0@0
-        1.772s msg-2 Produce producer-1 -> broker-0 arrived
-        1.772s broker-0 (leader, epoch 0) appends record-1 to letters-1 at offset 0
-        1.772s broker-0: letters-1 high watermark -> 1
-        1.772s msg-3 ProduceResponse broker-0 -> producer-1 arrives 2.275s
+        1.300s msg-2 Produce producer-1 -> broker-0 arrives 1.767s
+        1.587s msg-1 ProduceResponse broker-0 -> producer-1 arrived
+        1.587s producer-1 acked record-0 at letters-0@0
+        1.767s msg-2 Produce producer-1 -> broker-0 arrived
+        1.767s broker-0 (leader, epoch 0) appends record-1 to letters-1 at offset 0
+        1.767s broker-0: letters-1 high watermark -> 1
+        1.767s msg-3 ProduceResponse broker-0 -> producer-1 arrives 2.270s
         2.000s producer-1 sends record-2 key=null value="c" to letters-2 (round-robin counter=2)
+        2.000s msg-4 Produce producer-1 -> broker-0 arrives 2.478s
 
         a b c d e into 3 partitions (seed 42, ran to 2.000s)
 
