@@ -3,6 +3,10 @@
 //! [`Setup`]: the cluster and the commands planned before time starts. One [`Setup::build`]
 //! makes the simulation for the tour, the sandbox and `kplay run` alike. Nothing here draws.
 
+// Generated from the tour's scenario files by `tests/sourcegen.rs`, one line a field, as it
+// writes it.
+#[rustfmt::skip]
+pub mod compiled;
 pub mod file;
 mod presets;
 pub mod setup;

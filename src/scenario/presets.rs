@@ -1,12 +1,13 @@
 //! The tour's scenes: the source documents' first example, in two scenario files
-//! (`first-example.toml` and `first-example-one-partition.toml`). A scene is its file, plus
+//! (`first-example.toml` and `first-example-one-partition.toml`). A scene is its file's setup
+//! (compiled to Rust by `tests/sourcegen.rs`, so the tour's page carries no TOML parser), plus
 //! what the tour needs to know about it to draw and narrate it (the topic, the producer and
-//! consumer it follows, the values sent), read from the file rather than written twice.
+//! consumer it follows, the values sent), read from the setup rather than written twice.
 
 use crate::engine::{Command, ConsumerId, NetworkConfig, ProducerId, SimTime, Simulation};
 
-use super::file::Scenario;
-use super::shipped::Shipped;
+use super::compiled;
+use super::setup::Setup;
 
 /// The built-in scenes, in the order a first-time visitor sees them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -48,22 +49,21 @@ impl SceneId {
         }
     }
 
-    /// The scenario file the scene plays.
-    pub fn file(self) -> Shipped {
-        let slug = match self {
-            SceneId::ThreePartitions => "first-example",
-            SceneId::OnePartition => "first-example-one-partition",
-        };
-        Shipped::by_slug(slug).expect("the tour's scenario files ship")
+    /// The setup of the scenario file the scene plays.
+    pub fn setup(self) -> Setup {
+        match self {
+            SceneId::ThreePartitions => compiled::first_example(),
+            SceneId::OnePartition => compiled::first_example_one_partition(),
+        }
     }
 }
 
-/// A scene: its scenario file, and the parts of it the tour follows.
+/// A scene: its scenario file's setup, and the parts of it the tour follows.
 #[derive(Clone, Debug)]
 pub struct Scene {
     pub id: SceneId,
     pub title: &'static str,
-    pub scenario: Scenario,
+    pub setup: Setup,
     /// The topic the scene sends to (the file's first topic).
     pub topic: String,
     pub partitions: u32,
@@ -84,8 +84,8 @@ impl Scene {
     /// If a tour file lacks a topic, a producer or a consumer: a bug in a shipped file, which
     /// the tests below catch.
     pub fn get(id: SceneId) -> Scene {
-        let scenario = id.file().scenario();
-        let commands = || scenario.commands.iter().map(|scheduled| &scheduled.command);
+        let setup = id.setup();
+        let commands = || setup.planned.iter().map(|planned| &planned.command);
         let (topic, partitions) = commands()
             .find_map(|command| match command {
                 Command::CreateTopic { name, config } => Some((name.clone(), config.partitions)),
@@ -113,8 +113,8 @@ impl Scene {
         Scene {
             id,
             title: id.title(),
-            network: scenario.network,
-            scenario,
+            network: setup.network,
+            setup,
             topic,
             partitions,
             producer,
@@ -127,7 +127,7 @@ impl Scene {
     /// (the topic, the producer) already done, so a visitor can produce by hand before the
     /// clock first moves.
     pub fn build(&self) -> Simulation {
-        let mut sim = self.scenario.build(None);
+        let mut sim = self.setup.build();
         sim.advance_to(SimTime::ZERO);
         sim
     }
