@@ -206,14 +206,14 @@ async fn the_sandbox_timeline_follows_the_clock_and_a_refusal_is_explained() {
 }
 
 /// A short run with a producer and a consumer, observed into a chart history.
-fn charts_view() -> kafka_playground::ui::charts::ChartsView {
+fn charts_view() -> kafka_playground::ui::sandbox::charts::view::ChartsView {
     use kafka_playground::engine::{
         Command, ConsumerConfig, ConsumerId, KeyPattern, ProducerConfig, ProducerId, SimConfig,
         SimTime, Simulation, TopicConfig, Workload,
     };
-    use kafka_playground::ui::charts::{ChartsView, DEFAULT_SPAN_MS};
-    use kafka_playground::ui::metrics::MetricsHistory;
-    use kafka_playground::ui::observe::Observer;
+    use kafka_playground::ui::sandbox::charts::metrics::MetricsHistory;
+    use kafka_playground::ui::sandbox::charts::view::{ChartsView, DEFAULT_SPAN_MS};
+    use kafka_playground::ui::sandbox::observe::Observer;
     let mut sim = Simulation::new(SimConfig::default());
     sim.handle(Command::CreateTopic {
         name: "orders".into(),

@@ -1,0 +1,192 @@
+//! The guided tour: owns the playground of first examples, drives it from
+//! `requestAnimationFrame`, and lays out the page.
+
+use gloo::events::EventListener;
+use gloo::render::AnimationFrame;
+use web_sys::KeyboardEvent;
+use yew::prelude::*;
+
+use crate::ui::shell::page::{listen_for_shortcuts, next_frame, query_value};
+
+use crate::scenario::{Scene, SceneId};
+
+use crate::ui::shell::mode_nav::{Mode, ModeNav};
+use crate::ui::tour::caption::panel::CaptionPanel;
+use crate::ui::tour::caption::view::caption;
+use crate::ui::tour::console_output::ConsoleOutput;
+use crate::ui::tour::controls::Controls;
+use crate::ui::tour::legend::Legend;
+use crate::ui::tour::scene_tabs::SceneTabs;
+use crate::ui::tour::stage::svg::StageSvg;
+use crate::ui::tour::stage::view::{ClientText, Layout, StageView};
+use crate::ui::tour::state::{Action, Playground};
+
+/// Below this viewport width the stage switches to its portrait layout.
+const PORTRAIT_BELOW_PX: f64 = 640.0;
+
+pub enum Msg {
+    Act(Action),
+    Frame(f64),
+    Resized,
+}
+
+pub struct Tour {
+    playground: Playground,
+    layout: Layout,
+    last_frame_ms: Option<f64>,
+    /// Dropping the handle cancels the pending frame, so the loop ends with the component.
+    frame: Option<AnimationFrame>,
+    _keys: Option<EventListener>,
+    _resize: Option<EventListener>,
+    /// A problem with the link the page was opened with, shown once.
+    link_notice: Option<String>,
+}
+
+impl Component for Tour {
+    type Message = Msg;
+    type Properties = ();
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let (scene, link_notice) = scene_from_location();
+        let keys = listen_for_shortcuts(ctx, shortcut);
+        let resize = {
+            let link = ctx.link().clone();
+            EventListener::new(&gloo::utils::window(), "resize", move |_| {
+                link.send_message(Msg::Resized)
+            })
+        };
+        Tour {
+            playground: Playground::new(scene),
+            layout: current_layout(),
+            last_frame_ms: None,
+            frame: Some(next_frame(ctx, Msg::Frame)),
+            _keys: keys,
+            _resize: Some(resize),
+            link_notice,
+        }
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Self::Message) -> bool {
+        match msg {
+            Msg::Frame(timestamp_ms) => {
+                let wall_ms = self.last_frame_ms.map_or(0.0, |last| timestamp_ms - last);
+                self.last_frame_ms = Some(timestamp_ms);
+                self.frame = Some(next_frame(ctx, Msg::Frame));
+                self.playground.apply(Action::Frame { wall_ms })
+            }
+            Msg::Act(action) => {
+                self.link_notice = None;
+                self.playground.apply(action)
+            }
+            Msg::Resized => {
+                let layout = current_layout();
+                let changed = layout != self.layout;
+                self.layout = layout;
+                changed
+            }
+        }
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let playground = &self.playground;
+        let scene = playground.scene();
+        let sim = playground.sim();
+        let on_action = ctx.link().callback(Msg::Act);
+        let stage = StageView::build(sim, scene.topic, self.layout);
+        let printed = sim
+            .consumer(scene.consumer)
+            .map(|c| c.polled.clone())
+            .unwrap_or_default();
+        let next_scene = playground.next_scene_in_ms().and_then(|ms| {
+            let next = scene.id.next()?;
+            Some((ms.div_ceil(1000), AttrValue::from(Scene::get(next).title)))
+        });
+        let next_id = scene.id.next();
+        let on_next = on_action
+            .reform(move |_| Action::LoadScene(next_id.unwrap_or(SceneId::ThreePartitions)));
+        let on_stay = on_action.reform(|_| Action::StayOnScene);
+        let records_sent = sim
+            .producers()
+            .find(|p| p.id == scene.producer)
+            .map_or(0, |p| p.stats.records_sent);
+        let producer_text = ClientText {
+            name: "producer".to_owned(),
+            setting: "partitioner".to_owned(),
+            value: "round-robin".to_owned(),
+        };
+        let notice = self
+            .link_notice
+            .as_deref()
+            .or(playground.notice())
+            .map(str::to_owned);
+
+        html! {
+            <div class="app" data-testid="app" data-scene={scene.id.slug()}>
+                <header class="top">
+                    <h1><span class="logo" aria-hidden="true">{"▤"}</span>{"kafka-playground"}</h1>
+                    <ModeNav current={Mode::Tour} />
+                    <SceneTabs current={scene.id} on_pick={on_action.reform(Action::LoadScene)} />
+                    <span class="clock" aria-label="simulated time" data-testid="clock">
+                        {format!("t = {:.1} s", sim.now().as_ms() as f64 / 1000.0)}
+                    </span>
+                </header>
+                <Controls playing={playground.is_playing()} speed={playground.speed()}
+                          value_placeholder={scene.hand_value(records_sent)}
+                          on_action={on_action.clone()} />
+                if let Some(notice) = notice {
+                    <p class="notice" role="alert" data-testid="notice">{notice}</p>
+                }
+                <main class="stage-wrap">
+                    <StageSvg view={stage} producer={producer_text} />
+                    <Legend />
+                </main>
+                <div class="explain">
+                    <CaptionPanel caption={caption(playground)} next_scene={next_scene}
+                                  on_next={on_next} on_stay={on_stay} />
+                    <ConsoleOutput topic={scene.topic} printed={printed} />
+                </div>
+            </div>
+        }
+    }
+}
+
+fn current_layout() -> Layout {
+    let width = gloo::utils::window()
+        .inner_width()
+        .ok()
+        .and_then(|w| w.as_f64())
+        .unwrap_or(1280.0);
+    if width < PORTRAIT_BELOW_PX {
+        Layout::PORTRAIT
+    } else {
+        Layout::LANDSCAPE
+    }
+}
+
+/// Reads `?scene=<slug>` from the address. An unknown scene is reported, not fatal.
+fn scene_from_location() -> (SceneId, Option<String>) {
+    match query_value("scene") {
+        None => (SceneId::ThreePartitions, None),
+        Some(slug) => match SceneId::from_slug(&slug) {
+            Some(id) => (id, None),
+            None => (
+                SceneId::ThreePartitions,
+                Some(format!(
+                    "The link asks for scene '{slug}', which does not exist; showing the first example. Known scenes: {}.",
+                    SceneId::ALL.map(SceneId::slug).join(", ")
+                )),
+            ),
+        },
+    }
+}
+
+/// The tour's keyboard shortcuts.
+fn shortcut(event: &KeyboardEvent) -> Option<Msg> {
+    let action = match event.key().as_str() {
+        " " | "k" => Action::TogglePlay,
+        "ArrowRight" | "." => Action::Step,
+        "r" => Action::Reset,
+        _ => return None,
+    };
+    Some(Msg::Act(action))
+}
