@@ -18,8 +18,3 @@ pub mod widgets;
 
 #[cfg(test)]
 mod test_support;
-
-pub use pipelines::PipelinesView;
-pub use sandbox::charts::panel::{ChartsPanel, ChartsPanelProps};
-pub use sandbox::page::SandboxView;
-pub use tour::app::{App, PipelinesPage};

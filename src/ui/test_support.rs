@@ -1,5 +1,5 @@
 //! Small runs shared by the panels' unit tests: a fast cluster, a topic, producers and group
-//! members, and a driver that feeds observers the way the App does.
+//! members, and a driver that feeds observers the way the sandbox page does.
 
 use crate::engine::{
     AutoOffsetReset, BrokerConfig, Command, ConsumerConfig, ConsumerId, NetworkConfig,
@@ -86,7 +86,7 @@ pub fn send(sim: &mut Simulation, producer: ProducerId, topic: &str, key: &str) 
 }
 
 /// Advances by `ms` in steps of `step_ms`, feeding every observer after each step, as the
-/// App's frame loop does.
+/// sandbox page's frame loop does.
 pub fn feed(sim: &mut Simulation, observers: &mut [&mut dyn Observer], ms: u64, step_ms: u64) {
     let end = sim.now().plus_ms(ms);
     while sim.now() < end {

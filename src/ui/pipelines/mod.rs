@@ -21,4 +21,4 @@ mod stage_figures;
 mod story_panel;
 mod toolbar;
 
-pub use page::PipelinesView;
+pub use page::Page;

@@ -29,7 +29,7 @@ pub enum Msg {
     Frame(f64),
 }
 
-pub struct PipelinesView {
+pub struct Page {
     board: Board,
     last_frame_ms: Option<f64>,
     /// Dropping the handle cancels the pending frame, so the loop ends with the component.
@@ -65,7 +65,7 @@ fn diagram(lane: &Lane, animate: bool, watch: &[String]) -> (DiagramView, StageT
     (view, table, ins)
 }
 
-impl Component for PipelinesView {
+impl Component for Page {
     type Message = Msg;
     type Properties = ();
 
@@ -79,7 +79,7 @@ impl Component for PipelinesView {
         };
         let keys = listen_for_shortcuts(ctx, shortcut);
         let all = builtin::all();
-        PipelinesView {
+        Page {
             board,
             last_frame_ms: None,
             frame: Some(next_frame(ctx, Msg::Frame)),

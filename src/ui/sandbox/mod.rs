@@ -1,5 +1,5 @@
 //! The sandbox (`sandbox.html`): the state and its reducer ([`state`]), the recorded run
-//! ([`session`]), the presets ([`presets`]), the page root ([`page`]), and one folder per panel.
+//! ([`session`]), the presets ([`presets`]), the page root ([`Page`]), and one folder per panel.
 
 pub mod audit;
 pub mod charts;
@@ -10,11 +10,13 @@ pub mod groups;
 pub mod inventory;
 pub mod journey;
 pub mod observe;
-pub mod page;
 pub mod panels;
 pub mod presets;
 pub mod session;
 pub mod state;
 
+mod page;
 mod setup_picker;
 mod time_bar;
+
+pub use page::Page;

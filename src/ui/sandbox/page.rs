@@ -117,7 +117,7 @@ fn current_shape() -> Shape {
     }
 }
 
-pub struct SandboxView {
+pub struct Page {
     sandbox: Sandbox<Panels>,
     last_frame_ms: Option<f64>,
     last_save_ms: f64,
@@ -135,7 +135,7 @@ pub struct SandboxView {
     panels: PanelViews,
 }
 
-impl Component for SandboxView {
+impl Component for Page {
     type Message = Msg;
     type Properties = ();
 
@@ -151,7 +151,7 @@ impl Component for SandboxView {
             })
         };
         let panels = PanelViews::build(&sandbox, &audit, &EventFilter::default(), 0.0);
-        SandboxView {
+        Page {
             panels,
             _resize: resize,
             shape: current_shape(),
@@ -296,7 +296,7 @@ impl Component for SandboxView {
     }
 }
 
-impl SandboxView {
+impl Page {
     fn refresh_panels(&mut self, wall_ms: f64) {
         self.panels = PanelViews::build(&self.sandbox, &self.audit, &self.event_filter, wall_ms);
     }

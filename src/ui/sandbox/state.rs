@@ -1,6 +1,6 @@
 //! The sandbox's state and everything the visitor can do to it, as plain Rust: the clock
 //! (play, pause, step, speed, seek), actions on the cluster, what is selected and hovered, and
-//! the message shown about the last action. The SandboxView component owns one.
+//! the message shown about the last action. The sandbox page ([`super::Page`]) owns one.
 
 use crate::engine::{Command, ConsumerId, ProducerId, RecordId, SimTime, Simulation};
 

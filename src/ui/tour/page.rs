@@ -1,5 +1,7 @@
-//! The guided tour: owns the playground of first examples, drives it from
-//! `requestAnimationFrame`, and lays out the page.
+//! The guided tour's page (`index.html`): owns the playground of first examples, drives it
+//! from `requestAnimationFrame`, and lays out the page. The sandbox and the pipelines are
+//! pages of their own (`sandbox.html`, `pipelines.html`, a wasm bundle each); a link with
+//! `?mode=sandbox` or `?mode=pipelines` is sent there, with the rest of its query.
 
 use gloo::events::EventListener;
 use gloo::render::AnimationFrame;
@@ -24,13 +26,31 @@ use crate::ui::tour::state::{Action, Playground};
 /// Below this viewport width the stage switches to its portrait layout.
 const PORTRAIT_BELOW_PX: f64 = 640.0;
 
+/// The root component of the main page: the tour, or a redirect for a link to another page.
+#[component(Page)]
+pub fn page() -> Html {
+    let mode = query_value("mode")
+        .and_then(|slug| Mode::from_slug(&slug))
+        .unwrap_or(Mode::Tour);
+    match mode {
+        Mode::Tour => html! { <Tour /> },
+        Mode::Sandbox | Mode::Pipelines => {
+            let location = gloo::utils::window().location();
+            let search = location.search().unwrap_or_default();
+            let _ = location.replace(&format!("{}{search}", mode.href()));
+            html! { <p class="notice">{"Opening…"}</p> }
+        }
+    }
+}
+
 pub enum Msg {
     Act(Action),
     Frame(f64),
     Resized,
 }
 
-pub struct Tour {
+/// The tour itself, once the page knows it is the tour.
+struct Tour {
     playground: Playground,
     layout: Layout,
     last_frame_ms: Option<f64>,

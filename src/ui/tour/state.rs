@@ -1,5 +1,5 @@
 //! The playground's state and everything that can happen to it, as plain Rust with no Yew in
-//! sight, so it can be tested natively. The App component owns one and forwards actions to it.
+//! sight, so it can be tested natively. The tour page ([`super::Page`]) owns one and forwards actions to it.
 
 use crate::engine::{Command, Event, EventKind, PartitionChoice, SimTime, Simulation};
 use crate::scenario::{Scene, SceneId};

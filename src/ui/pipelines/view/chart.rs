@@ -1,9 +1,9 @@
-//! The experiment's charts as the shared chart specs ([`crate::ui::sandbox::charts::view::ChartSpec`]), so
+//! The experiment's charts as the shared chart specs ([`crate::ui::widgets::chart::spec::ChartSpec`]), so
 //! they are painted by the same plotters canvas as the sandbox's. The two variants differ by
 //! dash pattern and marker as well as colour: without Kafka solid with squares, with Kafka
 //! dashed with circles.
 
-use crate::ui::sandbox::charts::view::{ChartSeries, ChartSpec, Dash, Marker};
+use crate::ui::widgets::chart::spec::{ChartSeries, ChartSpec, Dash, Marker};
 
 use super::experiment::ChartData;
 

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use crate::engine::{SimTime, TopicPartition};
 use crate::ui::sandbox::charts::metrics::{MetricsHistory, Reader, Sample};
 use crate::ui::shell::palette::partition_colour;
+use crate::ui::widgets::chart::spec::{ChartSeries, ChartSpec, Dash, Marker};
 
 /// How much simulated time the charts show, ending at the cursor.
 pub const DEFAULT_SPAN_MS: u64 = 60_000;
@@ -21,21 +22,6 @@ pub const MAX_LAG_LINES: usize = 8;
 /// Markers are drawn about this far apart (in points of the series), so a line stays a line.
 const MARKER_EVERY: usize = 10;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Dash {
-    Solid,
-    Dashed,
-    Dotted,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Marker {
-    Circle,
-    Square,
-    Triangle,
-    Cross,
-}
-
 const MARKERS: [Marker; 4] = [
     Marker::Circle,
     Marker::Square,
@@ -43,39 +29,6 @@ const MARKERS: [Marker; 4] = [
     Marker::Cross,
 ];
 const DASHES: [Dash; 3] = [Dash::Solid, Dash::Dashed, Dash::Dotted];
-
-/// One line: its legend entry and its points (seconds, value), broken where data is missing.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ChartSeries {
-    pub label: String,
-    pub colour: &'static str,
-    pub dash: Dash,
-    pub marker: Marker,
-    pub segments: Vec<Vec<(f64, f64)>>,
-    /// The points that carry a marker (a regular subset of the segments' points).
-    pub markers: Vec<(f64, f64)>,
-}
-
-/// One chart.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ChartSpec {
-    /// A stable name, for tests and element ids.
-    pub key: &'static str,
-    pub title: &'static str,
-    pub y_label: &'static str,
-    /// Seconds of simulated time.
-    pub x_range: (f64, f64),
-    pub y_max: f64,
-    /// Whether values are whole numbers (axis labels without decimals).
-    pub integer_y: bool,
-    /// The current time, in seconds, drawn as a vertical line.
-    pub cursor_s: f64,
-    pub series: Vec<ChartSeries>,
-    /// Said under the legend, e.g. how many lines were left out.
-    pub note: Option<String>,
-    /// The chart's text alternative: its latest values in one sentence.
-    pub summary: String,
-}
 
 /// The four charts.
 #[derive(Clone, Debug, PartialEq)]

@@ -9,7 +9,7 @@ use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
-use crate::ui::sandbox::charts::view::{ChartSpec, Dash, Marker};
+use crate::ui::widgets::chart::spec::{ChartSpec, Dash, Marker};
 
 /// Axis text size in CSS pixels: at least 13 px so a projected chart stays readable.
 const FONT_PX: f64 = 14.0;

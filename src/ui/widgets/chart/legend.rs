@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use crate::ui::sandbox::charts::view::{ChartSeries, Dash, Marker};
+use crate::ui::widgets::chart::spec::{ChartSeries, Dash, Marker};
 
 #[derive(Properties, PartialEq)]
 pub struct ChartLegendProps {
