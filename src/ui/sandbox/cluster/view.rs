@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use crate::engine::{
     Acks, BrokerId, InFlight, LostRecord, Message, MessageKind, Node, Offset, Payload, RecordId,
-    ReplicaFetchResult, Simulation, TopicPartition, OFFSETS_TOPIC,
+    Simulation, TopicPartition, OFFSETS_TOPIC,
 };
 
 use crate::ui::sandbox::observe::Highlight;
@@ -1390,25 +1390,7 @@ impl TouchedNodes<'_> {
 
 /// Records a message carries, shown beside its mark.
 fn records_carried(message: &Message) -> u32 {
-    let count: usize = match message {
-        Message::Produce { batches, .. } => batches.iter().map(|b| b.records.len()).sum(),
-        Message::FetchResponse { partitions, .. } => partitions
-            .iter()
-            .flat_map(|p| &p.batches)
-            .map(|b| b.len())
-            .sum(),
-        Message::ReplicaFetchResponse { partitions, .. } => partitions
-            .iter()
-            .map(|(_, result)| match result {
-                ReplicaFetchResult::Records { batches, .. } => {
-                    batches.iter().map(|b| b.len()).sum()
-                }
-                _ => 0,
-            })
-            .sum(),
-        _ => 0,
-    };
-    count.min(u32::MAX as usize) as u32
+    message.record_count().min(u32::MAX as usize) as u32
 }
 
 /// Ease in and out so a mark leaves and lands gently, as a projector audience can follow.
@@ -1427,12 +1409,7 @@ fn flight_views(sim: &Simulation, links: &[LinkView], touched: &TouchedNodes) ->
         .filter_map(|flight: &InFlight| {
             let link =
                 &links[*index.get(&(flight.from.min(flight.to), flight.from.max(flight.to)))?];
-            let progress = if flight.arrives_at > flight.sent_at {
-                (now.since(flight.sent_at) as f64 / flight.arrives_at.since(flight.sent_at) as f64)
-                    .clamp(0.0, 1.0)
-            } else {
-                1.0
-            };
+            let progress = flight.progress_at(now);
             // A dropped message vanishes half way (the network removes it then); one on a
             // broker link cut by isolation is lost when it would have arrived.
             let cut = matches!((flight.from, flight.to), (Node::Broker(a), Node::Broker(b))

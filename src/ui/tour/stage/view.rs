@@ -2,7 +2,7 @@
 //! clients beside them, and every message in flight at its current point along its link.
 //! Pure geometry, no Yew, so the layout is tested natively.
 
-use crate::engine::{InFlight, Message, MessageKind, Node, Simulation, TopicPartition};
+use crate::engine::{InFlight, MessageKind, Node, Simulation, TopicPartition};
 
 use crate::ui::shell::palette::{key_colours, partition_colour};
 
@@ -222,13 +222,7 @@ impl StageView {
         let flights = sim
             .in_flight()
             .flat_map(|flight| {
-                let progress = if flight.arrives_at > flight.sent_at {
-                    (now.since(flight.sent_at) as f64
-                        / flight.arrives_at.since(flight.sent_at) as f64)
-                        .clamp(0.0, 1.0)
-                } else {
-                    1.0
-                };
+                let progress = flight.progress_at(now);
                 flight_views(flight, progress, &lanes, &mut landing, &layout)
             })
             .collect();
@@ -288,37 +282,37 @@ fn flight_views(
         y,
         shape,
     };
-    match (&flight.message, flight.to) {
-        (Message::Produce { batches, .. }, _) => {
+    match (flight.message.kind(), flight.to) {
+        (MessageKind::Produce, _) => {
             let mut views = Vec::new();
-            for batch in batches {
-                let Some(lane) = lanes.get(batch.partition.partition as usize) else {
+            for (partition, _, record) in flight.message.received_records() {
+                let Some(lane) = lanes.get(partition.partition as usize) else {
                     continue;
                 };
-                for record in batch.records.iter() {
-                    // Aim at the slot this record will most likely take: the log end plus the
-                    // records already flying to the same lane ahead of it.
-                    let ahead = landing[lane.partition as usize];
-                    landing[lane.partition as usize] += 1;
-                    let target_x = (lane.next_slot_x + ahead as f64 * layout.cell_pitch)
-                        .min(layout.last_cell_x());
-                    let target = (target_x + layout.cell_size / 2.0, lane.y);
-                    let (x, y) = lerp(producer_edge, target, progress);
-                    let (fill, text) = key_colours(record.key.as_deref());
-                    views.push(view(
-                        x,
-                        y,
-                        FlightShape::Record {
-                            value: record.value_text().into_owned(),
-                            fill,
-                            text,
-                        },
-                    ));
-                }
+                // Aim at the slot this record will most likely take: the log end plus the
+                // records already flying to the same lane ahead of it.
+                let ahead = landing[lane.partition as usize];
+                landing[lane.partition as usize] += 1;
+                let target_x =
+                    (lane.next_slot_x + ahead as f64 * layout.cell_pitch).min(layout.last_cell_x());
+                let target = (target_x + layout.cell_size / 2.0, lane.y);
+                let (x, y) = lerp(producer_edge, target, progress);
+                let (fill, text) = key_colours(record.key.as_deref());
+                views.push(view(
+                    x,
+                    y,
+                    FlightShape::Record {
+                        value: record.value_text().into_owned(),
+                        fill,
+                        text,
+                    },
+                ));
             }
             views
         }
-        (Message::ProduceResponse { results, .. }, _) => results
+        (MessageKind::ProduceResponse, _) => flight
+            .message
+            .produce_results()
             .iter()
             .filter_map(|(tp, result)| {
                 let lane = lanes.get(tp.partition as usize)?;
@@ -334,46 +328,38 @@ fn flight_views(
                 Some(view(x, y, shape))
             })
             .collect(),
-        (Message::Fetch { .. }, _) => {
+        (MessageKind::Fetch, _) => {
             let (x, y) = lerp(consumer_edge, broker_edge, progress);
             vec![view(x, y, FlightShape::Fetch)]
         }
-        (Message::FetchResponse { partitions, .. }, Node::Consumer(_)) => {
+        (MessageKind::FetchResponse, Node::Consumer(_)) => {
             let mut views = Vec::new();
-            for fetched in partitions {
-                let Some(lane) = lanes.get(fetched.partition.partition as usize) else {
+            for (partition, offset, record) in flight.message.received_records() {
+                let Some(lane) = lanes.get(partition.partition as usize) else {
                     continue;
                 };
+                let offset = offset.map_or(0, |o| o.0);
                 let window_start = lane.log_end_offset.saturating_sub(layout.visible_cells - 1);
-                let records = fetched
-                    .batches
-                    .iter()
-                    .flat_map(|b| b.iter_with_offsets())
-                    .filter(|(offset, _)| {
-                        *offset >= fetched.fetch_offset && *offset < fetched.high_watermark
-                    });
-                for (offset, record) in records {
-                    let start_x = if offset.0 >= window_start {
-                        layout.cell_x(offset.0, window_start) + layout.cell_size / 2.0
-                    } else {
-                        layout.first_cell_x
-                    };
-                    // Records of one response fly in a short file, in the order poll() will
-                    // return them, so the audience sees that order.
-                    let order = views.len() as f64;
-                    let (x, y) = lerp((start_x, lane.y), consumer_edge, progress);
-                    let trail = order * 8.0 * (1.0 - progress);
-                    let (fill, text) = key_colours(record.key.as_deref());
-                    views.push(view(
-                        x - trail,
-                        y - trail,
-                        FlightShape::Record {
-                            value: record.value_text().into_owned(),
-                            fill,
-                            text,
-                        },
-                    ));
-                }
+                let start_x = if offset >= window_start {
+                    layout.cell_x(offset, window_start) + layout.cell_size / 2.0
+                } else {
+                    layout.first_cell_x
+                };
+                // Records of one response fly in a short file, in the order poll() will
+                // return them, so the audience sees that order.
+                let order = views.len() as f64;
+                let (x, y) = lerp((start_x, lane.y), consumer_edge, progress);
+                let trail = order * 8.0 * (1.0 - progress);
+                let (fill, text) = key_colours(record.key.as_deref());
+                views.push(view(
+                    x - trail,
+                    y - trail,
+                    FlightShape::Record {
+                        value: record.value_text().into_owned(),
+                        fill,
+                        text,
+                    },
+                ));
             }
             if views.is_empty() {
                 let (x, y) = lerp(broker_edge, consumer_edge, progress);
