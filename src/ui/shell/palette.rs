@@ -108,6 +108,29 @@ pub fn message_style(kind: MessageKind) -> MessageStyle {
     }
 }
 
+/// Dark or white text, whichever reads better on `colour` (`#rrggbb`), by WCAG luminance.
+pub fn ink_on(colour: &str) -> &'static str {
+    let channel = |i: usize| -> f64 {
+        let value = colour
+            .get(i..i + 2)
+            .and_then(|h| u8::from_str_radix(h, 16).ok())
+            .unwrap_or(0);
+        let c = f64::from(value) / 255.0;
+        if c <= 0.03928 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let luminance = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+    // Contrast with white is (1.05) / (L + 0.05), with near-black (L + 0.05) / 0.062.
+    if 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.062 {
+        "#ffffff"
+    } else {
+        "#1b1b1b"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,5 +150,12 @@ mod tests {
             })
             .collect();
         assert_eq!(styles.len(), 49);
+    }
+
+    #[test]
+    fn text_on_marks_reads_against_their_colour() {
+        assert_eq!(ink_on("#0072B2"), "#ffffff");
+        assert_eq!(ink_on("#F0E442"), "#1b1b1b");
+        assert_eq!(ink_on("#E69F00"), "#1b1b1b");
     }
 }

@@ -4,7 +4,7 @@ use yew::prelude::*;
 
 use crate::engine::MessageKind;
 
-use crate::ui::sandbox::cluster::view::ink_on;
+use crate::ui::shell::palette::ink_on;
 use crate::ui::shell::palette::{message_style, NULL_KEY_COLOUR};
 
 /// One request of each family drawn in the picture; responses are the same mark, hollow.
