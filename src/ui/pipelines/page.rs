@@ -2,7 +2,6 @@
 //! out the comparison, the table, the failure stories and the CodeMentor experiment.
 
 use gloo::events::EventListener;
-use gloo::render::AnimationFrame;
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
@@ -22,7 +21,7 @@ use super::view::stage_table::StageTable;
 use super::view::story::StoryView;
 use crate::pipeline::{builtin, stories};
 use crate::ui::shell::mode_nav::{Mode, ModeNav};
-use crate::ui::shell::page::{listen_for_shortcuts, next_frame, query_value};
+use crate::ui::shell::page::{listen_for_shortcuts, query_value, FrameLoop};
 
 pub enum Msg {
     Act(BoardAction),
@@ -31,9 +30,7 @@ pub enum Msg {
 
 pub struct Page {
     board: Board,
-    last_frame_ms: Option<f64>,
-    /// Dropping the handle cancels the pending frame, so the loop ends with the component.
-    frame: Option<AnimationFrame>,
+    frames: FrameLoop<Self>,
     _keys: Option<EventListener>,
     /// The visitor asked for less motion: marks stand still, figures still update.
     reduced_motion: bool,
@@ -81,8 +78,7 @@ impl Component for Page {
         let all = builtin::all();
         Page {
             board,
-            last_frame_ms: None,
-            frame: Some(next_frame(ctx, Msg::Frame)),
+            frames: FrameLoop::start(ctx, Msg::Frame),
             _keys: keys,
             reduced_motion: prefers_reduced_motion(),
             comparison: ComparisonTable::build(&all),
@@ -93,9 +89,7 @@ impl Component for Page {
     fn update(&mut self, ctx: &Context<Self>, msg: Self::Message) -> bool {
         match msg {
             Msg::Frame(timestamp_ms) => {
-                let wall_ms = self.last_frame_ms.map_or(0.0, |last| timestamp_ms - last);
-                self.last_frame_ms = Some(timestamp_ms);
-                self.frame = Some(next_frame(ctx, Msg::Frame));
+                let wall_ms = self.frames.tick(ctx, timestamp_ms);
                 self.board.apply(BoardAction::Frame { wall_ms })
             }
             Msg::Act(action) => self.board.apply(action),

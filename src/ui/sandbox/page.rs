@@ -2,12 +2,11 @@
 //! browser storage, and lays out the cluster view, the panels, the charts and the controls.
 
 use gloo::events::EventListener;
-use gloo::render::AnimationFrame;
 use gloo::storage::{LocalStorage, Storage};
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
-use crate::ui::shell::page::{listen_for_shortcuts, next_frame, query_value};
+use crate::ui::shell::page::{listen_for_shortcuts, query_value, viewport_is_portrait, FrameLoop};
 
 use crate::engine::AuditReport;
 
@@ -101,16 +100,8 @@ pub enum Msg {
     Resized,
 }
 
-/// Below this viewport width the cluster is drawn in its portrait shape.
-const PORTRAIT_BELOW_PX: f64 = 640.0;
-
 fn current_shape() -> Shape {
-    let width = gloo::utils::window()
-        .inner_width()
-        .ok()
-        .and_then(|w| w.as_f64())
-        .unwrap_or(1280.0);
-    if width < PORTRAIT_BELOW_PX {
+    if viewport_is_portrait() {
         Shape::Portrait
     } else {
         Shape::Landscape
@@ -119,11 +110,9 @@ fn current_shape() -> Shape {
 
 pub struct Page {
     sandbox: Sandbox<Panels>,
-    last_frame_ms: Option<f64>,
     last_save_ms: f64,
     saved_revision: u64,
-    /// Dropping the handle cancels the pending frame, so the loop ends with the component.
-    frame: Option<AnimationFrame>,
+    frames: FrameLoop<Self>,
     _keys: Option<EventListener>,
     _resize: EventListener,
     shape: Shape,
@@ -159,10 +148,9 @@ impl Component for Page {
             audit,
             audit_wall_ms: 0.0,
             sandbox,
-            last_frame_ms: None,
             last_save_ms: 0.0,
             saved_revision,
-            frame: Some(next_frame(ctx, Msg::Frame)),
+            frames: FrameLoop::start(ctx, Msg::Frame),
             _keys: keys,
             load_notice,
         }
@@ -171,9 +159,7 @@ impl Component for Page {
     fn update(&mut self, ctx: &Context<Self>, msg: Self::Message) -> bool {
         match msg {
             Msg::Frame(timestamp_ms) => {
-                let wall_ms = self.last_frame_ms.map_or(0.0, |last| timestamp_ms - last);
-                self.last_frame_ms = Some(timestamp_ms);
-                self.frame = Some(next_frame(ctx, Msg::Frame));
+                let wall_ms = self.frames.tick(ctx, timestamp_ms);
                 let changed = self.sandbox.apply(SandboxAction::Frame { wall_ms });
                 if self.sandbox.is_playing() && timestamp_ms - self.last_save_ms > SAVE_EVERY_MS {
                     self.save(timestamp_ms);
@@ -194,11 +180,11 @@ impl Component for Page {
                 let refresh_audit = !matches!(action, SandboxAction::Hover(_));
                 let changed = self.sandbox.apply(action);
                 if self.sandbox.revision() != self.saved_revision {
-                    self.save(self.last_frame_ms.unwrap_or(0.0));
+                    self.save(self.frames.last_frame_ms().unwrap_or(0.0));
                 }
                 if refresh_audit {
                     self.audit = self.sandbox.sim().audit();
-                    self.refresh_panels(self.last_frame_ms.unwrap_or(0.0));
+                    self.refresh_panels(self.frames.last_frame_ms().unwrap_or(0.0));
                 }
                 changed
             }
@@ -210,7 +196,7 @@ impl Component for Page {
             }
             Msg::Filter(filter) => {
                 self.event_filter = filter;
-                self.refresh_panels(self.last_frame_ms.unwrap_or(0.0));
+                self.refresh_panels(self.frames.last_frame_ms().unwrap_or(0.0));
                 true
             }
         }

@@ -3,16 +3,13 @@
 //! the message shown about the last action. The sandbox page ([`super::Page`]) owns one.
 
 use crate::engine::{Command, ConsumerId, ProducerId, RecordId, SimTime, Simulation};
+use crate::ui::shell::play_clock::{valid_speed, PlayClock};
 
 use crate::ui::sandbox::observe::{Highlight, Observer, StartFrom};
 use crate::ui::sandbox::session::{SandboxSetup, SavedRun, Session};
 
 /// The speeds offered, as multiples of real time.
 pub const SPEEDS: [f64; 10] = [0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0];
-
-/// The longest wall-clock gap one frame may advance, so a tab that was in the background does
-/// not jump the run far ahead when it comes back.
-const MAX_FRAME_GAP_MS: f64 = 250.0;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Notice {
@@ -49,8 +46,8 @@ pub struct Sandbox<O> {
     session: Session<O>,
     playing: bool,
     speed: f64,
-    /// Fractional simulated milliseconds not yet applied.
-    carry_ms: f64,
+    /// Wall-clock to simulated time, with the fraction not yet applied.
+    clock: PlayClock,
     notice: Option<Notice>,
     highlight: Highlight,
     selected: Option<RecordId>,
@@ -69,7 +66,7 @@ impl<O: Observer + StartFrom> Sandbox<O> {
             session,
             playing: true,
             speed: 1.0,
-            carry_ms: 0.0,
+            clock: PlayClock::default(),
             notice: None,
             highlight: Highlight::default(),
             selected: None,
@@ -189,14 +186,14 @@ impl<O: Observer + StartFrom> Sandbox<O> {
                 true
             }
             SandboxAction::SetSpeed(speed) => {
-                if speed.is_finite() && speed > 0.0 {
-                    self.speed = speed.clamp(SPEEDS[0], SPEEDS[SPEEDS.len() - 1]);
+                if let Some(speed) = valid_speed(speed) {
+                    self.speed = speed;
                 }
                 true
             }
             SandboxAction::Seek(ms) => {
                 self.playing = false;
-                self.carry_ms = 0.0;
+                self.clock.reset();
                 self.session.seek(SimTime::from_ms(ms));
                 true
             }
@@ -247,16 +244,16 @@ impl<O: Observer + StartFrom> Sandbox<O> {
     }
 
     fn frame(&mut self, wall_ms: f64) -> bool {
-        if !self.playing || !wall_ms.is_finite() || wall_ms <= 0.0 {
+        if !self.playing {
             return false;
         }
-        self.carry_ms += wall_ms.min(MAX_FRAME_GAP_MS) * self.speed;
-        let whole_ms = self.carry_ms.floor();
-        self.carry_ms -= whole_ms;
-        if whole_ms < 1.0 {
+        let Some(whole_ms) = self.clock.advance(wall_ms, self.speed) else {
+            return false;
+        };
+        if whole_ms == 0 {
             return false;
         }
-        let target = self.session.now().plus_ms(whole_ms as u64);
+        let target = self.session.now().plus_ms(whole_ms);
         self.session.advance_to(target);
         true
     }
@@ -344,5 +341,11 @@ mod tests {
         assert_eq!(problem, None);
         assert_eq!(restored.sim().now(), original.sim().now());
         assert!(!restored.sim().broker(BrokerId(2)).unwrap().up);
+    }
+
+    #[test]
+    fn the_speed_control_spans_the_play_clock_range() {
+        use crate::ui::shell::play_clock::SPEED_RANGE;
+        assert_eq!((SPEEDS[0], SPEEDS[SPEEDS.len() - 1]), SPEED_RANGE);
     }
 }

@@ -4,11 +4,10 @@
 //! `?mode=sandbox` or `?mode=pipelines` is sent there, with the rest of its query.
 
 use gloo::events::EventListener;
-use gloo::render::AnimationFrame;
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
-use crate::ui::shell::page::{listen_for_shortcuts, next_frame, query_value};
+use crate::ui::shell::page::{listen_for_shortcuts, query_value, viewport_is_portrait, FrameLoop};
 
 use crate::scenario::{Scene, SceneId};
 
@@ -22,9 +21,6 @@ use crate::ui::tour::scene_tabs::SceneTabs;
 use crate::ui::tour::stage::svg::StageSvg;
 use crate::ui::tour::stage::view::{ClientText, Layout, StageView};
 use crate::ui::tour::state::{Action, Playground};
-
-/// Below this viewport width the stage switches to its portrait layout.
-const PORTRAIT_BELOW_PX: f64 = 640.0;
 
 /// The root component of the main page: the tour, or a redirect for a link to another page.
 #[component(Page)]
@@ -53,9 +49,7 @@ pub enum Msg {
 struct Tour {
     playground: Playground,
     layout: Layout,
-    last_frame_ms: Option<f64>,
-    /// Dropping the handle cancels the pending frame, so the loop ends with the component.
-    frame: Option<AnimationFrame>,
+    frames: FrameLoop<Self>,
     _keys: Option<EventListener>,
     _resize: Option<EventListener>,
     /// A problem with the link the page was opened with, shown once.
@@ -78,8 +72,7 @@ impl Component for Tour {
         Tour {
             playground: Playground::new(scene),
             layout: current_layout(),
-            last_frame_ms: None,
-            frame: Some(next_frame(ctx, Msg::Frame)),
+            frames: FrameLoop::start(ctx, Msg::Frame),
             _keys: keys,
             _resize: Some(resize),
             link_notice,
@@ -89,9 +82,7 @@ impl Component for Tour {
     fn update(&mut self, ctx: &Context<Self>, msg: Self::Message) -> bool {
         match msg {
             Msg::Frame(timestamp_ms) => {
-                let wall_ms = self.last_frame_ms.map_or(0.0, |last| timestamp_ms - last);
-                self.last_frame_ms = Some(timestamp_ms);
-                self.frame = Some(next_frame(ctx, Msg::Frame));
+                let wall_ms = self.frames.tick(ctx, timestamp_ms);
                 self.playground.apply(Action::Frame { wall_ms })
             }
             Msg::Act(action) => {
@@ -171,12 +162,7 @@ impl Component for Tour {
 }
 
 fn current_layout() -> Layout {
-    let width = gloo::utils::window()
-        .inner_width()
-        .ok()
-        .and_then(|w| w.as_f64())
-        .unwrap_or(1280.0);
-    if width < PORTRAIT_BELOW_PX {
+    if viewport_is_portrait() {
         Layout::PORTRAIT
     } else {
         Layout::LANDSCAPE

@@ -3,16 +3,13 @@
 
 use crate::engine::{Command, Event, EventKind, PartitionChoice, SimTime, Simulation};
 use crate::scenario::{Scene, SceneId};
+use crate::ui::shell::play_clock::{valid_speed, PlayClock};
 
 /// The speeds the speed control offers, as multiples of real time.
 pub const SPEEDS: [f64; 6] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0];
 
 /// How long a finished scene stays on screen before the guided start moves on, in simulated ms.
 pub const HOLD_BEFORE_NEXT_SCENE_MS: u64 = 9_000;
-
-/// The longest wall-clock gap one frame may advance, so a tab that was in the background does
-/// not jump the story to its end when it comes back.
-const MAX_FRAME_GAP_MS: f64 = 250.0;
 
 /// Events kept for the caption and the recent-activity line.
 const RECENT_EVENTS_KEPT: usize = 200;
@@ -46,8 +43,8 @@ pub struct Playground {
     sim: Simulation,
     playing: bool,
     speed: f64,
-    /// Fractional simulated milliseconds not yet applied.
-    carry_ms: f64,
+    /// Wall-clock to simulated time, with the fraction not yet applied.
+    clock: PlayClock,
     /// True once the user has acted, so the guided start no longer moves on by itself.
     guided: bool,
     finished_at: Option<SimTime>,
@@ -76,7 +73,7 @@ impl Playground {
             scene,
             playing: true,
             speed: 1.0,
-            carry_ms: 0.0,
+            clock: PlayClock::default(),
             guided: true,
             finished_at: None,
             recent: Vec::new(),
@@ -151,8 +148,8 @@ impl Playground {
                 true
             }
             Action::SetSpeed(speed) => {
-                if speed.is_finite() && speed > 0.0 {
-                    self.speed = speed.clamp(0.1, 100.0);
+                if let Some(speed) = valid_speed(speed) {
+                    self.speed = speed;
                 }
                 true
             }
@@ -184,13 +181,13 @@ impl Playground {
     }
 
     fn frame(&mut self, wall_ms: f64) -> bool {
-        if !self.playing || !wall_ms.is_finite() || wall_ms <= 0.0 {
+        if !self.playing {
             return false;
         }
-        self.carry_ms += wall_ms.min(MAX_FRAME_GAP_MS) * self.speed;
-        let whole_ms = self.carry_ms.floor();
-        self.carry_ms -= whole_ms;
-        let target = self.sim.now().plus_ms(whole_ms as u64);
+        let Some(whole_ms) = self.clock.advance(wall_ms, self.speed) else {
+            return false;
+        };
+        let target = self.sim.now().plus_ms(whole_ms);
         self.sim.advance_to(target);
         self.after_time_moved();
         if let Some(0) = self.next_scene_in_ms() {
