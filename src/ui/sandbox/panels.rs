@@ -7,7 +7,7 @@ use crate::engine::{Event, SimTime, Simulation};
 use crate::ui::sandbox::charts::metrics::MetricsHistory;
 use crate::ui::sandbox::events::log::EventLog;
 use crate::ui::sandbox::groups::watch::RebalanceWatch;
-use crate::ui::sandbox::journey::view::JourneyBook;
+use crate::ui::sandbox::journey::book::JourneyBook;
 use crate::ui::sandbox::observe::{Observer, StartFrom};
 
 #[derive(Clone, Debug)]

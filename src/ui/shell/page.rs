@@ -11,10 +11,7 @@ use yew::prelude::*;
 
 /// Asks for the next animation frame; `to_message` turns its timestamp (ms) into the
 /// component's message. Dropping the handle cancels it, so the loop ends with the component.
-fn next_frame<C: Component>(
-    ctx: &Context<C>,
-    to_message: fn(f64) -> C::Message,
-) -> AnimationFrame {
+fn next_frame<C: Component>(ctx: &Context<C>, to_message: fn(f64) -> C::Message) -> AnimationFrame {
     let link = ctx.link().clone();
     request_animation_frame(move |timestamp_ms| link.send_message(to_message(timestamp_ms)))
 }
