@@ -6,11 +6,11 @@
 use std::collections::BTreeSet;
 
 use crate::engine::{
-    offsets_partition_for, Consumer, ConsumerId, GroupPhase, MemberPhase, Simulation,
+    offsets_partition_for, Consumer, ConsumerId, GroupPhase, GroupState, MemberPhase, Simulation,
     TopicPartition, OFFSETS_TOPIC,
 };
 
-use crate::ui::sandbox::groups::watch::RebalanceWatch;
+use crate::ui::sandbox::groups::watch::{GroupMemory, RebalanceWatch};
 use crate::ui::shell::palette::{member_style, MemberStyle};
 
 /// How long a partition a member just received is marked "new", in simulated ms.
@@ -244,200 +244,16 @@ fn row(
 impl GroupsView {
     /// The panel for the simulation now. `watch` is the observer fed with the same run.
     pub fn build(sim: &Simulation, watch: &RebalanceWatch) -> GroupsView {
-        let now = sim.now();
         let mut view = GroupsView::default();
         let offsets_partitions = sim.topic(OFFSETS_TOPIC).map(|t| t.partition_count());
-
         for group in sim.groups() {
             let memory = watch.group(&group.id);
-            // Members: the consumers that belong to the group, plus any the coordinator still
-            // counts (a crashed member stays until its session times out).
-            let coordinator_members: BTreeSet<ConsumerId> =
-                group.members.values().map(|m| m.consumer).collect();
-            let consumers: Vec<&Consumer> = sim
-                .consumers()
-                .filter(|c| c.group.as_ref().is_some_and(|g| g.group == group.id))
-                .filter(|c| !c.closed || coordinator_members.contains(&c.id))
-                .collect();
-            let topic = consumers
-                .first()
-                .map(|c| c.topic.clone())
-                .or_else(|| group.members.values().next().map(|m| m.topic.clone()))
-                .or_else(|| group.offsets.keys().next().map(|tp| tp.topic.to_string()))
-                .unwrap_or_default();
-            let partition_count = sim.topic(&topic).map_or(0, |t| t.partition_count());
-            let (state_label, state_explanation) = state_words(group.phase);
-            let assignor = group.protocol.clone().unwrap_or_else(|| {
-                consumers
-                    .first()
-                    .and_then(|c| c.config.partition_assignment_strategy.first().cloned())
-                    .unwrap_or_default()
-            });
-            let cooperative = crate::engine::assignor::AssignorKind::from_name(&assignor)
-                .is_some_and(crate::engine::assignor::AssignorKind::is_cooperative);
-            let rebalancing = matches!(
-                group.phase,
-                GroupPhase::PreparingRebalance | GroupPhase::CompletingRebalance
-            ) || memory.is_some_and(|m| !m.revoked.is_empty());
-            let rebalance_note =
-                memory
-                    .and_then(|m| m.last_rebalance.as_ref())
-                    .map(|(at, reason)| {
-                        if rebalancing {
-                            format!(
-                                "Rebalancing since {}: {reason}",
-                                crate::ui::sandbox::events::text::time_label(*at)
-                            )
-                        } else {
-                            format!(
-                                "Last rebalance at {}: {reason}",
-                                crate::ui::sandbox::events::text::time_label(*at)
-                            )
-                        }
-                    });
-            let (coordinator_label, coordinator_reason) = match offsets_partitions {
-                Some(count) => {
-                    let index = offsets_partition_for(&group.id, count);
-                    let label = match sim.coordinator_for(&group.id) {
-                        Some(broker) => format!("broker {}", broker.0),
-                        None => "none: its partition has no leader".to_owned(),
-                    };
-                    (
-                        label,
-                        format!(
-                            "leader of {OFFSETS_TOPIC}-{index} (hash of \"{}\" mod {count} partitions)",
-                            group.id
-                        ),
-                    )
-                }
-                None => (
-                    "not chosen yet".to_owned(),
-                    format!("{OFFSETS_TOPIC} does not exist yet"),
-                ),
-            };
-
-            let live_members = consumers.iter().filter(|c| !c.crashed && !c.closed).count() as u32;
-            let mut owned_anywhere = BTreeSet::new();
-            let mut members = Vec::new();
-            for consumer in &consumers {
-                let client = consumer.group.as_ref().expect("filtered on group");
-                let (mut status, status_text) = status_of(consumer);
-                let mut partitions = Vec::new();
-                for index in &client.assigned {
-                    let tp = TopicPartition::new(consumer.topic.clone(), *index);
-                    owned_anywhere.insert(tp.clone());
-                    let just_assigned =
-                        memory
-                            .and_then(|m| m.received.get(&tp))
-                            .is_some_and(|(owner, at)| {
-                                *owner == consumer.id && now.since(*at) < JUST_ASSIGNED_MS
-                            });
-                    let committed = group.offsets.get(&tp).map(|o| o.0);
-                    let position = consumer.positions.get(index).map(|o| o.0);
-                    partitions.push(row(sim, tp, position, committed, true, just_assigned));
-                }
-                let revoked: Vec<RevokedChip> = memory
-                    .map(|m| {
-                        m.revoked
-                            .iter()
-                            .filter(|(_, r)| r.from == consumer.id)
-                            .map(|(tp, _)| RevokedChip {
-                                partition: tp.clone(),
-                                label: if cooperative { "moving" } else { "revoked" },
-                                explanation: if cooperative {
-                                    format!("{tp} is moving: this member gave it up and it waits for its new owner (cooperative rebalance: the other partitions keep being read)")
-                                } else {
-                                    format!("{tp} revoked: an eager rebalance takes every partition from every member until the new assignment")
-                                },
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                let idle = (status == MemberStatus::Reading
-                    && partitions.is_empty()
-                    && group.phase == GroupPhase::Stable)
-                    .then(|| {
-                        if live_members > partition_count {
-                            format!("idle: no partition to read — more members ({live_members}) than partitions ({partition_count})")
-                        } else {
-                            "idle: the assignor gave it no partition".to_owned()
-                        }
-                    });
-                if idle.is_some() {
-                    status = MemberStatus::Idle;
-                }
-                members.push(MemberView {
-                    consumer: consumer.id,
-                    name: format!("consumer {}", consumer.id.0),
-                    style: member_style(consumer.id),
-                    member_id: client.member_id.clone(),
-                    is_leader: group.leader.as_deref() == Some(client.member_id.as_str())
-                        && !client.member_id.is_empty(),
-                    status_text: idle.clone().unwrap_or(status_text),
-                    status,
-                    slow: slow_of(consumer),
-                    idle,
-                    partitions,
-                    revoked,
-                });
-            }
-            let unowned = (0..partition_count)
-                .map(|index| TopicPartition::new(topic.clone(), index))
-                .filter(|tp| !owned_anywhere.contains(tp))
-                .map(|tp| {
-                    let committed = group.offsets.get(&tp).map(|o| o.0);
-                    row(sim, tp, None, committed, true, false)
-                })
-                .collect();
-            let cooperative_text = if cooperative {
-                "cooperative: only the partitions that change owner stop while the group rebalances"
-            } else {
-                "eager: every member gives up all its partitions while the group rebalances"
-            };
-            view.groups.push(GroupView {
-                id: group.id.clone(),
-                topic,
-                coordinator: sim.coordinator_for(&group.id),
-                coordinator_label,
-                coordinator_reason,
-                state: group.phase,
-                state_label,
-                state_explanation,
-                generation: group.generation,
-                assignor,
-                cooperative,
-                protocol_explanation: cooperative_text,
-                rebalancing,
-                rebalance_note,
-                members,
-                unowned,
-            });
+            view.groups
+                .push(group_view(sim, group, memory, offsets_partitions));
         }
-
         for consumer in sim.consumers().filter(|c| c.group.is_none() && !c.closed) {
-            let partition_count = sim
-                .topic(&consumer.topic)
-                .map_or(0, |t| t.partition_count());
-            let partitions = (0..partition_count)
-                .map(|index| {
-                    let tp = TopicPartition::new(consumer.topic.clone(), index);
-                    let position = consumer.positions.get(&index).map(|o| o.0);
-                    row(sim, tp, position, None, false, false)
-                })
-                .collect();
-            let (status, status_text) = status_of(consumer);
-            view.standalone.push(StandaloneView {
-                consumer: consumer.id,
-                name: format!("consumer {}", consumer.id.0),
-                style: member_style(consumer.id),
-                topic: consumer.topic.clone(),
-                status,
-                status_text,
-                slow: slow_of(consumer),
-                partitions,
-            });
+            view.standalone.push(standalone_view(sim, consumer));
         }
-
         view.scale_lag_bars();
         view
     }
@@ -468,6 +284,249 @@ impl GroupsView {
         for row in rows {
             row.lag_fraction = row.lag as f64 / scale as f64;
         }
+    }
+}
+
+/// One group: its coordinator, state, protocol, members and unowned partitions.
+fn group_view(
+    sim: &Simulation,
+    group: &GroupState,
+    memory: Option<&GroupMemory>,
+    offsets_partitions: Option<u32>,
+) -> GroupView {
+    // Members: the consumers that belong to the group, plus any the coordinator still
+    // counts (a crashed member stays until its session times out).
+    let coordinator_members: BTreeSet<ConsumerId> =
+        group.members.values().map(|m| m.consumer).collect();
+    let consumers: Vec<&Consumer> = sim
+        .consumers()
+        .filter(|c| c.group.as_ref().is_some_and(|g| g.group == group.id))
+        .filter(|c| !c.closed || coordinator_members.contains(&c.id))
+        .collect();
+    let topic = consumers
+        .first()
+        .map(|c| c.topic.clone())
+        .or_else(|| group.members.values().next().map(|m| m.topic.clone()))
+        .or_else(|| group.offsets.keys().next().map(|tp| tp.topic.to_string()))
+        .unwrap_or_default();
+    let partition_count = sim.topic(&topic).map_or(0, |t| t.partition_count());
+    let (state_label, state_explanation) = state_words(group.phase);
+    let assignor = group.protocol.clone().unwrap_or_else(|| {
+        consumers
+            .first()
+            .and_then(|c| c.config.partition_assignment_strategy.first().cloned())
+            .unwrap_or_default()
+    });
+    let cooperative = crate::engine::assignor::AssignorKind::from_name(&assignor)
+        .is_some_and(crate::engine::assignor::AssignorKind::is_cooperative);
+    let rebalancing = matches!(
+        group.phase,
+        GroupPhase::PreparingRebalance | GroupPhase::CompletingRebalance
+    ) || memory.is_some_and(|m| !m.revoked.is_empty());
+    let rebalance_note = memory
+        .and_then(|m| m.last_rebalance.as_ref())
+        .map(|(at, reason)| {
+            if rebalancing {
+                format!(
+                    "Rebalancing since {}: {reason}",
+                    crate::ui::sandbox::events::text::time_label(*at)
+                )
+            } else {
+                format!(
+                    "Last rebalance at {}: {reason}",
+                    crate::ui::sandbox::events::text::time_label(*at)
+                )
+            }
+        });
+    let (coordinator_label, coordinator_reason) = coordinator_words(sim, group, offsets_partitions);
+
+    let ctx = MemberCtx {
+        sim,
+        group,
+        memory,
+        cooperative,
+        live_members: consumers.iter().filter(|c| !c.crashed && !c.closed).count() as u32,
+        partition_count,
+    };
+    let mut owned_anywhere = BTreeSet::new();
+    let members = consumers
+        .iter()
+        .map(|consumer| ctx.member_view(consumer, &mut owned_anywhere))
+        .collect();
+    let unowned = (0..partition_count)
+        .map(|index| TopicPartition::new(topic.clone(), index))
+        .filter(|tp| !owned_anywhere.contains(tp))
+        .map(|tp| {
+            let committed = group.offsets.get(&tp).map(|o| o.0);
+            row(sim, tp, None, committed, true, false)
+        })
+        .collect();
+    let cooperative_text = if cooperative {
+        "cooperative: only the partitions that change owner stop while the group rebalances"
+    } else {
+        "eager: every member gives up all its partitions while the group rebalances"
+    };
+    GroupView {
+        id: group.id.clone(),
+        topic,
+        coordinator: sim.coordinator_for(&group.id),
+        coordinator_label,
+        coordinator_reason,
+        state: group.phase,
+        state_label,
+        state_explanation,
+        generation: group.generation,
+        assignor,
+        cooperative,
+        protocol_explanation: cooperative_text,
+        rebalancing,
+        rebalance_note,
+        members,
+        unowned,
+    }
+}
+
+/// Which broker coordinates the group, and why that one: the leader of the offsets topic's
+/// partition that the group's id hashes to.
+fn coordinator_words(
+    sim: &Simulation,
+    group: &GroupState,
+    offsets_partitions: Option<u32>,
+) -> (String, String) {
+    match offsets_partitions {
+        Some(count) => {
+            let index = offsets_partition_for(&group.id, count);
+            let label = match sim.coordinator_for(&group.id) {
+                Some(broker) => format!("broker {}", broker.0),
+                None => "none: its partition has no leader".to_owned(),
+            };
+            (
+                label,
+                format!(
+                    "leader of {OFFSETS_TOPIC}-{index} (hash of \"{}\" mod {count} partitions)",
+                    group.id
+                ),
+            )
+        }
+        None => (
+            "not chosen yet".to_owned(),
+            format!("{OFFSETS_TOPIC} does not exist yet"),
+        ),
+    }
+}
+
+/// What every member row of one group shares.
+struct MemberCtx<'a> {
+    sim: &'a Simulation,
+    group: &'a GroupState,
+    memory: Option<&'a GroupMemory>,
+    cooperative: bool,
+    /// Members neither crashed nor closed.
+    live_members: u32,
+    partition_count: u32,
+}
+
+impl MemberCtx<'_> {
+    /// One member's row; the partitions it owns are added to `owned_anywhere`.
+    fn member_view(
+        &self,
+        consumer: &Consumer,
+        owned_anywhere: &mut BTreeSet<TopicPartition>,
+    ) -> MemberView {
+        let MemberCtx {
+            sim,
+            group,
+            memory,
+            cooperative,
+            live_members,
+            partition_count,
+        } = *self;
+        let now = sim.now();
+        let client = consumer.group.as_ref().expect("filtered on group");
+        let (mut status, status_text) = status_of(consumer);
+        let mut partitions = Vec::new();
+        for index in &client.assigned {
+            let tp = TopicPartition::new(consumer.topic.clone(), *index);
+            owned_anywhere.insert(tp.clone());
+            let just_assigned =
+                memory
+                    .and_then(|m| m.received.get(&tp))
+                    .is_some_and(|(owner, at)| {
+                        *owner == consumer.id && now.since(*at) < JUST_ASSIGNED_MS
+                    });
+            let committed = group.offsets.get(&tp).map(|o| o.0);
+            let position = consumer.positions.get(index).map(|o| o.0);
+            partitions.push(row(sim, tp, position, committed, true, just_assigned));
+        }
+        let revoked: Vec<RevokedChip> = memory
+            .map(|m| {
+                m.revoked
+                    .iter()
+                    .filter(|(_, r)| r.from == consumer.id)
+                    .map(|(tp, _)| RevokedChip {
+                        partition: tp.clone(),
+                        label: if cooperative { "moving" } else { "revoked" },
+                        explanation: if cooperative {
+                            format!("{tp} is moving: this member gave it up and it waits for its new owner (cooperative rebalance: the other partitions keep being read)")
+                        } else {
+                            format!("{tp} revoked: an eager rebalance takes every partition from every member until the new assignment")
+                        },
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let idle = (status == MemberStatus::Reading
+            && partitions.is_empty()
+            && group.phase == GroupPhase::Stable)
+            .then(|| {
+                if live_members > partition_count {
+                    format!("idle: no partition to read — more members ({live_members}) than partitions ({partition_count})")
+                } else {
+                    "idle: the assignor gave it no partition".to_owned()
+                }
+            });
+        if idle.is_some() {
+            status = MemberStatus::Idle;
+        }
+        MemberView {
+            consumer: consumer.id,
+            name: format!("consumer {}", consumer.id.0),
+            style: member_style(consumer.id),
+            member_id: client.member_id.clone(),
+            is_leader: group.leader.as_deref() == Some(client.member_id.as_str())
+                && !client.member_id.is_empty(),
+            status_text: idle.clone().unwrap_or(status_text),
+            status,
+            slow: slow_of(consumer),
+            idle,
+            partitions,
+            revoked,
+        }
+    }
+}
+
+/// A consumer outside any group: it reads every partition of its topic.
+fn standalone_view(sim: &Simulation, consumer: &Consumer) -> StandaloneView {
+    let partition_count = sim
+        .topic(&consumer.topic)
+        .map_or(0, |t| t.partition_count());
+    let partitions = (0..partition_count)
+        .map(|index| {
+            let tp = TopicPartition::new(consumer.topic.clone(), index);
+            let position = consumer.positions.get(&index).map(|o| o.0);
+            row(sim, tp, position, None, false, false)
+        })
+        .collect();
+    let (status, status_text) = status_of(consumer);
+    StandaloneView {
+        consumer: consumer.id,
+        name: format!("consumer {}", consumer.id.0),
+        style: member_style(consumer.id),
+        topic: consumer.topic.clone(),
+        status,
+        status_text,
+        slow: slow_of(consumer),
+        partitions,
     }
 }
 
