@@ -242,80 +242,11 @@ impl DiagramView {
         let pipeline = run.pipeline();
         let points: Vec<(f64, f64)> = pipeline.nodes.iter().map(|n| (n.x, n.y)).collect();
         let (centres, width, height) = layout(&points);
-        let centre = |i: usize| centres[i];
-        let rate = |rates: &[f64], i: usize| rates.get(i).copied().unwrap_or(0.0);
         let nodes: Vec<NodeView> = pipeline
             .nodes
             .iter()
             .enumerate()
-            .map(|(i, node)| {
-                let (cx, cy) = centre(i);
-                let simulated = node.behaviour != Behaviour::Drawn;
-                let lag = run.lag(&node.id);
-                let members = run.members(&node.id);
-                let figures = match &node.behaviour {
-                    Behaviour::Drawn => vec!["not simulated".to_owned()],
-                    Behaviour::Source { .. } => {
-                        vec![format!("{} out", rate_text(rate(input.out_per_sec, i)))]
-                    }
-                    Behaviour::Topic { .. } => vec![
-                        format!("{} in", rate_text(rate(input.in_per_sec, i))),
-                        format!("{} records", run.records_in(&node.id)),
-                    ],
-                    Behaviour::Processor(_) => {
-                        let mut lines = vec![rate_text(rate(input.in_per_sec, i))];
-                        if let Some(lag) = lag {
-                            let flag = if lag > LAG_ALERT { "⚠ " } else { "" };
-                            lines.push(format!("{flag}lag {lag}"));
-                        }
-                        lines
-                    }
-                    Behaviour::Stage { .. } | Behaviour::Sink => {
-                        vec![format!("{} in", rate_text(rate(input.in_per_sec, i)))]
-                    }
-                };
-                let kind_label = match members {
-                    Some(m) => format!("{} ×{m}", kind_label(node.kind)),
-                    None => kind_label(node.kind).to_owned(),
-                };
-                let badge = Badge::build(&node.provenance, &pipeline.sources);
-                let mut title = format!("{} ({})", node.label, kind_label);
-                if simulated {
-                    title.push_str(&format!(
-                        ". In {} records, out {}",
-                        run.records_in(&node.id),
-                        run.records_out(&node.id)
-                    ));
-                    if let Some(lag) = lag {
-                        title.push_str(&format!(", lag {lag}"));
-                    }
-                    if let Some(m) = members {
-                        title.push_str(&format!(", {m} members"));
-                    }
-                } else {
-                    title.push_str(". Drawn for the story; the simulation does not run it");
-                }
-                title.push_str(&format!(". {}", badge.title));
-                NodeView {
-                    id: node.id.clone(),
-                    kind: node.kind,
-                    kind_label,
-                    x: cx - BOX_W / 2.0,
-                    y: cy - BOX_H / 2.0,
-                    w: BOX_W,
-                    h: BOX_H,
-                    lines: wrap_label(&node.label),
-                    full_label: node.label.clone(),
-                    figures,
-                    members,
-                    lag,
-                    simulated,
-                    badge,
-                    watched: input.watch.contains(&node.id),
-                    alert: lag.is_some_and(|l| l > LAG_ALERT),
-                    title,
-                }
-            })
+            .map(|(i, node)| node_view(run, input, i, node, centres[i]))
             .collect();
 
         let now_ms = run.now_ms();
@@ -328,84 +259,7 @@ impl DiagramView {
             .edges
             .iter()
             .enumerate()
-            .filter_map(|(k, edge)| {
-                let from = pipeline.node_index(&edge.from)?;
-                let to = pipeline.node_index(&edge.to)?;
-                let (fx, fy) = centre(from);
-                let (tx, ty) = centre(to);
-                // Two edges between the same two boxes (a request and its reply) are drawn
-                // side by side rather than on top of each other.
-                let twins = pipeline
-                    .edges
-                    .iter()
-                    .filter(|e| {
-                        (e.from == edge.from && e.to == edge.to)
-                            || (e.from == edge.to && e.to == edge.from)
-                    })
-                    .count();
-                let offset = if twins > 1 {
-                    let rank = pipeline.edges[..k]
-                        .iter()
-                        .filter(|e| {
-                            (e.from == edge.from && e.to == edge.to)
-                                || (e.from == edge.to && e.to == edge.from)
-                        })
-                        .count() as f64;
-                    (rank - (twins as f64 - 1.0) / 2.0) * 12.0
-                } else {
-                    0.0
-                };
-                let length = ((tx - fx).powi(2) + (ty - fy).powi(2)).sqrt().max(1.0);
-                let (nx, ny) = (-(ty - fy) / length * offset, (tx - fx) / length * offset);
-                let (x1, y1) = leave_box(fx + nx, fy + ny, tx + nx, ty + ny);
-                let (x2, y2) = leave_box(tx + nx, ty + ny, fx + nx, fy + ny);
-                let rate_per_sec = if edge.style == EdgeStyle::Data {
-                    edge_rate(pipeline, input, from, to)
-                } else {
-                    0.0
-                };
-                let count = if rate_per_sec < 0.05 {
-                    0
-                } else {
-                    (rate_per_sec.round() as usize).clamp(1, MAX_MARKS)
-                };
-                let marks = (0..count)
-                    .map(|m| {
-                        let t = (m as f64 + phase) / count as f64;
-                        (x1 + (x2 - x1) * t, y1 + (y2 - y1) * t)
-                    })
-                    .collect();
-                let kind = match edge.style {
-                    EdgeStyle::Data => "records",
-                    EdgeStyle::Call => "call (not simulated)",
-                    EdgeStyle::Control => "configuration (not simulated)",
-                    EdgeStyle::Failover => "failover path (not in use)",
-                    EdgeStyle::Audit => "audit counts (not simulated)",
-                };
-                let badge = Badge::build(&edge.provenance, &pipeline.sources);
-                Some(EdgeView {
-                    from: edge.from.clone(),
-                    to: edge.to.clone(),
-                    x1,
-                    y1,
-                    x2,
-                    y2,
-                    style: edge.style,
-                    tier: edge.tier,
-                    failure: edge.when == When::Failure,
-                    rate_per_sec,
-                    marks,
-                    title: format!(
-                        "{} → {}: {} ({kind}, {}; {:.1} records/s). {}",
-                        pipeline.nodes[from].label,
-                        pipeline.nodes[to].label,
-                        edge.label,
-                        edge.tier.label(),
-                        rate_per_sec,
-                        badge.title
-                    ),
-                })
-            })
+            .filter_map(|(k, edge)| edge_view(pipeline, input, &centres, k, edge, phase))
             .collect();
         let kafka = pipeline
             .nodes
@@ -426,6 +280,168 @@ impl DiagramView {
             edges,
         }
     }
+}
+
+/// The `i`th node's box centred on `(cx, cy)`, with its live figures and its tooltip.
+fn node_view(
+    run: &PipelineRun,
+    input: &DiagramInput,
+    i: usize,
+    node: &crate::pipeline::model::Node,
+    (cx, cy): (f64, f64),
+) -> NodeView {
+    let pipeline = run.pipeline();
+    let rate = |rates: &[f64]| rates.get(i).copied().unwrap_or(0.0);
+    let simulated = node.behaviour != Behaviour::Drawn;
+    let lag = run.lag(&node.id);
+    let members = run.members(&node.id);
+    let figures = match &node.behaviour {
+        Behaviour::Drawn => vec!["not simulated".to_owned()],
+        Behaviour::Source { .. } => {
+            vec![format!("{} out", rate_text(rate(input.out_per_sec)))]
+        }
+        Behaviour::Topic { .. } => vec![
+            format!("{} in", rate_text(rate(input.in_per_sec))),
+            format!("{} records", run.records_in(&node.id)),
+        ],
+        Behaviour::Processor(_) => {
+            let mut lines = vec![rate_text(rate(input.in_per_sec))];
+            if let Some(lag) = lag {
+                let flag = if lag > LAG_ALERT { "⚠ " } else { "" };
+                lines.push(format!("{flag}lag {lag}"));
+            }
+            lines
+        }
+        Behaviour::Stage { .. } | Behaviour::Sink => {
+            vec![format!("{} in", rate_text(rate(input.in_per_sec)))]
+        }
+    };
+    let kind_label = match members {
+        Some(m) => format!("{} ×{m}", kind_label(node.kind)),
+        None => kind_label(node.kind).to_owned(),
+    };
+    let badge = Badge::build(&node.provenance, &pipeline.sources);
+    let mut title = format!("{} ({})", node.label, kind_label);
+    if simulated {
+        title.push_str(&format!(
+            ". In {} records, out {}",
+            run.records_in(&node.id),
+            run.records_out(&node.id)
+        ));
+        if let Some(lag) = lag {
+            title.push_str(&format!(", lag {lag}"));
+        }
+        if let Some(m) = members {
+            title.push_str(&format!(", {m} members"));
+        }
+    } else {
+        title.push_str(". Drawn for the story; the simulation does not run it");
+    }
+    title.push_str(&format!(". {}", badge.title));
+    NodeView {
+        id: node.id.clone(),
+        kind: node.kind,
+        kind_label,
+        x: cx - BOX_W / 2.0,
+        y: cy - BOX_H / 2.0,
+        w: BOX_W,
+        h: BOX_H,
+        lines: wrap_label(&node.label),
+        full_label: node.label.clone(),
+        figures,
+        members,
+        lag,
+        simulated,
+        badge,
+        watched: input.watch.contains(&node.id),
+        alert: lag.is_some_and(|l| l > LAG_ALERT),
+        title,
+    }
+}
+
+/// The `k`th edge, beside its twin if a reply runs the other way, with its moving marks.
+fn edge_view(
+    pipeline: &crate::pipeline::Pipeline,
+    input: &DiagramInput,
+    centres: &[(f64, f64)],
+    k: usize,
+    edge: &crate::pipeline::model::Edge,
+    phase: f64,
+) -> Option<EdgeView> {
+    let from = pipeline.node_index(&edge.from)?;
+    let to = pipeline.node_index(&edge.to)?;
+    let (fx, fy) = centres[from];
+    let (tx, ty) = centres[to];
+    // Two edges between the same two boxes (a request and its reply) are drawn
+    // side by side rather than on top of each other.
+    let twins = pipeline
+        .edges
+        .iter()
+        .filter(|e| {
+            (e.from == edge.from && e.to == edge.to) || (e.from == edge.to && e.to == edge.from)
+        })
+        .count();
+    let offset = if twins > 1 {
+        let rank = pipeline.edges[..k]
+            .iter()
+            .filter(|e| {
+                (e.from == edge.from && e.to == edge.to) || (e.from == edge.to && e.to == edge.from)
+            })
+            .count() as f64;
+        (rank - (twins as f64 - 1.0) / 2.0) * 12.0
+    } else {
+        0.0
+    };
+    let length = ((tx - fx).powi(2) + (ty - fy).powi(2)).sqrt().max(1.0);
+    let (nx, ny) = (-(ty - fy) / length * offset, (tx - fx) / length * offset);
+    let (x1, y1) = leave_box(fx + nx, fy + ny, tx + nx, ty + ny);
+    let (x2, y2) = leave_box(tx + nx, ty + ny, fx + nx, fy + ny);
+    let rate_per_sec = if edge.style == EdgeStyle::Data {
+        edge_rate(pipeline, input, from, to)
+    } else {
+        0.0
+    };
+    let count = if rate_per_sec < 0.05 {
+        0
+    } else {
+        (rate_per_sec.round() as usize).clamp(1, MAX_MARKS)
+    };
+    let marks = (0..count)
+        .map(|m| {
+            let t = (m as f64 + phase) / count as f64;
+            (x1 + (x2 - x1) * t, y1 + (y2 - y1) * t)
+        })
+        .collect();
+    let kind = match edge.style {
+        EdgeStyle::Data => "records",
+        EdgeStyle::Call => "call (not simulated)",
+        EdgeStyle::Control => "configuration (not simulated)",
+        EdgeStyle::Failover => "failover path (not in use)",
+        EdgeStyle::Audit => "audit counts (not simulated)",
+    };
+    let badge = Badge::build(&edge.provenance, &pipeline.sources);
+    Some(EdgeView {
+        from: edge.from.clone(),
+        to: edge.to.clone(),
+        x1,
+        y1,
+        x2,
+        y2,
+        style: edge.style,
+        tier: edge.tier,
+        failure: edge.when == When::Failure,
+        rate_per_sec,
+        marks,
+        title: format!(
+            "{} → {}: {} ({kind}, {}; {:.1} records/s). {}",
+            pipeline.nodes[from].label,
+            pipeline.nodes[to].label,
+            edge.label,
+            edge.tier.label(),
+            rate_per_sec,
+            badge.title
+        ),
+    })
 }
 
 /// Records per second on the edge `from -> to`: the target's intake, shared between its
