@@ -63,30 +63,62 @@ pub fn event_log_panel(props: &EventLogPanelProps) -> Html {
         })
     };
 
-    let select = |id: &'static str,
-                  label: &'static str,
-                  any: &'static str,
-                  current: Option<String>,
-                  options: Vec<(String, String)>,
-                  on_change: Callback<Option<String>>| {
-        let onchange = Callback::from(move |event: Event| {
-            let select: HtmlSelectElement = event.target_unchecked_into();
-            let value = select.value();
-            on_change.emit((!value.is_empty()).then_some(value));
-        });
-        html! {
-            <label class="log-filter">
-                <span>{label}</span>
-                <select onchange={onchange} data-testid={id}>
-                    <option value="" selected={current.is_none()}>{any}</option>
-                    { for options.into_iter().map(|(value, text)| {
-                        let selected = current.as_deref() == Some(value.as_str());
-                        html! { <option {selected} {value}>{text}</option> }
-                    }) }
-                </select>
-            </label>
-        }
-    };
+    html! {
+        <section class="event-log" aria-label="Event log" data-testid="event-log">
+            <div class="log-head">
+                <h2>{"Event log"}</h2>
+                <button class={classes!("log-hold", held_by_button.then_some("on"))} onclick={toggle_hold}
+                        aria-pressed={held_by_button.to_string()} data-testid="log-hold"
+                        title="Stop the list from moving while you read it">
+                    { if *held_by_button { "▶ Follow" } else { "❚❚ Hold" } }
+                </button>
+                <span class="log-count" aria-live="off">
+                    {format!("{} shown of {} kept{}", shown.entries.len(), shown.matching,
+                        if frozen.is_some() { " · held" } else { "" })}
+                </span>
+            </div>
+            { filters(props) }
+            <ol class="log-entries" onmouseenter={on_list_enter} onmouseleave={on_list_leave}
+                aria-label="Events, newest first">
+                if shown.entries.is_empty() {
+                    <li class="log-empty">{"Nothing yet for these filters."}</li>
+                }
+                { for shown.entries.iter().map(|entry| entry_view(entry, &props.on_hover, hold.clone(), release.clone())) }
+            </ol>
+        </section>
+    }
+}
+
+/// One filter's drop-down: `any` first, then `options` as `(value, text)`.
+fn filter_select(
+    id: &'static str,
+    label: &'static str,
+    any: &'static str,
+    current: Option<String>,
+    options: Vec<(String, String)>,
+    on_change: Callback<Option<String>>,
+) -> Html {
+    let onchange = Callback::from(move |event: Event| {
+        let select: HtmlSelectElement = event.target_unchecked_into();
+        let value = select.value();
+        on_change.emit((!value.is_empty()).then_some(value));
+    });
+    html! {
+        <label class="log-filter">
+            <span>{label}</span>
+            <select onchange={onchange} data-testid={id}>
+                <option value="" selected={current.is_none()}>{any}</option>
+                { for options.into_iter().map(|(value, text)| {
+                    let selected = current.as_deref() == Some(value.as_str());
+                    html! { <option {selected} {value}>{text}</option> }
+                }) }
+            </select>
+        </label>
+    }
+}
+
+/// The filters above the list: broker, topic, group, and the kinds of events.
+fn filters(props: &EventLogPanelProps) -> Html {
     let filter = &props.filter;
     let on_broker = {
         let (filter, on_filter) = (filter.clone(), props.on_filter.clone());
@@ -117,52 +149,31 @@ pub fn event_log_panel(props: &EventLogPanelProps) -> Html {
     };
 
     html! {
-        <section class="event-log" aria-label="Event log" data-testid="event-log">
-            <div class="log-head">
-                <h2>{"Event log"}</h2>
-                <button class={classes!("log-hold", held_by_button.then_some("on"))} onclick={toggle_hold}
-                        aria-pressed={held_by_button.to_string()} data-testid="log-hold"
-                        title="Stop the list from moving while you read it">
-                    { if *held_by_button { "▶ Follow" } else { "❚❚ Hold" } }
-                </button>
-                <span class="log-count" aria-live="off">
-                    {format!("{} shown of {} kept{}", shown.entries.len(), shown.matching,
-                        if frozen.is_some() { " · held" } else { "" })}
-                </span>
-            </div>
-            <div class="log-filters">
-                { select("log-broker", "broker", "any broker",
-                    filter.broker.map(|b| b.0.to_string()),
-                    props.view.brokers.iter().map(|b| (b.0.to_string(), format!("broker {}", b.0))).collect(),
-                    on_broker) }
-                { select("log-topic", "topic", "any topic", filter.topic.clone(),
-                    props.view.topics.iter().map(|t| (t.clone(), t.clone())).collect(), on_topic) }
-                { select("log-group", "group", "any group", filter.group.clone(),
-                    props.view.groups.iter().map(|g| (g.clone(), g.clone())).collect(), on_group) }
-                <fieldset class="log-families">
-                    <legend>{"kinds"}</legend>
-                    { for EventFamily::ALL.iter().map(|family| {
-                        let family = *family;
-                        let (filter, on_filter) = (filter.clone(), props.on_filter.clone());
-                        let onchange = Callback::from(move |_: Event| on_filter.emit(filter.toggled(family)));
-                        html! {
-                            <label class={classes!("family-toggle", family.css())}>
-                                <input type="checkbox" checked={props.filter.families.contains(&family)}
-                                       onchange={onchange} data-testid={format!("family-{}", family.css())} />
-                                {family.label()}
-                            </label>
-                        }
-                    }) }
-                </fieldset>
-            </div>
-            <ol class="log-entries" onmouseenter={on_list_enter} onmouseleave={on_list_leave}
-                aria-label="Events, newest first">
-                if shown.entries.is_empty() {
-                    <li class="log-empty">{"Nothing yet for these filters."}</li>
+    <div class="log-filters">
+        { filter_select("log-broker", "broker", "any broker",
+            filter.broker.map(|b| b.0.to_string()),
+            props.view.brokers.iter().map(|b| (b.0.to_string(), format!("broker {}", b.0))).collect(),
+            on_broker) }
+        { filter_select("log-topic", "topic", "any topic", filter.topic.clone(),
+            props.view.topics.iter().map(|t| (t.clone(), t.clone())).collect(), on_topic) }
+        { filter_select("log-group", "group", "any group", filter.group.clone(),
+            props.view.groups.iter().map(|g| (g.clone(), g.clone())).collect(), on_group) }
+        <fieldset class="log-families">
+            <legend>{"kinds"}</legend>
+            { for EventFamily::ALL.iter().map(|family| {
+                let family = *family;
+                let (filter, on_filter) = (filter.clone(), props.on_filter.clone());
+                let onchange = Callback::from(move |_: Event| on_filter.emit(filter.toggled(family)));
+                html! {
+                    <label class={classes!("family-toggle", family.css())}>
+                        <input type="checkbox" checked={props.filter.families.contains(&family)}
+                               onchange={onchange} data-testid={format!("family-{}", family.css())} />
+                        {family.label()}
+                    </label>
                 }
-                { for shown.entries.iter().map(|entry| entry_view(entry, &props.on_hover, hold.clone(), release.clone())) }
-            </ol>
-        </section>
+            }) }
+        </fieldset>
+    </div>
     }
 }
 
