@@ -40,6 +40,49 @@ fn per_reader(map: &std::collections::BTreeMap<String, u64>, what: &str) -> Stri
     parts.join(" · ")
 }
 
+/// What the producer's callbacks reported, by error.
+fn failed_detail(report: &AuditReport) -> String {
+    if report.failed_by_error.is_empty() {
+        "no send failed".to_owned()
+    } else {
+        let parts: Vec<String> = report
+            .failed_by_error
+            .iter()
+            .map(|(error, n)| format!("{error}: {n}"))
+            .collect();
+        format!("the producer's callback reported: {}", parts.join(" · "))
+    }
+}
+
+/// The lost records named (the first few) and counted, for the banner.
+fn lost_explanation(report: &AuditReport) -> String {
+    let lost = report.acknowledged_then_lost.len();
+    let named: Vec<String> = report
+        .acknowledged_then_lost
+        .iter()
+        .take(LOST_NAMED)
+        .map(|l| {
+            format!(
+                "record {} ({}@{}): {}",
+                l.record.0, l.partition, l.offset, l.reason
+            )
+        })
+        .collect();
+    let more = report
+        .acknowledged_then_lost
+        .len()
+        .saturating_sub(LOST_NAMED);
+    format!(
+        "{lost} record(s) the producer was told were safe are gone. {}{}",
+        named.join("; "),
+        if more > 0 {
+            format!("; and {more} more")
+        } else {
+            String::new()
+        }
+    )
+}
+
 impl AuditSummaryView {
     pub fn build(report: &AuditReport) -> AuditSummaryView {
         let lost = report.acknowledged_then_lost.len() as u64;
@@ -47,16 +90,7 @@ impl AuditSummaryView {
         let reordered: u64 = report.reordered_per_key.values().sum();
         let lag: u64 = report.lag.values().flat_map(|p| p.values()).sum();
         let latency = &report.end_to_end_latency;
-        let failed_detail = if report.failed_by_error.is_empty() {
-            "no send failed".to_owned()
-        } else {
-            let parts: Vec<String> = report
-                .failed_by_error
-                .iter()
-                .map(|(error, n)| format!("{error}: {n}"))
-                .collect();
-            format!("the producer's callback reported: {}", parts.join(" · "))
-        };
+        let failed_detail = failed_detail(report);
         let items = vec![
             AuditItem {
                 id: "produced",
@@ -136,32 +170,7 @@ impl AuditSummaryView {
                 alarm: false,
             },
         ];
-        let lost_explanation = (lost > 0).then(|| {
-            let named: Vec<String> = report
-                .acknowledged_then_lost
-                .iter()
-                .take(LOST_NAMED)
-                .map(|l| {
-                    format!(
-                        "record {} ({}@{}): {}",
-                        l.record.0, l.partition, l.offset, l.reason
-                    )
-                })
-                .collect();
-            let more = report
-                .acknowledged_then_lost
-                .len()
-                .saturating_sub(LOST_NAMED);
-            format!(
-                "{lost} record(s) the producer was told were safe are gone. {}{}",
-                named.join("; "),
-                if more > 0 {
-                    format!("; and {more} more")
-                } else {
-                    String::new()
-                }
-            )
-        });
+        let lost_explanation = (lost > 0).then(|| lost_explanation(report));
         AuditSummaryView {
             items,
             lost_explanation,
