@@ -31,45 +31,7 @@ pub fn caption(playground: &Playground) -> Caption {
     };
 
     if playground.is_finished() {
-        let printed_line = printed.join(" ");
-        return match scene.id {
-            SceneId::ThreePartitions => {
-                let per_partition: Vec<String> = topic
-                    .map(|t| {
-                        (0..t.partition_count())
-                            .map(|n| {
-                                let tp = crate::engine::TopicPartition::new(t.name.clone(), n);
-                                let values: Vec<String> = sim
-                                    .leader_log(&tp)
-                                    .map(|log| {
-                                        log.records()
-                                            .map(|(_, r)| r.value_text().into_owned())
-                                            .collect()
-                                    })
-                                    .unwrap_or_default();
-                                format!("P{n}: {}", values.join(" "))
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                Caption {
-                    headline: format!("Sent {sent_values}, read back {printed_line}."),
-                    body: format!(
-                        "Each partition kept its own order ({}), but a fetch returns partition 0's \
-                         records, then 1's, then 2's. Kafka orders records within a partition, not \
-                         across a topic: records that must stay in order need the same key.",
-                        per_partition.join(" · ")
-                    ),
-                }
-            }
-            SceneId::OnePartition => Caption {
-                headline: format!("Sent {sent_values}, read back {printed_line}."),
-                body: "With one partition there is one log and one order, so the consumer prints \
-                       exactly what was sent. The price: a partition is read by at most one \
-                       consumer of a group, so one partition means no parallel reading."
-                    .to_owned(),
-            },
-        };
+        return finished_caption(playground, &printed);
     }
 
     if consumer.is_some() {
@@ -119,6 +81,53 @@ pub fn caption(playground: &Playground) -> Caption {
     Caption {
         headline: moves.join(", "),
         body: why,
+    }
+}
+
+/// The caption once the scene has played out: what was sent, what was read back, and why.
+fn finished_caption(playground: &Playground, printed: &[String]) -> Caption {
+    let scene = playground.scene();
+    let sim = playground.sim();
+    let topic = sim.topic(scene.topic);
+    let sent_values = scene.values.join(" ");
+    let printed_line = printed.join(" ");
+    match scene.id {
+        SceneId::ThreePartitions => {
+            let per_partition: Vec<String> = topic
+                .map(|t| {
+                    (0..t.partition_count())
+                        .map(|n| {
+                            let tp = crate::engine::TopicPartition::new(t.name.clone(), n);
+                            let values: Vec<String> = sim
+                                .leader_log(&tp)
+                                .map(|log| {
+                                    log.records()
+                                        .map(|(_, r)| r.value_text().into_owned())
+                                        .collect()
+                                })
+                                .unwrap_or_default();
+                            format!("P{n}: {}", values.join(" "))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            Caption {
+                headline: format!("Sent {sent_values}, read back {printed_line}."),
+                body: format!(
+                    "Each partition kept its own order ({}), but a fetch returns partition 0's \
+                     records, then 1's, then 2's. Kafka orders records within a partition, not \
+                     across a topic: records that must stay in order need the same key.",
+                    per_partition.join(" · ")
+                ),
+            }
+        }
+        SceneId::OnePartition => Caption {
+            headline: format!("Sent {sent_values}, read back {printed_line}."),
+            body: "With one partition there is one log and one order, so the consumer prints \
+                   exactly what was sent. The price: a partition is read by at most one \
+                   consumer of a group, so one partition means no parallel reading."
+                .to_owned(),
+        },
     }
 }
 

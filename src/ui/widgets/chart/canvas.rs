@@ -3,13 +3,14 @@
 //! phone; it is redrawn after every render whose chart changed, and when the window resizes.
 
 use gloo::events::EventListener;
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
-use crate::ui::widgets::chart::spec::{ChartSpec, Dash, Marker};
+use crate::ui::widgets::chart::spec::{ChartSeries, ChartSpec, Dash, Marker};
 
 /// Axis text size in CSS pixels: at least 13 px so a projected chart stays readable.
 const FONT_PX: f64 = 14.0;
@@ -145,57 +146,7 @@ fn paint<DB: DrawingBackend>(
     let stroke = px(2.5).max(1) as u32;
     let marker_size = px(4.5).max(2);
     for series in &chart.series {
-        let style = ShapeStyle::from(colour(series.colour)).stroke_width(stroke);
-        for segment in &series.segments {
-            let points = segment.iter().copied();
-            match series.dash {
-                Dash::Solid => {
-                    context.draw_series(LineSeries::new(points, style))?;
-                }
-                Dash::Dashed => {
-                    context.draw_series(DashedLineSeries::new(points, px(9.0), px(5.0), style))?;
-                }
-                Dash::Dotted => {
-                    context.draw_series(DashedLineSeries::new(points, px(2.5), px(4.0), style))?;
-                }
-            }
-        }
-        let filled = style.filled();
-        match series.marker {
-            Marker::Circle => {
-                context.draw_series(
-                    series
-                        .markers
-                        .iter()
-                        .map(|p| Circle::new(*p, marker_size, filled)),
-                )?;
-            }
-            Marker::Square => {
-                context.draw_series(series.markers.iter().map(|p| {
-                    EmptyElement::at(*p)
-                        + Rectangle::new(
-                            [(-marker_size, -marker_size), (marker_size, marker_size)],
-                            filled,
-                        )
-                }))?;
-            }
-            Marker::Triangle => {
-                context.draw_series(
-                    series
-                        .markers
-                        .iter()
-                        .map(|p| TriangleMarker::new(*p, marker_size + 1, filled)),
-                )?;
-            }
-            Marker::Cross => {
-                context.draw_series(
-                    series
-                        .markers
-                        .iter()
-                        .map(|p| Cross::new(*p, marker_size, style)),
-                )?;
-            }
-        }
+        draw_line(&mut context, series, stroke, marker_size, &px)?;
     }
     // The current time.
     if chart.cursor_s >= x0 && chart.cursor_s <= x1 {
@@ -206,6 +157,68 @@ fn paint<DB: DrawingBackend>(
             px(3.0),
             cursor,
         ))?;
+    }
+    Ok(())
+}
+
+/// One series: its segments in its dash pattern, and its markers.
+fn draw_line<DB: DrawingBackend>(
+    context: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    series: &ChartSeries,
+    stroke: u32,
+    marker_size: i32,
+    px: &dyn Fn(f64) -> i32,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let style = ShapeStyle::from(colour(series.colour)).stroke_width(stroke);
+    for segment in &series.segments {
+        let points = segment.iter().copied();
+        match series.dash {
+            Dash::Solid => {
+                context.draw_series(LineSeries::new(points, style))?;
+            }
+            Dash::Dashed => {
+                context.draw_series(DashedLineSeries::new(points, px(9.0), px(5.0), style))?;
+            }
+            Dash::Dotted => {
+                context.draw_series(DashedLineSeries::new(points, px(2.5), px(4.0), style))?;
+            }
+        }
+    }
+    let filled = style.filled();
+    match series.marker {
+        Marker::Circle => {
+            context.draw_series(
+                series
+                    .markers
+                    .iter()
+                    .map(|p| Circle::new(*p, marker_size, filled)),
+            )?;
+        }
+        Marker::Square => {
+            context.draw_series(series.markers.iter().map(|p| {
+                EmptyElement::at(*p)
+                    + Rectangle::new(
+                        [(-marker_size, -marker_size), (marker_size, marker_size)],
+                        filled,
+                    )
+            }))?;
+        }
+        Marker::Triangle => {
+            context.draw_series(
+                series
+                    .markers
+                    .iter()
+                    .map(|p| TriangleMarker::new(*p, marker_size + 1, filled)),
+            )?;
+        }
+        Marker::Cross => {
+            context.draw_series(
+                series
+                    .markers
+                    .iter()
+                    .map(|p| Cross::new(*p, marker_size, style)),
+            )?;
+        }
     }
     Ok(())
 }
