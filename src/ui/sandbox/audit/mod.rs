@@ -1,4 +1,4 @@
-//! The audit of a run: its summary ([`view`]) and the bar that shows it ([`bar`]).
+//! The audit of a run: its summary ([`view`]) and the bar that shows it (`bar`).
 
 pub mod view;
 

@@ -1,5 +1,5 @@
-//! The cluster picture: built as plain data ([`view`]), drawn as SVG ([`svg`]), with its
-//! legend ([`legend`]).
+//! The cluster picture: built as plain data ([`view`]), drawn as SVG (`svg`), with its
+//! legend (`legend`).
 
 pub mod view;
 

@@ -1,5 +1,5 @@
 //! The event log: the log and its filter ([`log`]), each event's sentence ([`text`]) and the
-//! panel ([`panel`]).
+//! panel (`panel`).
 
 pub mod log;
 pub mod text;

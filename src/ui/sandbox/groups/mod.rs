@@ -1,5 +1,5 @@
 //! Consumer groups: the rebalance memory ([`watch`]), the groups view ([`view`]) and its
-//! panel ([`panel`]).
+//! panel (`panel`).
 
 pub mod view;
 pub mod watch;

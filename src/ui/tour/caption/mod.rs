@@ -1,4 +1,4 @@
-//! The caption beside the tour's stage: what it says ([`view`]) and how it is drawn ([`panel`]).
+//! The caption beside the tour's stage: what it says ([`view`]) and how it is drawn (`panel`).
 
 pub mod view;
 

@@ -1,4 +1,4 @@
-//! The tour's picture of the cluster: built as plain data ([`view`]) and drawn ([`svg`]).
+//! The tour's picture of the cluster: built as plain data ([`view`]) and drawn (`svg`).
 
 pub mod view;
 

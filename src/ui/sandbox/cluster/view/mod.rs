@@ -2,7 +2,7 @@
 //! boxes holding their partition replicas (leader, followers, out-of-sync replicas, each log's
 //! tail with its log start, high watermark and log end), the producers above and the consumers
 //! below, and every message in flight at its current point along its link. Pure geometry, no
-//! Yew, so the layout is tested natively; `cluster_svg.rs` only draws what this returns.
+//! Yew, so the layout is tested natively; `cluster/svg.rs` only draws what this returns.
 //!
 //! Two levels of detail: up to [`NORMAL_MAX_ROWS`] replicas per broker each replica shows its
 //! last records as cells; beyond that (48 partitions, say) each replica is one thin row with a

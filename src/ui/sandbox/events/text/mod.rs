@@ -1,4 +1,4 @@
-//! Events in words: the family an event belongs to (for the event log's filters, [`family`]),
+//! Events in words: the family an event belongs to (for the event log's filters, `family`),
 //! one readable sentence per event ([`sentence`]), and what each event touched (so hovering it
 //! can highlight those things in the other panels, [`touched`]). Plain Rust, no Yew.
 
