@@ -3,7 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use gloo_timers::future::TimeoutFuture;
-use kafka_playground::ui::{App, SandboxView};
+use kafka_playground::ui::{sandbox, tour};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
@@ -18,7 +18,7 @@ async fn mount() -> Element {
         .expect("a body")
         .append_child(&root)
         .expect("appended");
-    yew::Renderer::<App>::with_root(root.clone()).render();
+    yew::Renderer::<tour::Page>::with_root(root.clone()).render();
     yew::scheduler::flush().await;
     root
 }
@@ -142,7 +142,7 @@ async fn mount_sandbox() -> Element {
         .expect("a body")
         .append_child(&root)
         .expect("appended");
-    yew::Renderer::<SandboxView>::with_root(root.clone()).render();
+    yew::Renderer::<sandbox::Page>::with_root(root.clone()).render();
     yew::scheduler::flush().await;
     root
 }
@@ -206,14 +206,14 @@ async fn the_sandbox_timeline_follows_the_clock_and_a_refusal_is_explained() {
 }
 
 /// A short run with a producer and a consumer, observed into a chart history.
-fn charts_view() -> kafka_playground::ui::charts::ChartsView {
+fn charts_view() -> kafka_playground::ui::sandbox::charts::view::ChartsView {
     use kafka_playground::engine::{
         Command, ConsumerConfig, ConsumerId, KeyPattern, ProducerConfig, ProducerId, SimConfig,
         SimTime, Simulation, TopicConfig, Workload,
     };
-    use kafka_playground::ui::charts::{ChartsView, DEFAULT_SPAN_MS};
-    use kafka_playground::ui::metrics::MetricsHistory;
-    use kafka_playground::ui::observe::Observer;
+    use kafka_playground::ui::sandbox::charts::metrics::MetricsHistory;
+    use kafka_playground::ui::sandbox::charts::view::{ChartsView, DEFAULT_SPAN_MS};
+    use kafka_playground::ui::sandbox::observe::Observer;
     let mut sim = Simulation::new(SimConfig::default());
     sim.handle(Command::CreateTopic {
         name: "orders".into(),
@@ -272,7 +272,7 @@ fn has_ink(canvas: &web_sys::HtmlCanvasElement) -> bool {
 
 #[wasm_bindgen_test]
 async fn the_charts_panel_draws_four_labelled_charts() {
-    use kafka_playground::ui::{ChartsPanel, ChartsPanelProps};
+    use kafka_playground::ui::sandbox::charts::panel::{ChartsPanel, ChartsPanelProps};
     let document = gloo::utils::document();
     let root = document.create_element("div").expect("a div");
     root.set_attribute("style", "width: 900px").unwrap();

@@ -1,59 +1,37 @@
-//! The Yew front end. Two views share it: the guided tour ([`model`], [`tour`]) and the
-//! sandbox ([`session`], [`sandbox`]). State lives in plain Rust modules that are tested
-//! natively; components, one per file, draw it and send actions back.
+//! The Yew front end: three pages, each a wasm bundle of its own, on one shared shell.
+//!
+//! - [`shell`]: what every page's root needs (frame loop, shortcuts, query string, palette,
+//!   the navigation between pages).
+//! - [`widgets`]: components two pages reuse (charts, config fields, form inputs).
+//! - [`tour`]: the guided tour (`index.html`).
+//! - [`sandbox`]: the sandbox (`sandbox.html`), one sub-folder per panel.
+//! - [`pipelines`]: the pipelines page (`pipelines.html`).
+//!
+//! State lives in plain Rust modules that are tested natively; components, one per file,
+//! draw it and send actions back.
+//!
+//! # Pure files and components, told apart by name
+//!
+//! - **Pure** (plain Rust, tested natively, never importing `yew`, `web_sys`, `gloo`,
+//!   `wasm_bindgen`, `js_sys` or `plotters`): a page's reducer `state.rs`, the sandbox's
+//!   `session.rs`, every builder of a view model `view.rs` and every file under a `view/` or
+//!   `text/` folder, the observers' memories `book.rs`, `watch.rs`, `log.rs` and `metrics.rs`,
+//!   the geometry `layout.rs`, the chart `spec.rs`, `palette.rs` and `play_clock.rs`, and the
+//!   tests (`tests.rs`, `test_support.rs`).
+//! - **Components** (Yew): a page's root `page.rs`, and the files named for what they draw:
+//!   `panel.rs`, `svg.rs`, `legend.rs`, `canvas.rs`, `bar.rs`, the forms in `sandbox/forms/`,
+//!   the widgets in `widgets/`, and the pipelines page's components beside its `view/` folder.
+//!
+//! A view model is a plain struct a component draws; unchanged views compare equal, so Yew
+//! skips their components. `tests/ui_tidy.rs` enforces the first list, and that no UI file
+//! takes the engine's wire messages apart (the engine's `Message` and `InFlight` answer what a
+//! picture needs).
 
-pub mod audit_bar;
-pub mod audit_summary;
-pub mod charts;
-pub mod cluster_legend;
-pub mod cluster_svg;
-pub mod cluster_view;
-pub mod event_log;
-pub mod event_log_panel;
-pub mod event_text;
-pub mod groups;
-pub mod groups_panel;
-pub mod inventory;
-pub mod journey;
-pub mod journey_panel;
-pub mod metrics;
-pub mod model;
-pub mod observe;
-pub mod palette;
 pub mod pipelines;
-pub mod rebalance_watch;
 pub mod sandbox;
-pub mod sandbox_presets;
-pub mod session;
-pub mod stage;
-pub mod story;
+pub mod shell;
+pub mod tour;
+pub mod widgets;
+
 #[cfg(test)]
-mod test_runs;
-
-mod app;
-mod broker_controls;
-mod caption_panel;
-mod chart_canvas;
-mod chart_legend;
-mod charts_panel;
-mod config_field;
-mod console_output;
-mod controls;
-mod form_input;
-mod group_form;
-mod legend;
-mod mode_nav;
-mod page;
-mod panels;
-mod producer_form;
-mod sandbox_view;
-mod scene_tabs;
-mod setup_picker;
-mod stage_svg;
-mod time_bar;
-mod topic_form;
-mod tour;
-
-pub use app::{App, PipelinesPage};
-pub use charts_panel::{ChartsPanel, ChartsPanelProps};
-pub use sandbox_view::SandboxView;
+mod test_support;

@@ -3,8 +3,8 @@
 
 use yew::prelude::*;
 
-use super::comparison::ComparisonTable;
 use super::provenance_badge::ProvenanceBadge;
+use super::view::comparison::ComparisonTable;
 
 #[derive(Properties, PartialEq)]
 pub struct ComparisonTableViewProps {

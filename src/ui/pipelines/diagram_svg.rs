@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use super::diagram::{DiagramView, EdgeView, NodeView};
+use super::view::diagram::{DiagramView, EdgeView, NodeView};
 use crate::pipeline::model::{EdgeStyle, NodeKind, Tier};
 
 #[derive(Properties, PartialEq)]

@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use crate::pipeline::codementor::ExperimentParams;
 
-use super::experiment::{ExperimentForm, Field};
+use super::view::experiment::{ExperimentForm, Field};
 
 #[derive(Properties, PartialEq)]
 pub struct ExperimentFormViewProps {

@@ -3,11 +3,11 @@
 
 use yew::prelude::*;
 
-use super::chart::spec;
-use super::experiment::ExperimentView;
 use super::provenance_badge::ProvenanceBadge;
-use crate::ui::chart_canvas::ChartCanvas;
-use crate::ui::chart_legend::ChartLegend;
+use super::view::chart::spec;
+use super::view::experiment::ExperimentView;
+use crate::ui::widgets::chart::canvas::ChartCanvas;
+use crate::ui::widgets::chart::legend::ChartLegend;
 
 #[derive(Properties, PartialEq)]
 pub struct ExperimentResultsProps {

@@ -3,12 +3,12 @@
 
 use yew::prelude::*;
 
-use super::card::{CardView, FactView};
-use super::diagram::DiagramView;
 use super::diagram_svg::DiagramSvg;
 use super::provenance_badge::ProvenanceBadge;
 use super::stage_figures::StageFigures;
-use super::stage_table::StageTable;
+use super::view::card::{CardView, FactView};
+use super::view::diagram::DiagramView;
+use super::view::stage_table::StageTable;
 
 #[derive(Properties, PartialEq)]
 pub struct PipelineCardProps {

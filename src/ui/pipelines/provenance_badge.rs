@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use super::badge::Badge;
+use super::view::badge::Badge;
 
 #[derive(Properties, PartialEq)]
 pub struct ProvenanceBadgeProps {

@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use super::stage_table::StageTable;
+use super::view::stage_table::StageTable;
 
 #[derive(Properties, PartialEq)]
 pub struct StageFiguresProps {

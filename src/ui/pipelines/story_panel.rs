@@ -3,10 +3,10 @@
 
 use yew::prelude::*;
 
-use super::board::BoardAction;
-use super::diagram::DiagramView;
 use super::diagram_svg::DiagramSvg;
-use super::story_view::StoryView;
+use super::state::BoardAction;
+use super::view::diagram::DiagramView;
+use super::view::story::StoryView;
 
 #[derive(Properties, PartialEq)]
 pub struct StoryPanelProps {

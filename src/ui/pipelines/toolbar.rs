@@ -4,7 +4,7 @@
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use super::board::{BoardAction, SPEEDS};
+use super::state::{BoardAction, SPEEDS};
 
 #[derive(Properties, PartialEq)]
 pub struct PipelineToolbarProps {

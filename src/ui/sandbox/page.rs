@@ -1,0 +1,347 @@
+//! The sandbox page: owns the [`Sandbox`], drives it from `requestAnimationFrame`, saves it to
+//! browser storage, and lays out the cluster view, the panels, the charts and the controls.
+
+use gloo::events::EventListener;
+use gloo::storage::{LocalStorage, Storage};
+use web_sys::KeyboardEvent;
+use yew::prelude::*;
+
+use crate::ui::shell::page::{listen_for_shortcuts, query_value, viewport_is_portrait, FrameLoop};
+
+use crate::engine::AuditReport;
+
+use crate::ui::sandbox::audit::bar::AuditBar;
+use crate::ui::sandbox::audit::view::AuditSummaryView;
+use crate::ui::sandbox::charts::panel::ChartsPanel;
+use crate::ui::sandbox::charts::view::{ChartsView, DEFAULT_SPAN_MS};
+use crate::ui::sandbox::cluster::legend::ClusterLegend;
+use crate::ui::sandbox::cluster::svg::ClusterSvg;
+use crate::ui::sandbox::cluster::view::{ClusterOptions, ClusterView, Shape};
+use crate::ui::sandbox::events::log::{EventFilter, EventLogView, EVENT_LOG_SHOWN};
+use crate::ui::sandbox::events::panel::EventLogPanel;
+use crate::ui::sandbox::forms::broker::BrokerControls;
+use crate::ui::sandbox::forms::group::GroupForm;
+use crate::ui::sandbox::forms::producer::ProducerForm;
+use crate::ui::sandbox::forms::topic::TopicForm;
+use crate::ui::sandbox::groups::panel::GroupsPanel;
+use crate::ui::sandbox::groups::view::GroupsView;
+use crate::ui::sandbox::inventory::Inventory;
+use crate::ui::sandbox::journey::panel::JourneyPanel;
+use crate::ui::sandbox::journey::view::JourneyView;
+use crate::ui::sandbox::panels::Panels;
+use crate::ui::sandbox::presets::{Preset, PRESETS};
+use crate::ui::sandbox::setup_picker::SetupPicker;
+use crate::ui::sandbox::state::{Notice, Sandbox, SandboxAction};
+use crate::ui::sandbox::time_bar::TimeBar;
+use crate::ui::shell::mode_nav::{Mode, ModeNav};
+
+/// Where the sandbox keeps itself between visits.
+pub const STORAGE_KEY: &str = "kafka-playground.sandbox.v1";
+/// Where a saved state that could not be read is set aside, so it is not lost either.
+pub const UNREADABLE_KEY: &str = "kafka-playground.sandbox.v1.unreadable";
+
+/// While the run plays, it is saved at most this often (wall-clock), besides after every action.
+const SAVE_EVERY_MS: f64 = 3_000.0;
+
+/// The auditor's report is O(records), so it is refreshed at most this often while playing
+/// (and at once after anything the visitor does).
+const AUDIT_EVERY_MS: f64 = 400.0;
+
+/// The panels around the cluster view (groups, event log, charts, audit bar, forms) change
+/// more slowly than the eye follows; they are rebuilt at most this often while playing (and
+/// at once after anything the visitor does), so each animation frame only redraws the cluster.
+const PANELS_EVERY_MS: f64 = 200.0;
+
+/// The panels' views as last built. Unchanged views compare equal, so Yew skips their
+/// components entirely between refreshes.
+struct PanelViews {
+    audit: AuditSummaryView,
+    groups: GroupsView,
+    event_log: EventLogView,
+    journey: Option<JourneyView>,
+    charts: ChartsView,
+    inventory: Inventory,
+    network: crate::engine::NetworkConfig,
+    next_producer: crate::engine::ProducerId,
+    next_consumer: crate::engine::ConsumerId,
+    built_wall_ms: f64,
+}
+
+impl PanelViews {
+    fn build(
+        sandbox: &Sandbox<Panels>,
+        audit: &AuditReport,
+        filter: &EventFilter,
+        wall_ms: f64,
+    ) -> Self {
+        let sim = sandbox.sim();
+        let observer = sandbox.observer();
+        PanelViews {
+            audit: AuditSummaryView::build(audit),
+            groups: GroupsView::build(sim, &observer.rebalances),
+            event_log: observer.event_log.view(sim, filter, EVENT_LOG_SHOWN),
+            journey: sandbox
+                .selected()
+                .and_then(|r| JourneyView::build(&observer.journeys, r, sim)),
+            charts: ChartsView::build(&observer.metrics, chart_cursor(sim.now()), DEFAULT_SPAN_MS),
+            inventory: Inventory::build(sim),
+            network: sim.network_config(),
+            next_producer: sandbox.next_producer_id(),
+            next_consumer: sandbox.next_consumer_id(),
+            built_wall_ms: wall_ms,
+        }
+    }
+}
+
+pub enum Msg {
+    Act(SandboxAction),
+    Frame(f64),
+    Filter(EventFilter),
+    Resized,
+}
+
+fn current_shape() -> Shape {
+    if viewport_is_portrait() {
+        Shape::Portrait
+    } else {
+        Shape::Landscape
+    }
+}
+
+pub struct Page {
+    sandbox: Sandbox<Panels>,
+    last_save_ms: f64,
+    saved_revision: u64,
+    frames: FrameLoop<Self>,
+    _keys: Option<EventListener>,
+    _resize: EventListener,
+    shape: Shape,
+    /// A problem with the saved state or the link, shown until dismissed.
+    load_notice: Option<String>,
+    event_filter: EventFilter,
+    audit: AuditReport,
+    audit_wall_ms: f64,
+    panels: PanelViews,
+}
+
+impl Component for Page {
+    type Message = Msg;
+    type Properties = ();
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let (sandbox, load_notice) = initial_sandbox();
+        let keys = listen_for_shortcuts(ctx, shortcut);
+        let saved_revision = sandbox.revision();
+        let audit = sandbox.sim().audit();
+        let resize = {
+            let link = ctx.link().clone();
+            EventListener::new(&gloo::utils::window(), "resize", move |_| {
+                link.send_message(Msg::Resized)
+            })
+        };
+        let panels = PanelViews::build(&sandbox, &audit, &EventFilter::default(), 0.0);
+        Page {
+            panels,
+            _resize: resize,
+            shape: current_shape(),
+            event_filter: EventFilter::default(),
+            audit,
+            audit_wall_ms: 0.0,
+            sandbox,
+            last_save_ms: 0.0,
+            saved_revision,
+            frames: FrameLoop::start(ctx, Msg::Frame),
+            _keys: keys,
+            load_notice,
+        }
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Self::Message) -> bool {
+        match msg {
+            Msg::Frame(timestamp_ms) => {
+                let wall_ms = self.frames.tick(ctx, timestamp_ms);
+                let changed = self.sandbox.apply(SandboxAction::Frame { wall_ms });
+                if self.sandbox.is_playing() && timestamp_ms - self.last_save_ms > SAVE_EVERY_MS {
+                    self.save(timestamp_ms);
+                }
+                // At most one of the two slow refreshes per frame, so no frame pays for both.
+                if changed && timestamp_ms - self.audit_wall_ms > AUDIT_EVERY_MS {
+                    self.audit = self.sandbox.sim().audit();
+                    self.audit_wall_ms = timestamp_ms;
+                } else if changed && timestamp_ms - self.panels.built_wall_ms > PANELS_EVERY_MS {
+                    self.refresh_panels(timestamp_ms);
+                }
+                changed
+            }
+            Msg::Act(action) => {
+                if matches!(action, SandboxAction::DismissNotice) {
+                    self.load_notice = None;
+                }
+                let refresh_audit = !matches!(action, SandboxAction::Hover(_));
+                let changed = self.sandbox.apply(action);
+                if self.sandbox.revision() != self.saved_revision {
+                    self.save(self.frames.last_frame_ms().unwrap_or(0.0));
+                }
+                if refresh_audit {
+                    self.audit = self.sandbox.sim().audit();
+                    self.refresh_panels(self.frames.last_frame_ms().unwrap_or(0.0));
+                }
+                changed
+            }
+            Msg::Resized => {
+                let shape = current_shape();
+                let changed = shape != self.shape;
+                self.shape = shape;
+                changed
+            }
+            Msg::Filter(filter) => {
+                self.event_filter = filter;
+                self.refresh_panels(self.frames.last_frame_ms().unwrap_or(0.0));
+                true
+            }
+        }
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let sandbox = &self.sandbox;
+        let sim = sandbox.sim();
+        let session = sandbox.session();
+        let on_action = ctx.link().callback(Msg::Act);
+        let panels = &self.panels;
+        let inventory = &panels.inventory;
+        let notice = match (&self.load_notice, sandbox.notice()) {
+            (Some(problem), _) => Some((true, problem.clone())),
+            (None, Some(Notice::Error(text))) => Some((true, text.clone())),
+            (None, Some(Notice::Info(text))) => Some((false, text.clone())),
+            (None, None) => None,
+        };
+        let dismiss = on_action.reform(|_: MouseEvent| SandboxAction::DismissNotice);
+        let on_hover = on_action.reform(SandboxAction::Hover);
+        html! {
+            <div class="app sandbox" data-testid="sandbox">
+                <header class="top">
+                    <h1><span class="logo" aria-hidden="true">{"▤"}</span>{"kafka-playground"}</h1>
+                    <ModeNav current={Mode::Sandbox} />
+                    <span class="setup-name" data-testid="setup-name">{session.setup().name.clone()}</span>
+                </header>
+                <TimeBar playing={sandbox.is_playing()} speed={sandbox.speed()}
+                         now_ms={sim.now().as_ms()} horizon_ms={session.horizon().as_ms()}
+                         forked_at_ms={session.forked_at().map(|t| t.as_ms())}
+                         on_action={on_action.clone()} />
+                if let Some((is_error, text)) = notice {
+                    <div class={classes!("notice", is_error.then_some("error"))} role={if is_error { "alert" } else { "status" }} data-testid="notice">
+                        <p>{text}</p>
+                        <button class="small" onclick={dismiss} aria-label="Dismiss this message">{"✕"}</button>
+                    </div>
+                }
+                <AuditBar view={panels.audit.clone()} />
+                <div class="sandbox-grid">
+                    <main class="sandbox-stage" aria-label="The cluster">
+                        <section class="panel cluster-wrap">
+                            <ClusterSvg view={ClusterView::build(sim, &ClusterOptions {
+                                            shape: self.shape,
+                                            highlight: sandbox.highlight(),
+                                            selected: sandbox.selected(),
+                                            lost: &self.audit.acknowledged_then_lost,
+                                            show_internal: false,
+                                        })}
+                                        on_select_record={on_action.reform(|r| SandboxAction::Select(Some(r)))}
+                                        on_hover={on_hover.clone()} />
+                            <ClusterLegend />
+                        </section>
+                        <section class="panel charts-wrap" aria-label="Charts">
+                            <ChartsPanel view={panels.charts.clone()} />
+                        </section>
+                        <section class="panel event-log-wrap">
+                            <EventLogPanel view={panels.event_log.clone()}
+                                           filter={self.event_filter.clone()}
+                                           on_filter={ctx.link().callback(Msg::Filter)}
+                                           on_hover={on_hover.clone()} />
+                        </section>
+                    </main>
+                    <aside class="sandbox-side" aria-label="Groups, records and brokers">
+                        <BrokerControls brokers={inventory.brokers.clone()} network={panels.network} on_action={on_action.clone()} />
+                        <GroupsPanel view={panels.groups.clone()} on_hover={Some(on_hover.clone())} />
+                        <JourneyPanel view={panels.journey.clone()}
+                                      selected={sandbox.selected()}
+                                      on_select={on_action.reform(|r| SandboxAction::Select(Some(r)))} />
+                    </aside>
+                </div>
+                <section class="sandbox-controls" aria-label="Sandbox controls">
+                    <h2 class="visually-hidden">{"Sandbox controls"}</h2>
+                    <SetupPicker current={AttrValue::from(session.setup().name.clone())} on_action={on_action.clone()} />
+                    <TopicForm topics={inventory.topics.clone()} brokers={inventory.brokers.len() as u32} on_action={on_action.clone()} />
+                    <ProducerForm producers={inventory.producers.clone()} topics={inventory.topics.clone()}
+                                  next_id={panels.next_producer} on_action={on_action.clone()} />
+                    <GroupForm consumers={inventory.consumers.clone()} topics={inventory.topics.clone()}
+                               groups={inventory.groups.clone()} next_id={panels.next_consumer}
+                               on_action={on_action.clone()} />
+                </section>
+            </div>
+        }
+    }
+}
+
+impl Page {
+    fn refresh_panels(&mut self, wall_ms: f64) {
+        self.panels = PanelViews::build(&self.sandbox, &self.audit, &self.event_filter, wall_ms);
+    }
+
+    fn save(&mut self, now_ms: f64) {
+        self.last_save_ms = now_ms;
+        self.saved_revision = self.sandbox.revision();
+        // Storage can be full or disabled (private windows); the sandbox keeps working.
+        // Written raw: `saved_json` is JSON already.
+        let _ = LocalStorage::raw().set_item(STORAGE_KEY, &self.sandbox.saved_json());
+    }
+}
+
+/// The charts' time cursor, moved in steps of a quarter second: the canvases are redrawn only
+/// when their picture changes, not on every animation frame.
+fn chart_cursor(now: crate::engine::SimTime) -> crate::engine::SimTime {
+    crate::engine::SimTime::from_ms(now.as_ms() / 250 * 250)
+}
+
+/// The sandbox the page opens with: a preset named in the link (`?preset=`), else the saved
+/// run, else the default. A saved run that cannot be read is set aside and reported.
+fn initial_sandbox() -> (Sandbox<Panels>, Option<String>) {
+    let default = PRESETS[0].setup();
+    let requested = query_value("preset");
+    if let Some(slug) = requested {
+        return match Preset::by_slug(&slug) {
+            Some(preset) => (Sandbox::new(preset.setup()), None),
+            None => (
+                Sandbox::new(default),
+                Some(format!(
+                    "The link asks for preset '{slug}', which does not exist; showing the default sandbox. Known presets: {}.",
+                    PRESETS.map(|p| p.slug).join(", ")
+                )),
+            ),
+        };
+    }
+    let Ok(saved) = LocalStorage::raw().get_item(STORAGE_KEY) else {
+        return (Sandbox::new(default), None);
+    };
+    let Some(saved) = saved else {
+        return (Sandbox::new(default), None);
+    };
+    let (sandbox, problem) = Sandbox::restore(&saved, default);
+    let notice = problem.map(|problem| {
+        let _ = LocalStorage::raw().set_item(UNREADABLE_KEY, &saved);
+        let _ = LocalStorage::raw().remove_item(STORAGE_KEY);
+        format!(
+            "Your saved sandbox could not be read ({problem}). It was set aside in browser storage under '{UNREADABLE_KEY}', and a fresh sandbox started."
+        )
+    });
+    (sandbox, notice)
+}
+
+/// The sandbox's keyboard shortcuts.
+fn shortcut(event: &KeyboardEvent) -> Option<Msg> {
+    let action = match event.key().as_str() {
+        " " | "k" => SandboxAction::TogglePlay,
+        "ArrowRight" | "." => SandboxAction::Step,
+        _ => return None,
+    };
+    Some(Msg::Act(action))
+}

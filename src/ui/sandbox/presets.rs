@@ -1,0 +1,147 @@
+//! The setups a sandbox can start from, as the menu shows them: a default cluster to play
+//! with, two canonical runs to do by hand, every example scenario, a large cluster for the
+//! frame-rate benchmark, and any scenario file a visitor pastes in. Every preset is a scenario
+//! file in `static/scenarios/` ([`crate::scenario::shipped`]); this module only names and
+//! explains them.
+
+use crate::scenario::{parse_scenario, Setup, Shipped};
+
+/// A setup the visitor can pick, by a stable slug (used in links and storage).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Preset {
+    pub slug: &'static str,
+    pub title: &'static str,
+    /// What to try, in one or two sentences.
+    pub hint: &'static str,
+    /// The scenario file it starts from, by its slug in [`crate::scenario::SHIPPED`].
+    file: &'static str,
+}
+
+/// Every preset, in menu order.
+pub const PRESETS: [Preset; 10] = [
+    Preset {
+        slug: "default",
+        title: "3 brokers, one topic, one group",
+        hint: "orders has 3 partitions on 3 brokers (RF 3, min.insync.replicas 2); a producer sends with acks=all and the billing group reads. Kill a leader, slow a consumer, add members.",
+        file: "sandbox-default",
+    },
+    Preset {
+        slug: "acks1-by-hand",
+        title: "Your turn: acks=1 with slow followers",
+        hint: "Followers copy 1.5 s behind the leader and the producer uses acks=1. Kill the broker that leads orders-0 and watch acknowledged records get struck through.",
+        file: "sandbox-acks1-by-hand",
+    },
+    Preset {
+        slug: "four-members",
+        title: "Your turn: 4 partitions, 4 members",
+        hint: "Every member reads one partition. Add a fifth member to the group and see one sit idle; crash one and see the rebalance.",
+        file: "sandbox-four-members",
+    },
+    Preset {
+        slug: "acks1-leader-dies",
+        title: "(a) acks=1: the leader dies before followers copy",
+        hint: "Watch the lost records struck through after the leader crashes and a follower takes over.",
+        file: "acks1-leader-dies",
+    },
+    Preset {
+        slug: "acks-all-min-isr",
+        title: "(b) acks=all, min.insync.replicas=2: nothing lost",
+        hint: "The leader dies, and every acknowledged record is still there.",
+        file: "acks-all-min-isr",
+    },
+    Preset {
+        slug: "unclean-election",
+        title: "(c) Unclean election loses acknowledged records",
+        hint: "An out-of-sync follower becomes leader: availability over durability.",
+        file: "unclean-election",
+    },
+    Preset {
+        slug: "consumer-group-rebalance",
+        title: "(e, f) Five members, four partitions, one crash",
+        hint: "One member idles; a crash triggers a rebalance after session.timeout.ms, and uncommitted records arrive twice.",
+        file: "consumer-group-rebalance",
+    },
+    Preset {
+        slug: "compaction",
+        title: "(h) Compaction keeps the last value per key",
+        hint: "Small segments, updates and a tombstone; the cleaner keeps the latest value per key.",
+        file: "compaction",
+    },
+    Preset {
+        slug: "first-example",
+        title: "a b c d e into 3 partitions",
+        hint: "Keyless records are dealt round-robin; the consumer reads them back as a d b e c.",
+        file: "first-example",
+    },
+    Preset {
+        slug: "large",
+        title: "Large: 3 brokers × 48 partitions × RF 3, 5 groups",
+        hint: "The frame-rate benchmark's cluster: 48 partitions on 3 brokers, 5 consumer groups.",
+        file: "sandbox-large",
+    },
+];
+
+impl Preset {
+    pub fn by_slug(slug: &str) -> Option<Preset> {
+        PRESETS.iter().copied().find(|p| p.slug == slug)
+    }
+
+    pub fn setup(&self) -> Setup {
+        Shipped::by_slug(self.file)
+            .expect("every preset names a shipped file (tested)")
+            .setup()
+    }
+}
+
+/// Reads a scenario file the visitor pasted; errors say line and column.
+pub fn setup_from_text(text: &str) -> Result<Setup, String> {
+    parse_scenario(text)
+        .map(|scenario| Setup::from_scenario(&scenario))
+        .map_err(|errors| {
+            errors
+                .iter()
+                .map(|e| format!("line {}, column {}: {}", e.line, e.column, e.message))
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_preset_builds_and_slugs_are_unique() {
+        let slugs: std::collections::BTreeSet<_> = PRESETS.iter().map(|p| p.slug).collect();
+        assert_eq!(slugs.len(), PRESETS.len());
+        for preset in PRESETS {
+            let setup = preset.setup();
+            assert!(!setup.planned.is_empty(), "{}", preset.slug);
+            assert_eq!(Preset::by_slug(preset.slug), Some(preset));
+        }
+    }
+
+    #[test]
+    fn killing_the_leader_in_the_acks1_preset_loses_acknowledged_records() {
+        use crate::engine::{BrokerId, Command, SimTime};
+        use crate::ui::sandbox::session::Session;
+        let mut session = Session::<()>::new(Preset::by_slug("acks1-by-hand").unwrap().setup());
+        session.advance_to(SimTime::from_ms(6_000));
+        let leader = session.sim().topic("orders").unwrap().partitions[0]
+            .leader
+            .unwrap();
+        session
+            .act(Command::CrashBroker { broker: leader })
+            .unwrap();
+        session.advance_to(SimTime::from_ms(15_000));
+        let lost = session.sim().audit().acknowledged_then_lost.len();
+        assert!(lost >= 3, "{lost} acknowledged records lost");
+        assert!(session.sim().broker(BrokerId(leader.0)).is_some());
+    }
+
+    #[test]
+    fn a_pasted_scenario_with_a_mistake_says_where() {
+        let error = setup_from_text("version = 1\nname = \"x\"\nseed = \"nope\"\n").unwrap_err();
+        assert!(error.contains("line 3"), "{error}");
+    }
+}

@@ -1,0 +1,8 @@
+//! The mechanics every page shares: the page root's frame loop, shortcuts, query string and
+//! viewport ([`page`]), the play clock ([`play_clock`]), the colours ([`palette`]) and the links
+//! between the pages ([`mode_nav`]).
+
+pub mod mode_nav;
+pub mod page;
+pub mod palette;
+pub mod play_clock;
