@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::cluster::ElectionKind;
+use super::controller::ElectionKind;
 use super::errors::ErrorCode;
 use super::ids::{BrokerId, Offset, RecordId, TopicPartition};
 use super::record::Record;

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::config::{ConsumerConfig, ProducerConfig, TopicConfig};
 use super::ids::{BrokerId, ConsumerId, ProducerId};
 use super::network::{NetworkConfig, Node};
-use super::producer::Workload;
+use super::client::producer::Workload;
 
 /// An action on the simulation, applied now ([`super::Simulation::handle`]) or at a later time
 /// ([`super::Simulation::schedule`]).

@@ -4,11 +4,11 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::cluster::ElectionKind;
+use super::controller::ElectionKind;
 use super::command::Rejection;
 use super::config::AutoOffsetReset;
 use super::errors::ErrorCode;
-use super::group_coordinator::GroupPhase;
+use super::group::coordinator::GroupPhase;
 use super::ids::{BrokerId, ConsumerId, MessageId, Offset, ProducerId, RecordId, TopicPartition};
 use super::network::{MessageKind, Node};
 use super::time::SimTime;

@@ -12,55 +12,51 @@
 //! [`Simulation::step`], then take what happened with [`Simulation::drain_events`]. The getters
 //! describe the current state for drawing; [`Simulation::audit`] reports the run.
 
-pub mod assignor;
 mod auditor;
 mod broker;
-mod cleaner;
-mod cluster;
+mod client;
 mod command;
 pub mod config;
-mod consumer;
+mod controller;
 mod errors;
 mod event;
-mod group_coordinator;
-mod group_member;
+mod group;
 mod ids;
 pub mod limits;
-mod log;
 pub mod murmur2;
 mod network;
-mod producer;
 mod record;
-mod replication;
 mod rng;
 mod time;
 pub mod workloads;
+
+pub use group::assignor;
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 
 pub use auditor::{AuditReport, Election, LatencySummary, LostRecord};
 pub use broker::{BrokerState, FollowerProgress, PartitionView, Replica};
-pub use cluster::{ElectionKind, PartitionMeta, TopicMeta};
+pub use controller::{ElectionKind, PartitionMeta, TopicMeta};
 pub use command::{Command, Rejection};
 pub use config::{
     Acks, AutoOffsetReset, BrokerConfig, CleanupPolicy, ConsumerConfig, KeylessPartitioner,
     ProducerConfig, SendMode, TopicConfig,
 };
-pub use consumer::{Consumer, PolledRecord};
+pub use client::consumer::{Consumer, PolledRecord};
 pub use errors::ErrorCode;
 pub use event::{Event, EventKind, PartitionChoice};
-pub use group_coordinator::{
+pub use group::coordinator::{
     java_string_hash, offsets_partition_for, GroupMember, GroupPhase, GroupState, OFFSETS_TOPIC,
 };
-pub use group_member::{GroupClient, MemberPhase};
+pub use group::member::{GroupClient, MemberPhase};
 pub use ids::{BrokerId, ConsumerId, MessageId, Offset, ProducerId, RecordId, TopicPartition};
-pub use log::{PartitionLog, Segment};
+pub use broker::log::{PartitionLog, Segment};
 pub use network::{
     FetchPosition, FetchedPartition, InFlight, Message, MessageKind, NetworkConfig, Node,
     ProduceBatch, ReplicaFetchResult,
 };
-pub use producer::{KeyPattern, Producer, ProducerStats, Workload};
+pub use client::producer::{KeyPattern, Producer, ProducerStats, Workload};
 pub use record::{Payload, Record, RecordBatch};
 pub use rng::SimRng;
 pub use time::SimTime;
@@ -155,7 +151,7 @@ pub struct Simulation {
     topics: BTreeMap<String, TopicMeta>,
     producers: BTreeMap<ProducerId, Producer>,
     consumers: BTreeMap<ConsumerId, Consumer>,
-    groups: BTreeMap<String, group_coordinator::GroupState>,
+    groups: BTreeMap<String, group::coordinator::GroupState>,
     next_record_id: u64,
     next_kafka_producer_id: u64,
     auditor: Auditor,

@@ -2,10 +2,10 @@
 //! Kafka's replica fetcher threads do; the leader's bookkeeping of follower progress; ISR
 //! shrink and expand; truncation after a leader change (KIP-101/KIP-279).
 
-use super::event::EventKind;
-use super::ids::{BrokerId, Offset, TopicPartition};
-use super::network::{Message, Node, ReplicaFetchPartition, ReplicaFetchResult};
-use super::{Simulation, Timer};
+use crate::engine::event::EventKind;
+use crate::engine::ids::{BrokerId, Offset, TopicPartition};
+use crate::engine::network::{Message, Node, ReplicaFetchPartition, ReplicaFetchResult};
+use crate::engine::{Simulation, Timer};
 
 /// `replica.fetch.backoff.ms` (1000): the pause after a failed follower fetch.
 pub const REPLICA_FETCH_BACKOFF_MS: u64 = 1_000;
@@ -14,7 +14,7 @@ pub const REPLICA_SOCKET_TIMEOUT_MS: u64 = 30_000;
 
 impl Simulation {
     /// Makes sure `follower` has a fetch session with `leader`.
-    pub(super) fn ensure_fetcher(&mut self, follower: BrokerId, leader: BrokerId) {
+    pub(in crate::engine) fn ensure_fetcher(&mut self, follower: BrokerId, leader: BrokerId) {
         let Some(state) = self.brokers.get_mut(&follower) else {
             return;
         };
@@ -27,7 +27,7 @@ impl Simulation {
     }
 
     /// The follower sends one fetch for every partition it follows on `leader`.
-    pub(super) fn on_replica_fetch_timer(
+    pub(in crate::engine) fn on_replica_fetch_timer(
         &mut self,
         follower: BrokerId,
         leader: BrokerId,
@@ -75,7 +75,7 @@ impl Simulation {
         );
     }
 
-    pub(super) fn on_replica_fetch_timeout(
+    pub(in crate::engine) fn on_replica_fetch_timeout(
         &mut self,
         follower: BrokerId,
         leader: BrokerId,
@@ -96,7 +96,7 @@ impl Simulation {
 
     /// The leader answers a follower: detects divergence, records the follower's progress,
     /// grows the ISR if it caught up, moves the high watermark, and returns what follows.
-    pub(super) fn on_replica_fetch(
+    pub(in crate::engine) fn on_replica_fetch(
         &mut self,
         leader: BrokerId,
         follower: BrokerId,
@@ -115,14 +115,14 @@ impl Simulation {
             else {
                 results.push((
                     tp,
-                    ReplicaFetchResult::Error(super::errors::ErrorCode::NotLeaderOrFollower),
+                    ReplicaFetchResult::Error(crate::engine::errors::ErrorCode::NotLeaderOrFollower),
                 ));
                 continue;
             };
             if replica.view.leader != Some(leader) {
                 results.push((
                     tp,
-                    ReplicaFetchResult::Error(super::errors::ErrorCode::NotLeaderOrFollower),
+                    ReplicaFetchResult::Error(crate::engine::errors::ErrorCode::NotLeaderOrFollower),
                 ));
                 continue;
             }
@@ -182,7 +182,7 @@ impl Simulation {
             state.next_wait_id += 1;
             state.parked_replica_fetches.insert(
                 id,
-                super::broker::ParkedReplicaFetch {
+                crate::engine::broker::ParkedReplicaFetch {
                     follower,
                     correlation_id,
                     partitions,
@@ -214,7 +214,7 @@ impl Simulation {
     }
 
     /// The leader appended: parked follower fetches are answered now.
-    pub(super) fn answer_parked_replica_fetches(&mut self, leader: BrokerId) {
+    pub(in crate::engine) fn answer_parked_replica_fetches(&mut self, leader: BrokerId) {
         let state = &self.brokers[&leader];
         let ready: Vec<u64> = state
             .parked_replica_fetches
@@ -246,7 +246,7 @@ impl Simulation {
         }
     }
 
-    pub(super) fn on_replica_fetch_wait_expired(
+    pub(in crate::engine) fn on_replica_fetch_wait_expired(
         &mut self,
         leader: BrokerId,
         incarnation: u64,
@@ -298,7 +298,7 @@ impl Simulation {
 
     /// The follower applies the leader's answer: appends, truncates on divergence, follows
     /// the leader's high watermark, then fetches again.
-    pub(super) fn on_replica_fetch_response(
+    pub(in crate::engine) fn on_replica_fetch_response(
         &mut self,
         follower: BrokerId,
         leader: BrokerId,
@@ -338,7 +338,7 @@ impl Simulation {
                             continue;
                         }
                         if let Some(stamp) = batch.producer {
-                            super::broker::record_producer_batch(
+                            crate::engine::broker::record_producer_batch(
                                 &mut replica.producers,
                                 stamp,
                                 batch.len(),
@@ -392,7 +392,7 @@ impl Simulation {
     }
 
     /// The fetch reached a broker whose process is gone.
-    pub(super) fn on_replica_fetch_refused(&mut self, follower: BrokerId, leader: BrokerId) {
+    pub(in crate::engine) fn on_replica_fetch_refused(&mut self, follower: BrokerId, leader: BrokerId) {
         let Some(state) = self.brokers.get_mut(&follower) else {
             return;
         };
@@ -406,7 +406,7 @@ impl Simulation {
 
     /// Kafka's `isr-expiration` task, every `replica.lag.time.max.ms / 2`: a leader drops
     /// followers that have not caught up for `replica.lag.time.max.ms`.
-    pub(super) fn on_isr_expiration(&mut self, broker: BrokerId, incarnation: u64) {
+    pub(in crate::engine) fn on_isr_expiration(&mut self, broker: BrokerId, incarnation: u64) {
         let Some(state) = self.brokers.get(&broker) else {
             return;
         };

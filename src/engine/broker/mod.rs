@@ -1,18 +1,21 @@
 //! A broker: its replicas, and how it answers produce and consumer fetch requests.
 //! Replication between brokers is in `replication.rs`.
 
+pub mod cleaner;
+pub mod log;
+mod replication;
+
 use std::collections::{BTreeMap, VecDeque};
 
-use super::cleaner;
-use super::config::{Acks, AutoOffsetReset};
-use super::errors::ErrorCode;
-use super::event::EventKind;
-use super::ids::{BrokerId, Offset, TopicPartition};
-use super::log::{PartitionLog, SegmentSettings};
-use super::network::{FetchPosition, FetchedPartition, Message, Node, ProduceBatch};
-use super::record::ProducerStamp;
-use super::time::SimTime;
-use super::{Simulation, Timer};
+use crate::engine::config::{Acks, AutoOffsetReset};
+use crate::engine::errors::ErrorCode;
+use crate::engine::event::EventKind;
+use crate::engine::ids::{BrokerId, Offset, TopicPartition};
+use crate::engine::broker::log::{PartitionLog, SegmentSettings};
+use crate::engine::network::{FetchPosition, FetchedPartition, Message, Node, ProduceBatch};
+use crate::engine::record::ProducerStamp;
+use crate::engine::time::SimTime;
+use crate::engine::{Simulation, Timer};
 
 /// Batches of one idempotent producer the broker remembers per partition
 /// (`ProducerStateEntry.NUM_BATCHES_TO_RETAIN`).
@@ -82,7 +85,7 @@ impl Replica {
     }
 }
 
-pub(super) fn record_producer_batch(
+pub(in crate::engine) fn record_producer_batch(
     producers: &mut BTreeMap<u64, ProducerEntry>,
     stamp: ProducerStamp,
     count: usize,
@@ -177,7 +180,7 @@ pub struct ParkedFetch {
 pub struct ParkedReplicaFetch {
     pub follower: BrokerId,
     pub correlation_id: u64,
-    pub partitions: Vec<super::network::ReplicaFetchPartition>,
+    pub partitions: Vec<crate::engine::network::ReplicaFetchPartition>,
 }
 
 /// An `acks=all` produce waiting for the high watermark to pass its batches.
@@ -200,13 +203,13 @@ pub struct BrokerState {
     /// Bumped at every crash and restart, so timers of an earlier life are ignored.
     pub incarnation: u64,
     pub replicas: BTreeMap<TopicPartition, Replica>,
-    pub(super) parked_fetches: BTreeMap<u64, ParkedFetch>,
-    pub(super) pending_produces: BTreeMap<u64, PendingProduce>,
-    pub(super) parked_replica_fetches: BTreeMap<u64, ParkedReplicaFetch>,
-    pub(super) next_wait_id: u64,
+    pub(in crate::engine) parked_fetches: BTreeMap<u64, ParkedFetch>,
+    pub(in crate::engine) pending_produces: BTreeMap<u64, PendingProduce>,
+    pub(in crate::engine) parked_replica_fetches: BTreeMap<u64, ParkedReplicaFetch>,
+    pub(in crate::engine) next_wait_id: u64,
     /// This broker's follower fetch sessions, by leader: the in-flight correlation id.
-    pub(super) fetchers: BTreeMap<BrokerId, Option<u64>>,
-    pub(super) next_correlation_id: u64,
+    pub(in crate::engine) fetchers: BTreeMap<BrokerId, Option<u64>>,
+    pub(in crate::engine) next_correlation_id: u64,
 }
 
 impl BrokerState {
@@ -236,7 +239,7 @@ impl BrokerState {
 
 impl Simulation {
     /// The controller told `broker` who leads `tp` now.
-    pub(super) fn apply_partition_view(
+    pub(in crate::engine) fn apply_partition_view(
         &mut self,
         broker: BrokerId,
         tp: &TopicPartition,
@@ -283,7 +286,7 @@ impl Simulation {
     }
 
     /// The leader appends a produce request's batches, then answers according to `acks`.
-    pub(super) fn on_produce(
+    pub(in crate::engine) fn on_produce(
         &mut self,
         broker: BrokerId,
         from: Node,
@@ -353,7 +356,7 @@ impl Simulation {
         if replica.view.leader != Some(broker) {
             return Err(ErrorCode::NotLeaderOrFollower);
         }
-        if config.cleanup_policy == super::config::CleanupPolicy::Compact
+        if config.cleanup_policy == crate::engine::config::CleanupPolicy::Compact
             && batch.records.iter().any(|r| r.key.is_none())
         {
             // LogValidator: "Compacted topic cannot accept message without key".
@@ -424,7 +427,7 @@ impl Simulation {
 
     /// Completes `acks=all` requests whose batches the high watermark has passed, and fails
     /// those whose partition this broker no longer leads (`DelayedProduce.tryComplete`).
-    pub(super) fn check_pending_produces(&mut self, broker: BrokerId) {
+    pub(in crate::engine) fn check_pending_produces(&mut self, broker: BrokerId) {
         let topics = &self.topics;
         let Some(state) = self.brokers.get_mut(&broker) else {
             return;
@@ -474,7 +477,7 @@ impl Simulation {
 
     /// `request.timeout.ms` passed for an `acks=all` produce: the unfinished partitions fail
     /// with `REQUEST_TIMED_OUT` (their data stays in the log).
-    pub(super) fn on_produce_expiry(&mut self, broker: BrokerId, incarnation: u64, id: u64) {
+    pub(in crate::engine) fn on_produce_expiry(&mut self, broker: BrokerId, incarnation: u64, id: u64) {
         let Some(state) = self.brokers.get_mut(&broker) else {
             return;
         };
@@ -495,14 +498,14 @@ impl Simulation {
         self.answer_produce(broker, pending.from, pending.correlation_id, parts);
     }
 
-    pub(super) fn effective_min_isr(&self, tp: &TopicPartition) -> usize {
+    pub(in crate::engine) fn effective_min_isr(&self, tp: &TopicPartition) -> usize {
         effective_min_isr(&self.topics, tp)
     }
 
     /// Kafka's `maybeIncrementLeaderHW`: the minimum log end over the leader and its in-sync
     /// followers; never while the ISR is smaller than the effective `min.insync.replicas`
     /// (KAFKA-15583, since 3.7).
-    pub(super) fn maybe_advance_high_watermark(&mut self, broker: BrokerId, tp: &TopicPartition) {
+    pub(in crate::engine) fn maybe_advance_high_watermark(&mut self, broker: BrokerId, tp: &TopicPartition) {
         let min_isr = self.effective_min_isr(tp);
         let Some(replica) = self
             .brokers
@@ -540,7 +543,7 @@ impl Simulation {
     /// A consumer fetch arrives: positions needing `auto.offset.reset` are resolved, then the
     /// broker answers at once if there is data, or holds the request until the high watermark
     /// moves or `fetch.max.wait.ms` passes (Kafka's long poll with `fetch.min.bytes=1`).
-    pub(super) fn on_consumer_fetch(
+    pub(in crate::engine) fn on_consumer_fetch(
         &mut self,
         broker: BrokerId,
         from: Node,
@@ -602,7 +605,7 @@ impl Simulation {
         );
     }
 
-    pub(super) fn on_fetch_wait_expired(&mut self, broker: BrokerId, incarnation: u64, id: u64) {
+    pub(in crate::engine) fn on_fetch_wait_expired(&mut self, broker: BrokerId, incarnation: u64, id: u64) {
         let Some(state) = self.brokers.get_mut(&broker) else {
             return;
         };
@@ -614,7 +617,7 @@ impl Simulation {
         }
     }
 
-    pub(super) fn answer_parked_fetches(&mut self, broker: BrokerId) {
+    pub(in crate::engine) fn answer_parked_fetches(&mut self, broker: BrokerId) {
         let ready: Vec<u64> = self.brokers[&broker]
             .parked_fetches
             .iter()
@@ -695,7 +698,7 @@ impl Simulation {
     }
 
     /// `log.retention.check.interval.ms`: every replica on the broker applies retention.
-    pub(super) fn on_retention_check(&mut self, broker: BrokerId) {
+    pub(in crate::engine) fn on_retention_check(&mut self, broker: BrokerId) {
         self.for_each_replica_log(broker, |sim, tp, replica_log, config, now| {
             let removed = cleaner::apply_retention(replica_log, config, now);
             if !removed.is_empty() {
@@ -717,7 +720,7 @@ impl Simulation {
     }
 
     /// `log.cleaner.backoff.ms`: the cleaner compacts every dirty enough compacted log.
-    pub(super) fn on_cleaner_check(&mut self, broker: BrokerId) {
+    pub(in crate::engine) fn on_cleaner_check(&mut self, broker: BrokerId) {
         self.for_each_replica_log(broker, |sim, tp, replica_log, config, now| {
             let outcome = cleaner::compact(replica_log, config, now);
             if outcome.cleaned {
@@ -741,7 +744,7 @@ impl Simulation {
             &mut Simulation,
             &TopicPartition,
             &mut PartitionLog,
-            &super::config::TopicConfig,
+            &crate::engine::config::TopicConfig,
             SimTime,
         ),
     ) {
@@ -777,7 +780,7 @@ impl Simulation {
 /// `min(min.insync.replicas, replication factor)`: what `acks=all` and the high watermark
 /// require of the ISR (KAFKA-15583).
 fn effective_min_isr(
-    topics: &BTreeMap<String, super::cluster::TopicMeta>,
+    topics: &BTreeMap<String, crate::engine::controller::TopicMeta>,
     tp: &TopicPartition,
 ) -> usize {
     topics.get(&*tp.topic).map_or(1, |t| {

@@ -7,17 +7,17 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::command::Rejection;
-use super::config::{Acks, KeylessPartitioner, ProducerConfig, SendMode};
-use super::errors::ErrorCode;
-use super::event::{EventKind, PartitionChoice};
-use super::ids::{BrokerId, Offset, ProducerId, RecordId, TopicPartition};
-use super::limits;
-use super::murmur2::{murmur2, to_positive};
-use super::network::{Message, Node, ProduceBatch};
-use super::record::{Payload, ProducerStamp, Record, BATCH_OVERHEAD_BYTES};
-use super::time::SimTime;
-use super::{Simulation, Timer};
+use crate::engine::command::Rejection;
+use crate::engine::config::{Acks, KeylessPartitioner, ProducerConfig, SendMode};
+use crate::engine::errors::ErrorCode;
+use crate::engine::event::{EventKind, PartitionChoice};
+use crate::engine::ids::{BrokerId, Offset, ProducerId, RecordId, TopicPartition};
+use crate::engine::limits;
+use crate::engine::murmur2::{murmur2, to_positive};
+use crate::engine::network::{Message, Node, ProduceBatch};
+use crate::engine::record::{Payload, ProducerStamp, Record, BATCH_OVERHEAD_BYTES};
+use crate::engine::time::SimTime;
+use crate::engine::{Simulation, Timer};
 
 /// Which keys a workload's records carry.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -268,7 +268,7 @@ impl Producer {
                 .sum::<usize>()
     }
 
-    pub(super) fn reset_workload_keys(&mut self) {
+    pub(in crate::engine) fn reset_workload_keys(&mut self) {
         self.workload_keys = None;
     }
 
@@ -298,7 +298,7 @@ impl Producer {
 
 impl Simulation {
     /// The application calls `send(topic, key, value)`.
-    pub(super) fn app_send(
+    pub(in crate::engine) fn app_send(
         &mut self,
         producer_id: ProducerId,
         topic: &str,
@@ -497,17 +497,17 @@ impl Simulation {
                 topic: topic.to_owned(),
             });
         }
-        let config = super::config::TopicConfig {
+        let config = crate::engine::config::TopicConfig {
             partitions: self.broker_config.num_partitions,
             replication_factor: self.broker_config.default_replication_factor,
-            ..super::config::TopicConfig::default()
+            ..crate::engine::config::TopicConfig::default()
         };
         self.create_topic(topic.to_owned(), config)
     }
 
     /// The sender thread: sends every ready batch whose leader is known, one batch per
     /// partition per request, within `max.in.flight.requests.per.connection`.
-    pub(super) fn drain_producer(&mut self, producer_id: ProducerId) {
+    pub(in crate::engine) fn drain_producer(&mut self, producer_id: ProducerId) {
         let now = self.now;
         let Some(producer) = self.producers.get(&producer_id) else {
             return;
@@ -646,7 +646,7 @@ impl Simulation {
         );
     }
 
-    pub(super) fn on_produce_response(
+    pub(in crate::engine) fn on_produce_response(
         &mut self,
         producer_id: ProducerId,
         correlation_id: u64,
@@ -674,7 +674,7 @@ impl Simulation {
 
     /// The request got no answer within `request.timeout.ms`, or the connection failed: every
     /// batch in it is retried (a late answer is ignored, as Kafka closes the connection).
-    pub(super) fn on_produce_request_failed(
+    pub(in crate::engine) fn on_produce_request_failed(
         &mut self,
         producer_id: ProducerId,
         correlation_id: u64,
@@ -798,7 +798,7 @@ impl Simulation {
         self.drain_producer(producer_id);
     }
 
-    pub(super) fn on_producer_wake(&mut self, producer_id: ProducerId) {
+    pub(in crate::engine) fn on_producer_wake(&mut self, producer_id: ProducerId) {
         if let Some(producer) = self.producers.get_mut(&producer_id) {
             producer.wake_at = None;
         }
@@ -806,7 +806,7 @@ impl Simulation {
     }
 
     /// The workload's clock: sends the records due since the last tick.
-    pub(super) fn on_workload_tick(&mut self, producer_id: ProducerId) {
+    pub(in crate::engine) fn on_workload_tick(&mut self, producer_id: ProducerId) {
         let Some(producer) = self.producers.get_mut(&producer_id) else {
             return;
         };

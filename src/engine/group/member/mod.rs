@@ -7,14 +7,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::assignor::{self, AssignorKind, MemberSubscription};
-use super::command::Rejection;
-use super::errors::ErrorCode;
-use super::event::EventKind;
-use super::ids::{BrokerId, ConsumerId, Offset, TopicPartition};
-use super::network::{GroupRequest, GroupResponse, JoinedMember, Message, Node};
-use super::time::SimTime;
-use super::{Simulation, Timer};
+use crate::engine::group::assignor::{self, AssignorKind, MemberSubscription};
+use crate::engine::command::Rejection;
+use crate::engine::errors::ErrorCode;
+use crate::engine::event::EventKind;
+use crate::engine::ids::{BrokerId, ConsumerId, Offset, TopicPartition};
+use crate::engine::network::{GroupRequest, GroupResponse, JoinedMember, Message, Node};
+use crate::engine::time::SimTime;
+use crate::engine::{Simulation, Timer};
 
 /// `retry.backoff.ms` for group requests.
 const GROUP_RETRY_BACKOFF_MS: u64 = 100;
@@ -100,20 +100,20 @@ impl GroupClient {
 }
 
 impl Simulation {
-    pub(super) fn add_consumer(
+    pub(in crate::engine) fn add_consumer(
         &mut self,
         id: ConsumerId,
         topic: String,
         group: Option<String>,
-        config: super::config::ConsumerConfig,
+        config: crate::engine::config::ConsumerConfig,
     ) -> Result<(), Rejection> {
         if self.consumers.contains_key(&id) {
             return Err(Rejection::ConsumerAlreadyExists { consumer: id });
         }
-        if self.consumers.len() as u64 >= super::limits::MAX_CLIENTS {
+        if self.consumers.len() as u64 >= crate::engine::limits::MAX_CLIENTS {
             return Err(Rejection::LimitReached {
                 what: "consumers",
-                max: super::limits::MAX_CLIENTS,
+                max: crate::engine::limits::MAX_CLIENTS,
             });
         }
         if config.max_poll_records == 0 {
@@ -154,7 +154,7 @@ impl Simulation {
         if group.is_some() {
             self.ensure_offsets_topic();
         }
-        let mut consumer = super::consumer::Consumer::new(id, topic.clone(), config);
+        let mut consumer = crate::engine::client::consumer::Consumer::new(id, topic.clone(), config);
         consumer.group = group.map(|g| GroupClient::new(g, self.now));
         self.consumers.insert(id, consumer);
         self.emit(EventKind::ConsumerAdded {
@@ -201,7 +201,7 @@ impl Simulation {
 
     /// Starts (or restarts) a join: before it, `onJoinPrepare` commits if auto commit is on
     /// and, with an eager protocol, revokes every partition.
-    pub(super) fn start_join(&mut self, consumer_id: ConsumerId) {
+    pub(in crate::engine) fn start_join(&mut self, consumer_id: ConsumerId) {
         let Some(consumer) = self.consumers.get_mut(&consumer_id) else {
             return;
         };
@@ -274,7 +274,7 @@ impl Simulation {
 
     /// Commits the positions of the assigned partitions (or of `only`), as auto commit and
     /// `commitSync()` do. The committed value is the next offset to read.
-    pub(super) fn commit_positions(&mut self, consumer_id: ConsumerId, only: Option<&[u32]>) {
+    pub(in crate::engine) fn commit_positions(&mut self, consumer_id: ConsumerId, only: Option<&[u32]>) {
         let Some(consumer) = self.consumers.get(&consumer_id) else {
             return;
         };
@@ -305,7 +305,7 @@ impl Simulation {
 
     /// Inside `poll()`: joins if needed, auto-commits when the interval has passed. Returns
     /// whether the consumer may fetch now.
-    pub(super) fn group_poll(&mut self, consumer_id: ConsumerId) -> bool {
+    pub(in crate::engine) fn group_poll(&mut self, consumer_id: ConsumerId) -> bool {
         let now = self.now;
         let Some(consumer) = self.consumers.get_mut(&consumer_id) else {
             return false;
@@ -353,7 +353,7 @@ impl Simulation {
 
     /// `max.poll.interval.ms` passed without a `poll()`: the client leaves the group; it
     /// rejoins at its next poll.
-    pub(super) fn on_poll_interval_check(&mut self, consumer_id: ConsumerId) {
+    pub(in crate::engine) fn on_poll_interval_check(&mut self, consumer_id: ConsumerId) {
         let now = self.now;
         let Some(consumer) = self.consumers.get_mut(&consumer_id) else {
             return;
@@ -400,7 +400,7 @@ impl Simulation {
         );
     }
 
-    pub(super) fn on_heartbeat_timer(&mut self, consumer_id: ConsumerId) {
+    pub(in crate::engine) fn on_heartbeat_timer(&mut self, consumer_id: ConsumerId) {
         let Some(consumer) = self.consumers.get_mut(&consumer_id) else {
             return;
         };
@@ -426,7 +426,7 @@ impl Simulation {
         self.schedule_timer(self.now.plus_ms(interval), Timer::Heartbeat(consumer_id));
     }
 
-    pub(super) fn on_group_request_timeout(
+    pub(in crate::engine) fn on_group_request_timeout(
         &mut self,
         consumer_id: ConsumerId,
         correlation_id: u64,
@@ -484,7 +484,7 @@ impl Simulation {
     }
 
     /// The coordinator answered.
-    pub(super) fn on_group_response(
+    pub(in crate::engine) fn on_group_response(
         &mut self,
         consumer_id: ConsumerId,
         correlation_id: u64,
@@ -792,7 +792,7 @@ impl Simulation {
     fn live_consumer_mut(
         &mut self,
         consumer_id: ConsumerId,
-    ) -> Result<&mut super::consumer::Consumer, Rejection> {
+    ) -> Result<&mut crate::engine::client::consumer::Consumer, Rejection> {
         let consumer = self
             .consumers
             .get_mut(&consumer_id)
@@ -808,7 +808,7 @@ impl Simulation {
         Ok(consumer)
     }
 
-    pub(super) fn close_consumer(&mut self, consumer_id: ConsumerId) -> Result<(), Rejection> {
+    pub(in crate::engine) fn close_consumer(&mut self, consumer_id: ConsumerId) -> Result<(), Rejection> {
         let consumer = self.live_consumer_mut(consumer_id)?;
         if consumer.config.enable_auto_commit {
             self.commit_positions(consumer_id, None);
@@ -836,7 +836,7 @@ impl Simulation {
         Ok(())
     }
 
-    pub(super) fn crash_consumer(&mut self, consumer_id: ConsumerId) -> Result<(), Rejection> {
+    pub(in crate::engine) fn crash_consumer(&mut self, consumer_id: ConsumerId) -> Result<(), Rejection> {
         let consumer = self.live_consumer_mut(consumer_id)?;
         consumer.crashed = true;
         self.emit(EventKind::ConsumerCrashed {
@@ -845,7 +845,7 @@ impl Simulation {
         Ok(())
     }
 
-    pub(super) fn pause_consumer(
+    pub(in crate::engine) fn pause_consumer(
         &mut self,
         consumer_id: ConsumerId,
         paused: bool,
@@ -868,7 +868,7 @@ impl Simulation {
         Ok(())
     }
 
-    pub(super) fn commit_offsets(&mut self, consumer_id: ConsumerId) -> Result<(), Rejection> {
+    pub(in crate::engine) fn commit_offsets(&mut self, consumer_id: ConsumerId) -> Result<(), Rejection> {
         let consumer = self
             .consumers
             .get(&consumer_id)
@@ -886,7 +886,7 @@ impl Simulation {
     }
 
     /// Lag per group and partition: the high watermark minus the committed offset.
-    pub(super) fn group_lag(&self) -> BTreeMap<String, BTreeMap<String, u64>> {
+    pub(in crate::engine) fn group_lag(&self) -> BTreeMap<String, BTreeMap<String, u64>> {
         let mut lag = BTreeMap::new();
         for consumer in self.consumers.values() {
             let Some(client) = &consumer.group else {

@@ -12,13 +12,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::config::TopicConfig;
-use super::errors::ErrorCode;
-use super::event::EventKind;
-use super::ids::{BrokerId, ConsumerId, Offset, TopicPartition};
-use super::network::{GroupRequest, GroupResponse, JoinedMember, Message, Node};
-use super::time::SimTime;
-use super::{Simulation, Timer};
+use crate::engine::config::TopicConfig;
+use crate::engine::errors::ErrorCode;
+use crate::engine::event::EventKind;
+use crate::engine::ids::{BrokerId, ConsumerId, Offset, TopicPartition};
+use crate::engine::network::{GroupRequest, GroupResponse, JoinedMember, Message, Node};
+use crate::engine::time::SimTime;
+use crate::engine::{Simulation, Timer};
 
 /// The internal topic that decides coordinators.
 pub const OFFSETS_TOPIC: &str = "__consumer_offsets";
@@ -140,7 +140,7 @@ struct Reply {
 
 impl Simulation {
     /// Creates `__consumer_offsets` the first time a group needs a coordinator.
-    pub(super) fn ensure_offsets_topic(&mut self) {
+    pub(in crate::engine) fn ensure_offsets_topic(&mut self) {
         if self.topics.contains_key(OFFSETS_TOPIC) {
             return;
         }
@@ -148,7 +148,7 @@ impl Simulation {
         let config = TopicConfig {
             partitions: self.broker_config.offsets_topic_num_partitions,
             replication_factor: brokers.min(3),
-            cleanup_policy: super::config::CleanupPolicy::Compact,
+            cleanup_policy: crate::engine::config::CleanupPolicy::Compact,
             ..TopicConfig::default()
         };
         self.controller_create_topic(OFFSETS_TOPIC.to_owned(), config);
@@ -197,7 +197,7 @@ impl Simulation {
     }
 
     /// A group request reached broker `coordinator`.
-    pub(super) fn on_group_request(
+    pub(in crate::engine) fn on_group_request(
         &mut self,
         coordinator: BrokerId,
         from: Node,
@@ -386,7 +386,7 @@ impl Simulation {
 
     /// A member's session may have expired: it is removed if nothing was heard for
     /// `session.timeout.ms` (members waiting in a join or sync phase are alive).
-    pub(super) fn on_member_session_check(&mut self, group: &str, member_id: &str) {
+    pub(in crate::engine) fn on_member_session_check(&mut self, group: &str, member_id: &str) {
         let now = self.now;
         let expired = self
             .groups
@@ -540,7 +540,7 @@ impl Simulation {
 
     /// Any join, leave or expiry moves the group to PreparingRebalance. From Empty the
     /// coordinator first waits `group.initial.rebalance.delay.ms` for more members.
-    pub(super) fn prepare_rebalance(&mut self, group: &str, reason: String) {
+    pub(in crate::engine) fn prepare_rebalance(&mut self, group: &str, reason: String) {
         let now = self.now;
         let initial_delay = self.broker_config.group_initial_rebalance_delay_ms;
         let Some(state) = self.groups.get_mut(group) else {
@@ -610,7 +610,7 @@ impl Simulation {
 
     /// The join phase's deadline: the initial delay (extended while members keep arriving,
     /// capped by the rebalance timeout), or the rebalance timeout.
-    pub(super) fn on_group_join_deadline(&mut self, group: &str, round: u64) {
+    pub(in crate::engine) fn on_group_join_deadline(&mut self, group: &str, round: u64) {
         let now = self.now;
         let initial_delay = self.broker_config.group_initial_rebalance_delay_ms;
         let Some(state) = self.groups.get_mut(group) else {
@@ -816,7 +816,7 @@ impl Simulation {
         }
     }
 
-    pub(super) fn on_group_sync_deadline(&mut self, group: &str, round: u64) {
+    pub(in crate::engine) fn on_group_sync_deadline(&mut self, group: &str, round: u64) {
         let Some(state) = self.groups.get(group) else {
             return;
         };
@@ -831,7 +831,7 @@ impl Simulation {
     }
 
     /// Removes a member (leave, session expiry, poll timeout) and rebalances the rest.
-    pub(super) fn remove_member(&mut self, group: &str, member_id: &str, reason: &str) {
+    pub(in crate::engine) fn remove_member(&mut self, group: &str, member_id: &str, reason: &str) {
         let Some(state) = self.groups.get_mut(group) else {
             return;
         };

@@ -4,11 +4,11 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::config::{CleanupPolicy, TopicConfig};
-use super::ids::Offset;
-use super::log::PartitionLog;
-use super::record::{Record, RecordBatch};
-use super::time::SimTime;
+use crate::engine::config::{CleanupPolicy, TopicConfig};
+use crate::engine::ids::Offset;
+use crate::engine::broker::log::PartitionLog;
+use crate::engine::record::{Record, RecordBatch};
+use crate::engine::time::SimTime;
 
 /// Deletes the oldest segments that time or size retention allow, as a prefix, and returns the
 /// batches removed. Only segments entirely below the high watermark can go.

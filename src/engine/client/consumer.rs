@@ -4,14 +4,14 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
-use super::config::ConsumerConfig;
-use super::errors::ErrorCode;
-use super::event::EventKind;
-use super::ids::{BrokerId, ConsumerId, Offset, RecordId, TopicPartition};
-use super::network::{FetchPosition, FetchedPartition, Message, Node};
-use super::record::Record;
-use super::time::SimTime;
-use super::{Simulation, Timer};
+use crate::engine::config::ConsumerConfig;
+use crate::engine::errors::ErrorCode;
+use crate::engine::event::EventKind;
+use crate::engine::ids::{BrokerId, ConsumerId, Offset, RecordId, TopicPartition};
+use crate::engine::network::{FetchPosition, FetchedPartition, Message, Node};
+use crate::engine::record::Record;
+use crate::engine::time::SimTime;
+use crate::engine::{Simulation, Timer};
 
 /// A record that `poll()` returned to the application.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,7 +20,7 @@ pub struct PolledRecord {
     pub partition: u32,
     pub offset: Offset,
     pub key: Option<Arc<str>>,
-    pub value: Option<super::record::Payload>,
+    pub value: Option<crate::engine::record::Payload>,
 }
 
 impl PolledRecord {
@@ -73,7 +73,7 @@ pub struct Consumer {
     /// oldest first; never an empty run.
     buffer: VecDeque<BufferedRun>,
     /// Membership, for a consumer in a group.
-    pub group: Option<super::group_member::GroupClient>,
+    pub group: Option<crate::engine::group::member::GroupClient>,
     pub crashed: bool,
     pub paused: bool,
     pub closed: bool,
@@ -106,14 +106,14 @@ impl Consumer {
         }
     }
 
-    pub(super) fn next_correlation(&mut self) -> u64 {
+    pub(in crate::engine) fn next_correlation(&mut self) -> u64 {
         let id = self.next_correlation_id;
         self.next_correlation_id += 1;
         id
     }
 
     /// Forgets buffered records of partitions this consumer no longer owns.
-    pub(super) fn drop_buffered(&mut self, partitions: &[u32]) {
+    pub(in crate::engine) fn drop_buffered(&mut self, partitions: &[u32]) {
         self.buffer
             .retain(|run| !partitions.contains(&run.partition));
     }
@@ -147,7 +147,7 @@ impl Consumer {
 impl Simulation {
     /// The consumer polls: one fetch to each partition leader it has nothing outstanding with.
     /// Schedules the consumer's next poll, unless one is already due no later.
-    pub(super) fn schedule_poll(&mut self, consumer_id: ConsumerId, at: SimTime) {
+    pub(in crate::engine) fn schedule_poll(&mut self, consumer_id: ConsumerId, at: SimTime) {
         let Some(consumer) = self.consumers.get_mut(&consumer_id) else {
             return;
         };
@@ -158,7 +158,7 @@ impl Simulation {
         self.schedule_timer(at, Timer::Poll(consumer_id));
     }
 
-    pub(super) fn on_poll_timer(&mut self, consumer_id: ConsumerId) {
+    pub(in crate::engine) fn on_poll_timer(&mut self, consumer_id: ConsumerId) {
         let now = self.now;
         let Some(consumer) = self.consumers.get_mut(&consumer_id) else {
             return;
@@ -250,7 +250,7 @@ impl Simulation {
 
     /// A fetch answer arrived: `poll()` hands the records to the application in order, the
     /// position moves past them, and the next poll follows the processing time.
-    pub(super) fn on_fetch_response(
+    pub(in crate::engine) fn on_fetch_response(
         &mut self,
         consumer_id: ConsumerId,
         broker: BrokerId,
@@ -405,7 +405,7 @@ impl Simulation {
     }
 
     /// The fetch reached a crashed broker, or got no answer.
-    pub(super) fn on_fetch_failed(
+    pub(in crate::engine) fn on_fetch_failed(
         &mut self,
         consumer_id: ConsumerId,
         broker: BrokerId,
