@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use crate::engine::broker::log::PartitionLog;
 use crate::engine::config::{CleanupPolicy, TopicConfig};
 use crate::engine::ids::Offset;
-use crate::engine::broker::log::PartitionLog;
 use crate::engine::record::{Record, RecordBatch};
 use crate::engine::time::SimTime;
 

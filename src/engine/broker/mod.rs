@@ -7,11 +7,11 @@ mod replication;
 
 use std::collections::{BTreeMap, VecDeque};
 
+use crate::engine::broker::log::{PartitionLog, SegmentSettings};
 use crate::engine::config::{Acks, AutoOffsetReset};
 use crate::engine::errors::ErrorCode;
 use crate::engine::event::EventKind;
 use crate::engine::ids::{BrokerId, Offset, TopicPartition};
-use crate::engine::broker::log::{PartitionLog, SegmentSettings};
 use crate::engine::network::{FetchPosition, FetchedPartition, Message, Node, ProduceBatch};
 use crate::engine::record::ProducerStamp;
 use crate::engine::time::SimTime;
@@ -477,7 +477,12 @@ impl Simulation {
 
     /// `request.timeout.ms` passed for an `acks=all` produce: the unfinished partitions fail
     /// with `REQUEST_TIMED_OUT` (their data stays in the log).
-    pub(in crate::engine) fn on_produce_expiry(&mut self, broker: BrokerId, incarnation: u64, id: u64) {
+    pub(in crate::engine) fn on_produce_expiry(
+        &mut self,
+        broker: BrokerId,
+        incarnation: u64,
+        id: u64,
+    ) {
         let Some(state) = self.brokers.get_mut(&broker) else {
             return;
         };
@@ -505,7 +510,11 @@ impl Simulation {
     /// Kafka's `maybeIncrementLeaderHW`: the minimum log end over the leader and its in-sync
     /// followers; never while the ISR is smaller than the effective `min.insync.replicas`
     /// (KAFKA-15583, since 3.7).
-    pub(in crate::engine) fn maybe_advance_high_watermark(&mut self, broker: BrokerId, tp: &TopicPartition) {
+    pub(in crate::engine) fn maybe_advance_high_watermark(
+        &mut self,
+        broker: BrokerId,
+        tp: &TopicPartition,
+    ) {
         let min_isr = self.effective_min_isr(tp);
         let Some(replica) = self
             .brokers
@@ -605,7 +614,12 @@ impl Simulation {
         );
     }
 
-    pub(in crate::engine) fn on_fetch_wait_expired(&mut self, broker: BrokerId, incarnation: u64, id: u64) {
+    pub(in crate::engine) fn on_fetch_wait_expired(
+        &mut self,
+        broker: BrokerId,
+        incarnation: u64,
+        id: u64,
+    ) {
         let Some(state) = self.brokers.get_mut(&broker) else {
             return;
         };
@@ -773,6 +787,21 @@ impl Simulation {
             if let Some(state) = self.brokers.get_mut(&broker) {
                 state.replicas.insert(tp, replica);
             }
+        }
+    }
+
+    pub(in crate::engine) fn start_broker_timers(&mut self, broker: BrokerId) {
+        let incarnation = self.brokers[&broker].incarnation;
+        let isr_interval = (self.broker_config.replica_lag_time_max_ms / 2).max(1);
+        self.schedule_timer(
+            self.now.plus_ms(isr_interval),
+            Timer::IsrExpiration(broker, incarnation),
+        );
+        if incarnation == 0 {
+            let retention = self.broker_config.log_retention_check_interval_ms.max(1);
+            let cleaner = self.broker_config.log_cleaner_backoff_ms.max(1);
+            self.schedule_timer(self.now.plus_ms(retention), Timer::RetentionCheck(broker));
+            self.schedule_timer(self.now.plus_ms(cleaner), Timer::CleanerCheck(broker));
         }
     }
 }

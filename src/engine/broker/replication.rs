@@ -115,14 +115,18 @@ impl Simulation {
             else {
                 results.push((
                     tp,
-                    ReplicaFetchResult::Error(crate::engine::errors::ErrorCode::NotLeaderOrFollower),
+                    ReplicaFetchResult::Error(
+                        crate::engine::errors::ErrorCode::NotLeaderOrFollower,
+                    ),
                 ));
                 continue;
             };
             if replica.view.leader != Some(leader) {
                 results.push((
                     tp,
-                    ReplicaFetchResult::Error(crate::engine::errors::ErrorCode::NotLeaderOrFollower),
+                    ReplicaFetchResult::Error(
+                        crate::engine::errors::ErrorCode::NotLeaderOrFollower,
+                    ),
                 ));
                 continue;
             }
@@ -392,7 +396,11 @@ impl Simulation {
     }
 
     /// The fetch reached a broker whose process is gone.
-    pub(in crate::engine) fn on_replica_fetch_refused(&mut self, follower: BrokerId, leader: BrokerId) {
+    pub(in crate::engine) fn on_replica_fetch_refused(
+        &mut self,
+        follower: BrokerId,
+        leader: BrokerId,
+    ) {
         let Some(state) = self.brokers.get_mut(&follower) else {
             return;
         };

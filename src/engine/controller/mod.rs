@@ -7,13 +7,19 @@
 //! broker it can reach. Broker heartbeats and metadata pushes are not drawn as messages: an
 //! isolated broker simply stops receiving them, and learns what it missed when healed.
 
+mod faults;
+mod topics;
+
+pub use topics::is_legal_topic_name;
+
 use serde::{Deserialize, Serialize};
 
+use crate::engine::broker::log::SegmentSettings;
 use crate::engine::broker::{BrokerState, PartitionView, Replica};
 use crate::engine::config::TopicConfig;
 use crate::engine::event::EventKind;
 use crate::engine::ids::{BrokerId, TopicPartition};
-use crate::engine::broker::log::SegmentSettings;
+use crate::engine::phases::ElectionKind;
 use crate::engine::Simulation;
 use crate::engine::Timer;
 
@@ -42,16 +48,6 @@ impl TopicMeta {
     pub fn partition_count(&self) -> u32 {
         self.partitions.len() as u32
     }
-}
-
-/// How a leader was chosen.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ElectionKind {
-    /// The first live in-sync replica in assignment order.
-    Clean,
-    /// `unclean.leader.election.enable=true` let an out-of-sync replica lead: records it
-    /// lacked are lost.
-    Unclean,
 }
 
 /// Kafka's rack-unaware replica placement (`AdminUtils.assignReplicasToBrokers`): a start index

@@ -5,28 +5,18 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
-
-use crate::engine::group::assignor::{self, AssignorKind, MemberSubscription};
 use crate::engine::command::Rejection;
 use crate::engine::errors::ErrorCode;
 use crate::engine::event::EventKind;
+use crate::engine::group::assignor::{self, AssignorKind, MemberSubscription};
 use crate::engine::ids::{BrokerId, ConsumerId, Offset, TopicPartition};
 use crate::engine::network::{GroupRequest, GroupResponse, JoinedMember, Message, Node};
+use crate::engine::phases::MemberPhase;
 use crate::engine::time::SimTime;
 use crate::engine::{Simulation, Timer};
 
 /// `retry.backoff.ms` for group requests.
 const GROUP_RETRY_BACKOFF_MS: u64 = 100;
-
-/// Where a member is in the join protocol.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub enum MemberPhase {
-    Unjoined,
-    Joining,
-    Syncing,
-    Stable,
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum GroupCall {
@@ -40,7 +30,7 @@ enum GroupCall {
 
 /// A consumer's membership in its group.
 #[derive(Clone, Debug)]
-pub struct GroupClient {
+pub struct ConsumerCoordinator {
     pub group: String,
     pub member_id: String,
     pub generation: i32,
@@ -61,9 +51,9 @@ pub struct GroupClient {
     heartbeat_running: bool,
 }
 
-impl GroupClient {
-    fn new(group: String, now: SimTime) -> Self {
-        GroupClient {
+impl ConsumerCoordinator {
+    pub(in crate::engine) fn new(group: String, now: SimTime) -> Self {
+        ConsumerCoordinator {
             group,
             member_id: String::new(),
             generation: -1,
@@ -100,71 +90,6 @@ impl GroupClient {
 }
 
 impl Simulation {
-    pub(in crate::engine) fn add_consumer(
-        &mut self,
-        id: ConsumerId,
-        topic: String,
-        group: Option<String>,
-        config: crate::engine::config::ConsumerConfig,
-    ) -> Result<(), Rejection> {
-        if self.consumers.contains_key(&id) {
-            return Err(Rejection::ConsumerAlreadyExists { consumer: id });
-        }
-        if self.consumers.len() as u64 >= crate::engine::limits::MAX_CLIENTS {
-            return Err(Rejection::LimitReached {
-                what: "consumers",
-                max: crate::engine::limits::MAX_CLIENTS,
-            });
-        }
-        if config.max_poll_records == 0 {
-            return Err(Rejection::InvalidConfig {
-                setting: "max.poll.records",
-                reason: "must be at least 1".to_owned(),
-            });
-        }
-        if config.heartbeat_interval_ms == 0
-            || config.heartbeat_interval_ms >= config.session_timeout_ms
-        {
-            return Err(Rejection::InvalidConfig {
-                setting: "heartbeat.interval.ms",
-                reason: "must be above 0 and below session.timeout.ms".to_owned(),
-            });
-        }
-        if let Some(unknown) = config
-            .partition_assignment_strategy
-            .iter()
-            .find(|name| AssignorKind::from_name(name).is_none())
-        {
-            return Err(Rejection::InvalidConfig {
-                setting: "partition.assignment.strategy",
-                reason: format!(
-                    "unknown assignor '{unknown}' (range, roundrobin, sticky, cooperative-sticky)"
-                ),
-            });
-        }
-        if config.partition_assignment_strategy.is_empty() {
-            return Err(Rejection::InvalidConfig {
-                setting: "partition.assignment.strategy",
-                reason: "needs at least one assignor".to_owned(),
-            });
-        }
-        if !self.topics.contains_key(&topic) {
-            self.auto_create_topic_for(&topic)?;
-        }
-        if group.is_some() {
-            self.ensure_offsets_topic();
-        }
-        let mut consumer = crate::engine::client::consumer::Consumer::new(id, topic.clone(), config);
-        consumer.group = group.map(|g| GroupClient::new(g, self.now));
-        self.consumers.insert(id, consumer);
-        self.emit(EventKind::ConsumerAdded {
-            consumer: id,
-            topic,
-        });
-        self.schedule_poll(id, self.now);
-        Ok(())
-    }
-
     fn send_group_request(
         &mut self,
         consumer_id: ConsumerId,
@@ -274,7 +199,11 @@ impl Simulation {
 
     /// Commits the positions of the assigned partitions (or of `only`), as auto commit and
     /// `commitSync()` do. The committed value is the next offset to read.
-    pub(in crate::engine) fn commit_positions(&mut self, consumer_id: ConsumerId, only: Option<&[u32]>) {
+    pub(in crate::engine) fn commit_positions(
+        &mut self,
+        consumer_id: ConsumerId,
+        only: Option<&[u32]>,
+    ) {
         let Some(consumer) = self.consumers.get(&consumer_id) else {
             return;
         };
@@ -787,28 +716,10 @@ impl Simulation {
         }
     }
 
-    /// A consumer that exists and has neither crashed nor been closed: the only kind a user
-    /// can still act on.
-    fn live_consumer_mut(
+    pub(in crate::engine) fn close_consumer(
         &mut self,
         consumer_id: ConsumerId,
-    ) -> Result<&mut crate::engine::client::consumer::Consumer, Rejection> {
-        let consumer = self
-            .consumers
-            .get_mut(&consumer_id)
-            .ok_or(Rejection::UnknownConsumer {
-                consumer: consumer_id,
-            })?;
-        if consumer.crashed || consumer.closed {
-            return Err(Rejection::ConsumerState {
-                consumer: consumer_id,
-                reason: "is not running",
-            });
-        }
-        Ok(consumer)
-    }
-
-    pub(in crate::engine) fn close_consumer(&mut self, consumer_id: ConsumerId) -> Result<(), Rejection> {
+    ) -> Result<(), Rejection> {
         let consumer = self.live_consumer_mut(consumer_id)?;
         if consumer.config.enable_auto_commit {
             self.commit_positions(consumer_id, None);
@@ -836,39 +747,10 @@ impl Simulation {
         Ok(())
     }
 
-    pub(in crate::engine) fn crash_consumer(&mut self, consumer_id: ConsumerId) -> Result<(), Rejection> {
-        let consumer = self.live_consumer_mut(consumer_id)?;
-        consumer.crashed = true;
-        self.emit(EventKind::ConsumerCrashed {
-            consumer: consumer_id,
-        });
-        Ok(())
-    }
-
-    pub(in crate::engine) fn pause_consumer(
+    pub(in crate::engine) fn commit_offsets(
         &mut self,
         consumer_id: ConsumerId,
-        paused: bool,
     ) -> Result<(), Rejection> {
-        let consumer = self.live_consumer_mut(consumer_id)?;
-        if consumer.paused == paused {
-            return Err(Rejection::ConsumerState {
-                consumer: consumer_id,
-                reason: if paused {
-                    "is already paused"
-                } else {
-                    "is not paused"
-                },
-            });
-        }
-        consumer.paused = paused;
-        if !paused {
-            self.schedule_poll(consumer_id, self.now);
-        }
-        Ok(())
-    }
-
-    pub(in crate::engine) fn commit_offsets(&mut self, consumer_id: ConsumerId) -> Result<(), Rejection> {
         let consumer = self
             .consumers
             .get(&consumer_id)
@@ -883,28 +765,6 @@ impl Simulation {
         }
         self.commit_positions(consumer_id, None);
         Ok(())
-    }
-
-    /// Lag per group and partition: the high watermark minus the committed offset.
-    pub(in crate::engine) fn group_lag(&self) -> BTreeMap<String, BTreeMap<String, u64>> {
-        let mut lag = BTreeMap::new();
-        for consumer in self.consumers.values() {
-            let Some(client) = &consumer.group else {
-                continue;
-            };
-            let Some(topic) = self.topics.get(&consumer.topic) else {
-                continue;
-            };
-            let committed = self.groups.get(&client.group).map(|g| &g.offsets);
-            let entry: &mut BTreeMap<String, u64> = lag.entry(client.group.clone()).or_default();
-            for index in 0..topic.partition_count() {
-                let tp = TopicPartition::new(consumer.topic.clone(), index);
-                let high_watermark = self.leader_log(&tp).map_or(0, |l| l.high_watermark().0);
-                let offset = committed.and_then(|c| c.get(&tp)).map_or(0, |o| o.0);
-                entry.insert(tp.to_string(), high_watermark.saturating_sub(offset));
-            }
-        }
-        lag
     }
 
     /// The coordinator broker a consumer's group requests would go to (for drawing).
