@@ -454,7 +454,10 @@ impl Simulation {
                     continue;
                 };
                 if replica.log.high_watermark() >= required_offset {
-                    if replica.view.isr.len() < effective_min_isr(topics, tp) {
+                    let min_isr = topics
+                        .get(&*tp.topic)
+                        .map_or(1, |t| t.effective_min_isr(tp.partition));
+                    if replica.view.isr.len() < min_isr {
                         *result = Err(ErrorCode::NotEnoughReplicasAfterAppend);
                     }
                     *required = None;
@@ -503,8 +506,12 @@ impl Simulation {
         self.answer_produce(broker, pending.from, pending.correlation_id, parts);
     }
 
+    /// `min(min.insync.replicas, replication factor)` of a partition (1 for a topic that is
+    /// gone).
     pub(in crate::engine) fn effective_min_isr(&self, tp: &TopicPartition) -> usize {
-        effective_min_isr(&self.topics, tp)
+        self.topics
+            .get(&*tp.topic)
+            .map_or(1, |t| t.effective_min_isr(tp.partition))
     }
 
     /// Kafka's `maybeIncrementLeaderHW`: the minimum log end over the leader and its in-sync
@@ -804,16 +811,4 @@ impl Simulation {
             self.schedule_timer(self.now.plus_ms(cleaner), Timer::CleanerCheck(broker));
         }
     }
-}
-
-/// `min(min.insync.replicas, replication factor)`: what `acks=all` and the high watermark
-/// require of the ISR (KAFKA-15583).
-fn effective_min_isr(
-    topics: &BTreeMap<String, crate::engine::controller::TopicMeta>,
-    tp: &TopicPartition,
-) -> usize {
-    topics.get(&*tp.topic).map_or(1, |t| {
-        let rf = t.partitions[tp.partition as usize].replicas.len();
-        (t.config.min_insync_replicas as usize).min(rf)
-    })
 }

@@ -48,6 +48,13 @@ impl TopicMeta {
     pub fn partition_count(&self) -> u32 {
         self.partitions.len() as u32
     }
+
+    /// `min(min.insync.replicas, replication factor)`: what `acks=all` and the high watermark
+    /// require of the ISR (KAFKA-15583).
+    pub fn effective_min_isr(&self, partition: u32) -> usize {
+        let rf = self.partitions[partition as usize].replicas.len();
+        (self.config.min_insync_replicas as usize).min(rf)
+    }
 }
 
 /// Kafka's rack-unaware replica placement (`AdminUtils.assignReplicasToBrokers`): a start index
