@@ -31,7 +31,8 @@ mod record;
 mod rng;
 mod time;
 mod timer;
-pub mod workloads;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 
 pub use group::assignor;
 
