@@ -29,10 +29,10 @@ mod network;
 mod phases;
 mod record;
 mod rng;
-mod time;
-mod timer;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+mod time;
+mod timer;
 
 pub use group::assignor;
 
