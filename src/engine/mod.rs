@@ -23,6 +23,7 @@ mod errors;
 mod event;
 mod group;
 mod ids;
+mod invariants;
 pub mod limits;
 pub mod murmur2;
 mod network;
@@ -116,6 +117,9 @@ pub struct Simulation {
     outbox: Vec<Event>,
     /// Whether per-message and per-record events are kept (off for benchmarks).
     detailed_events: bool,
+    /// What [`Simulation::check_invariants`] remembers between steps (empty in release builds,
+    /// which do not check).
+    invariants: invariants::InvariantMemory,
 }
 
 impl Simulation {
@@ -140,6 +144,7 @@ impl Simulation {
             auditor: Auditor::default(),
             outbox: Vec::new(),
             detailed_events: true,
+            invariants: invariants::InvariantMemory::default(),
             config,
         };
         for broker in sim.brokers.keys().copied().collect::<Vec<_>>() {
@@ -383,10 +388,17 @@ impl Simulation {
 
     /// Processes the next scheduled timer alone and returns its time, or `None` if nothing is
     /// scheduled.
+    ///
+    /// Debug builds then run [`Simulation::check_invariants`] and panic, naming the step, if
+    /// the step broke one.
     pub fn step(&mut self) -> Option<SimTime> {
         let Reverse(next) = self.queue.pop()?;
         self.now = self.now.max(next.at);
+        #[cfg(debug_assertions)]
+        let fired = next.timer.clone();
         self.fire(next.timer);
+        #[cfg(debug_assertions)]
+        self.assert_invariants_after(&fired);
         Some(next.at)
     }
 
