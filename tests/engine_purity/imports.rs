@@ -214,10 +214,12 @@ const ITEM_KEYWORDS: &[&str] = &[
     "struct", "enum", "fn", "const", "static", "type", "trait", "union",
 ];
 
+/// A path a `use` names, and the name it binds (`None` for a glob).
+type UsePath = (Vec<String>, Option<String>);
+
 /// Reads a `use` tree from `tokens[at..]` (after `use`) into full paths; returns them and the
 /// index after the closing `;`.
-fn use_tree(tokens: &[String], mut at: usize) -> (Vec<(Vec<String>, Option<String>)>, usize) {
-    // Each entry: a path, and its binding name (`None` for a glob).
+fn use_tree(tokens: &[String], mut at: usize) -> (Vec<UsePath>, usize) {
     let mut found = Vec::new();
     let mut prefixes: Vec<Vec<String>> = vec![Vec::new()];
     let mut current: Vec<String> = Vec::new();
@@ -232,7 +234,7 @@ fn use_tree(tokens: &[String], mut at: usize) -> (Vec<(Vec<String>, Option<Strin
             found.push((path, name));
         } else if current.last().is_some_and(|l| l == "*") {
             current.pop();
-            path.extend(current.drain(..));
+            path.append(current);
             found.push((path, None));
         } else {
             path.append(current);

@@ -96,32 +96,9 @@ pub fn compact(log: &mut PartitionLog, config: &TopicConfig, now: SimTime) -> Co
         return CompactionOutcome::default();
     }
 
-    let mut clean_bytes: u64 = 0;
-    let mut dirty_bytes: u64 = 0;
-    let mut latest: BTreeMap<Arc<str>, Offset> = BTreeMap::new();
-    for batch in log.batches() {
-        if batch.base_offset >= first_uncleanable {
-            break;
-        }
-        let size = u64::from(batch.size_bytes());
-        if batch.base_offset < checkpoint {
-            clean_bytes += size;
-            continue;
-        }
-        dirty_bytes += size;
-        for (offset, record) in batch.iter_with_offsets() {
-            if let Some(key) = &record.key {
-                latest.insert(key.clone(), offset);
-            }
-        }
-    }
-    let total = clean_bytes + dirty_bytes;
-    // Kafka compares with a strict `>`.
-    if total == 0
-        || dirty_bytes * 100 <= total * u64::from(config.min_cleanable_dirty_ratio_percent)
-    {
+    let Some(latest) = latest_offsets_if_dirty(log, checkpoint, first_uncleanable, config) else {
         return CompactionOutcome::default();
-    }
+    };
 
     let mut removed = Vec::new();
     let horizon = now.plus_ms(config.delete_retention_ms);
@@ -187,6 +164,43 @@ pub fn compact(log: &mut PartitionLog, config: &TopicConfig, now: SimTime) -> Co
         removed,
         cleaned: true,
     }
+}
+
+/// The last offset of every key in the cleanable part of the log, if that part is dirty
+/// enough to clean: more than `min.cleanable.dirty.ratio` of it written since the last clean.
+fn latest_offsets_if_dirty(
+    log: &PartitionLog,
+    checkpoint: Offset,
+    first_uncleanable: Offset,
+    config: &TopicConfig,
+) -> Option<BTreeMap<Arc<str>, Offset>> {
+    let mut clean_bytes: u64 = 0;
+    let mut dirty_bytes: u64 = 0;
+    let mut latest: BTreeMap<Arc<str>, Offset> = BTreeMap::new();
+    for batch in log.batches() {
+        if batch.base_offset >= first_uncleanable {
+            break;
+        }
+        let size = u64::from(batch.size_bytes());
+        if batch.base_offset < checkpoint {
+            clean_bytes += size;
+            continue;
+        }
+        dirty_bytes += size;
+        for (offset, record) in batch.iter_with_offsets() {
+            if let Some(key) = &record.key {
+                latest.insert(key.clone(), offset);
+            }
+        }
+    }
+    let total = clean_bytes + dirty_bytes;
+    // Kafka compares with a strict `>`.
+    if total == 0
+        || dirty_bytes * 100 <= total * u64::from(config.min_cleanable_dirty_ratio_percent)
+    {
+        return None;
+    }
+    Some(latest)
 }
 
 impl Simulation {

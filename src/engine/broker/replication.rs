@@ -2,6 +2,7 @@
 //! Kafka's replica fetcher threads do; the leader's bookkeeping of follower progress; ISR
 //! shrink and expand; truncation after a leader change (KIP-101/KIP-279).
 
+use crate::engine::errors::ErrorCode;
 use crate::engine::event::EventKind;
 use crate::engine::ids::{BrokerId, Offset, TopicPartition};
 use crate::engine::network::{Message, Node, ReplicaFetchPartition, ReplicaFetchResult};
@@ -106,75 +107,9 @@ impl Simulation {
     ) {
         let now = self.now;
         let mut results = Vec::with_capacity(partitions.len());
-        for request in partitions.iter().cloned() {
-            let tp = request.partition.clone();
-            let Some(replica) = self
-                .brokers
-                .get_mut(&leader)
-                .and_then(|s| s.replicas.get_mut(&tp))
-            else {
-                results.push((
-                    tp,
-                    ReplicaFetchResult::Error(
-                        crate::engine::errors::ErrorCode::NotLeaderOrFollower,
-                    ),
-                ));
-                continue;
-            };
-            if replica.view.leader != Some(leader) {
-                results.push((
-                    tp,
-                    ReplicaFetchResult::Error(
-                        crate::engine::errors::ErrorCode::NotLeaderOrFollower,
-                    ),
-                ));
-                continue;
-            }
-            if let Some(epoch) = request.last_fetched_epoch {
-                let diverging = match replica.log.end_offset_for_epoch(epoch) {
-                    Some((found, end)) => {
-                        (found != epoch || end < request.fetch_offset).then_some((found, end))
-                    }
-                    // The leader has no epoch that old: truncate to its log start.
-                    None => Some((0, replica.log.log_start_offset())),
-                };
-                if let Some((found, end)) = diverging {
-                    results.push((
-                        tp,
-                        ReplicaFetchResult::Diverging {
-                            epoch: found,
-                            end_offset: end,
-                        },
-                    ));
-                    continue;
-                }
-            }
-            let leader_end = replica.log.log_end_offset();
-            if let Some(progress) = replica.followers.get_mut(&follower) {
-                // Replica.updateFetchStateOrThrow: caught up as of this fetch, or as of the
-                // previous one.
-                if request.fetch_offset >= leader_end {
-                    progress.last_caught_up = now;
-                } else if request.fetch_offset >= progress.leader_end_at_last_fetch {
-                    progress.last_caught_up = progress.last_caught_up.max(progress.last_fetch_at);
-                }
-                progress.log_end_offset = request.fetch_offset;
-                progress.last_fetch_at = now;
-                progress.leader_end_at_last_fetch = leader_end;
-            }
-            let batches = replica
-                .log
-                .read(request.fetch_offset, leader_end, usize::MAX);
-            results.push((
-                tp.clone(),
-                ReplicaFetchResult::Records {
-                    batches,
-                    high_watermark: replica.log.high_watermark(),
-                    log_start_offset: replica.log.log_start_offset(),
-                },
-            ));
-            self.maybe_expand_isr(leader, follower, &tp, request.fetch_offset);
-            self.maybe_advance_high_watermark(leader, &tp);
+        for request in &partitions {
+            let result = self.read_for_follower(leader, follower, request);
+            results.push((request.partition.clone(), result));
         }
         let nothing_new = results.iter().all(
             |(_, r)| matches!(r, ReplicaFetchResult::Records { batches, .. } if batches.is_empty()),
@@ -215,6 +150,68 @@ impl Simulation {
                 partitions: results,
             },
         );
+    }
+
+    /// The leader's answer for one partition of a follower's fetch: an error, the divergence
+    /// the follower must truncate to, or the records from its fetch offset. Reading also
+    /// updates the follower's progress, which may grow the ISR and move the high watermark.
+    fn read_for_follower(
+        &mut self,
+        leader: BrokerId,
+        follower: BrokerId,
+        request: &ReplicaFetchPartition,
+    ) -> ReplicaFetchResult {
+        let now = self.now;
+        let tp = &request.partition;
+        let Some(replica) = self
+            .brokers
+            .get_mut(&leader)
+            .and_then(|s| s.replicas.get_mut(tp))
+        else {
+            return ReplicaFetchResult::Error(ErrorCode::NotLeaderOrFollower);
+        };
+        if replica.view.leader != Some(leader) {
+            return ReplicaFetchResult::Error(ErrorCode::NotLeaderOrFollower);
+        }
+        if let Some(epoch) = request.last_fetched_epoch {
+            let diverging = match replica.log.end_offset_for_epoch(epoch) {
+                Some((found, end)) => {
+                    (found != epoch || end < request.fetch_offset).then_some((found, end))
+                }
+                // The leader has no epoch that old: truncate to its log start.
+                None => Some((0, replica.log.log_start_offset())),
+            };
+            if let Some((found, end)) = diverging {
+                return ReplicaFetchResult::Diverging {
+                    epoch: found,
+                    end_offset: end,
+                };
+            }
+        }
+        let leader_end = replica.log.log_end_offset();
+        if let Some(progress) = replica.followers.get_mut(&follower) {
+            // Replica.updateFetchStateOrThrow: caught up as of this fetch, or as of the
+            // previous one.
+            if request.fetch_offset >= leader_end {
+                progress.last_caught_up = now;
+            } else if request.fetch_offset >= progress.leader_end_at_last_fetch {
+                progress.last_caught_up = progress.last_caught_up.max(progress.last_fetch_at);
+            }
+            progress.log_end_offset = request.fetch_offset;
+            progress.last_fetch_at = now;
+            progress.leader_end_at_last_fetch = leader_end;
+        }
+        let batches = replica
+            .log
+            .read(request.fetch_offset, leader_end, usize::MAX);
+        let result = ReplicaFetchResult::Records {
+            batches,
+            high_watermark: replica.log.high_watermark(),
+            log_start_offset: replica.log.log_start_offset(),
+        };
+        self.maybe_expand_isr(leader, follower, tp, request.fetch_offset);
+        self.maybe_advance_high_watermark(leader, tp);
+        result
     }
 
     /// The leader appended: parked follower fetches are answered now.

@@ -51,73 +51,20 @@ impl Simulation {
             return;
         }
         let now = self.now;
-        let state = self.groups.get_mut(group).expect("exists");
-        let mut member_id = member_id;
-        let mut static_replaced = false;
-        if let Some(instance) = &group_instance_id {
-            // A static member gets its id at once; a rejoin with a known instance id replaces
-            // the old member id.
-            let existing = state
-                .members
-                .values()
-                .find(|m| m.group_instance_id.as_ref() == Some(instance))
-                .map(|m| m.member_id.clone());
-            let new_id = format!("{instance}-{}", state.next_member_number);
-            state.next_member_number += 1;
-            if let Some(old_id) = existing {
-                let mut member = state.members.remove(&old_id).expect("found");
-                member.member_id = new_id.clone();
-                member.consumer = consumer;
-                if state.leader.as_deref() == Some(&old_id) {
-                    state.leader = Some(new_id.clone());
-                }
-                state.members.insert(new_id.clone(), member);
-                static_replaced = true;
-            }
-            member_id = new_id;
-        } else if member_id.is_empty() {
-            let new_id = format!("{consumer}-{}", state.next_member_number);
-            state.next_member_number += 1;
-            state.pending_member_ids.insert(new_id.clone());
-            self.respond(
-                &reply,
-                GroupResponse::join_error(ErrorCode::MemberIdRequired, new_id),
-            );
+        let Some((member_id, static_replaced)) = self.join_member_id(
+            group,
+            &reply,
+            consumer,
+            group_instance_id.as_deref(),
+            member_id,
+        ) else {
             return;
-        } else if !state.members.contains_key(&member_id)
-            && !state.pending_member_ids.remove(&member_id)
-        {
-            self.respond(
-                &reply,
-                GroupResponse::join_error(ErrorCode::UnknownMemberId, member_id),
-            );
+        };
+        if static_replaced && self.groups[group].phase == GroupPhase::Stable {
+            self.rejoin_stable_static_member(group, &reply, member_id);
             return;
         }
-
         let state = self.groups.get_mut(group).expect("exists");
-        if static_replaced && state.phase == GroupPhase::Stable {
-            // A static member that rejoins a stable group takes its place back without a
-            // rebalance: it syncs and gets its old assignment.
-            let member = state.members.get_mut(&member_id).expect("replaced");
-            member.last_heartbeat = now;
-            let (generation, protocol, leader) = (
-                state.generation,
-                state.protocol.clone(),
-                state.leader.clone().unwrap_or_default(),
-            );
-            self.respond(
-                &reply,
-                GroupResponse::JoinGroup {
-                    error: None,
-                    member_id,
-                    generation,
-                    protocol,
-                    leader,
-                    members: Vec::new(),
-                },
-            );
-            return;
-        }
         let is_new = !state.members.contains_key(&member_id);
         let member = state
             .members
@@ -159,6 +106,86 @@ impl Simulation {
             GroupPhase::PreparingRebalance => self.maybe_complete_join(group),
             _ => self.prepare_rebalance(group, format!("{member_id} joined")),
         }
+    }
+
+    /// The member id a JoinGroup goes on with, and whether it replaced a static member's old
+    /// id; `None` once the request was answered (MEMBER_ID_REQUIRED, or an unknown id).
+    /// A static member that rejoins a stable group takes its place back without a rebalance:
+    /// it syncs and gets its old assignment.
+    fn rejoin_stable_static_member(&mut self, group: &str, reply: &Reply, member_id: String) {
+        let now = self.now;
+        let state = self.groups.get_mut(group).expect("exists");
+        let member = state.members.get_mut(&member_id).expect("replaced");
+        member.last_heartbeat = now;
+        let (generation, protocol, leader) = (
+            state.generation,
+            state.protocol.clone(),
+            state.leader.clone().unwrap_or_default(),
+        );
+        self.respond(
+            reply,
+            GroupResponse::JoinGroup {
+                error: None,
+                member_id,
+                generation,
+                protocol,
+                leader,
+                members: Vec::new(),
+            },
+        );
+    }
+
+    fn join_member_id(
+        &mut self,
+        group: &str,
+        reply: &Reply,
+        consumer: ConsumerId,
+        group_instance_id: Option<&str>,
+        member_id: String,
+    ) -> Option<(String, bool)> {
+        let state = self.groups.get_mut(group).expect("exists");
+        let mut member_id = member_id;
+        let mut static_replaced = false;
+        if let Some(instance) = group_instance_id {
+            // A static member gets its id at once; a rejoin with a known instance id replaces
+            // the old member id.
+            let existing = state
+                .members
+                .values()
+                .find(|m| m.group_instance_id.as_deref() == Some(instance))
+                .map(|m| m.member_id.clone());
+            let new_id = format!("{instance}-{}", state.next_member_number);
+            state.next_member_number += 1;
+            if let Some(old_id) = existing {
+                let mut member = state.members.remove(&old_id).expect("found");
+                member.member_id = new_id.clone();
+                member.consumer = consumer;
+                if state.leader.as_deref() == Some(&old_id) {
+                    state.leader = Some(new_id.clone());
+                }
+                state.members.insert(new_id.clone(), member);
+                static_replaced = true;
+            }
+            member_id = new_id;
+        } else if member_id.is_empty() {
+            let new_id = format!("{consumer}-{}", state.next_member_number);
+            state.next_member_number += 1;
+            state.pending_member_ids.insert(new_id.clone());
+            self.respond(
+                reply,
+                GroupResponse::join_error(ErrorCode::MemberIdRequired, new_id),
+            );
+            return None;
+        } else if !state.members.contains_key(&member_id)
+            && !state.pending_member_ids.remove(&member_id)
+        {
+            self.respond(
+                reply,
+                GroupResponse::join_error(ErrorCode::UnknownMemberId, member_id),
+            );
+            return None;
+        }
+        Some((member_id, static_replaced))
     }
 
     /// Any join, leave or expiry moves the group to PreparingRebalance. From Empty the
