@@ -6,11 +6,18 @@
 //! watermark that never moves back, and offsets below it never reused, without an unclean
 //! election; committed offsets never beyond a high watermark the partition ever had.
 //!
+//! After a step, only the partitions the step changed are checked, as its events name them (a
+//! step that crashes, restarts, fences, isolates or heals a broker, or creates a topic, checks
+//! everything): a check of every partition after every step would make a debug run of a large
+//! pipeline fifty times slower. [`Simulation::check_invariants`] checks everything.
+//!
 //! The check only reads the simulation (and its own memory of earlier steps), so it cannot
 //! change a run: the same seed gives the same trace with or without it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
+use crate::engine::controller::TopicMeta;
+use crate::engine::event::{Event, EventKind};
 use crate::engine::group::OFFSETS_TOPIC;
 use crate::engine::ids::{BrokerId, Offset, RecordId, TopicPartition};
 use crate::engine::timer::Timer;
@@ -43,19 +50,31 @@ impl Simulation {
     /// Checks every invariant of the current state against the memory of earlier checks, and
     /// remembers what later checks need. Debug builds call it after every step.
     pub fn check_invariants(&mut self) -> Result<(), String> {
+        self.check_invariants_of(None)
+    }
+
+    /// Checks every partition, or only `only`.
+    fn check_invariants_of(
+        &mut self,
+        only: Option<&BTreeSet<TopicPartition>>,
+    ) -> Result<(), String> {
         let mut memory = std::mem::take(&mut self.invariants);
-        let result = self.check_partitions(&mut memory);
-        let result = result.and_then(|()| self.check_leaders_per_epoch());
-        let result = result.and_then(|()| self.check_committed_offsets(&memory));
+        let result = self.check_partitions(&mut memory, only);
+        let result = result.and_then(|()| self.check_leaders_per_epoch(only));
+        let result = result.and_then(|()| self.check_committed_offsets(&memory, only));
         self.invariants = memory;
         result
     }
 
-    /// Runs the check after a step and panics, naming the step, its timer and the time, if an
-    /// invariant broke.
-    pub(in crate::engine) fn assert_invariants_after(&mut self, fired: &Timer) {
+    /// Runs the check after a step (whose events start at `first_event` in the outbox) and
+    /// panics, naming the step, its timer and the time, if an invariant broke.
+    pub(in crate::engine) fn assert_invariants_after(&mut self, fired: &Timer, first_event: usize) {
         self.invariants.steps += 1;
-        if let Err(broken) = self.check_invariants() {
+        let touched = touched_partitions(&self.outbox[first_event..]);
+        if touched.as_ref().is_some_and(BTreeSet::is_empty) {
+            return;
+        }
+        if let Err(broken) = self.check_invariants_of(touched.as_ref()) {
             panic!(
                 "invariant broken by step {} ({fired:?}) at {}: {broken}",
                 self.invariants.steps, self.now
@@ -63,33 +82,58 @@ impl Simulation {
         }
     }
 
-    fn check_partitions(&self, memory: &mut InvariantMemory) -> Result<(), String> {
-        for topic in self.topics.values() {
-            for (index, meta) in topic.partitions.iter().enumerate() {
-                let tp = TopicPartition::new(topic.shared_name.clone(), index as u32);
-                let unclean = self.auditor.elections(&tp).iter().filter(|e| e.unclean);
-                let unclean = unclean.count();
-                let remembered = memory.partitions.entry(tp.clone()).or_default();
-                let unclean_happened = unclean > remembered.unclean_elections;
-                if unclean_happened {
-                    // Records below the high watermark may change after an unclean election:
-                    // start again from the new leader's log.
-                    remembered.unclean_elections = unclean;
-                    remembered.committed.clear();
-                }
-                if meta.leader_epoch < remembered.leader_epoch {
-                    return Err(format!(
-                        "{tp}: the leader epoch went back from {} to {}",
-                        remembered.leader_epoch, meta.leader_epoch
-                    ));
-                }
-                remembered.leader_epoch = meta.leader_epoch;
-                check_isr(&tp, &meta.replicas, &meta.isr, meta.leader)?;
-                self.check_replica_logs(&tp, &meta.replicas, remembered)?;
-                if topic.name != OFFSETS_TOPIC {
-                    self.check_offsets_kept(&tp, unclean_happened, remembered)?;
+    fn check_partitions(
+        &self,
+        memory: &mut InvariantMemory,
+        only: Option<&BTreeSet<TopicPartition>>,
+    ) -> Result<(), String> {
+        let Some(only) = only else {
+            for topic in self.topics.values() {
+                for index in 0..topic.partition_count() {
+                    let tp = TopicPartition::new(topic.shared_name.clone(), index);
+                    self.check_partition(topic, &tp, memory)?;
                 }
             }
+            return Ok(());
+        };
+        for tp in only {
+            if let Some(topic) = self.topics.get(&*tp.topic) {
+                self.check_partition(topic, tp, memory)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn check_partition(
+        &self,
+        topic: &TopicMeta,
+        tp: &TopicPartition,
+        memory: &mut InvariantMemory,
+    ) -> Result<(), String> {
+        let Some(meta) = topic.partitions.get(tp.partition as usize) else {
+            return Ok(());
+        };
+        let unclean = self.auditor.elections(tp).iter().filter(|e| e.unclean);
+        let unclean = unclean.count();
+        let remembered = memory.partitions.entry(tp.clone()).or_default();
+        let unclean_happened = unclean > remembered.unclean_elections;
+        if unclean_happened {
+            // Records below the high watermark may change after an unclean election:
+            // start again from the new leader's log.
+            remembered.unclean_elections = unclean;
+            remembered.committed.clear();
+        }
+        if meta.leader_epoch < remembered.leader_epoch {
+            return Err(format!(
+                "{tp}: the leader epoch went back from {} to {}",
+                remembered.leader_epoch, meta.leader_epoch
+            ));
+        }
+        remembered.leader_epoch = meta.leader_epoch;
+        check_isr(tp, &meta.replicas, &meta.isr, meta.leader)?;
+        self.check_replica_logs(tp, &meta.replicas, remembered)?;
+        if topic.name != OFFSETS_TOPIC {
+            self.check_offsets_kept(tp, unclean_happened, remembered)?;
         }
         Ok(())
     }
@@ -183,10 +227,20 @@ impl Simulation {
 
     /// One leader per partition and epoch: no two brokers believe they lead a partition in the
     /// same epoch, and none believes in an epoch the controller has not reached.
-    fn check_leaders_per_epoch(&self) -> Result<(), String> {
+    fn check_leaders_per_epoch(
+        &self,
+        only: Option<&BTreeSet<TopicPartition>>,
+    ) -> Result<(), String> {
         let mut leaders: BTreeMap<(&TopicPartition, u32), BrokerId> = BTreeMap::new();
         for broker in self.brokers.values() {
-            for (tp, replica) in &broker.replicas {
+            let replicas: Vec<_> = match only {
+                None => broker.replicas.iter().collect(),
+                Some(only) => only
+                    .iter()
+                    .filter_map(|tp| broker.replicas.get_key_value(tp))
+                    .collect(),
+            };
+            for (tp, replica) in replicas {
                 if replica.view.leader != Some(broker.id) {
                     continue;
                 }
@@ -212,13 +266,29 @@ impl Simulation {
     /// A committed offset is never beyond what any replica ever exposed. Any high watermark
     /// counts, not only the current leader's: a deposed leader that does not know it yet still
     /// answers fetches, and followers learn the high watermark from a leader.
-    fn check_committed_offsets(&self, memory: &InvariantMemory) -> Result<(), String> {
+    fn check_committed_offsets(
+        &self,
+        memory: &InvariantMemory,
+        only: Option<&BTreeSet<TopicPartition>>,
+    ) -> Result<(), String> {
         for group in self.groups.values() {
-            for (tp, offset) in &group.offsets {
-                let max = memory
+            let offsets: Vec<_> = match only {
+                None => group.offsets.iter().collect(),
+                Some(only) => only
+                    .iter()
+                    .filter_map(|tp| group.offsets.get_key_value(tp))
+                    .collect(),
+            };
+            for (tp, offset) in offsets {
+                let remembered = memory
                     .partitions
                     .get(tp)
                     .map_or(0, |p| p.max_high_watermark);
+                // A partition no event touched since its high watermark moved (an event kept
+                // only with detailed events) is read as it is now.
+                let current = self.brokers.values().filter_map(|b| b.replicas.get(tp));
+                let current = current.map(|r| r.log.high_watermark().0).max();
+                let max = remembered.max(current.unwrap_or(0));
                 if offset.0 > max {
                     return Err(format!(
                         "{tp}: group {} committed offset {}, beyond the highest high watermark \
@@ -258,4 +328,99 @@ fn check_isr(
         return Err(format!("{tp}: leader {leader} is not in its ISR {isr:?}"));
     }
     Ok(())
+}
+
+/// The partitions a step's events say it changed, or `None` when the step changed brokers or
+/// topics wholesale and everything is to be checked.
+fn touched_partitions(events: &[Event]) -> Option<BTreeSet<TopicPartition>> {
+    let mut touched = BTreeSet::new();
+    for event in events {
+        match &event.kind {
+            EventKind::BatchAppended { partition, .. }
+            | EventKind::BatchReplicated { partition, .. }
+            | EventKind::HighWatermarkAdvanced { partition, .. }
+            | EventKind::LeaderElected { partition, .. }
+            | EventKind::PartitionOffline { partition }
+            | EventKind::IsrChanged { partition, .. }
+            | EventKind::ReplicaTruncated { partition, .. }
+            | EventKind::SegmentsDeleted { partition, .. }
+            | EventKind::LogCompacted { partition, .. } => {
+                touched.insert(partition.clone());
+            }
+            EventKind::OffsetsCommitted { offsets, .. } => {
+                touched.extend(offsets.iter().map(|(tp, _)| tp.clone()));
+            }
+            EventKind::TopicCreated { .. }
+            | EventKind::TopicDeleted { .. }
+            | EventKind::BrokerCrashed { .. }
+            | EventKind::BrokerRestarted { .. }
+            | EventKind::BrokerIsolated { .. }
+            | EventKind::BrokerHealed { .. }
+            | EventKind::BrokerFenced { .. }
+            | EventKind::BrokerUnfenced { .. } => return None,
+            _ => {}
+        }
+    }
+    Some(touched)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::testing::fast_cluster;
+    use crate::engine::{BrokerId, Command, SimTime, Simulation, TopicConfig, TopicPartition};
+
+    /// A 3-broker cluster with a 1-partition, 3-replica topic that has elected its leader.
+    fn running() -> (Simulation, TopicPartition, BrokerId) {
+        let mut sim = fast_cluster(3, 7);
+        let config = TopicConfig {
+            partitions: 1,
+            replication_factor: 3,
+            ..TopicConfig::default()
+        };
+        let name = "orders".to_owned();
+        sim.handle(Command::CreateTopic { name, config })
+            .expect("valid topic");
+        sim.advance_to(SimTime::ZERO.plus_ms(500));
+        let tp = TopicPartition::new("orders", 0);
+        let leader = sim.partition(&tp).and_then(|p| p.leader).expect("a leader");
+        (sim, tp, leader)
+    }
+
+    #[test]
+    fn a_healthy_run_keeps_every_invariant() {
+        let (mut sim, _, _) = running();
+        assert_eq!(sim.check_invariants(), Ok(()));
+    }
+
+    #[test]
+    fn a_stray_isr_member_is_named_with_its_partition() {
+        let (mut sim, tp, _) = running();
+        let meta = &mut sim.topics.get_mut("orders").expect("created").partitions[0];
+        meta.isr.push(BrokerId(9));
+        let broken = sim.check_invariants().expect_err("b9 is no replica");
+        assert!(broken.contains(&tp.to_string()), "{broken}");
+        assert!(broken.contains("not a replica"), "{broken}");
+    }
+
+    // Only debug builds check after each step.
+    #[cfg(debug_assertions)]
+    #[test]
+    #[should_panic(expected = "invariant broken by step")]
+    fn the_step_that_finds_two_leaders_in_one_epoch_panics() {
+        let (mut sim, tp, leader) = running();
+        let other = (0..3)
+            .map(BrokerId)
+            .find(|b| *b != leader)
+            .expect("3 brokers");
+        let epoch = sim.brokers[&leader].replicas[&tp].view.leader_epoch;
+        let view = &mut sim.brokers.get_mut(&other).expect("exists").replicas;
+        let view = &mut view.get_mut(&tp).expect("a replica").view;
+        view.leader = Some(other);
+        view.leader_epoch = epoch;
+        // Isolating a broker is a step that checks every partition.
+        let bystander = (0..3).map(BrokerId).find(|b| *b != leader && *b != other);
+        let broker = bystander.expect("3 brokers");
+        sim.schedule(sim.now(), Command::IsolateBroker { broker });
+        sim.step();
+    }
 }

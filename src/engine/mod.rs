@@ -395,10 +395,10 @@ impl Simulation {
         let Reverse(next) = self.queue.pop()?;
         self.now = self.now.max(next.at);
         #[cfg(debug_assertions)]
-        let fired = next.timer.clone();
+        let (fired, first_event) = (next.timer.clone(), self.outbox.len());
         self.fire(next.timer);
         #[cfg(debug_assertions)]
-        self.assert_invariants_after(&fired);
+        self.assert_invariants_after(&fired, first_event);
         Some(next.at)
     }
 
