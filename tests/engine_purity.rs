@@ -361,3 +361,62 @@ fn the_boundary_checker_catches_what_it_should() {
     ]);
     assert_eq!(imports_across(&graph.edges()).len(), 1);
 }
+
+/// The engine's vocabulary: the files every actor speaks in. They sit at the bottom of the
+/// engine and name nothing an actor defines, so no actor's change can ripple into them.
+const VOCABULARY: &[&str] = &[
+    "engine/command.rs",
+    "engine/config.rs",
+    "engine/errors.rs",
+    "engine/event.rs",
+    "engine/ids.rs",
+    "engine/limits.rs",
+    "engine/murmur2.rs",
+    "engine/network.rs",
+    "engine/phases.rs",
+    "engine/record.rs",
+    "engine/rng.rs",
+    "engine/time.rs",
+    "engine/timer.rs",
+];
+const ACTORS: &[&str] = &[
+    "engine/broker/",
+    "engine/client/",
+    "engine/controller/",
+    "engine/group/",
+];
+
+fn vocabulary_naming_actors(edges: &BTreeMap<(String, String), BTreeSet<String>>) -> Vec<String> {
+    edges
+        .iter()
+        .filter(|((from, to), _)| {
+            VOCABULARY.contains(&from.as_str()) && ACTORS.iter().any(|dir| to.starts_with(dir))
+        })
+        .map(|((from, to), names)| format!("{from} names {names:?} from {to}"))
+        .collect()
+}
+
+#[test]
+fn the_vocabulary_names_no_actor() {
+    let sources = sources();
+    for file in VOCABULARY {
+        assert!(
+            sources.contains_key(*file),
+            "{file} is gone: update VOCABULARY"
+        );
+    }
+    let report = vocabulary_naming_actors(&imports::Graph::build(&sources).edges());
+    assert!(
+        report.is_empty(),
+        "the vocabulary must sit below the actors:\n{}",
+        report.join("\n")
+    );
+    // The rule catches what it should: an event naming a phase kept by an actor.
+    let graph = graph_of(&[
+        ("lib.rs", "mod engine;"),
+        ("engine/mod.rs", "mod event; mod group;"),
+        ("engine/group/mod.rs", "pub enum GroupPhase { Stable }"),
+        ("engine/event.rs", "use super::group::GroupPhase;"),
+    ]);
+    assert_eq!(vocabulary_naming_actors(&graph.edges()).len(), 1);
+}

@@ -12,34 +12,45 @@
 //! [`Simulation::step`], then take what happened with [`Simulation::drain_events`]. The getters
 //! describe the current state for drawing; [`Simulation::audit`] reports the run.
 
-mod auditor;
-mod broker;
-mod client;
+// The vocabulary: ids, time, the doors' messages (commands, events, rejections), error codes,
+// phases, configs and wire messages. They name nothing an actor below defines
+// (tests/engine_purity.rs).
 mod command;
 pub mod config;
-mod controller;
-mod dispatch;
 mod errors;
 mod event;
-mod group;
 mod ids;
-mod invariants;
 pub mod limits;
 pub mod murmur2;
 mod network;
 mod phases;
 mod record;
 mod rng;
-#[cfg(any(test, feature = "testing"))]
-pub mod testing;
 mod time;
 mod timer;
+
+// The actors, by protocol step. Client and group-member code never reads broker state, and
+// broker and coordinator code never reads client state (tests/engine_purity.rs).
+mod broker;
+mod client;
+mod controller;
+mod group;
+
+// The machinery around them: timer and message dispatch, the run's audit, the invariants
+// checked after every step in debug builds, and the fixtures for tests and benchmarks.
+mod auditor;
+mod dispatch;
+mod invariants;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 
 pub use group::assignor;
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 
+// The engine's API: everything outside `src/engine/` names the engine through these re-exports
+// and the public modules above, never through a file's own path.
 pub use auditor::{AuditReport, Election, LatencySummary, LostRecord};
 pub use broker::log::{PartitionLog, Segment};
 pub use broker::{BrokerState, FollowerProgress, PartitionView, Replica};

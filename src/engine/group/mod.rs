@@ -1,5 +1,7 @@
 //! Consumer groups: the coordinator on a broker, the member inside a consumer, and the
-//! assignors the group leader runs.
+//! assignors the group leader runs. This file holds what both sides use to find the
+//! coordinator (FindCoordinator): the `__consumer_offsets` topic and the partition a group's
+//! id hashes to.
 
 pub mod assignor;
 pub mod coordinator;
