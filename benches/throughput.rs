@@ -9,7 +9,7 @@ fn main() {}
 #[cfg(not(target_arch = "wasm32"))]
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 #[cfg(not(target_arch = "wasm32"))]
-use kafka_playground::engine::workloads::{run_for, throughput_cluster};
+use kafka_playground::engine::testing::{run_for, throughput_cluster};
 #[cfg(not(target_arch = "wasm32"))]
 use kafka_playground::engine::ProducerId;
 

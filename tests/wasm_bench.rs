@@ -3,7 +3,7 @@
 //! `CHROMEDRIVER=/usr/bin/chromedriver cargo test --release --target wasm32-unknown-unknown --test wasm_bench`
 #![cfg(target_arch = "wasm32")]
 
-use kafka_playground::engine::workloads::{run_for, throughput_cluster};
+use kafka_playground::engine::testing::{run_for, throughput_cluster};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);

@@ -9,9 +9,9 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::cluster::ElectionKind;
 use super::errors::ErrorCode;
 use super::ids::{BrokerId, Offset, RecordId, TopicPartition};
+use super::phases::ElectionKind;
 use super::record::Record;
 use super::time::SimTime;
 

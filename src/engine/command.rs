@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 use super::config::{ConsumerConfig, ProducerConfig, TopicConfig};
 use super::ids::{BrokerId, ConsumerId, ProducerId};
 use super::network::{NetworkConfig, Node};
-use super::producer::Workload;
 
 /// An action on the simulation, applied now ([`super::Simulation::handle`]) or at a later time
 /// ([`super::Simulation::schedule`]).
@@ -203,3 +202,26 @@ impl fmt::Display for Rejection {
 }
 
 impl std::error::Error for Rejection {}
+
+/// Which keys a workload's records carry.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum KeyPattern {
+    /// No key: the keyless partitioner decides.
+    #[default]
+    None,
+    /// `key-0`, `key-1`, ... `key-(count-1)`, then again.
+    Cycle { count: u32 },
+    /// Always the same key.
+    Fixed { key: String },
+}
+
+/// A producer application sending at a steady rate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Workload {
+    pub topic: String,
+    pub records_per_second: u32,
+    pub keys: KeyPattern,
+    /// Stop after this many records; `None` runs until stopped.
+    pub count: Option<u64>,
+}

@@ -4,13 +4,13 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::cluster::ElectionKind;
 use super::command::Rejection;
 use super::config::AutoOffsetReset;
 use super::errors::ErrorCode;
-use super::group_coordinator::GroupPhase;
 use super::ids::{BrokerId, ConsumerId, MessageId, Offset, ProducerId, RecordId, TopicPartition};
 use super::network::{MessageKind, Node};
+use super::phases::ElectionKind;
+use super::phases::GroupPhase;
 use super::time::SimTime;
 
 /// Something that happened at a simulated time.

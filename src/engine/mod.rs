@@ -12,61 +12,78 @@
 //! [`Simulation::step`], then take what happened with [`Simulation::drain_events`]. The getters
 //! describe the current state for drawing; [`Simulation::audit`] reports the run.
 
-pub mod assignor;
-mod auditor;
-mod broker;
-mod cleaner;
-mod cluster;
+// The vocabulary: ids, time, the doors' messages (commands, events, rejections), error codes,
+// phases, configs and wire messages. They name nothing an actor below defines
+// (tests/engine_purity.rs).
 mod command;
 pub mod config;
-mod consumer;
 mod errors;
 mod event;
-mod group_coordinator;
-mod group_member;
 mod ids;
 pub mod limits;
-mod log;
 pub mod murmur2;
 mod network;
-mod producer;
+mod phases;
 mod record;
-mod replication;
 mod rng;
 mod time;
-pub mod workloads;
+mod timer;
+
+// The actors, by protocol step. Client and group-member code never reads broker state, and
+// broker and coordinator code never reads client state (tests/engine_purity.rs).
+mod broker;
+mod client;
+mod controller;
+mod group;
+
+// The machinery around them: timer and message dispatch, the run's audit, the invariants
+// checked after every step in debug builds, and the fixtures for tests and benchmarks.
+mod auditor;
+mod dispatch;
+mod invariants;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+
+pub use group::assignor;
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 
+// The engine's API: everything outside `src/engine/` names the engine through these re-exports
+// and the public modules above, never through a file's own path.
 pub use auditor::{AuditReport, Election, LatencySummary, LostRecord};
+pub use broker::log::{PartitionLog, Segment};
 pub use broker::{BrokerState, FollowerProgress, PartitionView, Replica};
-pub use cluster::{ElectionKind, PartitionMeta, TopicMeta};
-pub use command::{Command, Rejection};
+pub use client::consumer::{Consumer, PolledRecord};
+pub use client::producer::{Producer, ProducerStats};
+pub use command::{Command, KeyPattern, Rejection, Workload};
 pub use config::{
     Acks, AutoOffsetReset, BrokerConfig, CleanupPolicy, ConsumerConfig, KeylessPartitioner,
     ProducerConfig, SendMode, TopicConfig,
 };
-pub use consumer::{Consumer, PolledRecord};
+pub use controller::{is_legal_topic_name, PartitionMeta, TopicMeta};
 pub use errors::ErrorCode;
 pub use event::{Event, EventKind, PartitionChoice};
-pub use group_coordinator::{
-    java_string_hash, offsets_partition_for, GroupMember, GroupPhase, GroupState, OFFSETS_TOPIC,
+pub use group::coordinator::{GroupState, MemberMetadata};
+pub use group::member::ConsumerCoordinator;
+/// The names these types had before the review's renames, kept so older code still compiles.
+pub use group::{
+    coordinator::MemberMetadata as GroupMember, member::ConsumerCoordinator as GroupClient,
 };
-pub use group_member::{GroupClient, MemberPhase};
+pub use group::{java_string_hash, offsets_partition_for, OFFSETS_TOPIC};
 pub use ids::{BrokerId, ConsumerId, MessageId, Offset, ProducerId, RecordId, TopicPartition};
-pub use log::{PartitionLog, Segment};
 pub use network::{
     FetchPosition, FetchedPartition, InFlight, Message, MessageKind, NetworkConfig, Node,
     ProduceBatch, ReplicaFetchResult,
 };
-pub use producer::{KeyPattern, Producer, ProducerStats, Workload};
+pub use phases::{ElectionKind, GroupPhase, MemberPhase};
 pub use record::{Payload, Record, RecordBatch};
 pub use rng::SimRng;
 pub use time::SimTime;
 
 use auditor::Auditor;
-use network::{Delivery, Network, Sent};
+use network::Network;
+use timer::{Scheduled, Timer};
 
 /// Settings fixed for the whole run.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -90,57 +107,6 @@ impl Default for SimConfig {
     }
 }
 
-/// Something the simulation will do at a given time. Timers that belong to one life of a
-/// broker carry its incarnation and are ignored after a crash.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Timer {
-    Deliver(MessageId),
-    /// A dropped message vanishes (it is drawn until then).
-    Vanish(MessageId),
-    Poll(ConsumerId),
-    FetchTimeout(ConsumerId, BrokerId, u64),
-    FetchWaitExpired(BrokerId, u64, u64),
-    ProduceExpiry(BrokerId, u64, u64),
-    ReplicaFetch(BrokerId, BrokerId, u64),
-    ReplicaFetchTimeout(BrokerId, BrokerId, u64, u64),
-    ReplicaFetchWaitExpired(BrokerId, u64, u64),
-    IsrExpiration(BrokerId, u64),
-    SessionExpiry(BrokerId, u64),
-    RetentionCheck(BrokerId),
-    CleanerCheck(BrokerId),
-    ProducerWake(ProducerId),
-    ProducerRequestTimeout(ProducerId, u64),
-    WorkloadTick(ProducerId),
-    GroupRequestTimeout(ConsumerId, u64),
-    Heartbeat(ConsumerId),
-    PollIntervalCheck(ConsumerId),
-    MemberSessionCheck(String, String),
-    GroupJoinDeadline(String, u64),
-    GroupSyncDeadline(String, u64),
-    Command(Box<Command>),
-}
-
-/// A timer in the queue, ordered by time and then by the order it was scheduled, so two timers
-/// at the same millisecond always fire in the same order.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Scheduled {
-    at: SimTime,
-    sequence: u64,
-    timer: Timer,
-}
-
-impl Ord for Scheduled {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        (self.at, self.sequence).cmp(&(other.at, other.sequence))
-    }
-}
-
-impl PartialOrd for Scheduled {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
 /// The whole simulated world. It is `Clone`, so a driver can keep snapshots and fork a run.
 #[derive(Clone, Debug)]
 pub struct Simulation {
@@ -155,13 +121,16 @@ pub struct Simulation {
     topics: BTreeMap<String, TopicMeta>,
     producers: BTreeMap<ProducerId, Producer>,
     consumers: BTreeMap<ConsumerId, Consumer>,
-    groups: BTreeMap<String, group_coordinator::GroupState>,
+    groups: BTreeMap<String, group::coordinator::GroupState>,
     next_record_id: u64,
     next_kafka_producer_id: u64,
     auditor: Auditor,
     outbox: Vec<Event>,
     /// Whether per-message and per-record events are kept (off for benchmarks).
     detailed_events: bool,
+    /// What [`Simulation::check_invariants`] remembers between steps (empty in release builds,
+    /// which do not check).
+    invariants: invariants::InvariantMemory,
 }
 
 impl Simulation {
@@ -186,6 +155,7 @@ impl Simulation {
             auditor: Auditor::default(),
             outbox: Vec::new(),
             detailed_events: true,
+            invariants: invariants::InvariantMemory::default(),
             config,
         };
         for broker in sim.brokers.keys().copied().collect::<Vec<_>>() {
@@ -429,10 +399,17 @@ impl Simulation {
 
     /// Processes the next scheduled timer alone and returns its time, or `None` if nothing is
     /// scheduled.
+    ///
+    /// Debug builds then run [`Simulation::check_invariants`] and panic, naming the step, if
+    /// the step broke one.
     pub fn step(&mut self) -> Option<SimTime> {
         let Reverse(next) = self.queue.pop()?;
         self.now = self.now.max(next.at);
+        #[cfg(debug_assertions)]
+        let (fired, first_event) = (next.timer.clone(), self.outbox.len());
         self.fire(next.timer);
+        #[cfg(debug_assertions)]
+        self.assert_invariants_after(&fired, first_event);
         Some(next.at)
     }
 
@@ -441,576 +418,27 @@ impl Simulation {
         std::mem::take(&mut self.outbox)
     }
 
-    // Internals shared by the per-role modules.
+    // Reports.
 
-    fn fire(&mut self, timer: Timer) {
-        match timer {
-            Timer::Deliver(id) => self.deliver(id),
-            Timer::Vanish(id) => {
-                if let Some(Delivery::Lost(flight)) = self.network.deliver(id) {
-                    self.emit_detail(EventKind::MessageDropped {
-                        message: id,
-                        kind: flight.message.kind(),
-                        from: flight.from,
-                        to: flight.to,
-                    });
-                }
-            }
-            Timer::Poll(consumer) => self.on_poll_timer(consumer),
-            Timer::FetchTimeout(consumer, broker, correlation) => {
-                self.on_fetch_failed(consumer, broker, correlation)
-            }
-            Timer::FetchWaitExpired(broker, incarnation, id) => {
-                self.on_fetch_wait_expired(broker, incarnation, id)
-            }
-            Timer::ProduceExpiry(broker, incarnation, id) => {
-                self.on_produce_expiry(broker, incarnation, id)
-            }
-            Timer::ReplicaFetch(follower, leader, incarnation) => {
-                self.on_replica_fetch_timer(follower, leader, incarnation)
-            }
-            Timer::ReplicaFetchTimeout(follower, leader, incarnation, correlation) => {
-                self.on_replica_fetch_timeout(follower, leader, incarnation, correlation)
-            }
-            Timer::ReplicaFetchWaitExpired(leader, incarnation, id) => {
-                self.on_replica_fetch_wait_expired(leader, incarnation, id)
-            }
-            Timer::IsrExpiration(broker, incarnation) => {
-                self.on_isr_expiration(broker, incarnation)
-            }
-            Timer::SessionExpiry(broker, incarnation) => {
-                self.on_session_expiry(broker, incarnation)
-            }
-            Timer::RetentionCheck(broker) => self.on_retention_check(broker),
-            Timer::CleanerCheck(broker) => self.on_cleaner_check(broker),
-            Timer::ProducerWake(producer) => self.on_producer_wake(producer),
-            Timer::ProducerRequestTimeout(producer, correlation) => {
-                self.on_produce_request_failed(producer, correlation, ErrorCode::RequestTimedOut)
-            }
-            Timer::WorkloadTick(producer) => self.on_workload_tick(producer),
-            Timer::GroupRequestTimeout(consumer, correlation) => {
-                self.on_group_request_timeout(consumer, correlation)
-            }
-            Timer::Heartbeat(consumer) => self.on_heartbeat_timer(consumer),
-            Timer::PollIntervalCheck(consumer) => self.on_poll_interval_check(consumer),
-            Timer::MemberSessionCheck(group, member) => {
-                self.on_member_session_check(&group, &member)
-            }
-            Timer::GroupJoinDeadline(group, round) => self.on_group_join_deadline(&group, round),
-            Timer::GroupSyncDeadline(group, round) => self.on_group_sync_deadline(&group, round),
-            Timer::Command(command) => {
-                if let Err(reason) = self.handle(*command) {
-                    self.emit(EventKind::CommandRejected { reason });
-                }
+    /// Lag per group and partition: the high watermark minus the committed offset.
+    fn group_lag(&self) -> BTreeMap<String, BTreeMap<String, u64>> {
+        let mut lag = BTreeMap::new();
+        for consumer in self.consumers.values() {
+            let Some(client) = &consumer.group else {
+                continue;
+            };
+            let Some(topic) = self.topics.get(&consumer.topic) else {
+                continue;
+            };
+            let committed = self.groups.get(&client.group).map(|g| &g.offsets);
+            let entry: &mut BTreeMap<String, u64> = lag.entry(client.group.clone()).or_default();
+            for index in 0..topic.partition_count() {
+                let tp = TopicPartition::new(consumer.topic.clone(), index);
+                let high_watermark = self.leader_log(&tp).map_or(0, |l| l.high_watermark().0);
+                let offset = committed.and_then(|c| c.get(&tp)).map_or(0, |o| o.0);
+                entry.insert(tp.to_string(), high_watermark.saturating_sub(offset));
             }
         }
+        lag
     }
-
-    fn deliver(&mut self, id: MessageId) {
-        let flight = match self.network.deliver(id) {
-            Some(Delivery::Arrived(flight)) => flight,
-            Some(Delivery::Lost(flight)) => {
-                // The link was cut while the message travelled.
-                self.emit_detail(EventKind::MessageDropped {
-                    message: id,
-                    kind: flight.message.kind(),
-                    from: flight.from,
-                    to: flight.to,
-                });
-                return;
-            }
-            None => return,
-        };
-        if let Node::Broker(sender) = flight.from {
-            if !self.brokers.get(&sender).is_some_and(|b| b.up) {
-                // A crash is modelled as the machine going down: what it had on the wire and
-                // not yet delivered is lost with it.
-                self.emit_detail(EventKind::MessageDropped {
-                    message: id,
-                    kind: flight.message.kind(),
-                    from: flight.from,
-                    to: flight.to,
-                });
-                return;
-            }
-        }
-        self.emit_detail(EventKind::MessageArrived {
-            message: id,
-            kind: flight.message.kind(),
-            from: flight.from,
-            to: flight.to,
-        });
-        if let Node::Broker(broker) = flight.to {
-            if !self.brokers.get(&broker).is_some_and(|b| b.up) {
-                // The process is gone: the operating system refuses the connection.
-                let is_request = matches!(
-                    flight.message,
-                    Message::Produce { .. }
-                        | Message::Fetch { .. }
-                        | Message::ReplicaFetch { .. }
-                        | Message::Group { .. }
-                );
-                if is_request {
-                    let correlation_id = flight.message.correlation_id();
-                    self.send(
-                        flight.to,
-                        flight.from,
-                        Message::ConnectionRefused { correlation_id },
-                    );
-                }
-                return;
-            }
-        }
-        match (flight.from, flight.to, flight.message) {
-            (
-                from @ Node::Producer(_),
-                Node::Broker(broker),
-                Message::Produce {
-                    correlation_id,
-                    acks,
-                    timeout_ms,
-                    batches,
-                },
-            ) => self.on_produce(broker, from, correlation_id, acks, timeout_ms, batches),
-            (
-                Node::Broker(_),
-                Node::Producer(producer),
-                Message::ProduceResponse {
-                    correlation_id,
-                    results,
-                },
-            ) => self.on_produce_response(producer, correlation_id, results),
-            (
-                from @ Node::Consumer(_),
-                Node::Broker(broker),
-                Message::Fetch {
-                    correlation_id,
-                    partitions,
-                    max_bytes,
-                    max_partition_bytes,
-                    max_wait_ms,
-                },
-            ) => self.on_consumer_fetch(
-                broker,
-                from,
-                correlation_id,
-                partitions,
-                broker::FetchLimits {
-                    max_bytes,
-                    max_partition_bytes,
-                    max_wait_ms,
-                },
-            ),
-            (
-                Node::Broker(broker),
-                Node::Consumer(consumer),
-                Message::FetchResponse {
-                    correlation_id,
-                    partitions,
-                },
-            ) => self.on_fetch_response(consumer, broker, correlation_id, partitions),
-            (
-                Node::Broker(follower),
-                Node::Broker(leader),
-                Message::ReplicaFetch {
-                    correlation_id,
-                    partitions,
-                    max_wait_ms,
-                },
-            ) => self.on_replica_fetch(leader, follower, correlation_id, partitions, max_wait_ms),
-            (
-                Node::Broker(leader),
-                Node::Broker(follower),
-                Message::ReplicaFetchResponse {
-                    correlation_id,
-                    partitions,
-                },
-            ) => self.on_replica_fetch_response(follower, leader, correlation_id, partitions),
-            (
-                Node::Broker(_),
-                Node::Producer(producer),
-                Message::ConnectionRefused { correlation_id },
-            ) => self.on_produce_request_failed(
-                producer,
-                correlation_id,
-                ErrorCode::NetworkException,
-            ),
-            (
-                Node::Broker(broker),
-                Node::Consumer(consumer),
-                Message::ConnectionRefused { correlation_id },
-            ) => {
-                self.on_fetch_failed(consumer, broker, correlation_id);
-                self.on_group_request_timeout(consumer, correlation_id);
-            }
-            (
-                from @ Node::Consumer(_),
-                Node::Broker(broker),
-                Message::Group {
-                    correlation_id,
-                    request,
-                },
-            ) => self.on_group_request(broker, from, correlation_id, request),
-            (
-                Node::Broker(_),
-                Node::Consumer(consumer),
-                Message::GroupResponse {
-                    correlation_id,
-                    response,
-                },
-            ) => self.on_group_response(consumer, correlation_id, response),
-            (Node::Broker(leader), Node::Broker(follower), Message::ConnectionRefused { .. }) => {
-                self.on_replica_fetch_refused(follower, leader)
-            }
-            // Any other pairing cannot be produced by this code; dropping it keeps a bug from
-            // taking the page down with it.
-            _ => debug_assert!(false, "message delivered to the wrong kind of node"),
-        }
-    }
-
-    fn emit(&mut self, kind: EventKind) {
-        self.outbox.push(Event { at: self.now, kind });
-    }
-
-    /// Emits an event that benchmarks may switch off (per message, per record).
-    fn emit_detail(&mut self, kind: EventKind) {
-        if self.detailed_events {
-            self.emit(kind);
-        }
-    }
-
-    fn schedule_timer(&mut self, at: SimTime, timer: Timer) {
-        let sequence = self.next_sequence;
-        self.next_sequence += 1;
-        self.queue.push(Reverse(Scheduled {
-            at,
-            sequence,
-            timer,
-        }));
-    }
-
-    fn send(&mut self, from: Node, to: Node, message: Message) {
-        let now = self.now;
-        let kind = message.kind();
-        match self.network.send(from, to, message, now, &mut self.rng) {
-            Sent::Travelling(id, arrives_at) => {
-                self.emit_detail(EventKind::MessageSent {
-                    message: id,
-                    kind,
-                    from,
-                    to,
-                    arrives_at,
-                });
-                self.schedule_timer(arrives_at, Timer::Deliver(id));
-            }
-            Sent::Dropped(id, vanishes_at) => {
-                self.emit_detail(EventKind::MessageSent {
-                    message: id,
-                    kind,
-                    from,
-                    to,
-                    arrives_at: vanishes_at,
-                });
-                self.schedule_timer(vanishes_at, Timer::Vanish(id));
-            }
-        }
-    }
-
-    fn start_broker_timers(&mut self, broker: BrokerId) {
-        let incarnation = self.brokers[&broker].incarnation;
-        let isr_interval = (self.broker_config.replica_lag_time_max_ms / 2).max(1);
-        self.schedule_timer(
-            self.now.plus_ms(isr_interval),
-            Timer::IsrExpiration(broker, incarnation),
-        );
-        if incarnation == 0 {
-            let retention = self.broker_config.log_retention_check_interval_ms.max(1);
-            let cleaner = self.broker_config.log_cleaner_backoff_ms.max(1);
-            self.schedule_timer(self.now.plus_ms(retention), Timer::RetentionCheck(broker));
-            self.schedule_timer(self.now.plus_ms(cleaner), Timer::CleanerCheck(broker));
-        }
-    }
-
-    fn create_topic(&mut self, name: String, config: TopicConfig) -> Result<(), Rejection> {
-        if !is_legal_topic_name(&name) {
-            return Err(Rejection::InvalidTopicName { topic: name });
-        }
-        if self.topics.contains_key(&name) {
-            return Err(Rejection::TopicAlreadyExists { topic: name });
-        }
-        if config.partitions == 0 || config.partitions > limits::MAX_PARTITIONS_PER_TOPIC {
-            return Err(Rejection::InvalidPartitionCount {
-                partitions: config.partitions,
-                max: limits::MAX_PARTITIONS_PER_TOPIC,
-            });
-        }
-        let brokers = self.brokers.len() as u32;
-        if config.replication_factor == 0 || config.replication_factor > brokers {
-            return Err(Rejection::InvalidReplicationFactor {
-                replication_factor: config.replication_factor,
-                brokers,
-            });
-        }
-        if config.min_insync_replicas == 0 {
-            return Err(Rejection::InvalidConfig {
-                setting: "min.insync.replicas",
-                reason: "must be at least 1".to_owned(),
-            });
-        }
-        if config.segment_bytes < 14 {
-            return Err(Rejection::InvalidConfig {
-                setting: "segment.bytes",
-                reason: "must be at least 14 bytes".to_owned(),
-            });
-        }
-        if self.topics.len() as u64 >= limits::MAX_TOPICS {
-            return Err(Rejection::LimitReached {
-                what: "topics",
-                max: limits::MAX_TOPICS,
-            });
-        }
-        let total: u64 = self
-            .topics
-            .values()
-            .map(|t| u64::from(t.partition_count()))
-            .sum();
-        if total + u64::from(config.partitions) > limits::MAX_PARTITIONS_TOTAL {
-            return Err(Rejection::LimitReached {
-                what: "partitions in all",
-                max: limits::MAX_PARTITIONS_TOTAL,
-            });
-        }
-        let (partitions, replication_factor) = (config.partitions, config.replication_factor);
-        self.emit(EventKind::TopicCreated {
-            topic: name.clone(),
-            partitions,
-            replication_factor,
-        });
-        self.controller_create_topic(name, config);
-        Ok(())
-    }
-
-    fn delete_topic(&mut self, name: String) -> Result<(), Rejection> {
-        if name == OFFSETS_TOPIC {
-            return Err(Rejection::TopicInUse {
-                topic: name,
-                reason: "the group coordinators keep committed offsets in it".to_owned(),
-            });
-        }
-        if !self.topics.contains_key(&name) {
-            return Err(Rejection::UnknownTopic { topic: name });
-        }
-        let reader = self
-            .consumers
-            .values()
-            .find(|c| c.topic == name && !c.closed && !c.crashed);
-        if let Some(reader) = reader {
-            return Err(Rejection::TopicInUse {
-                reason: format!("{} still reads it; close it first", reader.id),
-                topic: name,
-            });
-        }
-        let writer = self.producers.values().find(|p| {
-            p.workload.as_ref().is_some_and(|w| w.topic == name) || p.has_pending_for(&name)
-        });
-        if let Some(writer) = writer {
-            return Err(Rejection::TopicInUse {
-                reason: format!(
-                    "{} still writes to it; stop or close it and let its records finish first",
-                    writer.id
-                ),
-                topic: name,
-            });
-        }
-        self.topics.remove(&name);
-        for broker in self.brokers.values_mut() {
-            broker.replicas.retain(|tp, _| *tp.topic != *name);
-        }
-        self.emit(EventKind::TopicDeleted { topic: name });
-        Ok(())
-    }
-
-    fn add_producer(&mut self, id: ProducerId, config: ProducerConfig) -> Result<(), Rejection> {
-        if self.producers.contains_key(&id) {
-            return Err(Rejection::ProducerAlreadyExists { producer: id });
-        }
-        if self.producers.len() as u64 >= limits::MAX_CLIENTS {
-            return Err(Rejection::LimitReached {
-                what: "producers",
-                max: limits::MAX_CLIENTS,
-            });
-        }
-        if config.enable_idempotence {
-            // ProducerConfig: explicit idempotence with acks other than all, or with more
-            // than 5 requests in flight, is a configuration error.
-            if config.acks != Acks::All {
-                return Err(Rejection::InvalidConfig {
-                    setting: "enable.idempotence",
-                    reason: "requires acks=all".to_owned(),
-                });
-            }
-            if config.max_in_flight_requests_per_connection > 5 {
-                return Err(Rejection::InvalidConfig {
-                    setting: "max.in.flight.requests.per.connection",
-                    reason: "must be at most 5 with idempotence".to_owned(),
-                });
-            }
-        }
-        if config.max_in_flight_requests_per_connection == 0 {
-            return Err(Rejection::InvalidConfig {
-                setting: "max.in.flight.requests.per.connection",
-                reason: "must be at least 1".to_owned(),
-            });
-        }
-        let producer_id = config.enable_idempotence.then(|| {
-            let pid = self.next_kafka_producer_id;
-            self.next_kafka_producer_id += 1;
-            pid
-        });
-        self.producers
-            .insert(id, Producer::new(id, config, producer_id));
-        self.emit(EventKind::ProducerAdded { producer: id });
-        Ok(())
-    }
-
-    fn start_workload(&mut self, id: ProducerId, workload: Workload) -> Result<(), Rejection> {
-        if workload.records_per_second == 0
-            || workload.records_per_second > limits::MAX_RECORDS_PER_SECOND
-        {
-            return Err(Rejection::InvalidConfig {
-                setting: "rate",
-                reason: format!(
-                    "must be between 1 and {} records per second",
-                    limits::MAX_RECORDS_PER_SECOND
-                ),
-            });
-        }
-        let producer = self
-            .producers
-            .get_mut(&id)
-            .ok_or(Rejection::UnknownProducer { producer: id })?;
-        let was_running = producer.workload.is_some();
-        producer.workload = Some(workload);
-        producer.reset_workload_keys();
-        if !was_running {
-            self.schedule_timer(self.now, Timer::WorkloadTick(id));
-        }
-        Ok(())
-    }
-
-    pub(super) fn auto_create_topic_for(&mut self, topic: &str) -> Result<(), Rejection> {
-        if !self.broker_config.auto_create_topics_enable {
-            return Err(Rejection::UnknownTopic {
-                topic: topic.to_owned(),
-            });
-        }
-        let config = TopicConfig {
-            partitions: self.broker_config.num_partitions,
-            replication_factor: self.broker_config.default_replication_factor,
-            ..TopicConfig::default()
-        };
-        self.create_topic(topic.to_owned(), config)
-    }
-
-    fn known_broker(&self, broker: BrokerId) -> Result<(), Rejection> {
-        if self.brokers.contains_key(&broker) {
-            Ok(())
-        } else {
-            Err(Rejection::UnknownBroker { broker })
-        }
-    }
-
-    fn crash_broker(&mut self, broker: BrokerId) -> Result<(), Rejection> {
-        self.known_broker(broker)?;
-        let state = self.brokers.get_mut(&broker).expect("checked");
-        if !state.up {
-            return Err(Rejection::BrokerState {
-                broker,
-                reason: "is already down",
-            });
-        }
-        state.up = false;
-        state.incarnation += 1;
-        state.parked_fetches.clear();
-        state.parked_replica_fetches.clear();
-        state.pending_produces.clear();
-        state.fetchers.clear();
-        self.emit(EventKind::BrokerCrashed { broker });
-        self.controller_watch(broker);
-        Ok(())
-    }
-
-    fn restart_broker(&mut self, broker: BrokerId) -> Result<(), Rejection> {
-        self.known_broker(broker)?;
-        let state = self.brokers.get_mut(&broker).expect("checked");
-        if state.up {
-            return Err(Rejection::BrokerState {
-                broker,
-                reason: "is already running",
-            });
-        }
-        state.up = true;
-        state.incarnation += 1;
-        for replica in state.replicas.values_mut() {
-            replica.view = PartitionView::default();
-            replica.followers.clear();
-        }
-        self.emit(EventKind::BrokerRestarted { broker });
-        // A broker that re-registers with a new incarnation is fenced first (its old
-        // leaderships move), then unfenced once it has caught up with the metadata.
-        if !self.brokers[&broker].fenced {
-            self.controller_fence(broker);
-        }
-        self.start_broker_timers(broker);
-        self.controller_unfence(broker);
-        Ok(())
-    }
-
-    fn isolate_broker(&mut self, broker: BrokerId) -> Result<(), Rejection> {
-        self.known_broker(broker)?;
-        if self.network.is_isolated(broker) {
-            return Err(Rejection::BrokerState {
-                broker,
-                reason: "is already isolated",
-            });
-        }
-        self.network.isolate(broker);
-        self.emit(EventKind::BrokerIsolated { broker });
-        self.controller_watch(broker);
-        Ok(())
-    }
-
-    fn heal_broker(&mut self, broker: BrokerId) -> Result<(), Rejection> {
-        self.known_broker(broker)?;
-        if !self.network.is_isolated(broker) {
-            return Err(Rejection::BrokerState {
-                broker,
-                reason: "is not isolated",
-            });
-        }
-        self.network.heal(broker);
-        self.emit(EventKind::BrokerHealed { broker });
-        if self.brokers[&broker].up {
-            if self.brokers[&broker].fenced {
-                self.controller_unfence(broker);
-            } else {
-                for tp in self.all_partitions() {
-                    self.push_metadata(&tp);
-                }
-            }
-        }
-        Ok(())
-    }
-}
-
-/// Kafka's rule for legal topic names: 1 to 249 characters of ASCII letters, digits, `.`, `_`
-/// and `-`, and not `.` or `..`.
-pub fn is_legal_topic_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= limits::MAX_TOPIC_NAME_CHARS
-        && name != "."
-        && name != ".."
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
 }

@@ -2,27 +2,14 @@
 #![allow(dead_code)]
 
 use kafka_playground::engine::{
-    BrokerConfig, BrokerId, Command, Event, EventKind, NetworkConfig, ProducerConfig, ProducerId,
-    SimConfig, SimTime, Simulation, TopicConfig, TopicPartition,
+    BrokerId, Command, Event, EventKind, ProducerConfig, ProducerId, SimTime, Simulation,
+    TopicConfig, TopicPartition,
 };
 
-/// A cluster of `brokers` with fast failure detection so tests run in little simulated time.
-pub fn cluster(brokers: u32, seed: u64) -> Simulation {
-    Simulation::new(SimConfig {
-        seed,
-        broker_count: brokers,
-        network: NetworkConfig {
-            latency_ms: 5,
-            jitter_ms: 0,
-            drop_per_million: 0,
-        },
-        broker: BrokerConfig {
-            replica_lag_time_max_ms: 2_000,
-            broker_session_timeout_ms: 3_000,
-            ..BrokerConfig::default()
-        },
-    })
-}
+// The fast test cluster (`engine::testing::fast_cluster`), under the name the tests use. Not
+// every test file builds a cluster, and a re-export is not covered by `dead_code`.
+#[allow(unused_imports)]
+pub use kafka_playground::engine::testing::fast_cluster as cluster;
 
 pub fn create_topic(sim: &mut Simulation, name: &str, config: TopicConfig) {
     sim.handle(Command::CreateTopic {

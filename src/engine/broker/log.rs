@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::ids::Offset;
-use super::record::{ProducerStamp, Record, RecordBatch};
-use super::time::SimTime;
+use crate::engine::ids::Offset;
+use crate::engine::record::{ProducerStamp, Record, RecordBatch};
+use crate::engine::time::SimTime;
 
 /// A segment: a file in Kafka, named by its base offset. Only the last one takes appends.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,7 +55,7 @@ pub struct PartitionLog {
     epochs: Vec<(u32, Offset)>,
     settings: SegmentSettings,
     /// Compaction's checkpoint: everything below it has been cleaned.
-    pub(super) cleaner_checkpoint: Offset,
+    pub(in crate::engine) cleaner_checkpoint: Offset,
 }
 
 impl PartitionLog {
@@ -345,16 +345,16 @@ impl PartitionLog {
 
     // Used by retention and compaction (cleaner.rs).
 
-    pub(super) fn segments_mut(&mut self) -> &mut Vec<Segment> {
+    pub(in crate::engine) fn segments_mut(&mut self) -> &mut Vec<Segment> {
         &mut self.segments
     }
 
     /// Raises the log start offset (retention, DeleteRecords); it never goes back.
-    pub(super) fn raise_log_start_offset(&mut self, offset: Offset) {
+    pub(in crate::engine) fn raise_log_start_offset(&mut self, offset: Offset) {
         self.log_start_offset = self.log_start_offset.max(offset.0.min(self.high_watermark));
     }
 
-    pub(super) fn roll_empty_active_segment(&mut self, now: SimTime) {
+    pub(in crate::engine) fn roll_empty_active_segment(&mut self, now: SimTime) {
         let end = self.log_end_offset();
         self.segments.push(Segment::new(end, now));
     }

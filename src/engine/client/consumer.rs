@@ -4,14 +4,17 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
-use super::config::ConsumerConfig;
-use super::errors::ErrorCode;
-use super::event::EventKind;
-use super::ids::{BrokerId, ConsumerId, Offset, RecordId, TopicPartition};
-use super::network::{FetchPosition, FetchedPartition, Message, Node};
-use super::record::Record;
-use super::time::SimTime;
-use super::{Simulation, Timer};
+use crate::engine::command::Rejection;
+use crate::engine::config::ConsumerConfig;
+use crate::engine::errors::ErrorCode;
+use crate::engine::event::EventKind;
+use crate::engine::group::assignor::AssignorKind;
+use crate::engine::group::member::ConsumerCoordinator;
+use crate::engine::ids::{BrokerId, ConsumerId, Offset, RecordId, TopicPartition};
+use crate::engine::network::{FetchPosition, FetchedPartition, Message, Node};
+use crate::engine::record::Record;
+use crate::engine::time::SimTime;
+use crate::engine::{Simulation, Timer};
 
 /// A record that `poll()` returned to the application.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,7 +23,7 @@ pub struct PolledRecord {
     pub partition: u32,
     pub offset: Offset,
     pub key: Option<Arc<str>>,
-    pub value: Option<super::record::Payload>,
+    pub value: Option<crate::engine::record::Payload>,
 }
 
 impl PolledRecord {
@@ -73,7 +76,7 @@ pub struct Consumer {
     /// oldest first; never an empty run.
     buffer: VecDeque<BufferedRun>,
     /// Membership, for a consumer in a group.
-    pub group: Option<super::group_member::GroupClient>,
+    pub group: Option<ConsumerCoordinator>,
     pub crashed: bool,
     pub paused: bool,
     pub closed: bool,
@@ -106,14 +109,14 @@ impl Consumer {
         }
     }
 
-    pub(super) fn next_correlation(&mut self) -> u64 {
+    pub(in crate::engine) fn next_correlation(&mut self) -> u64 {
         let id = self.next_correlation_id;
         self.next_correlation_id += 1;
         id
     }
 
     /// Forgets buffered records of partitions this consumer no longer owns.
-    pub(super) fn drop_buffered(&mut self, partitions: &[u32]) {
+    pub(in crate::engine) fn drop_buffered(&mut self, partitions: &[u32]) {
         self.buffer
             .retain(|run| !partitions.contains(&run.partition));
     }
@@ -147,7 +150,7 @@ impl Consumer {
 impl Simulation {
     /// The consumer polls: one fetch to each partition leader it has nothing outstanding with.
     /// Schedules the consumer's next poll, unless one is already due no later.
-    pub(super) fn schedule_poll(&mut self, consumer_id: ConsumerId, at: SimTime) {
+    pub(in crate::engine) fn schedule_poll(&mut self, consumer_id: ConsumerId, at: SimTime) {
         let Some(consumer) = self.consumers.get_mut(&consumer_id) else {
             return;
         };
@@ -158,7 +161,7 @@ impl Simulation {
         self.schedule_timer(at, Timer::Poll(consumer_id));
     }
 
-    pub(super) fn on_poll_timer(&mut self, consumer_id: ConsumerId) {
+    pub(in crate::engine) fn on_poll_timer(&mut self, consumer_id: ConsumerId) {
         let now = self.now;
         let Some(consumer) = self.consumers.get_mut(&consumer_id) else {
             return;
@@ -250,7 +253,7 @@ impl Simulation {
 
     /// A fetch answer arrived: `poll()` hands the records to the application in order, the
     /// position moves past them, and the next poll follows the processing time.
-    pub(super) fn on_fetch_response(
+    pub(in crate::engine) fn on_fetch_response(
         &mut self,
         consumer_id: ConsumerId,
         broker: BrokerId,
@@ -405,7 +408,7 @@ impl Simulation {
     }
 
     /// The fetch reached a crashed broker, or got no answer.
-    pub(super) fn on_fetch_failed(
+    pub(in crate::engine) fn on_fetch_failed(
         &mut self,
         consumer_id: ConsumerId,
         broker: BrokerId,
@@ -420,5 +423,126 @@ impl Simulation {
         consumer.fetching_from.remove(&broker);
         let wait = consumer.config.poll_interval_ms.max(100);
         self.schedule_poll(consumer_id, self.now.plus_ms(wait));
+    }
+
+    pub(in crate::engine) fn add_consumer(
+        &mut self,
+        id: ConsumerId,
+        topic: String,
+        group: Option<String>,
+        config: crate::engine::config::ConsumerConfig,
+    ) -> Result<(), Rejection> {
+        if self.consumers.contains_key(&id) {
+            return Err(Rejection::ConsumerAlreadyExists { consumer: id });
+        }
+        if self.consumers.len() as u64 >= crate::engine::limits::MAX_CLIENTS {
+            return Err(Rejection::LimitReached {
+                what: "consumers",
+                max: crate::engine::limits::MAX_CLIENTS,
+            });
+        }
+        if config.max_poll_records == 0 {
+            return Err(Rejection::InvalidConfig {
+                setting: "max.poll.records",
+                reason: "must be at least 1".to_owned(),
+            });
+        }
+        if config.heartbeat_interval_ms == 0
+            || config.heartbeat_interval_ms >= config.session_timeout_ms
+        {
+            return Err(Rejection::InvalidConfig {
+                setting: "heartbeat.interval.ms",
+                reason: "must be above 0 and below session.timeout.ms".to_owned(),
+            });
+        }
+        if let Some(unknown) = config
+            .partition_assignment_strategy
+            .iter()
+            .find(|name| AssignorKind::from_name(name).is_none())
+        {
+            return Err(Rejection::InvalidConfig {
+                setting: "partition.assignment.strategy",
+                reason: format!(
+                    "unknown assignor '{unknown}' (range, roundrobin, sticky, cooperative-sticky)"
+                ),
+            });
+        }
+        if config.partition_assignment_strategy.is_empty() {
+            return Err(Rejection::InvalidConfig {
+                setting: "partition.assignment.strategy",
+                reason: "needs at least one assignor".to_owned(),
+            });
+        }
+        if !self.topics.contains_key(&topic) {
+            self.auto_create_topic_for(&topic)?;
+        }
+        if group.is_some() {
+            self.ensure_offsets_topic();
+        }
+        let mut consumer = Consumer::new(id, topic.clone(), config);
+        consumer.group = group.map(|g| ConsumerCoordinator::new(g, self.now));
+        self.consumers.insert(id, consumer);
+        self.emit(EventKind::ConsumerAdded {
+            consumer: id,
+            topic,
+        });
+        self.schedule_poll(id, self.now);
+        Ok(())
+    }
+
+    /// A consumer that exists and has neither crashed nor been closed: the only kind a user
+    /// can still act on.
+    pub(in crate::engine) fn live_consumer_mut(
+        &mut self,
+        consumer_id: ConsumerId,
+    ) -> Result<&mut Consumer, Rejection> {
+        let consumer = self
+            .consumers
+            .get_mut(&consumer_id)
+            .ok_or(Rejection::UnknownConsumer {
+                consumer: consumer_id,
+            })?;
+        if consumer.crashed || consumer.closed {
+            return Err(Rejection::ConsumerState {
+                consumer: consumer_id,
+                reason: "is not running",
+            });
+        }
+        Ok(consumer)
+    }
+
+    pub(in crate::engine) fn crash_consumer(
+        &mut self,
+        consumer_id: ConsumerId,
+    ) -> Result<(), Rejection> {
+        let consumer = self.live_consumer_mut(consumer_id)?;
+        consumer.crashed = true;
+        self.emit(EventKind::ConsumerCrashed {
+            consumer: consumer_id,
+        });
+        Ok(())
+    }
+
+    pub(in crate::engine) fn pause_consumer(
+        &mut self,
+        consumer_id: ConsumerId,
+        paused: bool,
+    ) -> Result<(), Rejection> {
+        let consumer = self.live_consumer_mut(consumer_id)?;
+        if consumer.paused == paused {
+            return Err(Rejection::ConsumerState {
+                consumer: consumer_id,
+                reason: if paused {
+                    "is already paused"
+                } else {
+                    "is not paused"
+                },
+            });
+        }
+        consumer.paused = paused;
+        if !paused {
+            self.schedule_poll(consumer_id, self.now);
+        }
+        Ok(())
     }
 }

@@ -1,10 +1,32 @@
-//! Standard workloads shared by the benchmarks (native criterion and wasm in Chromium), so both
+//! Fixtures shared by the crate's tests and benchmarks, compiled only for unit tests or with
+//! the `testing` feature (which `tests/` and `benches/` enable through the crate's
+//! dev-dependency on itself), so no page's wasm carries them: the fast test cluster, and the
+//! standard workload both benchmarks (native criterion and wasm in Chromium) measure, so they
 //! measure exactly the same simulated traffic.
 
 use super::{
-    AutoOffsetReset, BrokerConfig, Command, ConsumerConfig, ConsumerId, KeyPattern, ProducerConfig,
-    ProducerId, SimConfig, Simulation, TopicConfig, Workload,
+    AutoOffsetReset, BrokerConfig, Command, ConsumerConfig, ConsumerId, KeyPattern, NetworkConfig,
+    ProducerConfig, ProducerId, SimConfig, Simulation, TopicConfig, Workload,
 };
+
+/// A cluster of `brokers` with fast failure detection (2 s replica lag, 3 s broker session)
+/// and a steady 5 ms network, so tests run in little simulated time.
+pub fn fast_cluster(brokers: u32, seed: u64) -> Simulation {
+    Simulation::new(SimConfig {
+        seed,
+        broker_count: brokers,
+        network: NetworkConfig {
+            latency_ms: 5,
+            jitter_ms: 0,
+            drop_per_million: 0,
+        },
+        broker: BrokerConfig {
+            replica_lag_time_max_ms: 2_000,
+            broker_session_timeout_ms: 3_000,
+            ..BrokerConfig::default()
+        },
+    })
+}
 
 /// The benchmark cluster: 3 brokers, a 12-partition topic with replication factor 3,
 /// `min.insync.replicas=2`, an `acks=all` idempotent producer sending `records_per_second`

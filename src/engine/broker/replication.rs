@@ -2,10 +2,11 @@
 //! Kafka's replica fetcher threads do; the leader's bookkeeping of follower progress; ISR
 //! shrink and expand; truncation after a leader change (KIP-101/KIP-279).
 
-use super::event::EventKind;
-use super::ids::{BrokerId, Offset, TopicPartition};
-use super::network::{Message, Node, ReplicaFetchPartition, ReplicaFetchResult};
-use super::{Simulation, Timer};
+use crate::engine::errors::ErrorCode;
+use crate::engine::event::EventKind;
+use crate::engine::ids::{BrokerId, Offset, TopicPartition};
+use crate::engine::network::{Message, Node, ReplicaFetchPartition, ReplicaFetchResult};
+use crate::engine::{Simulation, Timer};
 
 /// `replica.fetch.backoff.ms` (1000): the pause after a failed follower fetch.
 pub const REPLICA_FETCH_BACKOFF_MS: u64 = 1_000;
@@ -14,7 +15,7 @@ pub const REPLICA_SOCKET_TIMEOUT_MS: u64 = 30_000;
 
 impl Simulation {
     /// Makes sure `follower` has a fetch session with `leader`.
-    pub(super) fn ensure_fetcher(&mut self, follower: BrokerId, leader: BrokerId) {
+    pub(in crate::engine) fn ensure_fetcher(&mut self, follower: BrokerId, leader: BrokerId) {
         let Some(state) = self.brokers.get_mut(&follower) else {
             return;
         };
@@ -27,7 +28,7 @@ impl Simulation {
     }
 
     /// The follower sends one fetch for every partition it follows on `leader`.
-    pub(super) fn on_replica_fetch_timer(
+    pub(in crate::engine) fn on_replica_fetch_timer(
         &mut self,
         follower: BrokerId,
         leader: BrokerId,
@@ -75,7 +76,7 @@ impl Simulation {
         );
     }
 
-    pub(super) fn on_replica_fetch_timeout(
+    pub(in crate::engine) fn on_replica_fetch_timeout(
         &mut self,
         follower: BrokerId,
         leader: BrokerId,
@@ -96,7 +97,7 @@ impl Simulation {
 
     /// The leader answers a follower: detects divergence, records the follower's progress,
     /// grows the ISR if it caught up, moves the high watermark, and returns what follows.
-    pub(super) fn on_replica_fetch(
+    pub(in crate::engine) fn on_replica_fetch(
         &mut self,
         leader: BrokerId,
         follower: BrokerId,
@@ -106,71 +107,9 @@ impl Simulation {
     ) {
         let now = self.now;
         let mut results = Vec::with_capacity(partitions.len());
-        for request in partitions.iter().cloned() {
-            let tp = request.partition.clone();
-            let Some(replica) = self
-                .brokers
-                .get_mut(&leader)
-                .and_then(|s| s.replicas.get_mut(&tp))
-            else {
-                results.push((
-                    tp,
-                    ReplicaFetchResult::Error(super::errors::ErrorCode::NotLeaderOrFollower),
-                ));
-                continue;
-            };
-            if replica.view.leader != Some(leader) {
-                results.push((
-                    tp,
-                    ReplicaFetchResult::Error(super::errors::ErrorCode::NotLeaderOrFollower),
-                ));
-                continue;
-            }
-            if let Some(epoch) = request.last_fetched_epoch {
-                let diverging = match replica.log.end_offset_for_epoch(epoch) {
-                    Some((found, end)) => {
-                        (found != epoch || end < request.fetch_offset).then_some((found, end))
-                    }
-                    // The leader has no epoch that old: truncate to its log start.
-                    None => Some((0, replica.log.log_start_offset())),
-                };
-                if let Some((found, end)) = diverging {
-                    results.push((
-                        tp,
-                        ReplicaFetchResult::Diverging {
-                            epoch: found,
-                            end_offset: end,
-                        },
-                    ));
-                    continue;
-                }
-            }
-            let leader_end = replica.log.log_end_offset();
-            if let Some(progress) = replica.followers.get_mut(&follower) {
-                // Replica.updateFetchStateOrThrow: caught up as of this fetch, or as of the
-                // previous one.
-                if request.fetch_offset >= leader_end {
-                    progress.last_caught_up = now;
-                } else if request.fetch_offset >= progress.leader_end_at_last_fetch {
-                    progress.last_caught_up = progress.last_caught_up.max(progress.last_fetch_at);
-                }
-                progress.log_end_offset = request.fetch_offset;
-                progress.last_fetch_at = now;
-                progress.leader_end_at_last_fetch = leader_end;
-            }
-            let batches = replica
-                .log
-                .read(request.fetch_offset, leader_end, usize::MAX);
-            results.push((
-                tp.clone(),
-                ReplicaFetchResult::Records {
-                    batches,
-                    high_watermark: replica.log.high_watermark(),
-                    log_start_offset: replica.log.log_start_offset(),
-                },
-            ));
-            self.maybe_expand_isr(leader, follower, &tp, request.fetch_offset);
-            self.maybe_advance_high_watermark(leader, &tp);
+        for request in &partitions {
+            let result = self.read_for_follower(leader, follower, request);
+            results.push((request.partition.clone(), result));
         }
         let nothing_new = results.iter().all(
             |(_, r)| matches!(r, ReplicaFetchResult::Records { batches, .. } if batches.is_empty()),
@@ -182,7 +121,7 @@ impl Simulation {
             state.next_wait_id += 1;
             state.parked_replica_fetches.insert(
                 id,
-                super::broker::ParkedReplicaFetch {
+                crate::engine::broker::ParkedReplicaFetch {
                     follower,
                     correlation_id,
                     partitions,
@@ -213,8 +152,70 @@ impl Simulation {
         );
     }
 
+    /// The leader's answer for one partition of a follower's fetch: an error, the divergence
+    /// the follower must truncate to, or the records from its fetch offset. Reading also
+    /// updates the follower's progress, which may grow the ISR and move the high watermark.
+    fn read_for_follower(
+        &mut self,
+        leader: BrokerId,
+        follower: BrokerId,
+        request: &ReplicaFetchPartition,
+    ) -> ReplicaFetchResult {
+        let now = self.now;
+        let tp = &request.partition;
+        let Some(replica) = self
+            .brokers
+            .get_mut(&leader)
+            .and_then(|s| s.replicas.get_mut(tp))
+        else {
+            return ReplicaFetchResult::Error(ErrorCode::NotLeaderOrFollower);
+        };
+        if replica.view.leader != Some(leader) {
+            return ReplicaFetchResult::Error(ErrorCode::NotLeaderOrFollower);
+        }
+        if let Some(epoch) = request.last_fetched_epoch {
+            let diverging = match replica.log.end_offset_for_epoch(epoch) {
+                Some((found, end)) => {
+                    (found != epoch || end < request.fetch_offset).then_some((found, end))
+                }
+                // The leader has no epoch that old: truncate to its log start.
+                None => Some((0, replica.log.log_start_offset())),
+            };
+            if let Some((found, end)) = diverging {
+                return ReplicaFetchResult::Diverging {
+                    epoch: found,
+                    end_offset: end,
+                };
+            }
+        }
+        let leader_end = replica.log.log_end_offset();
+        if let Some(progress) = replica.followers.get_mut(&follower) {
+            // Replica.updateFetchStateOrThrow: caught up as of this fetch, or as of the
+            // previous one.
+            if request.fetch_offset >= leader_end {
+                progress.last_caught_up = now;
+            } else if request.fetch_offset >= progress.leader_end_at_last_fetch {
+                progress.last_caught_up = progress.last_caught_up.max(progress.last_fetch_at);
+            }
+            progress.log_end_offset = request.fetch_offset;
+            progress.last_fetch_at = now;
+            progress.leader_end_at_last_fetch = leader_end;
+        }
+        let batches = replica
+            .log
+            .read(request.fetch_offset, leader_end, usize::MAX);
+        let result = ReplicaFetchResult::Records {
+            batches,
+            high_watermark: replica.log.high_watermark(),
+            log_start_offset: replica.log.log_start_offset(),
+        };
+        self.maybe_expand_isr(leader, follower, tp, request.fetch_offset);
+        self.maybe_advance_high_watermark(leader, tp);
+        result
+    }
+
     /// The leader appended: parked follower fetches are answered now.
-    pub(super) fn answer_parked_replica_fetches(&mut self, leader: BrokerId) {
+    pub(in crate::engine) fn answer_parked_replica_fetches(&mut self, leader: BrokerId) {
         let state = &self.brokers[&leader];
         let ready: Vec<u64> = state
             .parked_replica_fetches
@@ -246,7 +247,7 @@ impl Simulation {
         }
     }
 
-    pub(super) fn on_replica_fetch_wait_expired(
+    pub(in crate::engine) fn on_replica_fetch_wait_expired(
         &mut self,
         leader: BrokerId,
         incarnation: u64,
@@ -298,7 +299,7 @@ impl Simulation {
 
     /// The follower applies the leader's answer: appends, truncates on divergence, follows
     /// the leader's high watermark, then fetches again.
-    pub(super) fn on_replica_fetch_response(
+    pub(in crate::engine) fn on_replica_fetch_response(
         &mut self,
         follower: BrokerId,
         leader: BrokerId,
@@ -338,7 +339,7 @@ impl Simulation {
                             continue;
                         }
                         if let Some(stamp) = batch.producer {
-                            super::broker::record_producer_batch(
+                            crate::engine::broker::record_producer_batch(
                                 &mut replica.producers,
                                 stamp,
                                 batch.len(),
@@ -392,7 +393,11 @@ impl Simulation {
     }
 
     /// The fetch reached a broker whose process is gone.
-    pub(super) fn on_replica_fetch_refused(&mut self, follower: BrokerId, leader: BrokerId) {
+    pub(in crate::engine) fn on_replica_fetch_refused(
+        &mut self,
+        follower: BrokerId,
+        leader: BrokerId,
+    ) {
         let Some(state) = self.brokers.get_mut(&follower) else {
             return;
         };
@@ -406,7 +411,7 @@ impl Simulation {
 
     /// Kafka's `isr-expiration` task, every `replica.lag.time.max.ms / 2`: a leader drops
     /// followers that have not caught up for `replica.lag.time.max.ms`.
-    pub(super) fn on_isr_expiration(&mut self, broker: BrokerId, incarnation: u64) {
+    pub(in crate::engine) fn on_isr_expiration(&mut self, broker: BrokerId, incarnation: u64) {
         let Some(state) = self.brokers.get(&broker) else {
             return;
         };

@@ -7,15 +7,21 @@
 //! broker it can reach. Broker heartbeats and metadata pushes are not drawn as messages: an
 //! isolated broker simply stops receiving them, and learns what it missed when healed.
 
+mod faults;
+mod topics;
+
+pub use topics::is_legal_topic_name;
+
 use serde::{Deserialize, Serialize};
 
-use super::broker::{BrokerState, PartitionView, Replica};
-use super::config::TopicConfig;
-use super::event::EventKind;
-use super::ids::{BrokerId, TopicPartition};
-use super::log::SegmentSettings;
-use super::Simulation;
-use super::Timer;
+use crate::engine::broker::log::SegmentSettings;
+use crate::engine::broker::{BrokerState, PartitionView, Replica};
+use crate::engine::config::TopicConfig;
+use crate::engine::event::EventKind;
+use crate::engine::ids::{BrokerId, TopicPartition};
+use crate::engine::phases::ElectionKind;
+use crate::engine::Simulation;
+use crate::engine::Timer;
 
 /// The controller's record of one partition.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,16 +48,13 @@ impl TopicMeta {
     pub fn partition_count(&self) -> u32 {
         self.partitions.len() as u32
     }
-}
 
-/// How a leader was chosen.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ElectionKind {
-    /// The first live in-sync replica in assignment order.
-    Clean,
-    /// `unclean.leader.election.enable=true` let an out-of-sync replica lead: records it
-    /// lacked are lost.
-    Unclean,
+    /// `min(min.insync.replicas, replication factor)`: what `acks=all` and the high watermark
+    /// require of the ISR (KAFKA-15583).
+    pub fn effective_min_isr(&self, partition: u32) -> usize {
+        let rf = self.partitions[partition as usize].replicas.len();
+        (self.config.min_insync_replicas as usize).min(rf)
+    }
 }
 
 /// Kafka's rack-unaware replica placement (`AdminUtils.assignReplicasToBrokers`): a start index
@@ -83,12 +86,12 @@ pub fn place_replicas(
 }
 
 impl Simulation {
-    pub(super) fn broker_is_available(&self, broker: BrokerId) -> bool {
+    pub(in crate::engine) fn broker_is_available(&self, broker: BrokerId) -> bool {
         self.brokers.get(&broker).is_some_and(|b| b.up && !b.fenced)
     }
 
     /// Creates a topic: places replicas, makes each first replica the leader at epoch 0.
-    pub(super) fn controller_create_topic(&mut self, name: String, config: TopicConfig) {
+    pub(in crate::engine) fn controller_create_topic(&mut self, name: String, config: TopicConfig) {
         let broker_ids: Vec<BrokerId> = self.brokers.keys().copied().collect();
         let n = broker_ids.len() as u64;
         let start = self.rng.below(n) as usize;
@@ -152,7 +155,7 @@ impl Simulation {
     }
 
     /// Sends the controller's view of a partition to every broker it can reach.
-    pub(super) fn push_metadata(&mut self, tp: &TopicPartition) {
+    pub(in crate::engine) fn push_metadata(&mut self, tp: &TopicPartition) {
         let Some(meta) = self.partition_meta(tp).cloned() else {
             return;
         };
@@ -181,7 +184,7 @@ impl Simulation {
         }
     }
 
-    pub(super) fn partition_meta(&self, tp: &TopicPartition) -> Option<&PartitionMeta> {
+    pub(in crate::engine) fn partition_meta(&self, tp: &TopicPartition) -> Option<&PartitionMeta> {
         self.topics
             .get(&*tp.topic)?
             .partitions
@@ -196,7 +199,7 @@ impl Simulation {
     }
 
     /// Every partition, in topic then partition order.
-    pub(super) fn all_partitions(&self) -> Vec<TopicPartition> {
+    pub(in crate::engine) fn all_partitions(&self) -> Vec<TopicPartition> {
         self.topics
             .values()
             .flat_map(|t| {
@@ -207,7 +210,7 @@ impl Simulation {
 
     /// A broker stopped answering (crash or isolation): the controller fences it once
     /// `broker.session.timeout.ms` passes without a heartbeat.
-    pub(super) fn controller_watch(&mut self, broker: BrokerId) {
+    pub(in crate::engine) fn controller_watch(&mut self, broker: BrokerId) {
         let Some(state) = self.brokers.get(&broker) else {
             return;
         };
@@ -218,7 +221,7 @@ impl Simulation {
         self.schedule_timer(at, Timer::SessionExpiry(broker, incarnation));
     }
 
-    pub(super) fn on_session_expiry(&mut self, broker: BrokerId, incarnation: u64) {
+    pub(in crate::engine) fn on_session_expiry(&mut self, broker: BrokerId, incarnation: u64) {
         let silent = self.brokers.get(&broker).is_some_and(|s| {
             s.incarnation == incarnation && (!s.up || self.network.is_isolated(broker))
         });
@@ -229,7 +232,7 @@ impl Simulation {
     }
 
     /// Fences a broker: removes it from every ISR it can leave and moves its leaderships.
-    pub(super) fn controller_fence(&mut self, broker: BrokerId) {
+    pub(in crate::engine) fn controller_fence(&mut self, broker: BrokerId) {
         self.brokers.get_mut(&broker).expect("exists").fenced = true;
         self.emit(EventKind::BrokerFenced { broker });
         for tp in self.all_partitions() {
@@ -256,7 +259,7 @@ impl Simulation {
 
     /// A fenced broker registered again (restart or heal): it is unfenced, leads partitions
     /// that had no leader and whose ISR it is in, and follows the rest.
-    pub(super) fn controller_unfence(&mut self, broker: BrokerId) {
+    pub(in crate::engine) fn controller_unfence(&mut self, broker: BrokerId) {
         if let Some(state) = self.brokers.get_mut(&broker) {
             if state.fenced {
                 state.fenced = false;
@@ -281,7 +284,7 @@ impl Simulation {
     /// Picks a new leader: the current one if still valid, else the first live ISR member in
     /// assignment order, else (only with `unclean.leader.election.enable`) the first live
     /// replica. Bumps the leader epoch on any change.
-    pub(super) fn elect_leader(&mut self, tp: &TopicPartition) {
+    pub(in crate::engine) fn elect_leader(&mut self, tp: &TopicPartition) {
         let Some(topic) = self.topics.get(&*tp.topic) else {
             return;
         };
@@ -340,7 +343,7 @@ impl Simulation {
 
     /// A leader asks to change the ISR (Kafka's AlterPartition). It fails if the leader cannot
     /// reach the controller or is no longer the leader of that epoch.
-    pub(super) fn controller_alter_isr(
+    pub(in crate::engine) fn controller_alter_isr(
         &mut self,
         from: BrokerId,
         tp: &TopicPartition,
@@ -374,7 +377,7 @@ impl Simulation {
         true
     }
 
-    pub(super) fn broker_state(&self, id: BrokerId) -> Option<&BrokerState> {
+    pub(in crate::engine) fn broker_state(&self, id: BrokerId) -> Option<&BrokerState> {
         self.brokers.get(&id)
     }
 }

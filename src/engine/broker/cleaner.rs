@@ -4,11 +4,16 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::config::{CleanupPolicy, TopicConfig};
-use super::ids::Offset;
-use super::log::PartitionLog;
-use super::record::{Record, RecordBatch};
-use super::time::SimTime;
+use crate::engine::broker::log::PartitionLog;
+use crate::engine::config::{CleanupPolicy, TopicConfig};
+use crate::engine::event::EventKind;
+use crate::engine::ids::BrokerId;
+use crate::engine::ids::Offset;
+use crate::engine::ids::TopicPartition;
+use crate::engine::record::{Record, RecordBatch};
+use crate::engine::time::SimTime;
+use crate::engine::timer::Timer;
+use crate::engine::Simulation;
 
 /// Deletes the oldest segments that time or size retention allow, as a prefix, and returns the
 /// batches removed. Only segments entirely below the high watermark can go.
@@ -91,32 +96,9 @@ pub fn compact(log: &mut PartitionLog, config: &TopicConfig, now: SimTime) -> Co
         return CompactionOutcome::default();
     }
 
-    let mut clean_bytes: u64 = 0;
-    let mut dirty_bytes: u64 = 0;
-    let mut latest: BTreeMap<Arc<str>, Offset> = BTreeMap::new();
-    for batch in log.batches() {
-        if batch.base_offset >= first_uncleanable {
-            break;
-        }
-        let size = u64::from(batch.size_bytes());
-        if batch.base_offset < checkpoint {
-            clean_bytes += size;
-            continue;
-        }
-        dirty_bytes += size;
-        for (offset, record) in batch.iter_with_offsets() {
-            if let Some(key) = &record.key {
-                latest.insert(key.clone(), offset);
-            }
-        }
-    }
-    let total = clean_bytes + dirty_bytes;
-    // Kafka compares with a strict `>`.
-    if total == 0
-        || dirty_bytes * 100 <= total * u64::from(config.min_cleanable_dirty_ratio_percent)
-    {
+    let Some(latest) = latest_offsets_if_dirty(log, checkpoint, first_uncleanable, config) else {
         return CompactionOutcome::default();
-    }
+    };
 
     let mut removed = Vec::new();
     let horizon = now.plus_ms(config.delete_retention_ms);
@@ -181,5 +163,123 @@ pub fn compact(log: &mut PartitionLog, config: &TopicConfig, now: SimTime) -> Co
     CompactionOutcome {
         removed,
         cleaned: true,
+    }
+}
+
+/// The last offset of every key in the cleanable part of the log, if that part is dirty
+/// enough to clean: more than `min.cleanable.dirty.ratio` of it written since the last clean.
+fn latest_offsets_if_dirty(
+    log: &PartitionLog,
+    checkpoint: Offset,
+    first_uncleanable: Offset,
+    config: &TopicConfig,
+) -> Option<BTreeMap<Arc<str>, Offset>> {
+    let mut clean_bytes: u64 = 0;
+    let mut dirty_bytes: u64 = 0;
+    let mut latest: BTreeMap<Arc<str>, Offset> = BTreeMap::new();
+    for batch in log.batches() {
+        if batch.base_offset >= first_uncleanable {
+            break;
+        }
+        let size = u64::from(batch.size_bytes());
+        if batch.base_offset < checkpoint {
+            clean_bytes += size;
+            continue;
+        }
+        dirty_bytes += size;
+        for (offset, record) in batch.iter_with_offsets() {
+            if let Some(key) = &record.key {
+                latest.insert(key.clone(), offset);
+            }
+        }
+    }
+    let total = clean_bytes + dirty_bytes;
+    // Kafka compares with a strict `>`.
+    if total == 0
+        || dirty_bytes * 100 <= total * u64::from(config.min_cleanable_dirty_ratio_percent)
+    {
+        return None;
+    }
+    Some(latest)
+}
+
+impl Simulation {
+    /// `log.retention.check.interval.ms`: every replica on the broker applies retention.
+    pub(in crate::engine) fn on_retention_check(&mut self, broker: BrokerId) {
+        self.for_each_replica_log(broker, |sim, tp, replica_log, config, now| {
+            let removed = apply_retention(replica_log, config, now);
+            if !removed.is_empty() {
+                let count = removed.iter().map(|b| b.len()).sum::<usize>();
+                sim.auditor.on_removed_by_policy(
+                    tp,
+                    removed.iter().flat_map(|b| b.records.iter().map(|r| r.id)),
+                );
+                sim.emit(EventKind::SegmentsDeleted {
+                    broker,
+                    partition: tp.clone(),
+                    records: count as u64,
+                    log_start_offset: replica_log.log_start_offset(),
+                });
+            }
+        });
+        let interval = self.broker_config.log_retention_check_interval_ms;
+        self.schedule_timer(self.now.plus_ms(interval), Timer::RetentionCheck(broker));
+    }
+
+    /// `log.cleaner.backoff.ms`: the cleaner compacts every dirty enough compacted log.
+    pub(in crate::engine) fn on_cleaner_check(&mut self, broker: BrokerId) {
+        self.for_each_replica_log(broker, |sim, tp, replica_log, config, now| {
+            let outcome = compact(replica_log, config, now);
+            if outcome.cleaned {
+                sim.auditor
+                    .on_removed_by_policy(tp, outcome.removed.iter().map(|(_, r)| r.id));
+                sim.emit(EventKind::LogCompacted {
+                    broker,
+                    partition: tp.clone(),
+                    records_removed: outcome.removed.len() as u64,
+                });
+            }
+        });
+        let interval = self.broker_config.log_cleaner_backoff_ms;
+        self.schedule_timer(self.now.plus_ms(interval), Timer::CleanerCheck(broker));
+    }
+
+    fn for_each_replica_log(
+        &mut self,
+        broker: BrokerId,
+        mut action: impl FnMut(
+            &mut Simulation,
+            &TopicPartition,
+            &mut PartitionLog,
+            &crate::engine::config::TopicConfig,
+            SimTime,
+        ),
+    ) {
+        if !self.brokers.get(&broker).is_some_and(|s| s.up) {
+            return;
+        }
+        let partitions: Vec<TopicPartition> =
+            self.brokers[&broker].replicas.keys().cloned().collect();
+        let now = self.now;
+        for tp in partitions {
+            let Some(config) = self.topics.get(&*tp.topic).map(|t| t.config.clone()) else {
+                continue;
+            };
+            let Some(mut replica) = self
+                .brokers
+                .get_mut(&broker)
+                .and_then(|s| s.replicas.remove(&tp))
+            else {
+                continue;
+            };
+            let producers_before = replica.log.log_start_offset();
+            action(self, &tp, &mut replica.log, &config, now);
+            if replica.log.log_start_offset() != producers_before {
+                replica.rebuild_producer_state();
+            }
+            if let Some(state) = self.brokers.get_mut(&broker) {
+                state.replicas.insert(tp, replica);
+            }
+        }
     }
 }

@@ -1,0 +1,4 @@
+//! The clients: the producer and the consumer, each as the Java client behaves.
+
+pub mod consumer;
+pub mod producer;

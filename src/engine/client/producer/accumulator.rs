@@ -1,0 +1,178 @@
+//! The record accumulator: per-partition queues of open batches, in the order partitions were
+//! first written to, and the batch sizing that keeps the hottest path free of reallocations.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use crate::engine::ids::TopicPartition;
+use crate::engine::record::{Record, BATCH_OVERHEAD_BYTES};
+use crate::engine::time::SimTime;
+
+/// The record accumulator's queues, one per partition, in the order partitions were first
+/// written to (deterministic, as everything else). It is looked up for every record, so the
+/// partitions of the most recent topic are indexed by number; other topics fall back to a
+/// scan of the few queues a producer has.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Accumulator {
+    queues: Vec<(TopicPartition, VecDeque<PendingBatch>)>,
+    last_topic: Option<Arc<str>>,
+    last_topic_queues: Vec<usize>,
+}
+
+impl Accumulator {
+    const NONE: usize = usize::MAX;
+
+    /// The queue's index. Inlined for the common case, a partition of the most recent topic
+    /// seen before; the rest is out of line so the hot path stays small.
+    #[inline]
+    fn position(&mut self, tp: &TopicPartition) -> Option<usize> {
+        let same_topic = self
+            .last_topic
+            .as_ref()
+            .is_some_and(|t| Arc::ptr_eq(t, &tp.topic));
+        if same_topic {
+            if let Some(&index) = self.last_topic_queues.get(tp.partition as usize) {
+                if index != Self::NONE {
+                    return Some(index);
+                }
+            }
+        }
+        self.find_position(tp, same_topic)
+    }
+
+    #[inline(never)]
+    fn find_position(&mut self, tp: &TopicPartition, same_topic: bool) -> Option<usize> {
+        if !same_topic {
+            self.last_topic = Some(tp.topic.clone());
+            self.last_topic_queues.clear();
+        }
+        let index = self.queues.iter().position(|(key, _)| key == tp)?;
+        self.remember(tp, index);
+        Some(index)
+    }
+
+    fn remember(&mut self, tp: &TopicPartition, index: usize) {
+        let slot = tp.partition as usize;
+        if slot >= self.last_topic_queues.len() {
+            self.last_topic_queues.resize(slot + 1, Self::NONE);
+        }
+        self.last_topic_queues[slot] = index;
+    }
+
+    #[inline]
+    pub(super) fn queue_mut(&mut self, tp: &TopicPartition) -> &mut VecDeque<PendingBatch> {
+        let index = match self.position(tp) {
+            Some(index) => index,
+            None => self.add_queue(tp),
+        };
+        &mut self.queues[index].1
+    }
+
+    #[inline(never)]
+    fn add_queue(&mut self, tp: &TopicPartition) -> usize {
+        self.queues.push((tp.clone(), VecDeque::new()));
+        let index = self.queues.len() - 1;
+        self.remember(tp, index);
+        index
+    }
+
+    /// Adds a record to its partition's last batch, or opens a batch for it. Returns whether
+    /// the partition's front batch may be sent without waiting for `linger.ms` (it is full, a
+    /// batch queues behind it, or it is a retry), and when that batch was opened.
+    pub(super) fn append(
+        &mut self,
+        tp: TopicPartition,
+        record: Record,
+        size: u32,
+        batch_size: u32,
+        now: SimTime,
+    ) -> (bool, SimTime) {
+        let deque = self.queue_mut(&tp);
+        let fits = deque.back().is_some_and(|b| {
+            b.sequence.is_none() && b.attempts == 0 && b.bytes + size <= batch_size
+        });
+        if fits {
+            let batch = deque.back_mut().expect("checked");
+            batch.bytes += size;
+            batch.records.push(record);
+        } else {
+            let mut records = Vec::with_capacity(batch_capacity(batch_size, size));
+            records.push(record);
+            deque.push_back(PendingBatch {
+                partition: tp,
+                records,
+                sealed: None,
+                bytes: BATCH_OVERHEAD_BYTES + size,
+                created_at: now,
+                sequence: None,
+                attempts: 0,
+                retry_at: now,
+            });
+        }
+        let front = deque.front().expect("just appended");
+        let ready = deque.len() > 1 || front.bytes >= batch_size || front.attempts > 0;
+        (ready, front.created_at)
+    }
+
+    pub(super) fn get_mut(&mut self, tp: &TopicPartition) -> Option<&mut VecDeque<PendingBatch>> {
+        let index = self.position(tp)?;
+        Some(&mut self.queues[index].1)
+    }
+
+    pub(super) fn iter(&self) -> impl Iterator<Item = (&TopicPartition, &VecDeque<PendingBatch>)> {
+        self.queues.iter().map(|(tp, queue)| (tp, queue))
+    }
+
+    pub(super) fn values(&self) -> impl Iterator<Item = &VecDeque<PendingBatch>> {
+        self.queues.iter().map(|(_, queue)| queue)
+    }
+}
+
+/// Most records a new batch makes room for up front (128 KiB of records). Beyond that,
+/// doubling as it fills costs little, and an open batch never reserves more memory than this.
+const MAX_PREALLOCATED_RECORDS: usize = 2_048;
+
+/// How many records to make room for in a new batch: as many as `batch.size` holds if the
+/// others are about the size of the first, plus a quarter for smaller ones. Growing a batch by
+/// doubling costs a reallocation and a copy per doubling on the hottest path; a batch that
+/// ends up shorter only leaves untouched capacity, freed when it is sealed.
+pub(super) fn batch_capacity(batch_size: u32, first_record_bytes: u32) -> usize {
+    let fits = batch_size.saturating_sub(BATCH_OVERHEAD_BYTES) / first_record_bytes.max(1);
+    let fits = fits as usize;
+    (fits + fits / 4).clamp(1, MAX_PREALLOCATED_RECORDS)
+}
+
+#[derive(Clone, Debug)]
+pub(super) struct PendingBatch {
+    pub(super) partition: TopicPartition,
+    /// The records while the batch is open.
+    pub(super) records: Vec<Record>,
+    /// The records once the batch was first sent: shared with every request that carries it.
+    pub(super) sealed: Option<Arc<[Record]>>,
+    pub(super) bytes: u32,
+    pub(super) created_at: SimTime,
+    pub(super) sequence: Option<i32>,
+    pub(super) attempts: u32,
+    pub(super) retry_at: SimTime,
+}
+
+impl PendingBatch {
+    pub(super) fn len(&self) -> usize {
+        self.sealed.as_ref().map_or(self.records.len(), |s| s.len())
+    }
+
+    pub(super) fn iter(&self) -> std::slice::Iter<'_, Record> {
+        match &self.sealed {
+            Some(sealed) => sealed.iter(),
+            None => self.records.iter(),
+        }
+    }
+
+    /// Closes the batch: its records move into one shared allocation, once.
+    pub(super) fn seal(&mut self) -> Arc<[Record]> {
+        if self.sealed.is_none() {
+            self.sealed = Some(Arc::from(std::mem::take(&mut self.records)));
+        }
+        self.sealed.clone().expect("just sealed")
+    }
+}

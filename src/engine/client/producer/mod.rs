@@ -1,0 +1,439 @@
+//! The producer client: partitioning, the record accumulator (`batch.size`, `linger.ms`), the
+//! sender (`max.in.flight.requests.per.connection`), retries with `retry.backoff.ms` within
+//! `delivery.timeout.ms`, the idempotent producer's sequences, and rate-driven workloads.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::engine::command::{KeyPattern, Rejection, Workload};
+use crate::engine::config::{Acks, ProducerConfig, SendMode};
+use crate::engine::event::EventKind;
+use crate::engine::ids::{BrokerId, ProducerId, RecordId, TopicPartition};
+use crate::engine::limits;
+use crate::engine::record::{Payload, Record};
+use crate::engine::time::SimTime;
+use crate::engine::{Simulation, Timer};
+
+mod accumulator;
+mod partitioner;
+mod sender;
+
+use accumulator::{Accumulator, PendingBatch};
+
+/// A topic as `send()` needs it: its shared name and partition count. A workload looks it up
+/// once per tick rather than once per record (topics are never deleted nor resized, and a tick
+/// runs no command that could create one).
+struct SendTarget {
+    name: Arc<str>,
+    partition_count: u32,
+}
+
+/// A `send(topic, key, value)` waiting while a synchronous send blocks the application.
+type BlockedSend = (String, Option<Arc<str>>, Option<Payload>);
+
+#[derive(Clone, Debug)]
+struct RequestInFlight {
+    broker: BrokerId,
+    batches: Vec<PendingBatch>,
+}
+
+/// Counters a producer keeps, as its metrics would.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ProducerStats {
+    pub records_sent: u64,
+    pub records_acknowledged: u64,
+    pub records_failed: u64,
+    pub batches_retried: u64,
+    pub requests_sent: u64,
+}
+
+/// A producer client's state.
+#[derive(Clone, Debug)]
+pub struct Producer {
+    pub id: ProducerId,
+    pub config: ProducerConfig,
+    /// The idempotent producer's id and epoch (InitProducerId), when idempotence is on.
+    pub producer_id: Option<u64>,
+    pub producer_epoch: u16,
+    accumulator: Accumulator,
+    next_sequence: BTreeMap<TopicPartition, i32>,
+    in_flight: BTreeMap<u64, RequestInFlight>,
+    sticky: BTreeMap<String, (u32, u32)>,
+    round_robin: BTreeMap<String, u32>,
+    next_correlation_id: u64,
+    /// In synchronous mode, the record whose answer `send().get()` waits for.
+    awaiting: Option<RecordId>,
+    blocked_sends: VecDeque<BlockedSend>,
+    pub workload: Option<Workload>,
+    /// `close()` was called: no new sends; what is pending is still delivered.
+    pub closed: bool,
+    /// The workload's keys, made once and shared by every tick (`None` until the first).
+    workload_keys: Option<Arc<[Arc<str>]>>,
+    workload_sent: u64,
+    workload_carry_millis: u64,
+    wake_at: Option<SimTime>,
+    pub stats: ProducerStats,
+}
+
+impl Producer {
+    pub fn new(id: ProducerId, config: ProducerConfig, producer_id: Option<u64>) -> Self {
+        Producer {
+            id,
+            config,
+            producer_id,
+            producer_epoch: 0,
+            accumulator: Accumulator::default(),
+            next_sequence: BTreeMap::new(),
+            in_flight: BTreeMap::new(),
+            sticky: BTreeMap::new(),
+            round_robin: BTreeMap::new(),
+            next_correlation_id: 0,
+            awaiting: None,
+            blocked_sends: VecDeque::new(),
+            workload: None,
+            closed: false,
+            workload_keys: None,
+            workload_sent: 0,
+            workload_carry_millis: 0,
+            wake_at: None,
+            stats: ProducerStats::default(),
+        }
+    }
+
+    /// Records in the accumulator or in flight.
+    pub fn records_pending(&self) -> usize {
+        self.accumulator
+            .values()
+            .flat_map(|d| d.iter())
+            .map(PendingBatch::len)
+            .sum::<usize>()
+            + self
+                .in_flight
+                .values()
+                .flat_map(|r| r.batches.iter())
+                .map(PendingBatch::len)
+                .sum::<usize>()
+    }
+
+    pub(in crate::engine) fn reset_workload_keys(&mut self) {
+        self.workload_keys = None;
+    }
+
+    /// Whether records for `topic` wait in the accumulator or in a request not yet answered.
+    pub fn has_pending_for(&self, topic: &str) -> bool {
+        self.accumulator
+            .iter()
+            .any(|(tp, batches)| *tp.topic == *topic && !batches.is_empty())
+            || self
+                .in_flight
+                .values()
+                .flat_map(|r| r.batches.iter())
+                .any(|b| *b.partition.topic == *topic)
+    }
+
+    pub fn requests_in_flight(&self) -> usize {
+        self.in_flight.len()
+    }
+
+    fn in_flight_to(&self, broker: BrokerId) -> usize {
+        self.in_flight
+            .values()
+            .filter(|r| r.broker == broker)
+            .count()
+    }
+}
+
+impl Simulation {
+    /// The application calls `send(topic, key, value)`.
+    pub(in crate::engine) fn app_send(
+        &mut self,
+        producer_id: ProducerId,
+        topic: &str,
+        key: Option<String>,
+        value: Option<String>,
+    ) -> Result<(), Rejection> {
+        let too_long = key
+            .as_ref()
+            .is_some_and(|k| k.len() > limits::MAX_KEY_OR_VALUE_BYTES)
+            || value
+                .as_ref()
+                .is_some_and(|v| v.len() > limits::MAX_KEY_OR_VALUE_BYTES);
+        if too_long {
+            return Err(Rejection::LimitReached {
+                what: "bytes in a key or value",
+                max: limits::MAX_KEY_OR_VALUE_BYTES as u64,
+            });
+        }
+        let producer = self
+            .producers
+            .get_mut(&producer_id)
+            .ok_or(Rejection::UnknownProducer {
+                producer: producer_id,
+            })?;
+        if producer.closed {
+            return Err(Rejection::ProducerClosed {
+                producer: producer_id,
+            });
+        }
+        if producer.awaiting.is_some() {
+            producer.blocked_sends.push_back((
+                topic.to_owned(),
+                key.as_deref().map(Arc::from),
+                value.as_deref().map(Payload::from),
+            ));
+            return Ok(());
+        }
+        self.send_record(
+            producer_id,
+            topic,
+            key.as_deref().map(Arc::from),
+            value.as_deref().map(Payload::from),
+        )
+    }
+
+    fn send_record(
+        &mut self,
+        producer_id: ProducerId,
+        topic: &str,
+        key: Option<Arc<str>>,
+        value: Option<Payload>,
+    ) -> Result<(), Rejection> {
+        let target = self.send_target(topic)?;
+        self.send_to_target(producer_id, &target, key, value);
+        Ok(())
+    }
+
+    /// The topic a record goes to, created if `auto.create.topics.enable` allows.
+    fn send_target(&mut self, topic: &str) -> Result<SendTarget, Rejection> {
+        if !self.topics.contains_key(topic) {
+            self.auto_create_topic(topic)?;
+        }
+        let meta = &self.topics[topic];
+        Ok(SendTarget {
+            name: meta.shared_name.clone(),
+            partition_count: meta.partition_count(),
+        })
+    }
+
+    /// `send()` once the topic is known: partitioning, the accumulator, and the sender when a
+    /// batch may be ready.
+    fn send_to_target(
+        &mut self,
+        producer_id: ProducerId,
+        target: &SendTarget,
+        key: Option<Arc<str>>,
+        value: Option<Payload>,
+    ) {
+        let topic = &*target.name;
+        let partition_count = target.partition_count;
+        let record_id = RecordId(self.next_record_id);
+        self.next_record_id += 1;
+        let now = self.now;
+        let record = Record::new(record_id, producer_id, key, value, now);
+        let size = record.size_bytes();
+        let rng = &mut self.rng;
+        let producer = self.producers.get_mut(&producer_id).expect("checked");
+        let batch_size = producer.config.batch_size;
+        let (partition, choice) = partitioner::choose(
+            producer,
+            rng,
+            topic,
+            partition_count,
+            record.key.as_deref(),
+            size,
+        );
+        let tp = TopicPartition::new(target.name.clone(), partition);
+        producer.stats.records_sent += 1;
+        if producer.config.send_mode == SendMode::Synchronous {
+            producer.awaiting = Some(record_id);
+        }
+        // The auditor and the event look at the record before the accumulator takes it, so
+        // the record moves into its batch without a clone (and its key's count is not touched).
+        self.auditor.on_send(&record, &tp);
+        let sent_event = self.detailed_events.then(|| EventKind::RecordSent {
+            record: record_id,
+            producer: producer_id,
+            partition: tp.clone(),
+            key: record.key.as_deref().map(str::to_owned),
+            value: record.value.as_ref().map(|v| v.text().into_owned()),
+            choice,
+        });
+        let linger_ms = producer.config.linger_ms;
+        let (front_ready, front_created_at) = producer
+            .accumulator
+            .append(tp, record, size, batch_size, now);
+        // The sender only needs to look when a batch may be ready: no linger, a full batch, or
+        // a queue behind the front batch. Otherwise the linger timer wakes it.
+        let ready = linger_ms == 0 || front_ready;
+        let wake_at = front_created_at.plus_ms(linger_ms);
+        // Decided while the producer is at hand, so it is looked up once per record.
+        let wake = !ready && producer.wake_at.is_none_or(|w| w <= now || wake_at < w);
+        if wake {
+            producer.wake_at = Some(wake_at);
+        }
+        if let Some(event) = sent_event {
+            self.emit(event);
+        }
+        if ready {
+            self.drain_producer(producer_id);
+        } else if wake {
+            self.schedule_timer(wake_at, Timer::ProducerWake(producer_id));
+        }
+    }
+
+    fn auto_create_topic(&mut self, topic: &str) -> Result<(), Rejection> {
+        if !self.broker_config.auto_create_topics_enable {
+            return Err(Rejection::UnknownTopic {
+                topic: topic.to_owned(),
+            });
+        }
+        let config = crate::engine::config::TopicConfig {
+            partitions: self.broker_config.num_partitions,
+            replication_factor: self.broker_config.default_replication_factor,
+            ..crate::engine::config::TopicConfig::default()
+        };
+        self.create_topic(topic.to_owned(), config)
+    }
+
+    /// The workload's clock: sends the records due since the last tick.
+    pub(in crate::engine) fn on_workload_tick(&mut self, producer_id: ProducerId) {
+        let Some(producer) = self.producers.get_mut(&producer_id) else {
+            return;
+        };
+        let Some(workload) = producer.workload.clone() else {
+            return;
+        };
+        let rate = u64::from(workload.records_per_second.max(1));
+        // Ticks are 1 ms apart when the rate is above 1000/s, else one record per tick.
+        let tick_ms = if rate >= 1000 { 1 } else { 1000 / rate };
+        producer.workload_carry_millis += rate * tick_ms;
+        let mut due = producer.workload_carry_millis / 1000;
+        producer.workload_carry_millis %= 1000;
+        if let Some(count) = workload.count {
+            due = due.min(count.saturating_sub(producer.workload_sent));
+        }
+        // Keys are made once per workload and shared by every record that carries them.
+        let keys = producer
+            .workload_keys
+            .get_or_insert_with(|| match &workload.keys {
+                KeyPattern::None => Arc::from([]),
+                KeyPattern::Cycle { count } => (0..(*count).max(1))
+                    .map(|n| Arc::from(format!("key-{n}").as_str()))
+                    .collect(),
+                KeyPattern::Fixed { key } => Arc::from([Arc::from(key.as_str())]),
+            })
+            .clone();
+        // The topic is looked up at the first record of the tick, where `send()` would.
+        let mut target: Option<SendTarget> = None;
+        for _ in 0..due {
+            let producer = self.producers.get_mut(&producer_id).expect("exists");
+            if producer.awaiting.is_some() {
+                // send().get() blocks the application: the workload waits too.
+                break;
+            }
+            let n = producer.workload_sent;
+            producer.workload_sent += 1;
+            let key = (!keys.is_empty()).then(|| keys[(n % keys.len() as u64) as usize].clone());
+            let value = Some(Payload::Generated {
+                producer: producer_id.0,
+                sequence: n,
+            });
+            let target = match &mut target {
+                Some(target) => target,
+                None => match self.send_target(&workload.topic) {
+                    Ok(found) => target.insert(found),
+                    Err(reason) => {
+                        self.emit(EventKind::CommandRejected { reason });
+                        break;
+                    }
+                },
+            };
+            self.send_to_target(producer_id, target, key, value);
+        }
+        let producer = self.producers.get_mut(&producer_id).expect("exists");
+        let finished = workload.count.is_some_and(|c| producer.workload_sent >= c);
+        if finished {
+            producer.workload = None;
+        } else if producer.workload.is_some() {
+            self.schedule_timer(self.now.plus_ms(tick_ms), Timer::WorkloadTick(producer_id));
+        }
+    }
+
+    pub(in crate::engine) fn add_producer(
+        &mut self,
+        id: ProducerId,
+        config: ProducerConfig,
+    ) -> Result<(), Rejection> {
+        if self.producers.contains_key(&id) {
+            return Err(Rejection::ProducerAlreadyExists { producer: id });
+        }
+        if self.producers.len() as u64 >= limits::MAX_CLIENTS {
+            return Err(Rejection::LimitReached {
+                what: "producers",
+                max: limits::MAX_CLIENTS,
+            });
+        }
+        if config.enable_idempotence {
+            // ProducerConfig: explicit idempotence with acks other than all, or with more
+            // than 5 requests in flight, is a configuration error.
+            if config.acks != Acks::All {
+                return Err(Rejection::InvalidConfig {
+                    setting: "enable.idempotence",
+                    reason: "requires acks=all".to_owned(),
+                });
+            }
+            if config.max_in_flight_requests_per_connection > 5 {
+                return Err(Rejection::InvalidConfig {
+                    setting: "max.in.flight.requests.per.connection",
+                    reason: "must be at most 5 with idempotence".to_owned(),
+                });
+            }
+        }
+        if config.max_in_flight_requests_per_connection == 0 {
+            return Err(Rejection::InvalidConfig {
+                setting: "max.in.flight.requests.per.connection",
+                reason: "must be at least 1".to_owned(),
+            });
+        }
+        let producer_id = config.enable_idempotence.then(|| {
+            let pid = self.next_kafka_producer_id;
+            self.next_kafka_producer_id += 1;
+            pid
+        });
+        self.producers
+            .insert(id, Producer::new(id, config, producer_id));
+        self.emit(EventKind::ProducerAdded { producer: id });
+        Ok(())
+    }
+
+    pub(in crate::engine) fn start_workload(
+        &mut self,
+        id: ProducerId,
+        workload: Workload,
+    ) -> Result<(), Rejection> {
+        if workload.records_per_second == 0
+            || workload.records_per_second > limits::MAX_RECORDS_PER_SECOND
+        {
+            return Err(Rejection::InvalidConfig {
+                setting: "rate",
+                reason: format!(
+                    "must be between 1 and {} records per second",
+                    limits::MAX_RECORDS_PER_SECOND
+                ),
+            });
+        }
+        let producer = self
+            .producers
+            .get_mut(&id)
+            .ok_or(Rejection::UnknownProducer { producer: id })?;
+        let was_running = producer.workload.is_some();
+        producer.workload = Some(workload);
+        producer.reset_workload_keys();
+        if !was_running {
+            self.schedule_timer(self.now, Timer::WorkloadTick(id));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,192 @@
+//! The member's JoinGroup: `onJoinPrepare` (commit, and revoke everything with an eager
+//! protocol), the request with its subscription and owned partitions, and the answer: the
+//! leader runs the assignor over every member's subscription.
+
+use super::GroupCall;
+use crate::engine::errors::ErrorCode;
+use crate::engine::event::EventKind;
+use crate::engine::group::assignor;
+use crate::engine::group::assignor::AssignorKind;
+use crate::engine::group::assignor::MemberSubscription;
+use crate::engine::ids::ConsumerId;
+use crate::engine::ids::TopicPartition;
+use crate::engine::network::GroupRequest;
+use crate::engine::network::JoinedMember;
+use crate::engine::phases::MemberPhase;
+use crate::engine::Simulation;
+use std::collections::BTreeMap;
+
+/// A JoinGroup answer's fields, as the member reads them.
+pub(super) struct JoinResponse {
+    pub error: Option<ErrorCode>,
+    pub member_id: String,
+    pub generation: i32,
+    pub protocol: Option<String>,
+    pub leader: String,
+    pub members: Vec<JoinedMember>,
+}
+
+impl Simulation {
+    /// Starts (or restarts) a join: before it, `onJoinPrepare` commits if auto commit is on
+    /// and, with an eager protocol, revokes every partition.
+    pub(in crate::engine) fn start_join(&mut self, consumer_id: ConsumerId) {
+        let Some(consumer) = self.consumers.get_mut(&consumer_id) else {
+            return;
+        };
+        if consumer.crashed || consumer.closed {
+            return;
+        }
+        let Some(client) = consumer.group.as_ref() else {
+            return;
+        };
+        if client.calling(GroupCall::Join) {
+            return;
+        }
+        let auto_commit = consumer.config.enable_auto_commit;
+        if auto_commit && client.phase == MemberPhase::Stable && client.generation >= 0 {
+            self.commit_positions(consumer_id, None);
+        }
+        let consumer = self.consumers.get_mut(&consumer_id).expect("exists");
+        let topic = consumer.topic.clone();
+        let client = consumer.group.as_mut().expect("checked");
+        if !client.cooperative() && !client.assigned.is_empty() {
+            let revoked: Vec<u32> = client.assigned.iter().copied().collect();
+            client.previously_owned = revoked.clone();
+            client.assigned.clear();
+            for partition in &revoked {
+                consumer.positions.remove(partition);
+            }
+            consumer.drop_buffered(&revoked);
+            self.emit(EventKind::PartitionsRevoked {
+                consumer: consumer_id,
+                partitions: revoked
+                    .iter()
+                    .map(|p| TopicPartition::new(topic.clone(), *p))
+                    .collect(),
+            });
+        }
+        let consumer = self.consumers.get_mut(&consumer_id).expect("exists");
+        let client = consumer.group.as_mut().expect("checked");
+        client.phase = MemberPhase::Joining;
+        let owned = if client.cooperative() {
+            client.assigned.iter().copied().collect()
+        } else {
+            client.previously_owned.clone()
+        };
+        let request = GroupRequest::JoinGroup {
+            group: client.group.clone(),
+            member_id: client.member_id.clone(),
+            group_instance_id: consumer.config.group_instance_id.clone(),
+            protocols: consumer.config.partition_assignment_strategy.clone(),
+            topic,
+            owned,
+            owned_generation: client.owned_generation,
+            session_timeout_ms: consumer.config.session_timeout_ms,
+            rebalance_timeout_ms: consumer.config.max_poll_interval_ms,
+        };
+        if !self.send_group_request(consumer_id, GroupCall::Join, request) {
+            self.group_retry_later(consumer_id);
+        }
+    }
+
+    pub(super) fn on_join_response(&mut self, consumer_id: ConsumerId, response: JoinResponse) {
+        let JoinResponse {
+            error,
+            member_id,
+            generation,
+            protocol,
+            leader,
+            members,
+        } = response;
+        match error {
+            Some(ErrorCode::MemberIdRequired) => {
+                let client = self
+                    .consumers
+                    .get_mut(&consumer_id)
+                    .and_then(|c| c.group.as_mut())
+                    .expect("checked");
+                client.member_id = member_id;
+                client.phase = MemberPhase::Unjoined;
+                self.start_join(consumer_id);
+                return;
+            }
+            Some(ErrorCode::UnknownMemberId) => {
+                self.reset_membership(consumer_id);
+                self.group_retry_later(consumer_id);
+                return;
+            }
+            Some(_) => {
+                self.group_retry_later(consumer_id);
+                return;
+            }
+            None => {}
+        }
+        let topic = self.consumers[&consumer_id].topic.clone();
+        let partition_count = self.topics.get(&topic).map_or(0, |t| t.partition_count());
+        let client = self
+            .consumers
+            .get_mut(&consumer_id)
+            .and_then(|c| c.group.as_mut())
+            .expect("checked");
+        client.member_id = member_id.clone();
+        client.generation = generation;
+        client.protocol = protocol.clone();
+        client.is_leader = leader == member_id && !members.is_empty();
+        client.phase = MemberPhase::Syncing;
+        let group = client.group.clone();
+        let assignments = if client.is_leader {
+            // The leader runs the assignor over every member's subscription.
+            let kind = protocol
+                .as_deref()
+                .and_then(AssignorKind::from_name)
+                .unwrap_or(AssignorKind::Range);
+            let mut topics = BTreeMap::new();
+            for member in &members {
+                if let Some(meta) = self.topics.get(&member.topic) {
+                    topics.insert(member.topic.clone(), meta.partition_count());
+                }
+            }
+            let subscriptions: Vec<MemberSubscription> = members
+                .iter()
+                .map(|m| MemberSubscription {
+                    member_id: m.member_id.clone(),
+                    group_instance_id: m.group_instance_id.clone(),
+                    topics: vec![m.topic.clone()],
+                    owned: m.owned.iter().map(|p| (m.topic.clone(), *p)).collect(),
+                    generation: (m.owned_generation >= 0).then_some(m.owned_generation),
+                })
+                .collect();
+            let result = assignor::assign(kind, &topics, &subscriptions);
+            let assignments: Vec<(String, Vec<u32>)> = result
+                .into_iter()
+                .map(|(member, partitions)| {
+                    let mine: Vec<u32> = partitions
+                        .into_iter()
+                        .filter(|(t, p)| *t == topic && *p < partition_count)
+                        .map(|(_, p)| p)
+                        .collect();
+                    (member, mine)
+                })
+                .collect();
+            self.emit(EventKind::AssignmentComputed {
+                group: group.clone(),
+                leader: consumer_id,
+                assignor: kind.name().to_owned(),
+                generation,
+                assignments: assignments.clone(),
+            });
+            assignments
+        } else {
+            Vec::new()
+        };
+        let request = GroupRequest::SyncGroup {
+            group,
+            member_id,
+            generation,
+            assignments,
+        };
+        if !self.send_group_request(consumer_id, GroupCall::Sync, request) {
+            self.group_retry_later(consumer_id);
+        }
+    }
+}

@@ -1,0 +1,267 @@
+//! The consumer's side of a group (Java's `ConsumerCoordinator`): finding the coordinator,
+//! JoinGroup (with MEMBER_ID_REQUIRED), running the assignor when it is the leader, SyncGroup,
+//! heartbeats, eager revocation versus cooperative incremental moves, auto and manual commits,
+//! `max.poll.interval.ms`, and close versus crash.
+
+mod commit;
+mod join;
+mod poll;
+mod sync;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::engine::command::Rejection;
+use crate::engine::event::EventKind;
+use crate::engine::group::assignor::AssignorKind;
+use crate::engine::ids::{BrokerId, ConsumerId, Offset};
+use crate::engine::network::{GroupRequest, GroupResponse, Message, Node};
+use crate::engine::phases::MemberPhase;
+use crate::engine::time::SimTime;
+use crate::engine::{Simulation, Timer};
+
+use join::JoinResponse;
+
+/// `retry.backoff.ms` for group requests.
+const GROUP_RETRY_BACKOFF_MS: u64 = 100;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum GroupCall {
+    Join,
+    Sync,
+    Heartbeat,
+    Commit,
+    OffsetFetch,
+    Leave,
+}
+
+/// A consumer's membership in its group.
+#[derive(Clone, Debug)]
+pub struct ConsumerCoordinator {
+    pub group: String,
+    pub member_id: String,
+    pub generation: i32,
+    pub phase: MemberPhase,
+    pub is_leader: bool,
+    pub protocol: Option<String>,
+    /// Partitions assigned and not revoked.
+    pub assigned: BTreeSet<u32>,
+    /// Partitions owned before an eager revocation, reported to sticky assignors.
+    previously_owned: Vec<u32>,
+    owned_generation: i32,
+    /// The last offsets this member committed successfully, per partition.
+    pub committed: BTreeMap<u32, Offset>,
+    awaiting_offsets: bool,
+    in_flight: BTreeMap<u64, GroupCall>,
+    pub last_poll_at: SimTime,
+    next_auto_commit_at: SimTime,
+    heartbeat_running: bool,
+}
+
+impl ConsumerCoordinator {
+    pub(in crate::engine) fn new(group: String, now: SimTime) -> Self {
+        ConsumerCoordinator {
+            group,
+            member_id: String::new(),
+            generation: -1,
+            phase: MemberPhase::Unjoined,
+            is_leader: false,
+            protocol: None,
+            assigned: BTreeSet::new(),
+            previously_owned: Vec::new(),
+            owned_generation: -1,
+            committed: BTreeMap::new(),
+            awaiting_offsets: false,
+            in_flight: BTreeMap::new(),
+            last_poll_at: now,
+            next_auto_commit_at: now,
+            heartbeat_running: false,
+        }
+    }
+
+    fn calling(&self, call: GroupCall) -> bool {
+        self.in_flight.values().any(|c| *c == call)
+    }
+
+    /// Whether the member reads records now (it has an assignment and its positions).
+    pub fn can_fetch(&self) -> bool {
+        self.phase == MemberPhase::Stable && !self.awaiting_offsets
+    }
+
+    fn cooperative(&self) -> bool {
+        self.protocol
+            .as_deref()
+            .and_then(AssignorKind::from_name)
+            .is_some_and(AssignorKind::is_cooperative)
+    }
+}
+
+impl Simulation {
+    fn send_group_request(
+        &mut self,
+        consumer_id: ConsumerId,
+        call: GroupCall,
+        request: GroupRequest,
+    ) -> bool {
+        let Some(coordinator) = self.coordinator_for(request.group()) else {
+            return false;
+        };
+        let consumer = self.consumers.get_mut(&consumer_id).expect("exists");
+        let correlation_id = consumer.next_correlation();
+        let timeout_ms = match call {
+            // The Java client waits the rebalance timeout plus 5 s for a JoinGroup.
+            GroupCall::Join => consumer.config.max_poll_interval_ms + 5_000,
+            _ => 30_000,
+        };
+        if let Some(client) = consumer.group.as_mut() {
+            client.in_flight.insert(correlation_id, call);
+        }
+        self.schedule_timer(
+            self.now.plus_ms(timeout_ms),
+            Timer::GroupRequestTimeout(consumer_id, correlation_id),
+        );
+        self.send(
+            Node::Consumer(consumer_id),
+            Node::Broker(coordinator),
+            Message::Group {
+                correlation_id,
+                request,
+            },
+        );
+        true
+    }
+
+    fn group_retry_later(&mut self, consumer_id: ConsumerId) {
+        if let Some(client) = self
+            .consumers
+            .get_mut(&consumer_id)
+            .and_then(|c| c.group.as_mut())
+        {
+            client.phase = MemberPhase::Unjoined;
+        }
+        self.schedule_poll(consumer_id, self.now.plus_ms(GROUP_RETRY_BACKOFF_MS));
+    }
+
+    pub(in crate::engine) fn on_group_request_timeout(
+        &mut self,
+        consumer_id: ConsumerId,
+        correlation_id: u64,
+    ) {
+        let Some(client) = self
+            .consumers
+            .get_mut(&consumer_id)
+            .and_then(|c| c.group.as_mut())
+        else {
+            return;
+        };
+        let Some(call) = client.in_flight.remove(&correlation_id) else {
+            return;
+        };
+        match call {
+            GroupCall::Join | GroupCall::Sync => self.group_retry_later(consumer_id),
+            GroupCall::OffsetFetch => self.send_offset_fetch(consumer_id),
+            // A lost heartbeat or commit is simply sent again by its own timer or poll.
+            GroupCall::Heartbeat | GroupCall::Commit | GroupCall::Leave => {}
+        }
+    }
+
+    /// The coordinator answered.
+    pub(in crate::engine) fn on_group_response(
+        &mut self,
+        consumer_id: ConsumerId,
+        correlation_id: u64,
+        response: GroupResponse,
+    ) {
+        let Some(consumer) = self.consumers.get_mut(&consumer_id) else {
+            return;
+        };
+        if consumer.crashed {
+            return;
+        }
+        let Some(client) = consumer.group.as_mut() else {
+            return;
+        };
+        if client.in_flight.remove(&correlation_id).is_none() {
+            return;
+        }
+        match response {
+            GroupResponse::JoinGroup {
+                error,
+                member_id,
+                generation,
+                protocol,
+                leader,
+                members,
+            } => self.on_join_response(
+                consumer_id,
+                JoinResponse {
+                    error,
+                    member_id,
+                    generation,
+                    protocol,
+                    leader,
+                    members,
+                },
+            ),
+            GroupResponse::SyncGroup { error, assignment } => {
+                self.on_sync_response(consumer_id, error, assignment)
+            }
+            GroupResponse::Heartbeat { error } => self.on_heartbeat_response(consumer_id, error),
+            GroupResponse::LeaveGroup => {}
+            GroupResponse::OffsetCommit { error, offsets } => {
+                self.on_offset_commit_response(consumer_id, error, offsets)
+            }
+            GroupResponse::OffsetFetch { error, offsets } => {
+                self.on_offset_fetch_response(consumer_id, error, offsets)
+            }
+        }
+    }
+
+    fn reset_membership(&mut self, consumer_id: ConsumerId) {
+        if let Some(client) = self
+            .consumers
+            .get_mut(&consumer_id)
+            .and_then(|c| c.group.as_mut())
+        {
+            client.member_id.clear();
+            client.generation = -1;
+            client.phase = MemberPhase::Unjoined;
+        }
+    }
+
+    pub(in crate::engine) fn close_consumer(
+        &mut self,
+        consumer_id: ConsumerId,
+    ) -> Result<(), Rejection> {
+        let consumer = self.live_consumer_mut(consumer_id)?;
+        if consumer.config.enable_auto_commit {
+            self.commit_positions(consumer_id, None);
+        }
+        let consumer = self.consumers.get_mut(&consumer_id).expect("checked");
+        let is_static = consumer.config.group_instance_id.is_some();
+        let leave = consumer.group.as_ref().and_then(|client| {
+            (!is_static && !client.member_id.is_empty()).then(|| GroupRequest::LeaveGroup {
+                group: client.group.clone(),
+                member_id: client.member_id.clone(),
+            })
+        });
+        if let Some(request) = leave {
+            self.send_group_request(consumer_id, GroupCall::Leave, request);
+        }
+        let consumer = self.consumers.get_mut(&consumer_id).expect("checked");
+        consumer.closed = true;
+        if let Some(client) = consumer.group.as_mut() {
+            client.assigned.clear();
+            client.phase = MemberPhase::Unjoined;
+        }
+        self.emit(EventKind::ConsumerClosed {
+            consumer: consumer_id,
+        });
+        Ok(())
+    }
+
+    /// The coordinator broker a consumer's group requests would go to (for drawing).
+    pub fn consumer_coordinator(&self, consumer: ConsumerId) -> Option<BrokerId> {
+        let client = self.consumers.get(&consumer)?.group.as_ref()?;
+        self.coordinator_for(&client.group)
+    }
+}
