@@ -2,29 +2,14 @@
 //! members, and a driver that feeds observers the way the sandbox page does.
 
 use crate::engine::{
-    AutoOffsetReset, BrokerConfig, Command, ConsumerConfig, ConsumerId, NetworkConfig,
-    ProducerConfig, ProducerId, SimConfig, SimTime, Simulation, TopicConfig,
+    AutoOffsetReset, Command, ConsumerConfig, ConsumerId, ProducerConfig, ProducerId, SimTime,
+    Simulation, TopicConfig,
 };
 
 use crate::ui::sandbox::observe::Observer;
 
 /// Brokers with fast failure detection and a 5 ms network without jitter.
-pub fn cluster(brokers: u32, seed: u64) -> Simulation {
-    Simulation::new(SimConfig {
-        seed,
-        broker_count: brokers,
-        network: NetworkConfig {
-            latency_ms: 5,
-            jitter_ms: 0,
-            drop_per_million: 0,
-        },
-        broker: BrokerConfig {
-            replica_lag_time_max_ms: 2_000,
-            broker_session_timeout_ms: 3_000,
-            ..BrokerConfig::default()
-        },
-    })
-}
+pub use crate::engine::testing::fast_cluster as cluster;
 
 pub fn topic(sim: &mut Simulation, name: &str, partitions: u32, replication_factor: u32) {
     sim.handle(Command::CreateTopic {

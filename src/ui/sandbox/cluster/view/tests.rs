@@ -7,22 +7,7 @@ use crate::engine::{
     TopicConfig,
 };
 
-fn cluster(brokers: u32, seed: u64) -> Simulation {
-    Simulation::new(SimConfig {
-        seed,
-        broker_count: brokers,
-        network: NetworkConfig {
-            latency_ms: 5,
-            jitter_ms: 0,
-            drop_per_million: 0,
-        },
-        broker: BrokerConfig {
-            replica_lag_time_max_ms: 2_000,
-            broker_session_timeout_ms: 3_000,
-            ..BrokerConfig::default()
-        },
-    })
-}
+use crate::engine::testing::fast_cluster as cluster;
 
 fn topic(sim: &mut Simulation, name: &str, partitions: u32, min_insync_replicas: u32) {
     sim.handle(Command::CreateTopic {
