@@ -150,12 +150,19 @@ fn no_ui_file_is_over_the_line_limit() {
     let long: Vec<String> = files
         .iter()
         .filter_map(|file| {
-            let lines = std::fs::read_to_string(file).expect("readable").lines().count();
+            let lines = std::fs::read_to_string(file)
+                .expect("readable")
+                .lines()
+                .count();
             let relative = file.strip_prefix(&root).expect("under src/ui");
             (lines > MAX_LINES).then(|| format!("src/ui/{}: {lines} lines", relative.display()))
         })
         .collect();
-    assert!(long.is_empty(), "split these along their seams:\n{}", long.join("\n"));
+    assert!(
+        long.is_empty(),
+        "split these along their seams:\n{}",
+        long.join("\n")
+    );
 }
 
 #[test]
@@ -168,7 +175,10 @@ fn the_checker_catches_what_it_should() {
     assert!(!is_pure(Path::new("tour/page.rs")));
     // A pure file importing Yew is caught; a comment or a longer name is not.
     assert_eq!(uses("use yew::prelude::*;", BROWSER_CRATES).len(), 1);
-    assert_eq!(uses("let w = gloo::utils::window();", BROWSER_CRATES).len(), 1);
+    assert_eq!(
+        uses("let w = gloo::utils::window();", BROWSER_CRATES).len(),
+        1
+    );
     assert!(uses("// no yew here", BROWSER_CRATES).is_empty());
     assert!(uses("let yewish = 1;", BROWSER_CRATES).is_empty());
     // Taking a message apart is caught; asking it is not.

@@ -333,42 +333,62 @@ fn flight_views(
             vec![view(x, y, FlightShape::Fetch)]
         }
         (MessageKind::FetchResponse, Node::Consumer(_)) => {
-            let mut views = Vec::new();
-            for (partition, offset, record) in flight.message.received_records() {
-                let Some(lane) = lanes.get(partition.partition as usize) else {
-                    continue;
-                };
-                let offset = offset.map_or(0, |o| o.0);
-                let window_start = lane.log_end_offset.saturating_sub(layout.visible_cells - 1);
-                let start_x = if offset >= window_start {
-                    layout.cell_x(offset, window_start) + layout.cell_size / 2.0
-                } else {
-                    layout.first_cell_x
-                };
-                // Records of one response fly in a short file, in the order poll() will
-                // return them, so the audience sees that order.
-                let order = views.len() as f64;
-                let (x, y) = lerp((start_x, lane.y), consumer_edge, progress);
-                let trail = order * 8.0 * (1.0 - progress);
-                let (fill, text) = key_colours(record.key.as_deref());
-                views.push(view(
-                    x - trail,
-                    y - trail,
-                    FlightShape::Record {
-                        value: record.value_text().into_owned(),
-                        fill,
-                        text,
-                    },
-                ));
-            }
-            if views.is_empty() {
-                let (x, y) = lerp(broker_edge, consumer_edge, progress);
-                views.push(view(x, y, FlightShape::EmptyFetchResponse));
-            }
-            views
+            fetched_views(flight, progress, lanes, layout)
         }
         _ => Vec::new(),
     }
+}
+
+/// A fetch response on its way to the consumer: its records fly from their cells in a short
+/// file, or an empty response flies alone.
+fn fetched_views(
+    flight: &InFlight,
+    progress: f64,
+    lanes: &[LaneView],
+    layout: &Layout,
+) -> Vec<FlightView> {
+    let consumer_edge = layout.consumer_anchor;
+    let broker_edge = layout.broker_fetch_anchor;
+    let view = |x: f64, y: f64, shape: FlightShape| FlightView {
+        id: flight.id.0,
+        kind: flight.message.kind(),
+        x,
+        y,
+        shape,
+    };
+    let mut views = Vec::new();
+    for (partition, offset, record) in flight.message.received_records() {
+        let Some(lane) = lanes.get(partition.partition as usize) else {
+            continue;
+        };
+        let offset = offset.map_or(0, |o| o.0);
+        let window_start = lane.log_end_offset.saturating_sub(layout.visible_cells - 1);
+        let start_x = if offset >= window_start {
+            layout.cell_x(offset, window_start) + layout.cell_size / 2.0
+        } else {
+            layout.first_cell_x
+        };
+        // Records of one response fly in a short file, in the order poll() will
+        // return them, so the audience sees that order.
+        let order = views.len() as f64;
+        let (x, y) = lerp((start_x, lane.y), consumer_edge, progress);
+        let trail = order * 8.0 * (1.0 - progress);
+        let (fill, text) = key_colours(record.key.as_deref());
+        views.push(view(
+            x - trail,
+            y - trail,
+            FlightShape::Record {
+                value: record.value_text().into_owned(),
+                fill,
+                text,
+            },
+        ));
+    }
+    if views.is_empty() {
+        let (x, y) = lerp(broker_edge, consumer_edge, progress);
+        views.push(view(x, y, FlightShape::EmptyFetchResponse));
+    }
+    views
 }
 
 #[cfg(test)]
