@@ -3,7 +3,7 @@
 // story, and screenshots at the projector and small-laptop sizes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, stop, open as openOn, assertNoSidewaysOverflow, screenshotPath } from './support.mjs';
+import { start, stop, open as openOn, assertNoSidewaysOverflow, screenshotPath, waitForFrames } from './support.mjs';
 
 let site;
 
@@ -74,7 +74,7 @@ test('two pipelines run side by side on one clock and their live figures change'
   // Pausing stops the clock.
   await page.click('[data-testid=pipe-play]');
   const paused = await clock(page);
-  await page.waitForTimeout(400);
+  await waitForFrames(page, 20);
   assert.equal(await clock(page), paused);
 
   // Adding a third pipeline: it catches up with the same clock.

@@ -2,7 +2,7 @@
 // Run by `make test` after `make dist`. Screenshots are saved under target/screenshots/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, stop, open as openOn, assertNoSidewaysOverflow, screenshotPath } from './support.mjs';
+import { start, stop, open as openOn, assertNoSidewaysOverflow, screenshotPath, waitForFrames } from './support.mjs';
 
 let site;
 
@@ -95,7 +95,8 @@ test('keyboard: space pauses and the arrow key steps', async () => {
   await page.keyboard.press('Space');
   assert.match(await page.textContent('[data-testid=play]'), /Play/);
   const before = await page.textContent('[data-testid=clock]');
-  await page.waitForTimeout(300);
+  // Twenty frames at 1x would move the clock's tenths; paused, it must not move.
+  await waitForFrames(page, 20);
   assert.equal(await page.textContent('[data-testid=clock]'), before, 'paused time stands still');
   for (let i = 0; i < 3; i += 1) await page.keyboard.press('ArrowRight');
   assert.notEqual(await page.textContent('[data-testid=clock]'), before, 'each step moves time to the next event');

@@ -2,7 +2,7 @@
 // saved state that cannot be read is reported without breaking the page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, stop, open as openOn, assertNoSidewaysOverflow, screenshotPath } from './support.mjs';
+import { start, stop, open as openOn, assertNoSidewaysOverflow, screenshotPath, waitForFrames } from './support.mjs';
 
 let site;
 
@@ -73,7 +73,12 @@ test('the sandbox comes back after a reload', async () => {
   const { page, problems } = await open();
   await waitForClock(page, 1);
   await page.click('[data-testid=kill-broker-2]');
-  await page.waitForTimeout(200);
+  // The run is saved as its setup and action log: wait until the kill is in storage.
+  await page.waitForFunction(
+    () => (localStorage.getItem('kafka-playground.sandbox.v1') ?? '').includes('CrashBroker'),
+    null,
+    { timeout: 10_000 },
+  );
   await page.goto(site.url + 'sandbox.html');
   await page.waitForSelector('[data-testid=sandbox]');
   assert.equal(await page.locator('[data-testid=notice]').count(), 0, 'no complaint about the saved state');
@@ -151,6 +156,41 @@ test('killing the leader under acks=1 shows the acknowledged records that were l
   await page.locator('.cl-cell.lost').first().click();
   await page.waitForSelector('[data-testid=journey-panel]');
   assert.match(await page.textContent('[data-testid=journey-panel]'), /acknowledged/i);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+/** The record drawn under the point (x, y) of the page, or null. */
+function recordAt(page, x, y) {
+  return page.evaluate(([px, py]) => document.elementFromPoint(px, py)?.closest('[data-record]')?.getAttribute('data-record') ?? null, [x, y]);
+}
+
+test('a record clicked at 5x is the record that was under the pointer', async () => {
+  const { page, problems } = await open();
+  await page.selectOption('[data-testid=speed]', '5');
+  await waitForClock(page, 8);
+  // Aim at the newest record of the first replica drawn: the one that slides away first.
+  const cells = page.locator('[data-testid=cluster] .cl-cell');
+  const box = await cells.last().boundingBox();
+  const x = box.x + box.width / 2;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(x, y);
+  const aimed = await recordAt(page, x, y);
+  assert.ok(aimed !== null, 'the pointer is on a record');
+  // While the pointer rests on it, the record stays where it is however fast time runs.
+  const clockBefore = await clock(page);
+  for (let i = 0; i < 30; i += 1) {
+    await waitForFrames(page, 1);
+    assert.equal(await recordAt(page, x, y), aimed, `frame ${i}: the record under the pointer changed`);
+  }
+  assert.ok(await clock(page) > clockBefore, 'time kept running meanwhile');
+  await page.mouse.down();
+  await page.mouse.up();
+  await page.waitForFunction(
+    (id) => document.querySelector('.journey-title')?.textContent.startsWith(`record ${id} `),
+    aimed,
+    { timeout: 10_000 },
+  );
   assert.deepEqual(problems, []);
   await page.close();
 });

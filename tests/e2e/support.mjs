@@ -56,3 +56,20 @@ export async function assertNoSidewaysOverflow(page) {
 export function screenshotPath(name) {
   return path.join(shots, name);
 }
+
+/**
+ * Resolves after the page has drawn `count` more animation frames. A test that must show that
+ * something did not change waits for frames, not milliseconds: on a busy machine a frame still
+ * comes, while a fixed delay may pass before the page has drawn anything at all.
+ */
+export async function waitForFrames(page, count) {
+  await page.evaluate((n) => new Promise((resolve) => {
+    let left = n;
+    const tick = () => {
+      left -= 1;
+      if (left <= 0) resolve();
+      else requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  }), count);
+}

@@ -1,6 +1,8 @@
 //! The sandbox page: owns the [`Sandbox`], drives it from `requestAnimationFrame`, saves it to
 //! browser storage, and lays out the cluster view, the panels, the charts and the controls.
 
+use std::rc::Rc;
+
 use gloo::events::EventListener;
 use gloo::storage::{LocalStorage, Storage};
 use web_sys::KeyboardEvent;
@@ -238,13 +240,13 @@ impl Component for Page {
                 <div class="sandbox-grid">
                     <main class="sandbox-stage" aria-label="The cluster">
                         <section class="panel cluster-wrap">
-                            <ClusterSvg view={ClusterView::build(sim, &ClusterOptions {
+                            <ClusterSvg view={Rc::new(ClusterView::build(sim, &ClusterOptions {
                                             shape: self.shape,
                                             highlight: sandbox.highlight(),
                                             selected: sandbox.selected(),
                                             lost: &self.audit.acknowledged_then_lost,
                                             show_internal: false,
-                                        })}
+                                        }))}
                                         on_select_record={on_action.reform(|r| SandboxAction::Select(Some(r)))}
                                         on_hover={on_hover.clone()} />
                             <ClusterLegend />

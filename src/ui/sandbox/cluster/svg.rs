@@ -2,8 +2,17 @@
 //! and every message in flight where it is on its link. It draws a built [`ClusterView`] and
 //! nothing else. Pointer and keyboard events are handled once, on the `<svg>`, and resolved
 //! through `data-` attributes, so a frame creates no listener per cell.
+//!
+//! A record is a target that moves: new records push a log tail left many times a second at
+//! high speeds. So while the pointer rests on a record, is pressed on one, or the keyboard
+//! focus is on one, the picture is held still (the simulation runs on, and the other panels
+//! follow it) and a click selects what was under the pointer when the visitor aimed. Each
+//! record's element is keyed by its offset, so between frames it is updated in place rather
+//! than rebuilt.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use web_sys::Element;
 use yew::prelude::*;
@@ -19,7 +28,8 @@ use crate::ui::sandbox::observe::Highlight;
 
 #[derive(Properties, PartialEq)]
 pub struct ClusterSvgProps {
-    pub view: ClusterView,
+    /// Shared, so holding the picture still keeps it without copying it.
+    pub view: Rc<ClusterView>,
     /// A record cell (or a lost record's ghost) was clicked, or chosen with Enter or Space.
     pub on_select_record: Callback<RecordId>,
     /// The pointer (or keyboard focus) is on a broker, a replica or a client; an empty
@@ -27,45 +37,100 @@ pub struct ClusterSvgProps {
     pub on_hover: Callback<Highlight>,
 }
 
+/// Why the picture is held still: any one of these holds it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct HoldReasons {
+    pointer_on_record: bool,
+    pressed_on_record: bool,
+    focus_on_record: bool,
+}
+
+impl HoldReasons {
+    fn any(self) -> bool {
+        self.pointer_on_record || self.pressed_on_record || self.focus_on_record
+    }
+}
+
+/// The picture held under the pointer, if it is held, and the one way to change why.
+#[derive(Clone)]
+struct Hold {
+    held: UseStateHandle<Option<Rc<ClusterView>>>,
+    reasons: Rc<RefCell<HoldReasons>>,
+    /// The live picture of the latest render, which is the one held when a hold begins.
+    live: Rc<RefCell<Rc<ClusterView>>>,
+}
+
+impl Hold {
+    /// Applies a change of reasons: holds the live picture when the first reason appears and
+    /// lets go when the last one goes.
+    fn update(&self, change: impl FnOnce(&mut HoldReasons)) {
+        let was = self.reasons.borrow().any();
+        change(&mut self.reasons.borrow_mut());
+        let is = self.reasons.borrow().any();
+        if is && !was {
+            self.held.set(Some(self.live.borrow().clone()));
+        } else if was && !is {
+            self.held.set(None);
+        }
+    }
+
+    /// A record chosen on the held picture shows as selected on it, without moving anything.
+    fn select(&self, record: RecordId) {
+        if let Some(held) = self.held.as_ref() {
+            let selected = (**held).clone().with_selected(Some(record));
+            self.held.set(Some(Rc::new(selected)));
+        }
+    }
+}
+
+#[hook]
+fn use_hold(live: &Rc<ClusterView>) -> Hold {
+    let held = use_state(|| None::<Rc<ClusterView>>);
+    let reasons = use_mut_ref(HoldReasons::default);
+    let latest = use_mut_ref(|| live.clone());
+    *latest.borrow_mut() = live.clone();
+    Hold {
+        held,
+        reasons,
+        live: latest,
+    }
+}
+
 #[component(ClusterSvg)]
 pub fn cluster_svg(props: &ClusterSvgProps) -> Html {
-    let view = &props.view;
+    let hold = use_hold(&props.view);
+    let view: Rc<ClusterView> = hold.held.as_ref().unwrap_or(&props.view).clone();
+    let held = hold.held.is_some();
     // The last highlight sent, so moving within one thing does not resend it.
     let last_hover = use_mut_ref(Highlight::default);
-
-    let hover = {
-        let on_hover = props.on_hover.clone();
-        let last_hover = last_hover.clone();
-        move |target: Option<Element>| {
-            let highlight = target
-                .and_then(|t| t.closest("[data-hover]").ok().flatten())
-                .map(|e| highlight_of(&e))
-                .unwrap_or_default();
-            if *last_hover.borrow() != highlight {
-                *last_hover.borrow_mut() = highlight.clone();
-                on_hover.emit(highlight);
-            }
-        }
+    let (onmouseover, onfocusin, onmouseleave) = pointer_callbacks(props, &hold, last_hover);
+    // Focus moving off a record lets go; if it moves onto another record, focusin holds again.
+    let onfocusout = {
+        let hold = hold.clone();
+        Callback::from(move |_: FocusEvent| hold.update(|r| r.focus_on_record = false))
     };
-    let onmouseover = {
-        let hover = hover.clone();
-        Callback::from(move |e: MouseEvent| hover(e.target_dyn_into::<Element>()))
+    let onpointerdown = {
+        let hold = hold.clone();
+        Callback::from(move |e: PointerEvent| {
+            let on_record = record_of(e.target_dyn_into::<Element>()).is_some();
+            hold.update(|r| r.pressed_on_record = on_record);
+        })
     };
-    let onfocusin = {
-        let hover = hover.clone();
-        Callback::from(move |e: FocusEvent| hover(e.target_dyn_into::<Element>()))
+    let onpointerup = {
+        let hold = hold.clone();
+        Callback::from(move |_: PointerEvent| hold.update(|r| r.pressed_on_record = false))
     };
-    let onmouseleave = Callback::from(move |_: MouseEvent| hover(None));
     let onclick = {
-        let select = props.on_select_record.clone();
+        let (select, hold) = (props.on_select_record.clone(), hold.clone());
         Callback::from(move |e: MouseEvent| {
             if let Some(record) = record_of(e.target_dyn_into::<Element>()) {
+                hold.select(record);
                 select.emit(record);
             }
         })
     };
     let onkeydown = {
-        let select = props.on_select_record.clone();
+        let (select, hold) = (props.on_select_record.clone(), hold.clone());
         Callback::from(move |e: KeyboardEvent| {
             if !matches!(e.key().as_str(), "Enter" | " ") {
                 return;
@@ -74,17 +139,19 @@ pub fn cluster_svg(props: &ClusterSvgProps) -> Html {
                 // The key acts on the focused cell, not on the page's shortcuts (Space plays).
                 e.prevent_default();
                 e.stop_propagation();
+                hold.select(record);
                 select.emit(record);
             }
         })
     };
 
     html! {
+        <>
         <svg class={classes!("cluster", (view.shape == Shape::Portrait).then_some("portrait"),
-                              view.compact.then_some("compact"))}
+                              view.compact.then_some("compact"), held.then_some("held"))}
              viewBox={format!("0 0 {} {:.0}", view.width, view.height)}
              role="figure" aria-label={view.description.clone()} data-testid="cluster"
-             {onmouseover} {onmouseleave} {onfocusin} {onclick} {onkeydown}>
+             {onmouseover} {onmouseleave} {onfocusin} {onfocusout} {onclick} {onkeydown} {onpointerdown} {onpointerup}>
             <desc>{"Brokers are boxes holding partition replicas; producers are above them and consumers below; coloured marks travelling along the links are requests (filled) and responses (hollow)."}</desc>
             <defs>
                 <pattern id="cl-hatch" width="12" height="12" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
@@ -99,7 +166,68 @@ pub fn cluster_svg(props: &ClusterSvgProps) -> Html {
             { more(view.more_consumers, "consumers") }
             <g class="cl-flights" aria-hidden="true">{ for view.flights.iter().map(flight) }</g>
         </svg>
+        if held {
+            <p class="cl-held-note" role="status" data-testid="cluster-held">
+                {"❚❚ The picture holds still while you point at a record; time runs on."}
+            </p>
+        }
+        </>
     }
+}
+
+/// Hovering and focus: what they highlight in the other panels, and whether they rest on a
+/// record (which holds the picture still).
+fn pointer_callbacks(
+    props: &ClusterSvgProps,
+    hold: &Hold,
+    last_hover: Rc<RefCell<Highlight>>,
+) -> (
+    Callback<MouseEvent>,
+    Callback<FocusEvent>,
+    Callback<MouseEvent>,
+) {
+    let hover = {
+        let on_hover = props.on_hover.clone();
+        move |target: Option<Element>| {
+            let highlight = target
+                .and_then(|t| t.closest("[data-hover]").ok().flatten())
+                .map(|e| highlight_of(&e))
+                .unwrap_or_default();
+            if *last_hover.borrow() != highlight {
+                *last_hover.borrow_mut() = highlight.clone();
+                on_hover.emit(highlight);
+            }
+        }
+    };
+    let onmouseover = {
+        let (hover, hold) = (hover.clone(), hold.clone());
+        Callback::from(move |e: MouseEvent| {
+            let target = e.target_dyn_into::<Element>();
+            let on_record = record_of(target.clone()).is_some();
+            hold.update(|r| r.pointer_on_record = on_record);
+            hover(target);
+        })
+    };
+    let onfocusin = {
+        let (hover, hold) = (hover.clone(), hold.clone());
+        Callback::from(move |e: FocusEvent| {
+            let target = e.target_dyn_into::<Element>();
+            let on_record = record_of(target.clone()).is_some();
+            hold.update(|r| r.focus_on_record = on_record);
+            hover(target);
+        })
+    };
+    let onmouseleave = {
+        let hold = hold.clone();
+        Callback::from(move |_: MouseEvent| {
+            hold.update(|r| {
+                r.pointer_on_record = false;
+                r.pressed_on_record = false;
+            });
+            hover(None);
+        })
+    };
+    (onmouseover, onfocusin, onmouseleave)
 }
 
 /// What a `data-hover` element touches.
@@ -332,7 +460,8 @@ fn cell(cell: &CellView, replica: &ReplicaView, tail: &LogTail) -> Html {
         label.push_str("; acknowledged, then lost");
     }
     html! {
-        <g class={classes!("cl-cell", (!cell.committed).then_some("uncommitted"), cell.selected.then_some("selected"),
+        <g key={cell.offset.to_string()}
+           class={classes!("cl-cell", (!cell.committed).then_some("uncommitted"), cell.selected.then_some("selected"),
                            cell.highlighted.then_some("highlighted"), cell.lost.then_some("lost"))}
            tabindex="0" role="button" aria-label={label.clone()} aria-pressed={cell.selected.to_string()}
            data-record={cell.record.0.to_string()}>
@@ -360,7 +489,8 @@ fn ghost(ghost: &GhostView, replica: &ReplicaView, tail: &LogTail) -> Html {
         (tail.cell_top, size, tail.cell_top + size / 2.0 + 4.5)
     };
     html! {
-        <g class={classes!("cl-ghost", ghost.occupied.then_some("tab"), ghost.selected.then_some("selected"))}
+        <g key={ghost.record.0.to_string()}
+           class={classes!("cl-ghost", ghost.occupied.then_some("tab"), ghost.selected.then_some("selected"))}
            tabindex="0" role="button" aria-label={label.clone()} data-record={ghost.record.0.to_string()}>
             <title>{label}</title>
             <rect x={px(ghost.x)} y={px(top)} width={px(size)} height={px(height)} rx="4" />

@@ -360,6 +360,30 @@ pub struct FlightView {
 }
 
 impl ClusterView {
+    /// The same picture with `record` (or nothing) as the selected record. The picture held
+    /// still under the pointer (see `svg.rs`) is an old view: this is how a click on it still
+    /// shows what it selected without moving anything.
+    pub fn with_selected(mut self, record: Option<RecordId>) -> ClusterView {
+        let tails = self
+            .brokers
+            .iter_mut()
+            .flat_map(|broker| broker.topics.iter_mut())
+            .flat_map(|topic| topic.replicas.iter_mut())
+            .filter_map(|replica| match &mut replica.detail {
+                ReplicaDetail::Cells(tail) => Some(tail),
+                ReplicaDetail::Bar(_) => None,
+            });
+        for tail in tails {
+            for cell in &mut tail.cells {
+                cell.selected = Some(cell.record) == record;
+            }
+            for ghost in &mut tail.ghosts {
+                ghost.selected = Some(ghost.record) == record;
+            }
+        }
+        self
+    }
+
     /// Lays out the cluster as it is at `sim.now()`.
     pub fn build(sim: &Simulation, options: &ClusterOptions) -> ClusterView {
         let highlight = options.highlight;

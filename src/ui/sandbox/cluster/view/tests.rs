@@ -476,3 +476,32 @@ fn many_clients_become_chips_and_the_rest_are_counted() {
     assert!(more_x + last_w <= LANDSCAPE_WIDTH - MARGIN + 0.01);
     assert!(places.windows(2).all(|w| w[0].0 + w[0].1 < w[1].0));
 }
+
+#[test]
+fn selecting_on_a_held_picture_marks_only_that_record_and_moves_nothing() {
+    let mut sim = cluster(3, 5);
+    topic(&mut sim, "orders", 1, 2);
+    let p = producer(&mut sim, 0, Acks::All);
+    run_for(&mut sim, 500);
+    for n in 0..4 {
+        produce(&mut sim, p, "orders", "k", &format!("v{n}"));
+    }
+    run_for(&mut sim, 1_000);
+    let held = build(&sim, Shape::Landscape, &[]);
+    let tp = TopicPartition::new("orders", 0);
+    let chosen = tail(rows(&held, &tp)[0]).cells[2].record;
+    let selected = held.clone().with_selected(Some(chosen));
+    for row in rows(&selected, &tp) {
+        for cell in &tail(row).cells {
+            assert_eq!(
+                cell.selected,
+                cell.record == chosen,
+                "offset {}",
+                cell.offset
+            );
+        }
+    }
+    // Nothing but the selection changed: the same cells at the same places.
+    let cleared = selected.with_selected(None);
+    assert_eq!(cleared, held);
+}
