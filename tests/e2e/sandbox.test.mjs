@@ -136,19 +136,32 @@ test('killing the leader under acks=1 shows the acknowledged records that were l
   const { page, problems } = await open('sandbox.html?preset=acks1-by-hand');
   await page.selectOption('[data-testid=speed]', '2');
   await waitForClock(page, 6);
+  // A lost record is drawn only while its offset is in a replica's drawn tail, which new
+  // records soon push out. So a watcher in the page pauses the run in the very frame the first
+  // one is drawn (a visitor would pause to look, too); it starts before the kill, so no frame
+  // is missed however busy the machine is.
+  await page.evaluate(() => {
+    window.pausedOnLostRecord = new Promise((resolve) => {
+      const look = () => {
+        if (document.querySelector('.cl-cell.lost')) {
+          document.querySelector('[data-testid=play]').click();
+          resolve();
+        } else {
+          requestAnimationFrame(look);
+        }
+      };
+      look();
+    });
+  });
   // Whichever broker leads orders-0 (the seed decides), kill it by hand.
   const leader = page.locator('[data-testid^=broker-]', { hasText: 'leads 1' });
   await leader.locator('button', { hasText: 'Kill' }).click();
-  await page.waitForFunction(
-    () => Number(document.querySelector('[data-testid=audit-lost] .audit-value').textContent.replace(/[^\d]/g, '')) > 0,
-    null,
-    { timeout: 30_000 },
-  );
+  await page.waitForFunction(() => window.pausedOnLostRecord.then(() => true), null, { timeout: 30_000 });
+  assert.match(await page.textContent('[data-testid=play]'), /Play/, 'paused on the first lost record');
   const lost = await auditFigure(page, 'lost');
   assert.ok(lost >= 1);
   assert.match(await page.textContent('[data-testid=audit-lost]'), /lost/i);
   // Struck through in the cluster view, where they were.
-  await page.waitForSelector('.cl-cell.lost, .cl-ghost', { timeout: 10_000 });
   assert.ok((await page.locator('.cl-strike').count()) >= 1, 'a struck-through record is drawn');
   await page.screenshot({ path: screenshotPath('sandbox-acks1-lost-1280x720.png') });
 
@@ -169,11 +182,14 @@ test('a record clicked at 5x is the record that was under the pointer', async ()
   const { page, problems } = await open();
   await page.selectOption('[data-testid=speed]', '5');
   await waitForClock(page, 8);
-  // Aim at the newest record of the first replica drawn: the one that slides away first.
-  const cells = page.locator('[data-testid=cluster] .cl-cell');
-  const box = await cells.last().boundingBox();
-  const x = box.x + box.width / 2;
-  const y = box.y + box.height / 2;
+  // Aim where a visitor would: at the newest record of the first replica drawn, which is the
+  // one that slides away first. Its place is read from the page, as an eye would.
+  await page.$eval('[data-testid=cluster]', (svg) => svg.scrollIntoView({ block: 'center' }));
+  const { x, y } = await page.evaluate(() => {
+    const cells = document.querySelector('[data-testid=cluster] .cl-replica').querySelectorAll('.cl-cell');
+    const box = cells[cells.length - 1].getBoundingClientRect();
+    return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  });
   await page.mouse.move(x, y);
   const aimed = await recordAt(page, x, y);
   assert.ok(aimed !== null, 'the pointer is on a record');
