@@ -3,12 +3,21 @@
 
 use yew::prelude::*;
 
+use crate::engine::config::{ConfigDoc, ConfigFamily};
 use crate::engine::{Command, NetworkConfig};
 
 use crate::ui::sandbox::inventory::BrokerItem;
 use crate::ui::sandbox::state::SandboxAction;
-use crate::ui::widgets::config_field::ConfigField;
+use crate::ui::widgets::config_field::{own_setting, ConfigField};
 use crate::ui::widgets::form_input::{parse_or, update};
+
+const LATENCY: &ConfigDoc = own_setting(ConfigFamily::Network, "latency_ms");
+const JITTER: &ConfigDoc = own_setting(ConfigFamily::Network, "jitter_ms");
+const DROPS: &ConfigDoc = own_setting(ConfigFamily::Network, "drop_per_million");
+
+/// The settings the form shows, each drawn from the table of configs (checked by `tests.rs`).
+#[cfg(test)]
+pub(crate) const SETTINGS: [&ConfigDoc; 3] = [LATENCY, JITTER, DROPS];
 
 #[derive(Properties, PartialEq)]
 pub struct BrokerControlsProps {
@@ -68,18 +77,15 @@ pub fn broker_controls(props: &BrokerControlsProps) -> Html {
             <details class="add-form">
             <summary data-testid="open-network-form">{"Network: latency, jitter, drops…"}</summary>
             <form onsubmit={apply} data-testid="network-form">
-                <ConfigField id="net-latency" name="latency (ms)" default=""
-                             explanation="One-way delay of every link.">
+                <ConfigField id="net-latency" doc={LATENCY}>
                     <input id="net-latency" type="number" min="0" max="5000" value={draft.latency_ms.to_string()}
                            onchange={update(&draft, |d, v| d.latency_ms = parse_or(&v, d.latency_ms))} />
                 </ConfigField>
-                <ConfigField id="net-jitter" name="jitter (ms)" default=""
-                             explanation="Extra random delay per message, from the run's seed.">
+                <ConfigField id="net-jitter" doc={JITTER}>
                     <input id="net-jitter" type="number" min="0" max="5000" value={draft.jitter_ms.to_string()}
                            onchange={update(&draft, |d, v| d.jitter_ms = parse_or(&v, d.jitter_ms))} />
                 </ConfigField>
-                <ConfigField id="net-drop" name="messages dropped (per million)" default="0"
-                             explanation="Lost requests and responses: producers retry, and without idempotence duplicates appear.">
+                <ConfigField id="net-drop" doc={DROPS}>
                     <input id="net-drop" type="number" min="0" max="1000000" value={draft.drop_per_million.to_string()}
                            onchange={update(&draft, |d, v| d.drop_per_million = parse_or(&v, d.drop_per_million))} />
                 </ConfigField>

@@ -3,12 +3,13 @@
 
 use yew::prelude::*;
 
+use crate::engine::config::{ConfigDoc, ConfigFamily};
 use crate::engine::{AutoOffsetReset, Command, ConsumerConfig, ConsumerId};
 
 use crate::ui::sandbox::inventory::{ConsumerItem, ConsumerStatus, TopicItem};
 use crate::ui::sandbox::state::SandboxAction;
 use crate::ui::shell::palette::member_style;
-use crate::ui::widgets::config_field::ConfigField;
+use crate::ui::widgets::config_field::{kafka_config, own_setting, ConfigField, PlainField};
 use crate::ui::widgets::form_input::{event_value, parse_or, update};
 
 #[derive(Properties, PartialEq)]
@@ -29,6 +30,24 @@ struct Draft {
     members: u32,
     config: ConsumerConfig,
 }
+
+const ASSIGNMENT_STRATEGY: &ConfigDoc = kafka_config("partition.assignment.strategy");
+const AUTO_COMMIT: &ConfigDoc = kafka_config("enable.auto.commit");
+const COMMIT_INTERVAL: &ConfigDoc = kafka_config("auto.commit.interval.ms");
+const PROCESSING_TIME: &ConfigDoc = own_setting(ConfigFamily::Consumer, "processing_time_ms");
+const OFFSET_RESET: &ConfigDoc = kafka_config("auto.offset.reset");
+const SESSION_TIMEOUT: &ConfigDoc = kafka_config("session.timeout.ms");
+
+/// The settings the form shows, each drawn from the table of configs (checked by `tests.rs`).
+#[cfg(test)]
+pub(crate) const SETTINGS: [&ConfigDoc; 6] = [
+    ASSIGNMENT_STRATEGY,
+    AUTO_COMMIT,
+    COMMIT_INTERVAL,
+    PROCESSING_TIME,
+    OFFSET_RESET,
+    SESSION_TIMEOUT,
+];
 
 const ASSIGNORS: [(&str, &str); 5] = [
     ("default", "[range, cooperative-sticky] (default)"),
@@ -67,36 +86,7 @@ pub fn group_form(props: &GroupFormProps) -> Html {
             ..ConsumerConfig::default()
         },
     });
-    let add = {
-        let (draft, on_action, next_id, topics) = (
-            draft.clone(),
-            props.on_action.clone(),
-            props.next_id,
-            props.topics.clone(),
-        );
-        Callback::from(move |event: SubmitEvent| {
-            event.prevent_default();
-            let topic = if draft.topic.is_empty() {
-                topics.first().map(|t| t.name.clone()).unwrap_or_default()
-            } else {
-                draft.topic.clone()
-            };
-            let mut config = draft.config.clone();
-            if draft.assignor != "default" {
-                config.partition_assignment_strategy = vec![draft.assignor.clone()];
-            }
-            let group = draft.group.trim();
-            for n in 0..draft.members.clamp(1, 8) {
-                on_action.emit(SandboxAction::Act(Command::AddConsumer {
-                    consumer: ConsumerId(next_id.0 + n),
-                    topic: topic.clone(),
-                    group: (!group.is_empty()).then(|| group.to_owned()),
-                    config: config.clone(),
-                }));
-            }
-        })
-    };
-    let config = &draft.config;
+    let add = add_members(&draft, props);
     html! {
         <section class="form-section" aria-labelledby="groups-heading">
             <h3 id="groups-heading">{"Consumers"}</h3>
@@ -111,66 +101,110 @@ pub fn group_form(props: &GroupFormProps) -> Html {
             <details class="add-form">
             <summary data-testid="open-group-form">{"Add group members…"}</summary>
             <form onsubmit={add} data-testid="group-form">
-                <ConfigField id="group-id" name="group.id" default="(none)"
-                             explanation="Members of one group share the partitions; another group reads everything again.">
-                    <input id="group-id" type="text" list="known-groups" maxlength="40" value={draft.group.clone()}
-                           data-testid="group-id" onchange={update(&draft, |d, v| d.group = v)} />
-                    <datalist id="known-groups">
-                        { for props.groups.iter().map(|g| html! { <option value={g.clone()} /> }) }
-                    </datalist>
-                </ConfigField>
-                <ConfigField id="group-topic" name="subscribe(topic)" default="(none)" explanation="The topic the members read.">
-                    <select id="group-topic" onchange={update(&draft, |d, v| d.topic = v)}>
-                        { for props.topics.iter().map(|t| html! {
-                            <option value={t.name.clone()} selected={t.name == draft.topic}>{&t.name}</option>
-                        }) }
-                    </select>
-                </ConfigField>
-                <ConfigField id="group-members" name="members to add" default="1"
-                             explanation="More members than partitions leaves some idle.">
-                    <input id="group-members" type="number" min="1" max="8" value={draft.members.to_string()}
-                           data-testid="group-members" onchange={update(&draft, |d, v| d.members = parse_or(&v, d.members))} />
-                </ConfigField>
-                <ConfigField id="group-assignor" name="partition.assignment.strategy" default="[range, cooperative-sticky]"
-                             explanation="Eager assignors revoke everything at a rebalance; cooperative-sticky moves only what changes.">
-                    <select id="group-assignor" data-testid="group-assignor" onchange={update(&draft, |d, v| d.assignor = v)}>
-                        { for ASSIGNORS.iter().map(|(value, label)| html! {
-                            <option value={*value} selected={draft.assignor == *value}>{*label}</option>
-                        }) }
-                    </select>
-                </ConfigField>
-                <ConfigField id="group-auto-commit" name="enable.auto.commit" default="true"
-                             explanation="Commit positions in the background; a crash between commits means records arrive twice.">
-                    <input id="group-auto-commit" type="checkbox" checked={config.enable_auto_commit}
-                           onchange={update(&draft, |d, v| d.config.enable_auto_commit = v == "true")} />
-                </ConfigField>
-                <ConfigField id="group-commit-interval" name="auto.commit.interval.ms" default="5000"
-                             explanation="How often auto commit runs.">
-                    <input id="group-commit-interval" type="number" min="100" value={config.auto_commit_interval_ms.to_string()}
-                           onchange={update(&draft, |d, v| d.config.auto_commit_interval_ms = parse_or(&v, d.config.auto_commit_interval_ms))} />
-                </ConfigField>
-                <ConfigField id="group-processing" name="processing time (ms/record)" default=""
-                             explanation="The application's work per record; slow consumers build lag.">
-                    <input id="group-processing" type="number" min="0" max="60000" value={config.processing_time_ms.to_string()}
-                           onchange={update(&draft, |d, v| d.config.processing_time_ms = parse_or(&v, d.config.processing_time_ms))} />
-                </ConfigField>
-                <ConfigField id="group-reset" name="auto.offset.reset" default="latest"
-                             explanation="Where to start without a committed offset: earliest reads the whole log.">
-                    <select id="group-reset" onchange={update(&draft, |d, v| d.config.auto_offset_reset =
-                            if v == "latest" { AutoOffsetReset::Latest } else { AutoOffsetReset::Earliest })}>
-                        <option value="earliest" selected={config.auto_offset_reset == AutoOffsetReset::Earliest}>{"earliest"}</option>
-                        <option value="latest" selected={config.auto_offset_reset == AutoOffsetReset::Latest}>{"latest"}</option>
-                    </select>
-                </ConfigField>
-                <ConfigField id="group-session" name="session.timeout.ms" default="45000 (since 3.0)"
-                             explanation="A member silent this long is removed and its partitions move.">
-                    <input id="group-session" type="number" min="6000" max="1800000" value={config.session_timeout_ms.to_string()}
-                           onchange={update(&draft, |d, v| d.config.session_timeout_ms = parse_or(&v, d.config.session_timeout_ms))} />
-                </ConfigField>
+                { membership_fields(&draft, props) }
+                { consumer_fields(&draft) }
                 <button type="submit" class="primary" data-testid="add-consumer">{"Add"}</button>
             </form>
             </details>
         </section>
+    }
+}
+
+/// The form's submit: add the members, each with the draft's config.
+fn add_members(draft: &UseStateHandle<Draft>, props: &GroupFormProps) -> Callback<SubmitEvent> {
+    let (draft, on_action, next_id, topics) = (
+        draft.clone(),
+        props.on_action.clone(),
+        props.next_id,
+        props.topics.clone(),
+    );
+    Callback::from(move |event: SubmitEvent| {
+        event.prevent_default();
+        let topic = if draft.topic.is_empty() {
+            topics.first().map(|t| t.name.clone()).unwrap_or_default()
+        } else {
+            draft.topic.clone()
+        };
+        let mut config = draft.config.clone();
+        if draft.assignor != "default" {
+            config.partition_assignment_strategy = vec![draft.assignor.clone()];
+        }
+        let group = draft.group.trim();
+        for n in 0..draft.members.clamp(1, 8) {
+            on_action.emit(SandboxAction::Act(Command::AddConsumer {
+                consumer: ConsumerId(next_id.0 + n),
+                topic: topic.clone(),
+                group: (!group.is_empty()).then(|| group.to_owned()),
+                config: config.clone(),
+            }));
+        }
+    })
+}
+
+/// Which group, which topic, how many members, and how the group shares the partitions.
+fn membership_fields(draft: &UseStateHandle<Draft>, props: &GroupFormProps) -> Html {
+    html! {
+        <>
+            <PlainField id="group-id" name="group.id" default="(none)"
+                        explanation="Members of one group share the partitions; another group reads everything again.">
+                <input id="group-id" type="text" list="known-groups" maxlength="40" value={draft.group.clone()}
+                       data-testid="group-id" onchange={update(draft, |d, v| d.group = v)} />
+                <datalist id="known-groups">
+                    { for props.groups.iter().map(|g| html! { <option value={g.clone()} /> }) }
+                </datalist>
+            </PlainField>
+            <PlainField id="group-topic" name="subscribe(topic)" default="(none)" explanation="The topic the members read.">
+                <select id="group-topic" onchange={update(draft, |d, v| d.topic = v)}>
+                    { for props.topics.iter().map(|t| html! {
+                        <option value={t.name.clone()} selected={t.name == draft.topic}>{&t.name}</option>
+                    }) }
+                </select>
+            </PlainField>
+            <PlainField id="group-members" name="members to add" default="1"
+                        explanation="More members than partitions leaves some idle.">
+                <input id="group-members" type="number" min="1" max="8" value={draft.members.to_string()}
+                       data-testid="group-members" onchange={update(draft, |d, v| d.members = parse_or(&v, d.members))} />
+            </PlainField>
+            <ConfigField id="group-assignor" doc={ASSIGNMENT_STRATEGY}>
+                <select id="group-assignor" data-testid="group-assignor" onchange={update(draft, |d, v| d.assignor = v)}>
+                    { for ASSIGNORS.iter().map(|(value, label)| html! {
+                        <option value={*value} selected={draft.assignor == *value}>{*label}</option>
+                    }) }
+                </select>
+            </ConfigField>
+        </>
+    }
+}
+
+/// Each member's config: commits, processing time, where to start, and its session.
+fn consumer_fields(draft: &UseStateHandle<Draft>) -> Html {
+    let config = &draft.config;
+    html! {
+        <>
+            <ConfigField id="group-auto-commit" doc={AUTO_COMMIT}>
+                <input id="group-auto-commit" type="checkbox" checked={config.enable_auto_commit}
+                       onchange={update(draft, |d, v| d.config.enable_auto_commit = v == "true")} />
+            </ConfigField>
+            <ConfigField id="group-commit-interval" doc={COMMIT_INTERVAL}>
+                <input id="group-commit-interval" type="number" min="100" value={config.auto_commit_interval_ms.to_string()}
+                       onchange={update(draft, |d, v| d.config.auto_commit_interval_ms = parse_or(&v, d.config.auto_commit_interval_ms))} />
+            </ConfigField>
+            <ConfigField id="group-processing" doc={PROCESSING_TIME}>
+                <input id="group-processing" type="number" min="0" max="60000" value={config.processing_time_ms.to_string()}
+                       onchange={update(draft, |d, v| d.config.processing_time_ms = parse_or(&v, d.config.processing_time_ms))} />
+            </ConfigField>
+            <ConfigField id="group-reset" doc={OFFSET_RESET}>
+                <select id="group-reset" onchange={update(draft, |d, v| d.config.auto_offset_reset =
+                        if v == "latest" { AutoOffsetReset::Latest } else { AutoOffsetReset::Earliest })}>
+                    <option value="earliest" selected={config.auto_offset_reset == AutoOffsetReset::Earliest}>{"earliest"}</option>
+                    <option value="latest" selected={config.auto_offset_reset == AutoOffsetReset::Latest}>{"latest"}</option>
+                </select>
+            </ConfigField>
+            <ConfigField id="group-session" doc={SESSION_TIMEOUT}>
+                <input id="group-session" type="number" min="6000" max="1800000" value={config.session_timeout_ms.to_string()}
+                       onchange={update(draft, |d, v| d.config.session_timeout_ms = parse_or(&v, d.config.session_timeout_ms))} />
+            </ConfigField>
+        </>
     }
 }
 
