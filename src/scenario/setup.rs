@@ -1,6 +1,6 @@
 //! A run's setup as plain data: the cluster, and the commands planned before time starts, each
 //! stamped with the simulated millisecond it runs at. Every way of starting a run ends here: a
-//! scenario file ([`Setup::from_scenario`]), a sandbox preset (which is a scenario file), a
+//! scenario file (`Scenario::setup`), a sandbox preset (which is a scenario file), a
 //! tour scene (likewise), and a saved sandbox run (which stores its setup as this type). One
 //! [`Setup::build`] turns it into a simulation, so the tour, the sandbox and `kplay run` cannot
 //! build the same file two different ways.
@@ -8,8 +8,6 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{BrokerConfig, Command, NetworkConfig, SimConfig, SimTime, Simulation};
-
-use super::file::Scenario;
 
 /// Everything fixed before time starts: the cluster and the commands planned in advance (a
 /// scenario's topics, clients and timeline).
@@ -38,26 +36,6 @@ pub struct Stamped {
 }
 
 impl Setup {
-    /// A scenario's cluster, and its topics, clients and timeline as planned commands, in the
-    /// order the file schedules them.
-    pub fn from_scenario(scenario: &Scenario) -> Setup {
-        Setup {
-            name: scenario.name.clone(),
-            seed: scenario.seed,
-            brokers: scenario.brokers,
-            broker: scenario.broker.clone(),
-            network: scenario.network,
-            planned: scenario
-                .commands
-                .iter()
-                .map(|scheduled| Stamped {
-                    at_ms: scheduled.at.as_ms(),
-                    command: scheduled.command.clone(),
-                })
-                .collect(),
-        }
-    }
-
     /// The settings the simulation is created with.
     pub fn sim_config(&self) -> SimConfig {
         SimConfig {

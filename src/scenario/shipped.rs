@@ -61,7 +61,7 @@ impl Shipped {
 
     /// The file as a run's setup.
     pub fn setup(&self) -> Setup {
-        Setup::from_scenario(&self.scenario())
+        self.scenario().setup()
     }
 }
 

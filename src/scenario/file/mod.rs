@@ -25,7 +25,7 @@ use toml::de::DeTable;
 
 use crate::engine::{BrokerConfig, Command, NetworkConfig, SimTime, Simulation};
 
-use super::setup::Setup;
+use super::setup::{Setup, Stamped};
 
 pub use duration::{format_duration_ms, parse_duration_ms};
 pub use entities::parse_key_pattern;
@@ -83,12 +83,32 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// The scenario's cluster, and its topics, clients and timeline as planned commands, in
+    /// the order the file schedules them.
+    pub fn setup(&self) -> Setup {
+        Setup {
+            name: self.name.clone(),
+            seed: self.seed,
+            brokers: self.brokers,
+            broker: self.broker.clone(),
+            network: self.network,
+            planned: self
+                .commands
+                .iter()
+                .map(|scheduled| Stamped {
+                    at_ms: scheduled.at.as_ms(),
+                    command: scheduled.command.clone(),
+                })
+                .collect(),
+        }
+    }
+
     /// A simulation at time zero with every command of the scenario scheduled, built by the
     /// one [`Setup::build`] that the tour and the sandbox use too. Nothing has run yet: topics,
     /// clients and the timeline all happen as the clock moves, and a command the engine
     /// refuses becomes a `CommandRejected` event rather than a panic.
     pub fn build(&self, seed_override: Option<u64>) -> Simulation {
-        let mut setup = Setup::from_scenario(self);
+        let mut setup = self.setup();
         if let Some(seed) = seed_override {
             setup.seed = seed;
         }

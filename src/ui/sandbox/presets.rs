@@ -96,7 +96,7 @@ impl Preset {
 /// Reads a scenario file the visitor pasted; errors say line and column.
 pub fn setup_from_text(text: &str) -> Result<Setup, String> {
     parse_scenario(text)
-        .map(|scenario| Setup::from_scenario(&scenario))
+        .map(|scenario| scenario.setup())
         .map_err(|errors| {
             errors
                 .iter()

@@ -366,9 +366,9 @@ mod tests {
     "#;
 
     fn setup() -> Setup {
-        Setup::from_scenario(
-            &crate::scenario::parse_scenario(SETUP).expect("the test setup parses"),
-        )
+        crate::scenario::parse_scenario(SETUP)
+            .expect("the test setup parses")
+            .setup()
     }
 
     fn session() -> Session<Trace> {
