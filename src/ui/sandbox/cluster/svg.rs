@@ -167,8 +167,9 @@ pub fn cluster_svg(props: &ClusterSvgProps) -> Html {
             <g class="cl-flights" aria-hidden="true">{ for view.flights.iter().map(flight) }</g>
         </svg>
         if held {
-            <p class="cl-held-note" role="status" data-testid="cluster-held">
-                {"❚❚ The picture holds still while you point at a record; time runs on."}
+            <p class="cl-held-note" role="status" data-testid="cluster-held"
+               title="The picture holds still while you point at a record, so the record you aim at stays where it is. Time runs on; the picture catches up when you move away.">
+                {"❚❚ Held while you point at a record"}
             </p>
         }
         </>
