@@ -6,6 +6,7 @@ use crate::pipeline::codementor::{self, Experiment, ExperimentParams};
 use crate::pipeline::{builtin, stories, Load, PipelineRun, Story};
 
 use super::view::rates::Rates;
+use crate::ui::shell::play_clock::PlayClock;
 
 /// The speeds offered, as multiples of real time.
 pub const SPEEDS: [u32; 5] = [1, 2, 5, 10, 20];
@@ -85,10 +86,12 @@ pub struct Board {
     lanes: Vec<Lane>,
     playing: bool,
     speed: u32,
-    /// Simulated time of the comparison, with the fraction of a millisecond kept.
-    now_ms: f64,
+    /// Simulated time of the comparison.
+    now_ms: u64,
+    /// Wall-clock to simulated time, with the fraction of a millisecond carried.
+    clock: PlayClock,
     story: Option<StoryRun>,
-    story_ms: f64,
+    story_ms: u64,
     experiment: Option<Experiment>,
 }
 
@@ -127,9 +130,10 @@ impl Board {
             lanes,
             playing: true,
             speed: 1,
-            now_ms: 0.0,
+            now_ms: 0,
+            clock: PlayClock::default(),
             story: None,
-            story_ms: 0.0,
+            story_ms: 0,
             experiment: None,
         }
     }
@@ -154,7 +158,7 @@ impl Board {
     }
 
     pub fn now_ms(&self) -> u64 {
-        self.now_ms as u64
+        self.now_ms
     }
 
     pub fn story(&self) -> Option<&StoryRun> {
@@ -172,16 +176,19 @@ impl Board {
                 if !self.playing {
                     return false;
                 }
-                let step = wall_ms.clamp(0.0, MAX_FRAME_WALL_MS) * f64::from(self.speed);
+                let step = self
+                    .clock
+                    .advance_capped(wall_ms, f64::from(self.speed), MAX_FRAME_WALL_MS)
+                    .unwrap_or(0);
                 self.now_ms += step;
-                let now = self.now_ms as u64;
+                let now = self.now_ms;
                 for lane in &mut self.lanes {
                     lane.advance_to(now);
                 }
                 if let Some(story) = &mut self.story {
                     let until = story.story.until_ms;
-                    self.story_ms = (self.story_ms + step).min(until as f64);
-                    story.lane.advance_to(self.story_ms as u64);
+                    self.story_ms = (self.story_ms + step).min(until);
+                    story.lane.advance_to(self.story_ms);
                 }
                 true
             }
@@ -219,7 +226,8 @@ impl Board {
                 true
             }
             BoardAction::Restart => {
-                self.now_ms = 0.0;
+                self.now_ms = 0;
+                self.clock.reset();
                 for lane in &mut self.lanes {
                     let wide = lane.wide;
                     if let Some(fresh) = start(&lane.run.pipeline().id) {
@@ -245,7 +253,7 @@ impl Board {
                     story,
                     lane: Lane::new(run),
                 });
-                self.story_ms = 0.0;
+                self.story_ms = 0;
                 self.playing = true;
                 true
             }

@@ -1,4 +1,4 @@
-//! The play clock shared by the tour and the sandbox: turns the wall-clock time between two
+//! The play clock every page shares (the tour, the sandbox and the pipelines page): turns the wall-clock time between two
 //! animation frames into whole simulated milliseconds at the chosen speed. The simulation moves
 //! in whole milliseconds, so the fraction left over is carried to the next frame; at 0.25× a
 //! 16 ms frame is 4 simulated ms, at 0.1× it takes several frames to make one.
@@ -23,10 +23,16 @@ impl PlayClock {
     /// keeping the fraction for the next call. `None` when `wall_ms` is not a positive number
     /// (the first frame, or a clock that went backwards): nothing happened.
     pub fn advance(&mut self, wall_ms: f64, speed: f64) -> Option<u64> {
+        self.advance_capped(wall_ms, speed, MAX_FRAME_GAP_MS)
+    }
+
+    /// [`PlayClock::advance`] with a page's own cap on one frame's wall-clock gap (the
+    /// pipelines page, which runs several pipelines at once, takes smaller steps).
+    pub fn advance_capped(&mut self, wall_ms: f64, speed: f64, max_gap_ms: f64) -> Option<u64> {
         if !wall_ms.is_finite() || wall_ms <= 0.0 {
             return None;
         }
-        self.carry_ms += wall_ms.min(MAX_FRAME_GAP_MS) * speed;
+        self.carry_ms += wall_ms.min(max_gap_ms) * speed;
         let whole_ms = self.carry_ms.floor();
         self.carry_ms -= whole_ms;
         Some(whole_ms as u64)
@@ -60,6 +66,7 @@ mod tests {
         assert_eq!(clock.advance(0.0, 1.0), None);
         assert_eq!(clock.advance(f64::NAN, 1.0), None);
         assert_eq!(clock.advance(-5.0, 1.0), None);
+        assert_eq!(clock.advance_capped(10_000.0, 2.0, 100.0), Some(200));
     }
 
     #[test]
