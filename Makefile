@@ -33,6 +33,8 @@ setup-test:
 lint:
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
+	# Release builds lack debug_assertions (the engine's invariant checks): lint them too.
+	cargo clippy --release --lib --bins -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 test-native:

@@ -17,16 +17,19 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::engine::controller::TopicMeta;
+#[cfg(debug_assertions)]
 use crate::engine::event::{Event, EventKind};
 use crate::engine::group::OFFSETS_TOPIC;
 use crate::engine::ids::{BrokerId, Offset, RecordId, TopicPartition};
+#[cfg(debug_assertions)]
 use crate::engine::timer::Timer;
 use crate::engine::Simulation;
 
 /// What the check remembers of earlier steps, per partition.
 #[derive(Clone, Debug, Default)]
 pub(in crate::engine) struct InvariantMemory {
-    /// Steps taken so far, to name the one that broke an invariant.
+    /// Steps taken so far, to name the one that broke an invariant (debug builds count them).
+    #[cfg(debug_assertions)]
     steps: u64,
     partitions: BTreeMap<TopicPartition, PartitionMemory>,
 }
@@ -68,6 +71,7 @@ impl Simulation {
 
     /// Runs the check after a step (whose events start at `first_event` in the outbox) and
     /// panics, naming the step, its timer and the time, if an invariant broke.
+    #[cfg(debug_assertions)]
     pub(in crate::engine) fn assert_invariants_after(&mut self, fired: &Timer, first_event: usize) {
         self.invariants.steps += 1;
         let touched = touched_partitions(&self.outbox[first_event..]);
@@ -332,6 +336,7 @@ fn check_isr(
 
 /// The partitions a step's events say it changed, or `None` when the step changed brokers or
 /// topics wholesale and everything is to be checked.
+#[cfg(debug_assertions)]
 fn touched_partitions(events: &[Event]) -> Option<BTreeSet<TopicPartition>> {
     let mut touched = BTreeSet::new();
     for event in events {
