@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::config::{ConsumerConfig, ProducerConfig, TopicConfig};
 use super::ids::{BrokerId, ConsumerId, ProducerId};
-use super::network::{NetworkConfig, Node};
+use super::network::{Isolation, NetworkConfig, Node};
 
 /// An action on the simulation, applied now ([`super::Simulation::handle`]) or at a later time
 /// ([`super::Simulation::schedule`]).
@@ -92,8 +92,26 @@ pub enum Command {
     IsolateBroker {
         broker: BrokerId,
     },
+    /// Cuts the broker off from its peers (as `IsolateBroker`), its clients, or everyone.
+    IsolateBrokerFrom {
+        broker: BrokerId,
+        from: Isolation,
+    },
+    /// Ends any isolation of the broker.
     HealBroker {
         broker: BrokerId,
+    },
+    /// Cuts the link from `from` to `to` (and back, unless `one_way`): messages on it are lost.
+    CutLink {
+        from: Node,
+        to: Node,
+        one_way: bool,
+    },
+    /// Mends a cut link (the way back too, unless `one_way`).
+    HealLink {
+        from: Node,
+        to: Node,
+        one_way: bool,
     },
     SetNetwork {
         config: NetworkConfig,

@@ -3,10 +3,9 @@
 //! how every actor puts a message on the wire, a timer in the queue and an event in the outbox.
 
 use crate::engine::broker::FetchLimits;
-use crate::engine::errors::ErrorCode;
 use crate::engine::event::{Event, EventKind};
-use crate::engine::ids::MessageId;
-use crate::engine::network::{Delivery, Message, Node, Sent};
+use crate::engine::ids::{BrokerId, MessageId};
+use crate::engine::network::{Delivery, DisconnectReason, Message, Node, Sent};
 use crate::engine::time::SimTime;
 use crate::engine::timer::{Scheduled, Timer};
 use crate::engine::Simulation;
@@ -28,7 +27,7 @@ impl Simulation {
             }
             Timer::Poll(consumer) => self.on_poll_timer(consumer),
             Timer::FetchTimeout(consumer, broker, correlation) => {
-                self.on_fetch_failed(consumer, broker, correlation)
+                self.on_fetch_timeout(consumer, broker, correlation)
             }
             Timer::FetchWaitExpired(broker, incarnation, id) => {
                 self.on_fetch_wait_expired(broker, incarnation, id)
@@ -55,11 +54,11 @@ impl Simulation {
             Timer::CleanerCheck(broker) => self.on_cleaner_check(broker),
             Timer::ProducerWake(producer) => self.on_producer_wake(producer),
             Timer::ProducerRequestTimeout(producer, correlation) => {
-                self.on_produce_request_failed(producer, correlation, ErrorCode::RequestTimedOut)
+                self.on_produce_request_timeout(producer, correlation)
             }
             Timer::WorkloadTick(producer) => self.on_workload_tick(producer),
             Timer::GroupRequestTimeout(consumer, correlation) => {
-                self.on_group_request_timeout(consumer, correlation)
+                self.on_group_request_timed_out(consumer, correlation)
             }
             Timer::Heartbeat(consumer) => self.on_heartbeat_timer(consumer),
             Timer::PollIntervalCheck(consumer) => self.on_poll_interval_check(consumer),
@@ -68,6 +67,11 @@ impl Simulation {
             }
             Timer::GroupJoinDeadline(group, round) => self.on_group_join_deadline(&group, round),
             Timer::GroupSyncDeadline(group, round) => self.on_group_sync_deadline(&group, round),
+            Timer::ConnectionReset(node, broker) => self.on_connection_reset(node, broker),
+            Timer::MetadataRefresh(node) => self.on_metadata_refresh_timer(node),
+            Timer::MetadataTimeout(node, broker, correlation) => {
+                self.on_metadata_timeout(node, broker, correlation)
+            }
             Timer::Command(command) => {
                 if let Err(reason) = self.handle(*command) {
                     self.emit(EventKind::CommandRejected { reason });
@@ -91,7 +95,9 @@ impl Simulation {
             }
             None => return,
         };
-        if let Node::Broker(sender) = flight.from {
+        let refusal = matches!(flight.message, Message::ConnectionRefused { .. });
+        if let (Node::Broker(sender), false) = (flight.from, refusal) {
+            // A refusal comes from the machine's operating system, which is still up.
             if !self.brokers.get(&sender).is_some_and(|b| b.up) {
                 // A crash is modelled as the machine going down: what it had on the wire and
                 // not yet delivered is lost with it.
@@ -113,14 +119,7 @@ impl Simulation {
         if let Node::Broker(broker) = flight.to {
             if !self.brokers.get(&broker).is_some_and(|b| b.up) {
                 // The process is gone: the operating system refuses the connection.
-                let is_request = matches!(
-                    flight.message,
-                    Message::Produce { .. }
-                        | Message::Fetch { .. }
-                        | Message::ReplicaFetch { .. }
-                        | Message::Group { .. }
-                );
-                if is_request {
+                if flight.message.is_request() {
                     let correlation_id = flight.message.correlation_id();
                     self.send(
                         flight.to,
@@ -150,6 +149,44 @@ impl Simulation {
                 self.route_group(from, to, message)
             }
             Message::ConnectionRefused { .. } => self.route_refused(from, to, message),
+            Message::Metadata { .. } | Message::MetadataResponse { .. } => {
+                self.route_metadata(from, to, message)
+            }
+        }
+    }
+
+    /// Metadata requests to any broker, and their answers to the client.
+    fn route_metadata(&mut self, from: Node, to: Node, message: Message) {
+        match (from, to, message) {
+            (
+                from @ (Node::Producer(_) | Node::Consumer(_)),
+                Node::Broker(broker),
+                Message::Metadata {
+                    correlation_id,
+                    topics,
+                },
+            ) => self.on_metadata_request(broker, from, correlation_id, topics),
+            (
+                Node::Broker(broker),
+                client @ (Node::Producer(_) | Node::Consumer(_)),
+                Message::MetadataResponse {
+                    correlation_id,
+                    brokers,
+                    topics,
+                },
+            ) => self.on_metadata_response(client, broker, correlation_id, brokers, topics),
+            _ => wrong_node(),
+        }
+    }
+
+    /// A dead broker's reset reached a node connected to it: a client sees its connection
+    /// close (and fails what was in flight on it), a follower stops fetching from it.
+    fn on_connection_reset(&mut self, node: Node, broker: BrokerId) {
+        match node {
+            Node::Producer(_) | Node::Consumer(_) => {
+                self.on_disconnected(node, broker, DisconnectReason::PeerDied, None)
+            }
+            Node::Broker(follower) => self.on_replica_fetch_refused(follower, broker),
         }
     }
 
@@ -261,25 +298,18 @@ impl Simulation {
         }
     }
 
-    /// A refused connection: each kind of sender treats it as its own request failing.
+    /// A refused connection: a client's connection closes (failing everything in flight on
+    /// it), a follower stops fetching from the broker.
     fn route_refused(&mut self, from: Node, to: Node, message: Message) {
         match (from, to, message) {
             (
-                Node::Broker(_),
-                Node::Producer(producer),
-                Message::ConnectionRefused { correlation_id },
-            ) => self.on_produce_request_failed(
-                producer,
-                correlation_id,
-                ErrorCode::NetworkException,
-            ),
-            (
                 Node::Broker(broker),
-                Node::Consumer(consumer),
-                Message::ConnectionRefused { correlation_id },
+                client @ (Node::Producer(_) | Node::Consumer(_)),
+                Message::ConnectionRefused { .. },
             ) => {
-                self.on_fetch_failed(consumer, broker, correlation_id);
-                self.on_group_request_timeout(consumer, correlation_id);
+                if self.network.is_connected(client, broker) {
+                    self.on_disconnected(client, broker, DisconnectReason::Refused, None);
+                }
             }
             (Node::Broker(leader), Node::Broker(follower), Message::ConnectionRefused { .. }) => {
                 self.on_replica_fetch_refused(follower, leader)
@@ -312,6 +342,15 @@ impl Simulation {
     pub(in crate::engine) fn send(&mut self, from: Node, to: Node, message: Message) {
         let now = self.now;
         let kind = message.kind();
+        if let (true, Node::Broker(broker)) = (message.is_request(), to) {
+            // A request goes on a connection, opened by the first request to that broker.
+            if self.network.open_connection(from, broker) && !matches!(from, Node::Broker(_)) {
+                self.emit_detail(EventKind::ConnectionOpened {
+                    client: from,
+                    broker,
+                });
+            }
+        }
         match self.network.send(from, to, message, now, &mut self.rng) {
             Sent::Travelling(id, arrives_at) => {
                 self.emit_detail(EventKind::MessageSent {

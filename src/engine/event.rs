@@ -8,7 +8,7 @@ use super::command::Rejection;
 use super::config::AutoOffsetReset;
 use super::errors::ErrorCode;
 use super::ids::{BrokerId, ConsumerId, MessageId, Offset, ProducerId, RecordId, TopicPartition};
-use super::network::{MessageKind, Node};
+use super::network::{DisconnectReason, Isolation, MessageKind, Node};
 use super::phases::ElectionKind;
 use super::phases::GroupPhase;
 use super::time::SimTime;
@@ -157,6 +157,41 @@ pub enum EventKind {
     },
     BrokerIsolated {
         broker: BrokerId,
+        from: Isolation,
+    },
+    /// A link stopped carrying messages (one way, or both).
+    LinkCut {
+        from: Node,
+        to: Node,
+        one_way: bool,
+    },
+    LinkHealed {
+        from: Node,
+        to: Node,
+        one_way: bool,
+    },
+    /// A client opened a TCP connection to a broker, to send its first request there.
+    ConnectionOpened {
+        client: Node,
+        broker: BrokerId,
+    },
+    /// A client's connection to a broker closed: every request in flight on it failed at
+    /// once, and the client reconnects no earlier than `reconnect_at`
+    /// (`reconnect.backoff.ms`, doubling up to `reconnect.backoff.max.ms`, with jitter).
+    ConnectionClosed {
+        client: Node,
+        broker: BrokerId,
+        reason: DisconnectReason,
+        requests_failed: u32,
+        reconnect_at: SimTime,
+    },
+    /// A client's metadata changed what it believes leads a partition.
+    MetadataUpdated {
+        client: Node,
+        from: BrokerId,
+        partition: TopicPartition,
+        leader: Option<BrokerId>,
+        leader_epoch: u32,
     },
     BrokerHealed {
         broker: BrokerId,
@@ -354,7 +389,29 @@ impl fmt::Display for Event {
             }
             EventKind::BrokerCrashed { broker } => write!(f, "{broker} crashed"),
             EventKind::BrokerRestarted { broker } => write!(f, "{broker} restarted"),
-            EventKind::BrokerIsolated { broker } => write!(f, "{broker} isolated from the other brokers"),
+            EventKind::BrokerIsolated { broker, from } => write!(f, "{broker} isolated from {}", match from {
+                Isolation::Peers => "the other brokers",
+                Isolation::Clients => "its clients",
+                Isolation::All => "everyone",
+            }),
+            EventKind::LinkCut { from, to, one_way } => {
+                write!(f, "link {from} {} {to} cut", if *one_way { "->" } else { "<->" })
+            }
+            EventKind::LinkHealed { from, to, one_way } => {
+                write!(f, "link {from} {} {to} healed", if *one_way { "->" } else { "<->" })
+            }
+            EventKind::ConnectionOpened { client, broker } => {
+                write!(f, "{client} connected to {broker}")
+            }
+            EventKind::ConnectionClosed { client, broker, reason, requests_failed, reconnect_at } => write!(
+                f,
+                "{client} disconnected from {broker} ({reason}): {requests_failed} requests failed, reconnect at {reconnect_at}"
+            ),
+            EventKind::MetadataUpdated { client, from, partition, leader, leader_epoch } => write!(
+                f,
+                "{client} learned from {from}: {partition} led by {}, epoch {leader_epoch}",
+                leader.map_or("none".to_owned(), |l| l.to_string())
+            ),
             EventKind::BrokerHealed { broker } => write!(f, "{broker} reconnected"),
             EventKind::BrokerFenced { broker } => write!(f, "controller fenced {broker}"),
             EventKind::BrokerUnfenced { broker } => write!(f, "controller unfenced {broker}"),

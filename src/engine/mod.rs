@@ -73,8 +73,8 @@ pub use group::{
 pub use group::{java_string_hash, offsets_partition_for, OFFSETS_TOPIC};
 pub use ids::{BrokerId, ConsumerId, MessageId, Offset, ProducerId, RecordId, TopicPartition};
 pub use network::{
-    FetchPosition, FetchedPartition, InFlight, Message, MessageKind, NetworkConfig, Node,
-    ProduceBatch, ReplicaFetchResult,
+    DisconnectReason, FetchPosition, FetchedPartition, InFlight, Isolation, Message, MessageKind,
+    NetworkConfig, Node, PartitionMetadata, ProduceBatch, ReplicaFetchResult, TopicMetadata,
 };
 pub use phases::{ElectionKind, GroupPhase, MemberPhase};
 pub use record::{Payload, Record, RecordBatch};
@@ -197,8 +197,24 @@ impl Simulation {
         self.network.config
     }
 
+    /// Whether the broker is cut off from the other brokers and the controller.
     pub fn is_isolated(&self, broker: BrokerId) -> bool {
         self.network.is_isolated(broker)
+    }
+
+    /// What the broker is cut off from, if anything.
+    pub fn isolation(&self, broker: BrokerId) -> Option<Isolation> {
+        self.network.isolation(broker)
+    }
+
+    /// Every directed link that is cut, as `(from, to)`.
+    pub fn cut_links(&self) -> impl Iterator<Item = &(Node, Node)> {
+        self.network.cut_links()
+    }
+
+    /// Every open TCP connection, as `(the node that connected, the broker)`.
+    pub fn connections(&self) -> impl Iterator<Item = &(Node, BrokerId)> {
+        self.network.connections()
     }
 
     pub fn topics(&self) -> impl Iterator<Item = &TopicMeta> {
@@ -363,7 +379,10 @@ impl Simulation {
             Command::CommitOffsets { consumer } => self.commit_offsets(consumer),
             Command::CrashBroker { broker } => self.crash_broker(broker),
             Command::RestartBroker { broker } => self.restart_broker(broker),
-            Command::IsolateBroker { broker } => self.isolate_broker(broker),
+            Command::IsolateBroker { broker } => self.isolate_broker(broker, Isolation::Peers),
+            Command::IsolateBrokerFrom { broker, from } => self.isolate_broker(broker, from),
+            Command::CutLink { from, to, one_way } => self.cut_link(from, to, one_way),
+            Command::HealLink { from, to, one_way } => self.heal_link(from, to, one_way),
             Command::HealBroker { broker } => self.heal_broker(broker),
             Command::SetNetwork { config } => {
                 self.network.config = config;

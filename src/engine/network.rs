@@ -1,6 +1,8 @@
 //! The simulated network: every request and response is a message in flight with a send time
 //! and an arrival time. That is what the UI animates and what faults act on: a seeded drop
-//! rate, and isolated brokers whose links to the other brokers carry nothing.
+//! rate, links cut in one or both directions, and brokers isolated from their peers, from
+//! their clients or from everyone. It also remembers which TCP connections are open, so that a
+//! process that dies can reset them.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -85,6 +87,24 @@ pub enum ReplicaFetchResult {
     Error(ErrorCode),
 }
 
+/// One partition in a Metadata response.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartitionMetadata {
+    pub partition: u32,
+    pub leader: Option<BrokerId>,
+    pub leader_epoch: u32,
+    pub replicas: Vec<BrokerId>,
+    pub isr: Vec<BrokerId>,
+}
+
+/// One topic in a Metadata response: its partitions, or the error that it is unknown.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopicMetadata {
+    pub name: String,
+    pub error: Option<ErrorCode>,
+    pub partitions: Vec<PartitionMetadata>,
+}
+
 /// The payload of a message. As in Kafka's protocol, a response carries the `correlation_id`
 /// of its request. Requests and responses are separate messages so each leg is visible.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -124,6 +144,18 @@ pub enum Message {
     },
     /// The peer's process is gone: the operating system resets the connection.
     ConnectionRefused { correlation_id: u64 },
+    /// A client asks any broker which brokers lead which partitions (`MetadataRequest`).
+    Metadata {
+        correlation_id: u64,
+        topics: Vec<String>,
+    },
+    /// The broker answers from its own copy of the cluster's metadata, which goes stale while
+    /// the controller cannot reach it.
+    MetadataResponse {
+        correlation_id: u64,
+        brokers: Vec<BrokerId>,
+        topics: Vec<TopicMetadata>,
+    },
     Group {
         correlation_id: u64,
         request: GroupRequest,
@@ -263,6 +295,8 @@ pub enum MessageKind {
     ReplicaFetch,
     ReplicaFetchResponse,
     ConnectionRefused,
+    Metadata,
+    MetadataResponse,
     JoinGroup,
     JoinGroupResponse,
     SyncGroup,
@@ -287,6 +321,8 @@ impl Message {
             Message::ReplicaFetch { .. } => MessageKind::ReplicaFetch,
             Message::ReplicaFetchResponse { .. } => MessageKind::ReplicaFetchResponse,
             Message::ConnectionRefused { .. } => MessageKind::ConnectionRefused,
+            Message::Metadata { .. } => MessageKind::Metadata,
+            Message::MetadataResponse { .. } => MessageKind::MetadataResponse,
             Message::Group { request, .. } => request.kind(),
             Message::GroupResponse { response, .. } => response.kind(),
         }
@@ -301,6 +337,8 @@ impl Message {
             | Message::ReplicaFetch { correlation_id, .. }
             | Message::ReplicaFetchResponse { correlation_id, .. }
             | Message::ConnectionRefused { correlation_id }
+            | Message::Metadata { correlation_id, .. }
+            | Message::MetadataResponse { correlation_id, .. }
             | Message::Group { correlation_id, .. }
             | Message::GroupResponse { correlation_id, .. } => *correlation_id,
         }
@@ -317,6 +355,8 @@ impl fmt::Display for MessageKind {
             MessageKind::ReplicaFetch => "ReplicaFetch",
             MessageKind::ReplicaFetchResponse => "ReplicaFetchResponse",
             MessageKind::ConnectionRefused => "ConnectionRefused",
+            MessageKind::Metadata => "Metadata",
+            MessageKind::MetadataResponse => "MetadataResponse",
             MessageKind::JoinGroup => "JoinGroup",
             MessageKind::JoinGroupResponse => "JoinGroupResponse",
             MessageKind::SyncGroup => "SyncGroup",
@@ -367,6 +407,63 @@ impl Default for NetworkConfig {
     }
 }
 
+/// What an isolated broker is cut off from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Isolation {
+    /// The other brokers and the controller; clients still reach it (a zombie leader).
+    Peers,
+    /// Its clients; the other brokers and the controller still reach it.
+    Clients,
+    /// Everyone.
+    All,
+}
+
+impl Isolation {
+    pub fn from_peers(self) -> bool {
+        matches!(self, Isolation::Peers | Isolation::All)
+    }
+
+    pub fn from_clients(self) -> bool {
+        matches!(self, Isolation::Clients | Isolation::All)
+    }
+
+    /// The word a scenario file uses.
+    pub fn name(self) -> &'static str {
+        match self {
+            Isolation::Peers => "peers",
+            Isolation::Clients => "clients",
+            Isolation::All => "all",
+        }
+    }
+}
+
+/// Why a client's connection to a broker closed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum DisconnectReason {
+    /// A request got no answer within `request.timeout.ms`: the client closes the connection
+    /// (`NetworkClient.handleTimedOutRequests`).
+    RequestTimeout,
+    /// As `RequestTimeout`, while the link to the broker was in fact cut (the client cannot
+    /// tell the two apart; the event says which it was).
+    LinkCut,
+    /// The broker's process died and its operating system reset the connection.
+    PeerDied,
+    /// Connecting found no process listening (the broker is down).
+    Refused,
+}
+
+impl fmt::Display for DisconnectReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DisconnectReason::RequestTimeout => "request timed out",
+            DisconnectReason::LinkCut => "request timed out on a cut link",
+            DisconnectReason::PeerDied => "the broker's process died",
+            DisconnectReason::Refused => "connection refused",
+        })
+    }
+}
+
 /// How a message left the wire.
 pub enum Delivery {
     Arrived(InFlight),
@@ -377,7 +474,8 @@ pub enum Delivery {
 pub enum Sent {
     /// It travels and arrives at this time.
     Travelling(MessageId, SimTime),
-    /// It was lost on the way (drop rate or an isolated broker) and will vanish at this time.
+    /// It was lost on the way (drop rate, a cut link or an isolated broker) and will vanish at
+    /// this time.
     Dropped(MessageId, SimTime),
 }
 
@@ -391,8 +489,12 @@ pub struct Network {
     /// The latest arrival time on each directed link. Kafka's connections are TCP, so
     /// messages between two nodes arrive in the order they were sent.
     last_arrival: BTreeMap<(Node, Node), SimTime>,
-    /// Brokers cut off from the other brokers (clients still reach them).
-    isolated: BTreeSet<BrokerId>,
+    /// Brokers cut off from their peers, their clients or both.
+    isolated: BTreeMap<BrokerId, Isolation>,
+    /// Directed links that carry nothing: `(from, to)`.
+    cut: BTreeSet<(Node, Node)>,
+    /// Open TCP connections, as `(the side that connected, the broker it connected to)`.
+    connections: BTreeSet<(Node, BrokerId)>,
     /// Latency overrides for particular links, both directions, keyed by the ordered pair.
     link_latency_ms: BTreeMap<(Node, Node), u64>,
     next_message_id: u64,
@@ -406,12 +508,75 @@ impl Network {
         }
     }
 
-    pub fn isolate(&mut self, broker: BrokerId) {
-        self.isolated.insert(broker);
+    pub fn isolate(&mut self, broker: BrokerId, from: Isolation) {
+        self.isolated.insert(broker, from);
     }
 
     pub fn heal(&mut self, broker: BrokerId) {
         self.isolated.remove(&broker);
+    }
+
+    /// What the broker is cut off from, if anything.
+    pub fn isolation(&self, broker: BrokerId) -> Option<Isolation> {
+        self.isolated.get(&broker).copied()
+    }
+
+    /// Cuts the link from `from` to `to`, and the way back too unless `one_way`.
+    pub fn cut_link(&mut self, from: Node, to: Node, one_way: bool) {
+        self.cut.insert((from, to));
+        if !one_way {
+            self.cut.insert((to, from));
+        }
+    }
+
+    /// Mends what [`Network::cut_link`] cut.
+    pub fn heal_link(&mut self, from: Node, to: Node, one_way: bool) {
+        self.cut.remove(&(from, to));
+        if !one_way {
+            self.cut.remove(&(to, from));
+        }
+    }
+
+    /// Every directed link that is cut, in order.
+    pub fn cut_links(&self) -> impl Iterator<Item = &(Node, Node)> {
+        self.cut.iter()
+    }
+
+    /// Records that `node` has a connection open to `broker`; true if it was not open before.
+    pub fn open_connection(&mut self, node: Node, broker: BrokerId) -> bool {
+        self.connections.insert((node, broker))
+    }
+
+    pub fn close_connection(&mut self, node: Node, broker: BrokerId) {
+        self.connections.remove(&(node, broker));
+    }
+
+    pub fn is_connected(&self, node: Node, broker: BrokerId) -> bool {
+        self.connections.contains(&(node, broker))
+    }
+
+    /// Every open connection, in order.
+    pub fn connections(&self) -> impl Iterator<Item = &(Node, BrokerId)> {
+        self.connections.iter()
+    }
+
+    /// A process died: every connection to it and from it is gone. Returns the nodes that
+    /// were connected to it, whose operating systems receive its reset.
+    pub fn reset_connections(&mut self, broker: BrokerId) -> Vec<Node> {
+        let peers: Vec<Node> = self
+            .connections
+            .iter()
+            .filter(|(_, to)| *to == broker)
+            .map(|(node, _)| *node)
+            .collect();
+        self.connections
+            .retain(|(node, to)| *to != broker && *node != Node::Broker(broker));
+        peers
+    }
+
+    /// One-way latency between two nodes, without jitter.
+    pub fn base_latency_ms(&self, from: Node, to: Node) -> u64 {
+        self.latency_ms(from, to)
     }
 
     /// Sets the one-way latency between two nodes, in both directions.
@@ -427,16 +592,24 @@ impl Network {
             .unwrap_or(self.config.latency_ms)
     }
 
+    /// Whether the broker is cut off from its peers and the controller.
     pub fn is_isolated(&self, broker: BrokerId) -> bool {
-        self.isolated.contains(&broker)
+        self.isolation(broker).is_some_and(Isolation::from_peers)
     }
 
-    /// Whether a message can cross between two nodes right now.
+    /// Whether the broker is cut off from its clients.
+    pub fn is_isolated_from_clients(&self, broker: BrokerId) -> bool {
+        self.isolation(broker).is_some_and(Isolation::from_clients)
+    }
+
+    /// Whether a message can cross from one node to another right now.
     pub fn link_up(&self, from: Node, to: Node) -> bool {
+        if self.cut.contains(&(from, to)) {
+            return false;
+        }
         match (from, to) {
-            (Node::Broker(a), Node::Broker(b)) => {
-                !(self.isolated.contains(&a) || self.isolated.contains(&b))
-            }
+            (Node::Broker(a), Node::Broker(b)) => !(self.is_isolated(a) || self.is_isolated(b)),
+            (Node::Broker(b), _) | (_, Node::Broker(b)) => !self.is_isolated_from_clients(b),
             _ => true,
         }
     }
@@ -509,6 +682,20 @@ impl Network {
 
     pub fn is_doomed(&self, id: MessageId) -> bool {
         self.doomed.contains(&id)
+    }
+}
+
+impl Message {
+    /// Whether the message is a request, which travels on a connection its sender opened.
+    pub fn is_request(&self) -> bool {
+        matches!(
+            self,
+            Message::Produce { .. }
+                | Message::Fetch { .. }
+                | Message::ReplicaFetch { .. }
+                | Message::Group { .. }
+                | Message::Metadata { .. }
+        )
     }
 }
 
@@ -592,115 +779,4 @@ impl InFlight {
 }
 
 #[cfg(test)]
-mod tests {
-    use std::sync::Arc;
-
-    use super::*;
-    use crate::engine::record::Payload;
-    use crate::engine::RecordId;
-
-    fn record(id: u64) -> Record {
-        let value = Payload::Text(Arc::from(format!("v{id}")));
-        Record::new(
-            RecordId(id),
-            ProducerId(0),
-            None,
-            Some(value),
-            SimTime::ZERO,
-        )
-    }
-
-    fn batch(base_offset: u64, ids: std::ops::Range<u64>) -> RecordBatch {
-        let records: Arc<[Record]> = ids.map(record).collect();
-        RecordBatch::new(Offset(base_offset), 0, None, records, SimTime::ZERO, None)
-    }
-
-    #[test]
-    fn a_message_counts_and_hands_over_its_records() {
-        let tp = TopicPartition::new("orders", 1);
-        let produce = Message::Produce {
-            correlation_id: 1,
-            acks: Acks::All,
-            timeout_ms: 30_000,
-            batches: vec![ProduceBatch {
-                partition: tp.clone(),
-                records: (0..3).map(record).collect(),
-                stamp: None,
-            }],
-        };
-        assert_eq!(produce.record_count(), 3);
-        let received = produce.received_records();
-        assert_eq!(received.len(), 3);
-        assert!(received
-            .iter()
-            .all(|(p, offset, _)| **p == tp && offset.is_none()));
-
-        // The batch starts at offset 10, the fetch at 11 and the high watermark is 13: all four
-        // records travel, two of them are taken.
-        let fetched = Message::FetchResponse {
-            correlation_id: 2,
-            partitions: vec![FetchedPartition {
-                partition: tp.clone(),
-                fetch_offset: Offset(11),
-                high_watermark: Offset(13),
-                log_start_offset: Offset(0),
-                error: None,
-                batches: vec![batch(10, 0..4)],
-            }],
-        };
-        assert_eq!(fetched.record_count(), 4);
-        let taken: Vec<(Option<Offset>, RecordId)> = fetched
-            .received_records()
-            .into_iter()
-            .map(|(_, offset, r)| (offset, r.id))
-            .collect();
-        assert_eq!(
-            taken,
-            vec![
-                (Some(Offset(11)), RecordId(1)),
-                (Some(Offset(12)), RecordId(2))
-            ]
-        );
-
-        let replicated = Message::ReplicaFetchResponse {
-            correlation_id: 3,
-            partitions: vec![(
-                tp.clone(),
-                ReplicaFetchResult::Records {
-                    batches: vec![batch(0, 0..2), batch(2, 2..5)],
-                    high_watermark: Offset(5),
-                    log_start_offset: Offset(0),
-                },
-            )],
-        };
-        assert_eq!(replicated.record_count(), 5);
-        assert!(replicated.received_records().is_empty());
-
-        let answer = Message::ProduceResponse {
-            correlation_id: 1,
-            results: vec![(tp.clone(), Ok(Offset(7)))],
-        };
-        assert_eq!(answer.record_count(), 0);
-        assert_eq!(answer.produce_results(), &[(tp, Ok(Offset(7)))]);
-        assert!(produce.produce_results().is_empty());
-    }
-
-    #[test]
-    fn progress_runs_from_sent_to_arrived_and_stays_in_bounds() {
-        let flight = |sent_ms: u64, arrives_ms: u64| InFlight {
-            id: MessageId(1),
-            from: Node::Producer(ProducerId(0)),
-            to: Node::Broker(BrokerId(1)),
-            sent_at: SimTime::from_ms(sent_ms),
-            arrives_at: SimTime::from_ms(arrives_ms),
-            message: Message::ConnectionRefused { correlation_id: 1 },
-        };
-        let on_the_way = flight(100, 140);
-        assert_eq!(on_the_way.progress_at(SimTime::from_ms(100)), 0.0);
-        assert_eq!(on_the_way.progress_at(SimTime::from_ms(110)), 0.25);
-        assert_eq!(on_the_way.progress_at(SimTime::from_ms(140)), 1.0);
-        assert_eq!(on_the_way.progress_at(SimTime::from_ms(500)), 1.0);
-        assert_eq!(on_the_way.progress_at(SimTime::ZERO), 0.0);
-        assert_eq!(flight(100, 100).progress_at(SimTime::from_ms(100)), 1.0);
-    }
-}
+mod tests;

@@ -3,6 +3,7 @@
 
 use super::command::Command;
 use super::ids::{BrokerId, ConsumerId, MessageId, ProducerId};
+use super::network::Node;
 use super::time::SimTime;
 
 /// Something the simulation will do at a given time. Timers that belong to one life of a
@@ -32,6 +33,13 @@ pub(in crate::engine) enum Timer {
     MemberSessionCheck(String, String),
     GroupJoinDeadline(String, u64),
     GroupSyncDeadline(String, u64),
+    /// A dead broker's reset reaches a node that had a connection open to it.
+    ConnectionReset(Node, BrokerId),
+    /// A client looks whether its metadata needs a refresh (`metadata.max.age.ms`, or a
+    /// refresh asked for and held back by `retry.backoff.ms`).
+    MetadataRefresh(Node),
+    /// A Metadata request got no answer within `request.timeout.ms`.
+    MetadataTimeout(Node, BrokerId, u64),
     Command(Box<Command>),
 }
 

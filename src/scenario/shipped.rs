@@ -27,7 +27,7 @@ macro_rules! shipped {
 }
 
 /// Every shipped scenario file, in the folder's alphabetical order.
-pub const SHIPPED: [Shipped; 11] = shipped![
+pub const SHIPPED: [Shipped; 12] = shipped![
     "acks-all-min-isr",
     "acks1-leader-dies",
     "compaction",
@@ -39,6 +39,7 @@ pub const SHIPPED: [Shipped; 11] = shipped![
     "sandbox-four-members",
     "sandbox-large",
     "unclean-election",
+    "zombie-leader",
 ];
 
 impl Shipped {

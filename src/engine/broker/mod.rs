@@ -5,6 +5,7 @@
 pub mod cleaner;
 mod fetch;
 pub mod log;
+mod metadata;
 mod produce;
 mod replication;
 
@@ -13,7 +14,7 @@ use std::collections::{BTreeMap, VecDeque};
 use crate::engine::broker::log::{PartitionLog, SegmentSettings};
 use crate::engine::errors::ErrorCode;
 use crate::engine::ids::{BrokerId, Offset, TopicPartition};
-use crate::engine::network::Node;
+use crate::engine::network::{Node, PartitionMetadata};
 use crate::engine::record::ProducerStamp;
 use crate::engine::time::SimTime;
 use crate::engine::{Simulation, Timer};
@@ -164,6 +165,10 @@ pub struct BrokerState {
     /// This broker's follower fetch sessions, by leader: the in-flight correlation id.
     pub(in crate::engine) fetchers: BTreeMap<BrokerId, Option<u64>>,
     pub(in crate::engine) next_correlation_id: u64,
+    /// This broker's copy of the cluster's metadata, by topic, as the controller last
+    /// published it (in KRaft every broker caches the metadata log): what it answers a client's
+    /// Metadata request with. It goes stale while the controller cannot reach the broker.
+    pub metadata_image: BTreeMap<String, Vec<PartitionMetadata>>,
 }
 
 impl BrokerState {
@@ -180,6 +185,7 @@ impl BrokerState {
             next_wait_id: 0,
             fetchers: BTreeMap::new(),
             next_correlation_id: 0,
+            metadata_image: BTreeMap::new(),
         }
     }
 

@@ -16,6 +16,8 @@ use crate::engine::record::Record;
 use crate::engine::time::SimTime;
 use crate::engine::{Simulation, Timer};
 
+use super::metadata::ClientMetadata;
+
 /// A record that `poll()` returned to the application.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PolledRecord {
@@ -77,6 +79,8 @@ pub struct Consumer {
     buffer: VecDeque<BufferedRun>,
     /// Membership, for a consumer in a group.
     pub group: Option<ConsumerCoordinator>,
+    /// What this consumer believes about the cluster, and its connections.
+    pub metadata: ClientMetadata,
     pub crashed: bool,
     pub paused: bool,
     pub closed: bool,
@@ -101,6 +105,7 @@ impl Consumer {
             records_polled: 0,
             buffer: VecDeque::new(),
             group: None,
+            metadata: ClientMetadata::default(),
             crashed: false,
             paused: false,
             closed: false,
@@ -193,14 +198,21 @@ impl Simulation {
             self.deliver_polled(consumer_id);
             return;
         }
-        let Some(topic) = self.topics.get(&consumer.topic) else {
+        // The leaders as the consumer's metadata says.
+        let Some(partitions) = consumer.metadata.topics.get(&consumer.topic) else {
+            let topic = consumer.topic.clone();
+            self.want_topic_metadata(Node::Consumer(consumer_id), &topic);
+            let wait = self.consumers[&consumer_id].config.poll_interval_ms.max(100);
+            self.schedule_poll(consumer_id, self.now.plus_ms(wait));
             return;
         };
-        let reading = consumer.reading(topic.partition_count());
+        let topic_name = consumer.metadata.shared_name(&consumer.topic);
+        let reading = consumer.reading(partitions.len() as u32);
         let mut by_leader: BTreeMap<BrokerId, Vec<(TopicPartition, FetchPosition)>> =
             BTreeMap::new();
+        let mut backing_off = false;
         for number in reading {
-            let Some(meta) = topic.partitions.get(number as usize) else {
+            let Some(meta) = partitions.get(number as usize) else {
                 continue;
             };
             let Some(leader) = meta.leader else {
@@ -209,20 +221,24 @@ impl Simulation {
             if consumer.is_fetching_from(leader) {
                 continue;
             }
+            if consumer.metadata.reconnect_at(leader, now).is_some() {
+                backing_off = true;
+                continue;
+            }
             let position = match consumer.positions.get(&number) {
                 Some(&offset) => FetchPosition::At(offset),
                 None => FetchPosition::Reset(consumer.config.auto_offset_reset),
             };
-            by_leader.entry(leader).or_default().push((
-                TopicPartition::new(topic.shared_name.clone(), number),
-                position,
-            ));
+            by_leader
+                .entry(leader)
+                .or_default()
+                .push((TopicPartition::new(topic_name.clone(), number), position));
         }
         let max_bytes = consumer.config.fetch_max_bytes;
         let max_partition_bytes = consumer.config.max_partition_fetch_bytes;
         let max_wait_ms = consumer.config.fetch_max_wait_ms;
         let poll_interval = consumer.config.poll_interval_ms.max(1);
-        let any_leaderless = topic.partitions.iter().any(|p| p.leader.is_none());
+        let any_leaderless = partitions.iter().any(|p| p.leader.is_none()) || backing_off;
         let nothing_to_send = by_leader.is_empty();
         for (broker, partitions) in by_leader {
             let consumer = self.consumers.get_mut(&consumer_id).expect("exists");
@@ -244,6 +260,9 @@ impl Simulation {
                     max_wait_ms,
                 },
             );
+        }
+        if any_leaderless {
+            self.request_metadata_update(Node::Consumer(consumer_id));
         }
         if any_leaderless || nothing_to_send {
             // Partitions without a leader are retried after a metadata refresh.
@@ -276,6 +295,7 @@ impl Simulation {
             .map(|c| c.assigned.iter().copied().collect());
         let policy = consumer.config.auto_offset_reset;
         let mut events = Vec::new();
+        let mut stale_metadata = false;
         for part in fetched {
             let number = part.partition.partition;
             if reading.as_ref().is_some_and(|r| !r.contains(&number)) {
@@ -292,7 +312,14 @@ impl Simulation {
                     });
                     continue;
                 }
-                Some(_) => continue,
+                Some(error) => {
+                    stale_metadata = stale_metadata
+                        || matches!(
+                            error,
+                            ErrorCode::NotLeaderOrFollower | ErrorCode::UnknownTopicOrPartition
+                        );
+                    continue;
+                }
                 None => {}
             }
             if let std::collections::btree_map::Entry::Vacant(slot) =
@@ -329,6 +356,9 @@ impl Simulation {
         }
         for event in events {
             self.emit(event);
+        }
+        if stale_metadata {
+            self.request_metadata_update(Node::Consumer(consumer_id));
         }
         if self.consumers[&consumer_id].processing_until > self.now {
             // The poll scheduled for the end of processing will take these records.
@@ -408,6 +438,48 @@ impl Simulation {
     }
 
     /// The fetch reached a crashed broker, or got no answer.
+    /// A fetch got no answer within `request.timeout.ms`: the consumer closes the
+    /// connection, which fails every request in flight on it.
+    pub(in crate::engine) fn on_fetch_timeout(
+        &mut self,
+        consumer_id: ConsumerId,
+        broker: BrokerId,
+        correlation_id: u64,
+    ) {
+        let current = self
+            .consumers
+            .get(&consumer_id)
+            .is_some_and(|c| c.fetching_from.get(&broker) == Some(&correlation_id));
+        if current {
+            let reason = self.timeout_reason(Node::Consumer(consumer_id), broker);
+            self.on_disconnected(
+                Node::Consumer(consumer_id),
+                broker,
+                reason,
+                Some(correlation_id),
+            );
+        }
+    }
+
+    /// The connection to `broker` closed: the fetch and any group request on it fail.
+    /// Returns how many requests failed.
+    pub(in crate::engine) fn fail_consumer_requests_on(
+        &mut self,
+        consumer_id: ConsumerId,
+        broker: BrokerId,
+    ) -> u32 {
+        let fetch = self
+            .consumers
+            .get(&consumer_id)
+            .and_then(|c| c.fetching_from.get(&broker).copied());
+        let mut failed = 0;
+        if let Some(correlation_id) = fetch {
+            self.on_fetch_failed(consumer_id, broker, correlation_id);
+            failed += 1;
+        }
+        failed + self.fail_group_requests_on(consumer_id, broker)
+    }
+
     pub(in crate::engine) fn on_fetch_failed(
         &mut self,
         consumer_id: ConsumerId,
@@ -473,19 +545,19 @@ impl Simulation {
                 reason: "needs at least one assignor".to_owned(),
             });
         }
-        if !self.topics.contains_key(&topic) {
-            self.auto_create_topic_for(&topic)?;
-        }
+        self.topic_for_client(&topic)?;
         if group.is_some() {
             self.ensure_offsets_topic();
         }
         let mut consumer = Consumer::new(id, topic.clone(), config);
         consumer.group = group.map(|g| ConsumerCoordinator::new(g, self.now));
+        consumer.metadata = self.bootstrap_client_metadata();
         self.consumers.insert(id, consumer);
         self.emit(EventKind::ConsumerAdded {
             consumer: id,
             topic,
         });
+        self.start_metadata_timer(Node::Consumer(id));
         self.schedule_poll(id, self.now);
         Ok(())
     }

@@ -8,6 +8,7 @@
 //! isolated broker simply stops receiving them, and learns what it missed when healed.
 
 mod faults;
+mod image;
 mod topics;
 
 pub use topics::is_legal_topic_name;
@@ -182,6 +183,7 @@ impl Simulation {
                 now,
             );
         }
+        self.publish_partition(tp);
     }
 
     pub(in crate::engine) fn partition_meta(&self, tp: &TopicPartition) -> Option<&PartitionMeta> {

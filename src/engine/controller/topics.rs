@@ -105,11 +105,26 @@ impl Simulation {
             });
         }
         self.topics.remove(&name);
+        self.unpublish_topic(&name);
         for broker in self.brokers.values_mut() {
             broker.replicas.retain(|tp, _| *tp.topic != *name);
         }
         self.emit(EventKind::TopicDeleted { topic: name });
         Ok(())
+    }
+
+    /// A client asks about a topic it has no metadata for: the topic's shared name and
+    /// partition count, once created if `auto.create.topics.enable` allows (as a broker does
+    /// for a Metadata request naming an unknown topic).
+    pub(in crate::engine) fn topic_for_client(
+        &mut self,
+        topic: &str,
+    ) -> Result<(std::sync::Arc<str>, u32), Rejection> {
+        if !self.topics.contains_key(topic) {
+            self.auto_create_topic_for(topic)?;
+        }
+        let meta = &self.topics[topic];
+        Ok((meta.shared_name.clone(), meta.partition_count()))
     }
 
     pub(in crate::engine) fn auto_create_topic_for(

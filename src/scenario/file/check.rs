@@ -146,7 +146,13 @@ impl Checker<'_> {
             Command::CrashBroker { .. }
             | Command::RestartBroker { .. }
             | Command::IsolateBroker { .. }
+            | Command::IsolateBrokerFrom { .. }
             | Command::HealBroker { .. } => self.apply_to_broker(world, planned, problems),
+            Command::CutLink { from, to, .. } | Command::HealLink { from, to, .. } => {
+                for node in [from, to] {
+                    self.check_node(*node, origin, problems);
+                }
+            }
             Command::SetLinkLatency { a, b, .. } => {
                 for node in [a, b] {
                     self.check_node(*node, origin, problems);
@@ -211,7 +217,7 @@ impl Checker<'_> {
                 false,
                 format!("is running at {at}; restarting it does nothing"),
             ),
-            Command::IsolateBroker { broker } => (
+            Command::IsolateBroker { broker } | Command::IsolateBrokerFrom { broker, .. } => (
                 broker,
                 &mut world.brokers_isolated,
                 true,

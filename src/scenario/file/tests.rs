@@ -229,6 +229,15 @@ at = "11s"
 action = "heal-broker"
 broker = 0
 [[timeline]]
+at = "11s"
+action = "cut-link"
+from = "broker-1"
+to = "broker-0"
+[[timeline]]
+at = "11s"
+action = "heal-link"
+between = ["broker-1", "broker-0"]
+[[timeline]]
 at = "12s"
 action = "set-link-latency"
 between = ["broker-0", "producer-2"]
@@ -276,6 +285,18 @@ drop_per_million = 1000
     ));
     assert!(matches!(
         timeline[16],
+        Command::CutLink {
+            from: Node::Broker(BrokerId(1)),
+            to: Node::Broker(BrokerId(0)),
+            one_way: true
+        }
+    ));
+    assert!(matches!(
+        timeline[17],
+        Command::HealLink { one_way: false, .. }
+    ));
+    assert!(matches!(
+        timeline[18],
         Command::SetLinkLatency {
             a: Node::Broker(BrokerId(0)),
             b: Node::Producer(ProducerId(2)),
@@ -284,7 +305,7 @@ drop_per_million = 1000
     ));
     // set-network starts from [network]: only the drop rate changes.
     assert!(matches!(
-        timeline[17],
+        timeline[19],
         Command::SetNetwork { config } if config.latency_ms == 30 && config.jitter_ms == 4 && config.drop_per_million == 1_000
     ));
 }

@@ -5,7 +5,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::engine::limits;
-use crate::engine::{BrokerConfig, BrokerId, Command, ConsumerId, NetworkConfig, Node, ProducerId};
+use crate::engine::{
+    BrokerConfig, BrokerId, Command, ConsumerId, Isolation, NetworkConfig, Node, ProducerId,
+};
 
 use super::draft::Planned;
 use super::entities::{read_consumer, read_producer, read_topic, read_workload};
@@ -13,7 +15,7 @@ use super::problems::{closest, Problems};
 use super::table::{TableReader, Value};
 
 /// Every action a timeline entry can name, in the order the guide lists them.
-pub const ACTIONS: [&str; 18] = [
+pub const ACTIONS: [&str; 20] = [
     "create-topic",
     "add-producer",
     "produce",
@@ -30,6 +32,8 @@ pub const ACTIONS: [&str; 18] = [
     "restart-broker",
     "isolate-broker",
     "heal-broker",
+    "cut-link",
+    "heal-link",
     "set-link-latency",
     "set-network",
 ];
@@ -127,9 +131,8 @@ fn read_action(
             "restart-broker" => {
                 one(broker_field(reader, problems).map(|broker| Command::RestartBroker { broker }))
             }
-            "isolate-broker" => {
-                one(broker_field(reader, problems).map(|broker| Command::IsolateBroker { broker }))
-            }
+            "isolate-broker" => one(read_isolate(reader, problems)),
+            "cut-link" | "heal-link" => one(read_link_cut(action, reader, problems)),
             "heal-broker" => {
                 one(broker_field(reader, problems).map(|broker| Command::HealBroker { broker }))
             }
@@ -294,6 +297,79 @@ fn read_link_latency(reader: &mut TableReader<'_>, problems: &mut Problems) -> O
         a,
         b,
         latency_ms: latency_ms?,
+    })
+}
+
+/// `isolate-broker`: `broker = 1`, and `from = "peers"` (the default: the other brokers and
+/// the controller), `"clients"` or `"all"`.
+fn read_isolate(reader: &mut TableReader<'_>, problems: &mut Problems) -> Option<Command> {
+    let broker = broker_field(reader, problems);
+    let from: Option<String> = reader.optional("from", problems);
+    let span = reader.span_of("from");
+    let path = reader.path().to_owned();
+    let from = match from.as_deref() {
+        None => return broker.map(|broker| Command::IsolateBroker { broker }),
+        Some("peers") => Isolation::Peers,
+        Some("clients") => Isolation::Clients,
+        Some("all") => Isolation::All,
+        Some(other) => {
+            problems.error(
+                span,
+                format!("{path}.from: \"{other}\" is not one of \"peers\", \"clients\", \"all\""),
+            );
+            return None;
+        }
+    };
+    broker.map(|broker| Command::IsolateBrokerFrom { broker, from })
+}
+
+/// `cut-link` and `heal-link`: `between = ["broker-0", "producer-1"]` for both directions, or
+/// `from = "broker-0"` and `to = "broker-1"` for one.
+fn read_link_cut(
+    action: &str,
+    reader: &mut TableReader<'_>,
+    problems: &mut Problems,
+) -> Option<Command> {
+    let between: Option<Vec<String>> = reader.optional("between", problems);
+    let from: Option<String> = reader.optional("from", problems);
+    let to: Option<String> = reader.optional("to", problems);
+    let path = reader.path().to_owned();
+    let span = reader.span_of("action");
+    let (a, b, one_way) = match (between, from, to) {
+        (Some(between), None, None) => match between.as_slice() {
+            [a, b] => (a.clone(), b.clone(), false),
+            _ => {
+                problems.error(
+                    span,
+                    format!("{path}.between: name exactly two nodes, like [\"broker-0\", \"broker-1\"]"),
+                );
+                return None;
+            }
+        },
+        (None, Some(from), Some(to)) => (from, to, true),
+        _ => {
+            problems.error(
+                span,
+                format!("{path}: give `between = [a, b]` (both ways) or `from` and `to` (one way)"),
+            );
+            return None;
+        }
+    };
+    let (from, to) = match (parse_node(&a), parse_node(&b)) {
+        (Ok(from), Ok(to)) if from != to => (from, to),
+        (Ok(_), Ok(_)) => {
+            problems.error(span, format!("{path}: a link joins two different nodes"));
+            return None;
+        }
+        (Err(message), _) | (_, Err(message)) => {
+            problems.error(span, format!("{path}: {message}"));
+            return None;
+        }
+    };
+    Some(if action == "cut-link" {
+        Command::CutLink { from, to, one_way }
+    } else {
+        Command::HealLink { from, to, one_way }
     })
 }
 

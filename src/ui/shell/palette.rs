@@ -86,6 +86,7 @@ pub fn message_style(kind: MessageKind) -> MessageStyle {
             ("#56B4E9", "C", "offset commit/fetch")
         }
         ConnectionRefused => ("#D55E00", "✕", "connection refused"),
+        Metadata | MetadataResponse => ("#F0E442", "M", "metadata"),
     };
     let is_response = matches!(
         kind,
@@ -99,6 +100,7 @@ pub fn message_style(kind: MessageKind) -> MessageStyle {
             | OffsetCommitResponse
             | OffsetFetchResponse
             | ConnectionRefused
+            | MetadataResponse
     );
     MessageStyle {
         colour,

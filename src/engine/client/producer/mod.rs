@@ -12,6 +12,7 @@ use crate::engine::config::{Acks, ProducerConfig, SendMode};
 use crate::engine::event::EventKind;
 use crate::engine::ids::{BrokerId, ProducerId, RecordId, TopicPartition};
 use crate::engine::limits;
+use crate::engine::network::Node;
 use crate::engine::record::{Payload, Record};
 use crate::engine::time::SimTime;
 use crate::engine::{Simulation, Timer};
@@ -20,6 +21,7 @@ mod accumulator;
 mod partitioner;
 mod sender;
 
+use super::metadata::ClientMetadata;
 use accumulator::{Accumulator, PendingBatch};
 
 /// A topic as `send()` needs it: its shared name and partition count. A workload looks it up
@@ -75,6 +77,8 @@ pub struct Producer {
     workload_carry_millis: u64,
     wake_at: Option<SimTime>,
     pub stats: ProducerStats,
+    /// What this producer believes about the cluster, and its connections.
+    pub metadata: ClientMetadata,
 }
 
 impl Producer {
@@ -99,7 +103,14 @@ impl Producer {
             workload_carry_millis: 0,
             wake_at: None,
             stats: ProducerStats::default(),
+            metadata: ClientMetadata::default(),
         }
+    }
+
+    pub(in crate::engine) fn next_correlation(&mut self) -> u64 {
+        let id = self.next_correlation_id;
+        self.next_correlation_id += 1;
+        id
     }
 
     /// Records in the accumulator or in flight.
@@ -200,20 +211,34 @@ impl Simulation {
         key: Option<Arc<str>>,
         value: Option<Payload>,
     ) -> Result<(), Rejection> {
-        let target = self.send_target(topic)?;
+        let target = self.send_target(producer_id, topic)?;
         self.send_to_target(producer_id, &target, key, value);
         Ok(())
     }
 
-    /// The topic a record goes to, created if `auto.create.topics.enable` allows.
-    fn send_target(&mut self, topic: &str) -> Result<SendTarget, Rejection> {
-        if !self.topics.contains_key(topic) {
-            self.auto_create_topic(topic)?;
-        }
-        let meta = &self.topics[topic];
+    /// The topic a record goes to, with its partition count from the producer's metadata.
+    /// A topic the producer has no metadata for yet is looked up as `send()`'s
+    /// `waitOnMetadata` does (created if `auto.create.topics.enable` allows); that wait is
+    /// taken as answered at once, and a Metadata request then fetches the topic's leaders.
+    fn send_target(&mut self, producer_id: ProducerId, topic: &str) -> Result<SendTarget, Rejection> {
+        let cached = self
+            .producers
+            .get(&producer_id)
+            .and_then(|p| p.metadata.partition_count(topic));
+        let (name, partition_count) = match cached {
+            Some(count) if count > 0 => (
+                self.producers[&producer_id].metadata.shared_name(topic),
+                count,
+            ),
+            _ => {
+                let found = self.topic_for_client(topic)?;
+                self.want_topic_metadata(Node::Producer(producer_id), topic);
+                found
+            }
+        };
         Ok(SendTarget {
-            name: meta.shared_name.clone(),
-            partition_count: meta.partition_count(),
+            name,
+            partition_count,
         })
     }
 
@@ -283,20 +308,6 @@ impl Simulation {
         }
     }
 
-    fn auto_create_topic(&mut self, topic: &str) -> Result<(), Rejection> {
-        if !self.broker_config.auto_create_topics_enable {
-            return Err(Rejection::UnknownTopic {
-                topic: topic.to_owned(),
-            });
-        }
-        let config = crate::engine::config::TopicConfig {
-            partitions: self.broker_config.num_partitions,
-            replication_factor: self.broker_config.default_replication_factor,
-            ..crate::engine::config::TopicConfig::default()
-        };
-        self.create_topic(topic.to_owned(), config)
-    }
-
     /// The workload's clock: sends the records due since the last tick.
     pub(in crate::engine) fn on_workload_tick(&mut self, producer_id: ProducerId) {
         let Some(producer) = self.producers.get_mut(&producer_id) else {
@@ -342,7 +353,7 @@ impl Simulation {
             });
             let target = match &mut target {
                 Some(target) => target,
-                None => match self.send_target(&workload.topic) {
+                None => match self.send_target(producer_id, &workload.topic) {
                     Ok(found) => target.insert(found),
                     Err(reason) => {
                         self.emit(EventKind::CommandRejected { reason });
@@ -402,9 +413,11 @@ impl Simulation {
             self.next_kafka_producer_id += 1;
             pid
         });
-        self.producers
-            .insert(id, Producer::new(id, config, producer_id));
+        let mut producer = Producer::new(id, config, producer_id);
+        producer.metadata = self.bootstrap_client_metadata();
+        self.producers.insert(id, producer);
         self.emit(EventKind::ProducerAdded { producer: id });
+        self.start_metadata_timer(Node::Producer(id));
         Ok(())
     }
 

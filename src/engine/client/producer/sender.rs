@@ -33,6 +33,7 @@ impl Simulation {
         let mut expired = Vec::new();
         let mut per_broker: BTreeMap<BrokerId, Vec<TopicPartition>> = BTreeMap::new();
         let mut next_wake: Option<SimTime> = None;
+        let mut needs_metadata = false;
         for (tp, deque) in producer.accumulator.iter() {
             let Some(front) = deque.front() else {
                 continue;
@@ -49,13 +50,21 @@ impl Simulation {
                 next_wake = Some(next_wake.map_or(at, |w| w.min(at)));
                 continue;
             }
-            match self.partition_meta(tp).and_then(|m| m.leader) {
-                Some(leader) => per_broker.entry(leader).or_default().push(tp.clone()),
+            // The leader as the producer's metadata says; a connection in reconnect backoff
+            // waits it out.
+            let leader = producer.metadata.leader_for(tp);
+            match leader.map(|l| (l, producer.metadata.reconnect_at(l, now))) {
+                Some((leader, None)) => per_broker.entry(leader).or_default().push(tp.clone()),
+                Some((_, Some(at))) => next_wake = Some(next_wake.map_or(at, |w| w.min(at))),
                 None => {
+                    needs_metadata = true;
                     let at = now.plus_ms(producer.config.retry_backoff_ms);
                     next_wake = Some(next_wake.map_or(at, |w| w.min(at)));
                 }
             }
+        }
+        if needs_metadata {
+            self.request_metadata_update(Node::Producer(producer_id));
         }
         for tp in expired {
             let producer = self.producers.get_mut(&producer_id).expect("exists");
@@ -180,14 +189,69 @@ impl Simulation {
                 .map_or(Err(ErrorCode::NetworkException), |(_, r)| *r);
             match result {
                 Ok(base) => self.complete_batch(producer_id, batch, Some(base)),
-                Err(error) => self.retry_or_fail(producer_id, batch, error),
+                Err(error) => {
+                    self.on_stale_metadata_error(Node::Producer(producer_id), error);
+                    self.retry_or_fail(producer_id, batch, error)
+                }
             }
         }
         self.after_producer_progress(producer_id);
     }
 
-    /// The request got no answer within `request.timeout.ms`, or the connection failed: every
-    /// batch in it is retried (a late answer is ignored, as Kafka closes the connection).
+    /// A request got no answer within `request.timeout.ms`: the producer closes the
+    /// connection, which fails every request in flight on it.
+    pub(in crate::engine) fn on_produce_request_timeout(
+        &mut self,
+        producer_id: ProducerId,
+        correlation_id: u64,
+    ) {
+        let Some(broker) = self
+            .producers
+            .get(&producer_id)
+            .and_then(|p| p.in_flight.get(&correlation_id))
+            .map(|r| r.broker)
+        else {
+            return;
+        };
+        let reason = self.timeout_reason(Node::Producer(producer_id), broker);
+        self.on_disconnected(
+            Node::Producer(producer_id),
+            broker,
+            reason,
+            Some(correlation_id),
+        );
+    }
+
+    /// The connection to `broker` closed: every request in flight on it fails, the one that
+    /// timed out with REQUEST_TIMED_OUT and the others with NETWORK_EXCEPTION. Returns how many.
+    pub(in crate::engine) fn fail_produce_requests_on(
+        &mut self,
+        producer_id: ProducerId,
+        broker: BrokerId,
+        timed_out: Option<u64>,
+    ) -> u32 {
+        let Some(producer) = self.producers.get(&producer_id) else {
+            return 0;
+        };
+        let on_it: Vec<u64> = producer
+            .in_flight
+            .iter()
+            .filter(|(_, r)| r.broker == broker)
+            .map(|(&c, _)| c)
+            .collect();
+        for &correlation_id in &on_it {
+            let error = if Some(correlation_id) == timed_out {
+                ErrorCode::RequestTimedOut
+            } else {
+                ErrorCode::NetworkException
+            };
+            self.on_produce_request_failed(producer_id, correlation_id, error);
+        }
+        on_it.len() as u32
+    }
+
+    /// The request failed (its connection closed): every batch in it is retried (a late
+    /// answer is ignored, as Kafka closed the connection).
     pub(in crate::engine) fn on_produce_request_failed(
         &mut self,
         producer_id: ProducerId,

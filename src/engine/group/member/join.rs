@@ -122,7 +122,12 @@ impl Simulation {
             None => {}
         }
         let topic = self.consumers[&consumer_id].topic.clone();
-        let partition_count = self.topics.get(&topic).map_or(0, |t| t.partition_count());
+        let metadata = &self.consumers[&consumer_id].metadata;
+        let partition_count = metadata.partition_count(&topic).unwrap_or(0);
+        let subscribed_counts: BTreeMap<String, u32> = members
+            .iter()
+            .filter_map(|m| Some((m.topic.clone(), metadata.partition_count(&m.topic)?)))
+            .collect();
         let client = self
             .consumers
             .get_mut(&consumer_id)
@@ -135,17 +140,13 @@ impl Simulation {
         client.phase = MemberPhase::Syncing;
         let group = client.group.clone();
         let assignments = if client.is_leader {
-            // The leader runs the assignor over every member's subscription.
+            // The leader runs the assignor over every member's subscription, with the
+            // partition counts of its own metadata, as the Java client does.
             let kind = protocol
                 .as_deref()
                 .and_then(AssignorKind::from_name)
                 .unwrap_or(AssignorKind::Range);
-            let mut topics = BTreeMap::new();
-            for member in &members {
-                if let Some(meta) = self.topics.get(&member.topic) {
-                    topics.insert(member.topic.clone(), meta.partition_count());
-                }
-            }
+            let topics = subscribed_counts;
             let subscriptions: Vec<MemberSubscription> = members
                 .iter()
                 .map(|m| MemberSubscription {

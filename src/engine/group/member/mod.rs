@@ -1,4 +1,6 @@
-//! The consumer's side of a group (Java's `ConsumerCoordinator`): finding the coordinator,
+//! The consumer's side of a group (Java's `ConsumerCoordinator`): finding the coordinator
+//! (the leader of the group's `__consumer_offsets` partition in the consumer's own metadata,
+//! which is what FindCoordinator answers; the FindCoordinator round trip itself is not drawn),
 //! JoinGroup (with MEMBER_ID_REQUIRED), running the assignor when it is the leader, SyncGroup,
 //! heartbeats, eager revocation versus cooperative incremental moves, auto and manual commits,
 //! `max.poll.interval.ms`, and close versus crash.
@@ -13,7 +15,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::engine::command::Rejection;
 use crate::engine::event::EventKind;
 use crate::engine::group::assignor::AssignorKind;
-use crate::engine::ids::{BrokerId, ConsumerId, Offset};
+use crate::engine::errors::ErrorCode;
+use crate::engine::group::{offsets_partition_for, OFFSETS_TOPIC};
+use crate::engine::ids::{BrokerId, ConsumerId, Offset, TopicPartition};
 use crate::engine::network::{GroupRequest, GroupResponse, Message, Node};
 use crate::engine::phases::MemberPhase;
 use crate::engine::time::SimTime;
@@ -102,9 +106,17 @@ impl Simulation {
         call: GroupCall,
         request: GroupRequest,
     ) -> bool {
-        let Some(coordinator) = self.coordinator_for(request.group()) else {
+        let Some(coordinator) = self.cached_coordinator(consumer_id) else {
+            self.request_metadata_update(Node::Consumer(consumer_id));
             return false;
         };
+        if self.consumers[&consumer_id]
+            .metadata
+            .reconnect_at(coordinator, self.now)
+            .is_some()
+        {
+            return false;
+        }
         let consumer = self.consumers.get_mut(&consumer_id).expect("exists");
         let correlation_id = consumer.next_correlation();
         let timeout_ms = match call {
@@ -139,6 +151,68 @@ impl Simulation {
             client.phase = MemberPhase::Unjoined;
         }
         self.schedule_poll(consumer_id, self.now.plus_ms(GROUP_RETRY_BACKOFF_MS));
+    }
+
+    /// The coordinator as the consumer's metadata says.
+    fn cached_coordinator(&self, consumer_id: ConsumerId) -> Option<BrokerId> {
+        let consumer = self.consumers.get(&consumer_id)?;
+        let group = &consumer.group.as_ref()?.group;
+        let partitions = consumer.metadata.partition_count(OFFSETS_TOPIC)?;
+        let tp = TopicPartition::new(OFFSETS_TOPIC, offsets_partition_for(group, partitions));
+        consumer.metadata.leader_for(&tp)
+    }
+
+    /// A group request got no answer within its timeout: the consumer closes the connection
+    /// to the coordinator, which fails every request in flight on it.
+    pub(in crate::engine) fn on_group_request_timed_out(
+        &mut self,
+        consumer_id: ConsumerId,
+        correlation_id: u64,
+    ) {
+        let pending = self
+            .consumers
+            .get(&consumer_id)
+            .and_then(|c| c.group.as_ref())
+            .is_some_and(|g| g.in_flight.contains_key(&correlation_id));
+        if !pending {
+            return;
+        }
+        match self.cached_coordinator(consumer_id) {
+            Some(broker) => {
+                let reason = self.timeout_reason(Node::Consumer(consumer_id), broker);
+                self.on_disconnected(
+                    Node::Consumer(consumer_id),
+                    broker,
+                    reason,
+                    Some(correlation_id),
+                );
+                // If the coordinator moved since, the request was not on that connection.
+                self.on_group_request_timeout(consumer_id, correlation_id);
+            }
+            None => self.on_group_request_timeout(consumer_id, correlation_id),
+        }
+    }
+
+    /// The connection to `broker` closed: if it is the coordinator, every group request in
+    /// flight fails. Returns how many.
+    pub(in crate::engine) fn fail_group_requests_on(
+        &mut self,
+        consumer_id: ConsumerId,
+        broker: BrokerId,
+    ) -> u32 {
+        if self.cached_coordinator(consumer_id) != Some(broker) {
+            return 0;
+        }
+        let pending: Vec<u64> = self
+            .consumers
+            .get(&consumer_id)
+            .and_then(|c| c.group.as_ref())
+            .map(|g| g.in_flight.keys().copied().collect())
+            .unwrap_or_default();
+        for &correlation_id in &pending {
+            self.on_group_request_timeout(consumer_id, correlation_id);
+        }
+        pending.len() as u32
     }
 
     pub(in crate::engine) fn on_group_request_timeout(
@@ -182,6 +256,21 @@ impl Simulation {
         };
         if client.in_flight.remove(&correlation_id).is_none() {
             return;
+        }
+        let error = match &response {
+            GroupResponse::JoinGroup { error, .. }
+            | GroupResponse::SyncGroup { error, .. }
+            | GroupResponse::Heartbeat { error }
+            | GroupResponse::OffsetCommit { error, .. }
+            | GroupResponse::OffsetFetch { error, .. } => *error,
+            GroupResponse::LeaveGroup => None,
+        };
+        if matches!(
+            error,
+            Some(ErrorCode::NotCoordinator | ErrorCode::CoordinatorNotAvailable)
+        ) {
+            // The coordinator moved: find it again.
+            self.request_metadata_update(Node::Consumer(consumer_id));
         }
         match response {
             GroupResponse::JoinGroup {
@@ -262,6 +351,7 @@ impl Simulation {
     /// The coordinator broker a consumer's group requests would go to (for drawing).
     pub fn consumer_coordinator(&self, consumer: ConsumerId) -> Option<BrokerId> {
         let client = self.consumers.get(&consumer)?.group.as_ref()?;
-        self.coordinator_for(&client.group)
+        let _ = client;
+        self.cached_coordinator(consumer)
     }
 }

@@ -17,7 +17,36 @@ pub(super) fn attach(frame: &Frame, broker: &BrokerView, slot: usize) -> (f64, f
     }
 }
 
+/// Whether the link between two nodes is broken now: cut either way (which covers a broker
+/// isolated from that side), or a client's connection to the broker closed and in reconnect
+/// backoff.
+fn broken(sim: &Simulation, a: Node, b: Node) -> bool {
+    if sim.cut_links().any(|&(x, y)| (x, y) == (a, b) || (x, y) == (b, a)) {
+        return true;
+    }
+    let isolated_from = |node: Node, other: Node| match node {
+        Node::Broker(id) => sim.isolation(id).is_some_and(|i| match other {
+            Node::Broker(_) => i.from_peers(),
+            _ => i.from_clients(),
+        }),
+        _ => false,
+    };
+    if isolated_from(a, b) || isolated_from(b, a) {
+        return true;
+    }
+    let metadata = match a {
+        Node::Producer(id) => sim.producer(id).map(|p| &p.metadata),
+        Node::Consumer(id) => sim.consumer(id).map(|c| &c.metadata),
+        Node::Broker(_) => None,
+    };
+    match (metadata, b) {
+        (Some(m), Node::Broker(broker)) => m.reconnect_at(broker, sim.now()).is_some(),
+        _ => false,
+    }
+}
+
 pub(super) fn link_views(
+    sim: &Simulation,
     frame: &Frame,
     brokers: &[BrokerView],
     producers: &[ClientView],
@@ -50,7 +79,11 @@ pub(super) fn link_views(
                 Node::Broker(b.id),
                 points,
                 LinkKind::Replication,
-                isolated(a) || isolated(b) || !a.up || !b.up,
+                isolated(a)
+                    || isolated(b)
+                    || !a.up
+                    || !b.up
+                    || broken(sim, Node::Broker(a.id), Node::Broker(b.id)),
             ));
         }
     }
@@ -80,7 +113,7 @@ pub(super) fn link_views(
                 Node::Broker(broker.id),
                 points,
                 LinkKind::Producer,
-                !broker.up,
+                !broker.up || broken(sim, producer.node, Node::Broker(broker.id)),
             ));
         }
         for (n, consumer) in consumers.iter().enumerate() {
@@ -108,7 +141,7 @@ pub(super) fn link_views(
                 Node::Broker(broker.id),
                 points,
                 LinkKind::Consumer,
-                !broker.up,
+                !broker.up || broken(sim, consumer.node, Node::Broker(broker.id)),
             ));
         }
     }

@@ -329,7 +329,9 @@ pub struct LinkView {
     pub points: Vec<(f64, f64)>,
     pub length: f64,
     pub kind: LinkKind,
-    /// A broker link cut by isolation, or a link to a crashed broker.
+    /// A link that carries nothing now (cut one way or both, or a broker isolated from that
+    /// side), a link to a crashed broker, or a client's connection closed and waiting out its
+    /// reconnect backoff: drawn broken.
     pub down: bool,
 }
 
@@ -451,7 +453,7 @@ impl ClusterView {
 
         let (producers, more_producers) = producer_views(sim, width, highlight);
         let (consumers, more_consumers) = consumer_views(sim, width, consumers_top, highlight);
-        let links = link_views(&frame, &brokers, &producers, &consumers);
+        let links = link_views(sim, &frame, &brokers, &producers, &consumers);
         let touched_nodes = TouchedNodes {
             highlight,
             partition_brokers,

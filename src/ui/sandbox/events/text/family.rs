@@ -120,13 +120,19 @@ pub fn family_of(kind: &EventKind) -> EventFamily {
         | BrokerRestarted { .. }
         | BrokerIsolated { .. }
         | BrokerHealed { .. }
+        | LinkCut { .. }
+        | LinkHealed { .. }
+        | ConnectionClosed { .. }
         | BrokerFenced { .. }
         | BrokerUnfenced { .. }
         | ConsumerCrashed { .. }
         | MessageDropped { .. }
         | CommandRejected { .. } => EventFamily::Fault,
         SegmentsDeleted { .. } | LogCompacted { .. } => EventFamily::Cleanup,
-        MessageSent { .. } | MessageArrived { .. } => EventFamily::Network,
+        MessageSent { .. }
+        | MessageArrived { .. }
+        | ConnectionOpened { .. }
+        | MetadataUpdated { .. } => EventFamily::Network,
     }
 }
 

@@ -2,7 +2,7 @@
 //! reads in one place. `sentence` dispatches by [`family_of`]; each family's function answers
 //! for the kinds of its family.
 
-use crate::engine::{ElectionKind, Event, EventKind, PartitionChoice};
+use crate::engine::{ElectionKind, Event, EventKind, Isolation, PartitionChoice};
 
 use super::family::{family_of, EventFamily};
 use super::{broker, message, node, partitions, phase_words, records, time_label};
@@ -358,9 +358,40 @@ fn fault(kind: &EventKind) -> Option<String> {
         ),
         BrokerCrashed { broker: b } => format!("{} crashed", broker(*b)),
         BrokerRestarted { broker: b } => format!("{} restarted", broker(*b)),
-        BrokerIsolated { broker: b } => {
-            format!("{} was cut off from the network", broker(*b))
-        }
+        BrokerIsolated { broker: b, from } => format!(
+            "{} was cut off from {}",
+            broker(*b),
+            match from {
+                Isolation::Peers => "the other brokers and the controller",
+                Isolation::Clients => "its clients",
+                Isolation::All => "the whole network",
+            }
+        ),
+        LinkCut { from, to, one_way } => format!(
+            "the link {} {} {} was cut",
+            node(from),
+            if *one_way { "→" } else { "↔" },
+            node(to)
+        ),
+        LinkHealed { from, to, one_way } => format!(
+            "the link {} {} {} carries messages again",
+            node(from),
+            if *one_way { "→" } else { "↔" },
+            node(to)
+        ),
+        ConnectionClosed {
+            client,
+            broker: b,
+            reason,
+            requests_failed,
+            reconnect_at,
+        } => format!(
+            "{}'s connection to {} closed ({reason}): {requests_failed} {} in flight failed; it reconnects at {}",
+            node(client),
+            broker(*b),
+            if *requests_failed == 1 { "request" } else { "requests" },
+            time_label(*reconnect_at)
+        ),
         BrokerHealed { broker: b } => format!("{} is reachable again", broker(*b)),
         BrokerFenced { broker: b } => format!(
             "the controller fenced {}: no heartbeat within broker.session.timeout.ms",
@@ -398,6 +429,22 @@ fn network(kind: &EventKind) -> Option<String> {
             message(*kind),
             node(from),
             node(to)
+        ),
+        ConnectionOpened { client, broker: b } => {
+            format!("{} opened a connection to {}", node(client), broker(*b))
+        }
+        MetadataUpdated {
+            client,
+            from,
+            partition,
+            leader,
+            leader_epoch,
+        } => format!(
+            "{} learned from {} that {} is led by {} (leader epoch {leader_epoch})",
+            node(client),
+            broker(*from),
+            partition,
+            leader.map_or("no broker".to_owned(), broker)
         ),
         _ => return None,
     };

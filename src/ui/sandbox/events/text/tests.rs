@@ -211,9 +211,18 @@ fn a_varied_run_reads_like_this() {
         t=7.0 s · broker 2 (leader, epoch 0) appended record 2 to orders-0 at offset 2
         t=7.0 s · producer 1 got an acknowledgement for record 2 on orders-0 at offset 2
         t=7.0 s · broker 2 crashed
+        t=7.0 s · producer 1's connection to broker 2 closed (the broker's process died): 0 requests in flight failed; it reconnects at t=7.1 s
+        t=7.0 s · consumer 1's connection to broker 2 closed (the broker's process died): 1 request in flight failed; it reconnects at t=7.0 s
+        t=7.1 s · consumer 1 committed for group billing: orders-0 at 2
+        t=7.1 s · consumer 1's connection to broker 2 closed (connection refused): 1 request in flight failed; it reconnects at t=7.2 s
+        t=7.2 s · consumer 1's connection to broker 2 closed (connection refused): 1 request in flight failed; it reconnects at t=7.4 s
         t=7.4 s · a follower fetch (ReplicaFetchResponse) from broker 2 to broker 1 was lost on the network
         t=7.4 s · a follower fetch (ReplicaFetchResponse) from broker 2 to broker 0 was lost on the network
+        t=7.5 s · consumer 1's connection to broker 2 closed (connection refused): 1 request in flight failed; it reconnects at t=7.9 s
+        t=7.9 s · consumer 1's connection to broker 2 closed (connection refused): 1 request in flight failed; it reconnects at t=8.6 s
+        t=8.6 s · consumer 1's connection to broker 2 closed (connection refused): 1 request in flight failed; it reconnects at t=9.4 s
         t=9.0 s · command refused: broker-9 does not exist
+        t=9.5 s · consumer 1's connection to broker 2 closed (connection refused): 1 request in flight failed; it reconnects at t=10.7 s
         t=10.0 s · the controller fenced broker 2: no heartbeat within broker.session.timeout.ms
         t=10.0 s · broker 1 became leader of orders-0 (epoch 1, clean election)
         t=17.0 s · broker 2 restarted

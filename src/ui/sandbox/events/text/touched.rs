@@ -65,9 +65,21 @@ fn touched_by_setup_data_and_messages(kind: &EventKind, h: &mut Highlight) -> bo
         }
         MessageSent { from, to, .. }
         | MessageArrived { from, to, .. }
-        | MessageDropped { from, to, .. } => {
+        | MessageDropped { from, to, .. }
+        | LinkCut { from, to, .. }
+        | LinkHealed { from, to, .. } => {
             add_node(h, from);
             add_node(h, to);
+        }
+        ConnectionOpened { client, broker }
+        | ConnectionClosed { client, broker, .. }
+        | MetadataUpdated {
+            client,
+            from: broker,
+            ..
+        } => {
+            add_node(h, client);
+            h.brokers.insert(*broker);
         }
         _ => return touched_by_batches_and_positions(kind, h),
     }
@@ -181,7 +193,7 @@ fn touched_by_cluster_and_groups(kind: &EventKind, h: &mut Highlight) -> bool {
     match kind {
         BrokerCrashed { broker }
         | BrokerRestarted { broker }
-        | BrokerIsolated { broker }
+        | BrokerIsolated { broker, .. }
         | BrokerHealed { broker }
         | BrokerFenced { broker }
         | BrokerUnfenced { broker } => {
