@@ -61,7 +61,13 @@ fn a_request_timeout_fails_every_request_in_flight_on_its_connection_at_once() {
     }
     events.extend(run_for(&mut sim, 31_000));
     let sent = times_of(&events, |k| {
-        matches!(k, EventKind::MessageSent { kind: MessageKind::Produce, .. })
+        matches!(
+            k,
+            EventKind::MessageSent {
+                kind: MessageKind::Produce,
+                ..
+            }
+        )
     });
     assert!(sent.len() >= 3, "three produce requests: {sent:?}");
     let retried = times_of(&events, |k| {
@@ -82,7 +88,10 @@ fn a_request_timeout_fails_every_request_in_flight_on_its_connection_at_once() {
         })
         .collect();
     assert_eq!(
-        errors.iter().filter(|e| **e == ErrorCode::RequestTimedOut).count(),
+        errors
+            .iter()
+            .filter(|e| **e == ErrorCode::RequestTimedOut)
+            .count(),
         1,
         "one timed out, the others failed with their connection: {errors:?}"
     );
@@ -129,7 +138,11 @@ fn a_crashed_brokers_clients_see_the_disconnect_at_once_and_reconnect_with_backo
         _ => None,
     });
     let reset = reset.expect("the consumer saw the reset");
-    assert!(reset - crashed_at <= 10, "reset after {} ms", reset - crashed_at);
+    assert!(
+        reset - crashed_at <= 10,
+        "reset after {} ms",
+        reset - crashed_at
+    );
     // The producer's connection was reset too; its reconnects are then refused, further and
     // further apart, up to about 1 s.
     let waits: Vec<u64> = down
@@ -144,12 +157,18 @@ fn a_crashed_brokers_clients_see_the_disconnect_at_once_and_reconnect_with_backo
         })
         .collect();
     assert!(waits.len() >= 4, "refused again and again: {waits:?}");
-    assert!(waits[0] <= 60, "the first wait is reconnect.backoff.ms: {waits:?}");
+    assert!(
+        waits[0] <= 60,
+        "the first wait is reconnect.backoff.ms: {waits:?}"
+    );
     assert!(
         waits.windows(2).take(3).all(|w| w[1] > w[0]),
         "the wait grows: {waits:?}"
     );
-    assert!(waits.iter().all(|w| *w <= 1_200), "capped near 1 s: {waits:?}");
+    assert!(
+        waits.iter().all(|w| *w <= 1_200),
+        "capped near 1 s: {waits:?}"
+    );
     restart(&mut sim, BrokerId(0));
     let restarted_at = sim.now().as_ms();
     let after = run_for(&mut sim, 5_000);
@@ -183,7 +202,8 @@ fn not_leader_or_follower_sends_a_metadata_request() {
     produce(&mut sim, producer, "orders", "k", "first");
     run_for(&mut sim, 1_000);
     let zombie = leader(&sim, &tp).unwrap();
-    sim.handle(Command::IsolateBroker { broker: zombie }).unwrap();
+    sim.handle(Command::IsolateBroker { broker: zombie })
+        .unwrap();
     run_for(&mut sim, 10_000);
     assert_ne!(leader(&sim, &tp), Some(zombie), "leadership moved");
     sim.handle(Command::HealBroker { broker: zombie }).unwrap();
@@ -260,9 +280,9 @@ fn the_zombie_leader_scenario_acknowledges_then_loses_its_writes() {
     let elected = during
         .iter()
         .find_map(|e| match &e.kind {
-            EventKind::LeaderElected { partition, leader, .. } if *partition == tp => {
-                Some((e.at.as_ms(), *leader))
-            }
+            EventKind::LeaderElected {
+                partition, leader, ..
+            } if *partition == tp => Some((e.at.as_ms(), *leader)),
             _ => None,
         })
         .expect("the controller elected a new leader");

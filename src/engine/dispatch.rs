@@ -130,6 +130,13 @@ impl Simulation {
                 return;
             }
         }
+        if let (Node::Broker(broker), Node::Producer(_) | Node::Consumer(_), false) =
+            (flight.from, flight.to, refusal)
+        {
+            // An answer came back: the connection works, and its reconnect backoff starts
+            // again from `reconnect.backoff.ms` next time.
+            self.on_connection_answered(flight.to, broker);
+        }
         self.route(flight.from, flight.to, flight.message);
     }
 

@@ -202,7 +202,10 @@ impl Simulation {
         let Some(partitions) = consumer.metadata.topics.get(&consumer.topic) else {
             let topic = consumer.topic.clone();
             self.want_topic_metadata(Node::Consumer(consumer_id), &topic);
-            let wait = self.consumers[&consumer_id].config.poll_interval_ms.max(100);
+            let wait = self.consumers[&consumer_id]
+                .config
+                .poll_interval_ms
+                .max(100);
             self.schedule_poll(consumer_id, self.now.plus_ms(wait));
             return;
         };

@@ -59,7 +59,10 @@ impl ClientMetadata {
     ) -> Self {
         ClientMetadata {
             wanted: topics.keys().cloned().collect(),
-            names: topics.keys().map(|t| (t.clone(), Arc::from(t.as_str()))).collect(),
+            names: topics
+                .keys()
+                .map(|t| (t.clone(), Arc::from(t.as_str())))
+                .collect(),
             topics,
             brokers,
             updated_at: now,
@@ -275,7 +278,9 @@ impl Simulation {
             .is_some_and(|t| now < t.plus_ms(settings.retry_backoff_ms));
         if !(metadata.update_requested || stale) || backing_off {
             if stale {
-                self.client_metadata_mut(node).expect("a client").update_requested = true;
+                self.client_metadata_mut(node)
+                    .expect("a client")
+                    .update_requested = true;
             }
             self.schedule_metadata_check(node);
             return;
@@ -333,9 +338,25 @@ impl Simulation {
 
     fn next_client_correlation(&mut self, node: Node) -> u64 {
         match node {
-            Node::Producer(id) => self.producers.get_mut(&id).expect("a client").next_correlation(),
-            Node::Consumer(id) => self.consumers.get_mut(&id).expect("a client").next_correlation(),
+            Node::Producer(id) => self
+                .producers
+                .get_mut(&id)
+                .expect("a client")
+                .next_correlation(),
+            Node::Consumer(id) => self
+                .consumers
+                .get_mut(&id)
+                .expect("a client")
+                .next_correlation(),
             Node::Broker(_) => 0,
+        }
+    }
+
+    /// A broker answered on this connection: it is established, so the next failure backs off
+    /// from `reconnect.backoff.ms` again (`ClusterConnectionStates.ready`).
+    pub(in crate::engine) fn on_connection_answered(&mut self, node: Node, broker: BrokerId) {
+        if let Some(metadata) = self.client_metadata_mut(node) {
+            metadata.backoff.remove(&broker);
         }
     }
 
@@ -400,7 +421,11 @@ impl Simulation {
 
     /// A request timed out: the client cannot tell a cut link from a slow broker, but the
     /// event says which it was.
-    pub(in crate::engine) fn timeout_reason(&self, node: Node, broker: BrokerId) -> DisconnectReason {
+    pub(in crate::engine) fn timeout_reason(
+        &self,
+        node: Node,
+        broker: BrokerId,
+    ) -> DisconnectReason {
         let b = Node::Broker(broker);
         if self.network.link_up(node, b) && self.network.link_up(b, node) {
             DisconnectReason::RequestTimeout
@@ -432,7 +457,11 @@ impl Simulation {
         let base = settings
             .reconnect_backoff_ms
             .saturating_mul(1u64 << (failures - 1).min(20))
-            .min(settings.reconnect_backoff_max_ms.max(settings.reconnect_backoff_ms));
+            .min(
+                settings
+                    .reconnect_backoff_max_ms
+                    .max(settings.reconnect_backoff_ms),
+            );
         // ExponentialBackoff's jitter: a factor drawn uniformly from 0.8 to 1.2.
         let jitter_percent = self.rng.between(80, 120);
         let reconnect_at = now.plus_ms(base * jitter_percent / 100);

@@ -43,7 +43,10 @@ impl Simulation {
     pub(in crate::engine) fn bootstrap_metadata(
         &self,
     ) -> (BTreeMap<String, Vec<PartitionMetadata>>, Vec<BrokerId>) {
-        (self.metadata_snapshot(), self.brokers.keys().copied().collect())
+        (
+            self.metadata_snapshot(),
+            self.brokers.keys().copied().collect(),
+        )
     }
 
     /// Publishes one partition's change to every broker the controller reaches.

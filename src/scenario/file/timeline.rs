@@ -336,16 +336,18 @@ fn read_link_cut(
     let path = reader.path().to_owned();
     let span = reader.span_of("action");
     let (a, b, one_way) = match (between, from, to) {
-        (Some(between), None, None) => match between.as_slice() {
-            [a, b] => (a.clone(), b.clone(), false),
-            _ => {
-                problems.error(
+        (Some(between), None, None) => {
+            match between.as_slice() {
+                [a, b] => (a.clone(), b.clone(), false),
+                _ => {
+                    problems.error(
                     span,
                     format!("{path}.between: name exactly two nodes, like [\"broker-0\", \"broker-1\"]"),
                 );
-                return None;
+                    return None;
+                }
             }
-        },
+        }
         (None, Some(from), Some(to)) => (from, to, true),
         _ => {
             problems.error(

@@ -220,7 +220,11 @@ impl Simulation {
     /// A topic the producer has no metadata for yet is looked up as `send()`'s
     /// `waitOnMetadata` does (created if `auto.create.topics.enable` allows); that wait is
     /// taken as answered at once, and a Metadata request then fetches the topic's leaders.
-    fn send_target(&mut self, producer_id: ProducerId, topic: &str) -> Result<SendTarget, Rejection> {
+    fn send_target(
+        &mut self,
+        producer_id: ProducerId,
+        topic: &str,
+    ) -> Result<SendTarget, Rejection> {
         let cached = self
             .producers
             .get(&producer_id)

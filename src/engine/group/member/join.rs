@@ -89,6 +89,8 @@ impl Simulation {
         }
     }
 
+    /// The JoinGroup answer. A leader assigns with the partition counts of its own metadata,
+    /// as the Java client does.
     pub(super) fn on_join_response(&mut self, consumer_id: ConsumerId, response: JoinResponse) {
         let JoinResponse {
             error,
@@ -140,8 +142,7 @@ impl Simulation {
         client.phase = MemberPhase::Syncing;
         let group = client.group.clone();
         let assignments = if client.is_leader {
-            // The leader runs the assignor over every member's subscription, with the
-            // partition counts of its own metadata, as the Java client does.
+            // The leader runs the assignor over every member's subscription.
             let kind = protocol
                 .as_deref()
                 .and_then(AssignorKind::from_name)

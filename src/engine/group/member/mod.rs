@@ -13,9 +13,9 @@ mod sync;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::engine::command::Rejection;
+use crate::engine::errors::ErrorCode;
 use crate::engine::event::EventKind;
 use crate::engine::group::assignor::AssignorKind;
-use crate::engine::errors::ErrorCode;
 use crate::engine::group::{offsets_partition_for, OFFSETS_TOPIC};
 use crate::engine::ids::{BrokerId, ConsumerId, Offset, TopicPartition};
 use crate::engine::network::{GroupRequest, GroupResponse, Message, Node};

@@ -21,7 +21,10 @@ pub(super) fn attach(frame: &Frame, broker: &BrokerView, slot: usize) -> (f64, f
 /// isolated from that side), or a client's connection to the broker closed and in reconnect
 /// backoff.
 fn broken(sim: &Simulation, a: Node, b: Node) -> bool {
-    if sim.cut_links().any(|&(x, y)| (x, y) == (a, b) || (x, y) == (b, a)) {
+    if sim
+        .cut_links()
+        .any(|&(x, y)| (x, y) == (a, b) || (x, y) == (b, a))
+    {
         return true;
     }
     let isolated_from = |node: Node, other: Node| match node {
@@ -46,7 +49,6 @@ fn broken(sim: &Simulation, a: Node, b: Node) -> bool {
 }
 
 pub(super) fn link_views(
-    sim: &Simulation,
     frame: &Frame,
     brokers: &[BrokerView],
     producers: &[ClientView],
@@ -79,11 +81,7 @@ pub(super) fn link_views(
                 Node::Broker(b.id),
                 points,
                 LinkKind::Replication,
-                isolated(a)
-                    || isolated(b)
-                    || !a.up
-                    || !b.up
-                    || broken(sim, Node::Broker(a.id), Node::Broker(b.id)),
+                isolated(a) || isolated(b) || !a.up || !b.up,
             ));
         }
     }
@@ -113,7 +111,7 @@ pub(super) fn link_views(
                 Node::Broker(broker.id),
                 points,
                 LinkKind::Producer,
-                !broker.up || broken(sim, producer.node, Node::Broker(broker.id)),
+                !broker.up,
             ));
         }
         for (n, consumer) in consumers.iter().enumerate() {
@@ -141,11 +139,18 @@ pub(super) fn link_views(
                 Node::Broker(broker.id),
                 points,
                 LinkKind::Consumer,
-                !broker.up || broken(sim, consumer.node, Node::Broker(broker.id)),
+                !broker.up,
             ));
         }
     }
     links
+}
+
+/// Marks a cut link, or a client's closed connection in reconnect backoff, as broken too.
+pub(super) fn mark_broken(sim: &Simulation, links: &mut [LinkView]) {
+    for l in links {
+        l.down = l.down || broken(sim, l.a, l.b);
+    }
 }
 
 pub(super) fn link(

@@ -453,7 +453,8 @@ impl ClusterView {
 
         let (producers, more_producers) = producer_views(sim, width, highlight);
         let (consumers, more_consumers) = consumer_views(sim, width, consumers_top, highlight);
-        let links = link_views(sim, &frame, &brokers, &producers, &consumers);
+        let mut links = link_views(&frame, &brokers, &producers, &consumers);
+        mark_broken(sim, &mut links);
         let touched_nodes = TouchedNodes {
             highlight,
             partition_brokers,
