@@ -81,6 +81,7 @@ fn snapshot_run_trace_of_the_first_example() {
         0.000s topic letters created: 3 partitions, replication factor 1
         0.000s producer-1 started
         0.600s producer-1 sends record-0 key=null value="a" to letters-0 (round-robin counter=0)
+        0.600s producer-1 connected to broker-0
         0.600s msg-0 Produce producer-1 -> broker-0 arrives 1.103s
         1.103s msg-0 Produce producer-1 -> broker-0 arrived
         1.103s broker-0 (leader, epoch 0) appends record-0 to letters-0 at offset 0
