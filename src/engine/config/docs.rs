@@ -331,7 +331,7 @@ pub const PRODUCER_CONFIG_DOCS: &[ConfigDoc] = &[
         kafka_name: Some("request.timeout.ms"),
         default_text: "30000",
         default_note: "",
-        meaning: "How long to wait for one response; a crashed broker never answers.",
+        meaning: "How long to wait for one response; then the connection closes and every request on it fails.",
     },
     ConfigDoc {
         field: "batch_size",
