@@ -310,3 +310,63 @@ fn the_zombie_leader_scenario_acknowledges_then_loses_its_writes() {
     // The new leader has none of them; the old leader truncated them.
     assert!(sim.replica_log(zombie, &tp).is_some());
 }
+
+/// A broker cut off from its clients only stays in the cluster: the controller does not fence
+/// it and its followers keep replicating, but its producer's requests time out (the event says
+/// the link was cut), the connection closes, and the producer asks another broker for metadata.
+#[test]
+fn a_broker_isolated_from_its_clients_keeps_its_leadership_and_its_clients_time_out() {
+    let mut sim = cluster(3, 7);
+    create_topic(
+        &mut sim,
+        "orders",
+        TopicConfig {
+            replication_factor: 3,
+            ..TopicConfig::default()
+        },
+    );
+    let tp = TopicPartition::new("orders", 0);
+    let producer = add_producer(
+        &mut sim,
+        1,
+        ProducerConfig {
+            request_timeout_ms: 2_000,
+            ..plain_producer(Acks::Leader)
+        },
+    );
+    produce(&mut sim, producer, "orders", "k", "first");
+    run_for(&mut sim, 1_000);
+    let isolated = leader(&sim, &tp).unwrap();
+    sim.handle(Command::IsolateBrokerFrom {
+        broker: isolated,
+        from: Isolation::Clients,
+    })
+    .unwrap();
+    produce(&mut sim, producer, "orders", "k", "cut-off");
+    let events = run_for(&mut sim, 10_000);
+    assert_eq!(leader(&sim, &tp), Some(isolated), "still the leader");
+    assert!(!events
+        .iter()
+        .any(|e| matches!(e.kind, EventKind::BrokerFenced { .. })));
+    let closed = events.iter().find_map(|e| match &e.kind {
+        EventKind::ConnectionClosed { broker, reason, .. } if *broker == isolated => {
+            Some((e.at.as_ms(), *reason))
+        }
+        _ => None,
+    });
+    assert_eq!(closed, Some((3_000, DisconnectReason::LinkCut)));
+    let asked_elsewhere = events.iter().any(|e| {
+        matches!(
+            e.kind,
+            EventKind::MessageSent {
+                kind: MessageKind::Metadata,
+                to: Node::Broker(b),
+                ..
+            } if b != isolated
+        )
+    });
+    assert!(asked_elsewhere, "metadata from a broker it can reach");
+    assert!(!events
+        .iter()
+        .any(|e| matches!(e.kind, EventKind::BatchAcknowledged { .. })));
+}

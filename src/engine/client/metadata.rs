@@ -267,6 +267,12 @@ impl Simulation {
         let Some(settings) = self.wire_settings(node) else {
             return;
         };
+        if let Node::Consumer(id) = node {
+            // A crashed or closed consumer's process sends nothing any more.
+            if self.consumers.get(&id).is_some_and(|c| c.crashed || c.closed) {
+                return;
+            }
+        }
         let now = self.now;
         let metadata = self.client_metadata(node).expect("a client");
         if metadata.in_flight.is_some() {
