@@ -269,7 +269,11 @@ impl Simulation {
         };
         if let Node::Consumer(id) = node {
             // A crashed or closed consumer's process sends nothing any more.
-            if self.consumers.get(&id).is_some_and(|c| c.crashed || c.closed) {
+            if self
+                .consumers
+                .get(&id)
+                .is_some_and(|c| c.crashed || c.closed)
+            {
                 return;
             }
         }
