@@ -47,6 +47,16 @@ pub struct MemberMetadata {
     pub assignment: Vec<u32>,
 }
 
+/// The armed delay of a group's initial rebalance, as Kafka's
+/// `tryCompleteInitialRebalanceElseSchedule(groupId, delayMs, remainingMs)` carries it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct InitialDelayedJoin {
+    /// How long this round of the delay lasts.
+    delay_ms: u64,
+    /// What is left of the rebalance timeout for further extensions.
+    remaining_ms: u64,
+}
+
 /// A consumer group at its coordinator.
 #[derive(Clone, Debug)]
 pub struct GroupState {
@@ -62,7 +72,11 @@ pub struct GroupState {
     pending_member_ids: BTreeSet<String>,
     /// Bumped at each new join phase, so timers of an older one are ignored.
     round: u64,
-    initial_delay_deadline: Option<SimTime>,
+    /// The initial rebalance's delay in progress (Kafka's `InitialDelayedJoin`).
+    initial_join: Option<InitialDelayedJoin>,
+    /// Whether a new member joined during the first rebalance since the delay was last
+    /// (re)armed (`ClassicGroup.newMemberAdded`): the delay is then extended once more.
+    new_member_added: bool,
     next_member_number: u64,
 }
 
@@ -78,7 +92,8 @@ impl GroupState {
             offsets: BTreeMap::new(),
             pending_member_ids: BTreeSet::new(),
             round: 0,
-            initial_delay_deadline: None,
+            initial_join: None,
+            new_member_added: false,
             next_member_number: 0,
         }
     }
