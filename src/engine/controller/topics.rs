@@ -85,7 +85,7 @@ impl Simulation {
         let reader = self
             .consumers
             .values()
-            .find(|c| c.topic == name && !c.closed && !c.crashed);
+            .find(|c| c.uses_topic(&name) && !c.closed && !c.crashed);
         if let Some(reader) = reader {
             return Err(Rejection::TopicInUse {
                 reason: format!("{} still reads it; close it first", reader.id),

@@ -143,6 +143,46 @@ impl Checker<'_> {
             Command::CommitOffsets { consumer } => {
                 self.check_commit(world, *consumer, planned, problems);
             }
+            Command::CommitSpecifiedOffsets { consumer, offsets } => {
+                self.check_commit(world, *consumer, planned, problems);
+                for (tp, _) in offsets {
+                    self.check_topic(world, &tp.topic, at_ms, origin, problems);
+                }
+            }
+            Command::Subscribe { consumer, topics } => {
+                if self.check_consumer(world, *consumer, at_ms, origin, problems) {
+                    for topic in topics {
+                        self.check_topic(world, topic, at_ms, origin, problems);
+                    }
+                }
+            }
+            Command::Assign {
+                consumer,
+                partitions,
+            }
+            | Command::PausePartitions {
+                consumer,
+                partitions,
+            }
+            | Command::ResumePartitions {
+                consumer,
+                partitions,
+            } => {
+                if self.check_consumer(world, *consumer, at_ms, origin, problems) {
+                    for tp in partitions {
+                        self.check_topic(world, &tp.topic, at_ms, origin, problems);
+                    }
+                }
+            }
+            Command::Seek {
+                consumer,
+                partition,
+                ..
+            } => {
+                if self.check_consumer(world, *consumer, at_ms, origin, problems) {
+                    self.check_topic(world, &partition.topic, at_ms, origin, problems);
+                }
+            }
             Command::CrashBroker { .. }
             | Command::RestartBroker { .. }
             | Command::IsolateBroker { .. }

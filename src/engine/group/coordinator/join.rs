@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::engine::errors::ErrorCode;
 use crate::engine::event::EventKind;
-use crate::engine::ids::ConsumerId;
+use crate::engine::ids::{ConsumerId, TopicPartition};
 use crate::engine::network::{GroupResponse, JoinedMember, Node};
 use crate::engine::phases::GroupPhase;
 use crate::engine::timer::Timer;
@@ -20,8 +20,8 @@ pub(super) struct JoinRequest {
     pub member_id: String,
     pub group_instance_id: Option<String>,
     pub protocols: Vec<String>,
-    pub topic: String,
-    pub owned: Vec<u32>,
+    pub topics: Vec<String>,
+    pub owned: Vec<TopicPartition>,
     pub owned_generation: i32,
     pub session_timeout_ms: u64,
     pub rebalance_timeout_ms: u64,
@@ -34,7 +34,7 @@ impl Simulation {
             member_id,
             group_instance_id,
             protocols,
-            topic,
+            topics,
             owned,
             owned_generation,
             session_timeout_ms,
@@ -74,7 +74,7 @@ impl Simulation {
                 consumer,
                 group_instance_id: group_instance_id.clone(),
                 protocols: protocols.clone(),
-                topic: topic.clone(),
+                topics: topics.clone(),
                 owned: Vec::new(),
                 owned_generation: -1,
                 session_timeout_ms,
@@ -85,7 +85,7 @@ impl Simulation {
                 assignment: Vec::new(),
             });
         member.protocols = protocols;
-        member.topic = topic;
+        member.topics = topics;
         member.owned = owned;
         member.owned_generation = owned_generation;
         member.session_timeout_ms = session_timeout_ms;
@@ -347,7 +347,7 @@ impl Simulation {
             .map(|m| JoinedMember {
                 member_id: m.member_id.clone(),
                 group_instance_id: m.group_instance_id.clone(),
-                topic: m.topic.clone(),
+                topics: m.topics.clone(),
                 owned: m.owned.clone(),
                 owned_generation: m.owned_generation,
             })

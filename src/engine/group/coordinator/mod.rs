@@ -34,8 +34,9 @@ pub struct MemberMetadata {
     pub consumer: ConsumerId,
     pub group_instance_id: Option<String>,
     pub protocols: Vec<String>,
-    pub topic: String,
-    pub owned: Vec<u32>,
+    /// The topics the member subscribes to.
+    pub topics: Vec<String>,
+    pub owned: Vec<TopicPartition>,
     pub owned_generation: i32,
     pub session_timeout_ms: u64,
     pub rebalance_timeout_ms: u64,
@@ -44,7 +45,7 @@ pub struct MemberMetadata {
     pub awaiting_join: Option<u64>,
     /// The correlation id of a SyncGroup waiting for the leader's assignment.
     pub awaiting_sync: Option<u64>,
-    pub assignment: Vec<u32>,
+    pub assignment: Vec<TopicPartition>,
 }
 
 /// The armed delay of a group's initial rebalance, as Kafka's
@@ -243,7 +244,7 @@ impl Simulation {
                 member_id,
                 group_instance_id,
                 protocols,
-                topic,
+                topics,
                 owned,
                 owned_generation,
                 session_timeout_ms,
@@ -257,7 +258,7 @@ impl Simulation {
                     member_id,
                     group_instance_id,
                     protocols,
-                    topic,
+                    topics,
                     owned,
                     owned_generation,
                     session_timeout_ms,

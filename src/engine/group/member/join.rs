@@ -27,6 +27,31 @@ pub(super) struct JoinResponse {
 }
 
 impl Simulation {
+    /// A topic's partition count as the member knows it from metadata, if it exists.
+    fn member_partition_count(&self, topic: &str) -> Option<u32> {
+        self.topics.get(topic).map(|meta| meta.partition_count())
+    }
+
+    /// A partition named with the topic's shared name, so the many copies share one string.
+    fn member_topic_partition(&self, topic: &str, partition: u32) -> TopicPartition {
+        match self.topics.get(topic) {
+            Some(meta) => TopicPartition::new(meta.shared_name.clone(), partition),
+            None => TopicPartition::new(topic, partition),
+        }
+    }
+
+    /// A member whose subscription changed rejoins, so the leader assigns the new topics; one
+    /// not in the group yet sends the new subscription when it joins.
+    pub(in crate::engine) fn rejoin_for_new_subscription(&mut self, consumer_id: ConsumerId) {
+        let stable = self.consumers[&consumer_id]
+            .group
+            .as_ref()
+            .is_some_and(|client| client.phase == MemberPhase::Stable);
+        if stable {
+            self.start_join(consumer_id);
+        }
+    }
+
     /// Starts (or restarts) a join: before it, `onJoinPrepare` commits if auto commit is on
     /// and, with an eager protocol, revokes every partition.
     pub(in crate::engine) fn start_join(&mut self, consumer_id: ConsumerId) {
@@ -47,29 +72,23 @@ impl Simulation {
             self.commit_positions(consumer_id, None);
         }
         let consumer = self.consumers.get_mut(&consumer_id).expect("exists");
-        let topic = consumer.topic.clone();
         let client = consumer.group.as_mut().expect("checked");
         if !client.cooperative() && !client.assigned.is_empty() {
-            let revoked: Vec<u32> = client.assigned.iter().copied().collect();
+            let revoked: Vec<TopicPartition> = std::mem::take(&mut client.assigned)
+                .into_iter()
+                .collect();
             client.previously_owned = revoked.clone();
-            client.assigned.clear();
-            for partition in &revoked {
-                consumer.positions.remove(partition);
-            }
-            consumer.drop_buffered(&revoked);
+            consumer.forget_partitions(&revoked);
             self.emit(EventKind::PartitionsRevoked {
                 consumer: consumer_id,
-                partitions: revoked
-                    .iter()
-                    .map(|p| TopicPartition::new(topic.clone(), *p))
-                    .collect(),
+                partitions: revoked,
             });
         }
         let consumer = self.consumers.get_mut(&consumer_id).expect("exists");
         let client = consumer.group.as_mut().expect("checked");
         client.phase = MemberPhase::Joining;
         let owned = if client.cooperative() {
-            client.assigned.iter().copied().collect()
+            client.assigned.iter().cloned().collect()
         } else {
             client.previously_owned.clone()
         };
@@ -78,7 +97,7 @@ impl Simulation {
             member_id: client.member_id.clone(),
             group_instance_id: consumer.config.group_instance_id.clone(),
             protocols: consumer.config.partition_assignment_strategy.clone(),
-            topic,
+            topics: consumer.subscription.clone(),
             owned,
             owned_generation: client.owned_generation,
             session_timeout_ms: consumer.config.session_timeout_ms,
@@ -121,8 +140,6 @@ impl Simulation {
             }
             None => {}
         }
-        let topic = self.consumers[&consumer_id].topic.clone();
-        let partition_count = self.topics.get(&topic).map_or(0, |t| t.partition_count());
         let client = self
             .consumers
             .get_mut(&consumer_id)
@@ -141,9 +158,9 @@ impl Simulation {
                 .and_then(AssignorKind::from_name)
                 .unwrap_or(AssignorKind::Range);
             let mut topics = BTreeMap::new();
-            for member in &members {
-                if let Some(meta) = self.topics.get(&member.topic) {
-                    topics.insert(member.topic.clone(), meta.partition_count());
+            for topic in members.iter().flat_map(|m| m.topics.iter()) {
+                if let Some(count) = self.member_partition_count(topic) {
+                    topics.insert(topic.clone(), count);
                 }
             }
             let subscriptions: Vec<MemberSubscription> = members
@@ -151,21 +168,24 @@ impl Simulation {
                 .map(|m| MemberSubscription {
                     member_id: m.member_id.clone(),
                     group_instance_id: m.group_instance_id.clone(),
-                    topics: vec![m.topic.clone()],
-                    owned: m.owned.iter().map(|p| (m.topic.clone(), *p)).collect(),
+                    topics: m.topics.clone(),
+                    owned: m
+                        .owned
+                        .iter()
+                        .map(|tp| (tp.topic.to_string(), tp.partition))
+                        .collect(),
                     generation: (m.owned_generation >= 0).then_some(m.owned_generation),
                 })
                 .collect();
             let result = assignor::assign(kind, &topics, &subscriptions);
-            let assignments: Vec<(String, Vec<u32>)> = result
+            let assignments: Vec<(String, Vec<TopicPartition>)> = result
                 .into_iter()
                 .map(|(member, partitions)| {
-                    let mine: Vec<u32> = partitions
+                    let list = partitions
                         .into_iter()
-                        .filter(|(t, p)| *t == topic && *p < partition_count)
-                        .map(|(_, p)| p)
+                        .map(|(topic, partition)| self.member_topic_partition(&topic, partition))
                         .collect();
-                    (member, mine)
+                    (member, list)
                 })
                 .collect();
             self.emit(EventKind::AssignmentComputed {

@@ -5,6 +5,7 @@
 
 mod commit;
 mod join;
+mod manual;
 mod poll;
 mod sync;
 
@@ -13,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::engine::command::Rejection;
 use crate::engine::event::EventKind;
 use crate::engine::group::assignor::AssignorKind;
-use crate::engine::ids::{BrokerId, ConsumerId, Offset};
+use crate::engine::ids::{BrokerId, ConsumerId, Offset, TopicPartition};
 use crate::engine::network::{GroupRequest, GroupResponse, Message, Node};
 use crate::engine::phases::MemberPhase;
 use crate::engine::time::SimTime;
@@ -44,12 +45,12 @@ pub struct ConsumerCoordinator {
     pub is_leader: bool,
     pub protocol: Option<String>,
     /// Partitions assigned and not revoked.
-    pub assigned: BTreeSet<u32>,
+    pub assigned: BTreeSet<TopicPartition>,
     /// Partitions owned before an eager revocation, reported to sticky assignors.
-    previously_owned: Vec<u32>,
+    previously_owned: Vec<TopicPartition>,
     owned_generation: i32,
     /// The last offsets this member committed successfully, per partition.
-    pub committed: BTreeMap<u32, Offset>,
+    pub committed: BTreeMap<TopicPartition, Offset>,
     awaiting_offsets: bool,
     in_flight: BTreeMap<u64, GroupCall>,
     pub last_poll_at: SimTime,
@@ -76,6 +77,12 @@ impl ConsumerCoordinator {
             next_auto_commit_at: now,
             heartbeat_running: false,
         }
+    }
+
+    /// Whether it has started taking part in its group (it has a member id or a join under
+    /// way), after which Kafka refuses `assign()`.
+    pub(in crate::engine) fn has_joined(&self) -> bool {
+        !self.member_id.is_empty() || self.phase != MemberPhase::Unjoined
     }
 
     fn calling(&self, call: GroupCall) -> bool {

@@ -306,7 +306,13 @@ fn group_view(
     let topic = consumers
         .first()
         .map(|c| c.topic.clone())
-        .or_else(|| group.members.values().next().map(|m| m.topic.clone()))
+        .or_else(|| {
+            group
+                .members
+                .values()
+                .next()
+                .and_then(|m| m.topics.first().cloned())
+        })
         .or_else(|| group.offsets.keys().next().map(|tp| tp.topic.to_string()))
         .unwrap_or_default();
     let partition_count = sim.topic(&topic).map_or(0, |t| t.partition_count());
@@ -445,8 +451,8 @@ impl MemberCtx<'_> {
         let client = consumer.group.as_ref().expect("filtered on group");
         let (mut status, status_text) = status_of(consumer);
         let mut partitions = Vec::new();
-        for index in &client.assigned {
-            let tp = TopicPartition::new(consumer.topic.clone(), *index);
+        for tp in &client.assigned {
+            let tp = tp.clone();
             owned_anywhere.insert(tp.clone());
             let just_assigned =
                 memory
@@ -455,7 +461,7 @@ impl MemberCtx<'_> {
                         *owner == consumer.id && now.since(*at) < JUST_ASSIGNED_MS
                     });
             let committed = group.offsets.get(&tp).map(|o| o.0);
-            let position = consumer.positions.get(index).map(|o| o.0);
+            let position = consumer.positions.get(&tp).map(|o| o.0);
             partitions.push(row(sim, tp, position, committed, true, just_assigned));
         }
         let revoked: Vec<RevokedChip> = memory
@@ -513,7 +519,7 @@ fn standalone_view(sim: &Simulation, consumer: &Consumer) -> StandaloneView {
     let partitions = (0..partition_count)
         .map(|index| {
             let tp = TopicPartition::new(consumer.topic.clone(), index);
-            let position = consumer.positions.get(&index).map(|o| o.0);
+            let position = consumer.positions.get(&tp).map(|o| o.0);
             row(sim, tp, position, None, false, false)
         })
         .collect();

@@ -156,6 +156,10 @@ fn touched_by_batches_and_positions(kind: &EventKind, h: &mut Highlight) -> bool
             consumer,
             partition,
             ..
+        }
+        | NoOffsetForPartition {
+            consumer,
+            partition,
         } => {
             h.consumers.insert(*consumer);
             h.partitions.insert(partition.clone());
