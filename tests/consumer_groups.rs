@@ -393,7 +393,11 @@ fn a_member_joining_in_the_same_millisecond_extends_the_initial_delay() {
         .filter(|e| matches!(e.kind, EventKind::MemberJoined { .. }))
         .map(|e| e.at.as_ms())
         .collect();
-    assert_eq!(joins, vec![joined, joined], "both join in the same millisecond");
+    assert_eq!(
+        joins,
+        vec![joined, joined],
+        "both join in the same millisecond"
+    );
     assert_eq!(completed, joined + 6_000);
     let group = sim.group("g").expect("group");
     assert_eq!(group.generation, 1);
@@ -424,7 +428,11 @@ fn the_initial_delay_extensions_stop_at_the_rebalance_timeout() {
     assert_eq!(completed, joined + 7_000);
     let group = sim.group("g").expect("group");
     assert_eq!(group.generation, 1);
-    assert_eq!(group.members.len(), 3, "the late member is in the first generation");
+    assert_eq!(
+        group.members.len(),
+        3,
+        "the late member is in the first generation"
+    );
 }
 
 fn first_join_and_completion_start(events: &[Event]) -> u64 {

@@ -349,7 +349,9 @@ pub(super) fn read_partition_list(
 
 /// `orders-0`: a topic name, a dash and the partition number.
 pub(super) fn parse_partition(text: &str) -> Result<TopicPartition, String> {
-    let help = || format!("\"{text}\" is not a partition: write the topic and the partition number, like \"orders-0\"");
+    let help = || {
+        format!("\"{text}\" is not a partition: write the topic and the partition number, like \"orders-0\"")
+    };
     let (topic, number) = text.rsplit_once('-').ok_or_else(help)?;
     let partition: u32 = number.parse().map_err(|_| help())?;
     if !is_legal_topic_name(topic) {

@@ -348,7 +348,10 @@ fn read_seek(reader: &mut TableReader<'_>, problems: &mut Problems) -> Option<Co
     let partition = match parse_partition(&partition?) {
         Ok(tp) => tp,
         Err(message) => {
-            problems.error(reader.span_of("partition"), format!("{path}.partition: {message}"));
+            problems.error(
+                reader.span_of("partition"),
+                format!("{path}.partition: {message}"),
+            );
             return None;
         }
     };

@@ -21,7 +21,8 @@ impl Simulation {
         if consumer.is_manually_assigned() {
             return Err(Rejection::ConsumerState {
                 consumer: consumer_id,
-                reason: "reads partitions by assign(); subscribing as well is an IllegalStateException",
+                reason:
+                    "reads partitions by assign(); subscribing as well is an IllegalStateException",
             });
         }
         let mut unique = Vec::new();
@@ -77,7 +78,8 @@ impl Simulation {
         {
             return Err(Rejection::ConsumerState {
                 consumer: consumer_id,
-                reason: "is subscribed through its group; assign() as well is an IllegalStateException",
+                reason:
+                    "is subscribed through its group; assign() as well is an IllegalStateException",
             });
         }
         for tp in &partitions {

@@ -373,5 +373,4 @@ impl Simulation {
         let wait = consumer.config.poll_interval_ms.max(100);
         self.schedule_poll(consumer_id, self.now.plus_ms(wait));
     }
-
 }

@@ -74,9 +74,8 @@ impl Simulation {
         let consumer = self.consumers.get_mut(&consumer_id).expect("exists");
         let client = consumer.group.as_mut().expect("checked");
         if !client.cooperative() && !client.assigned.is_empty() {
-            let revoked: Vec<TopicPartition> = std::mem::take(&mut client.assigned)
-                .into_iter()
-                .collect();
+            let revoked: Vec<TopicPartition> =
+                std::mem::take(&mut client.assigned).into_iter().collect();
             client.previously_owned = revoked.clone();
             consumer.forget_partitions(&revoked);
             self.emit(EventKind::PartitionsRevoked {
