@@ -200,7 +200,7 @@ fn a_varied_run_reads_like_this() {
         t=2.0 s · broker 0 copied record 1 of orders-0 at offset 1
         t=2.0 s · broker 2: high watermark of orders-0 moved to 2 (records below it are readable)
         t=6.0 s · group billing is now CompletingRebalance (generation 1)
-        t=6.0 s · consumer 1 (group billing leader) ran the range assignor for generation 1: consumer-1-0 → [0]; consumer-2-1 → []
+        t=6.0 s · consumer 1 (group billing leader) ran the range assignor for generation 1: consumer-1-0 → [orders-0]; consumer-2-1 → []
         t=6.0 s · group billing is now Stable (generation 1)
         t=6.0 s · consumer 1 now owns orders-0 in group billing (generation 1)
         t=6.0 s · consumer 2 now owns no partition in group billing (generation 1)
