@@ -113,19 +113,7 @@ fn read_action(
                 .into_iter()
                 .map(|command| (0, command))
                 .collect(),
-            "subscribe" => {
-                let consumer = consumer_field(reader, problems);
-                let topics: Option<Vec<String>> = reader.required("topics", problems);
-                if topics.as_ref().is_some_and(Vec::is_empty) {
-                    problems.error(
-                        reader.span_of("topics"),
-                        format!("{}: list at least one topic", reader.field_path("topics")),
-                    );
-                }
-                one(consumer
-                    .zip(topics.filter(|t| !t.is_empty()))
-                    .map(|(consumer, topics)| Command::Subscribe { consumer, topics }))
-            }
+            "subscribe" => one(read_subscribe(reader, problems)),
             "assign" | "pause-partitions" | "resume-partitions" => {
                 one(read_partitions_action(action, reader, problems))
             }
@@ -291,6 +279,23 @@ fn read_produce(reader: &mut TableReader<'_>, problems: &mut Problems) -> Vec<(u
             )
         })
         .collect()
+}
+
+/// `subscribe`: a consumer and its new `topics`.
+fn read_subscribe(reader: &mut TableReader<'_>, problems: &mut Problems) -> Option<Command> {
+    let consumer = consumer_field(reader, problems);
+    let topics: Option<Vec<String>> = reader.required("topics", problems);
+    if topics.as_ref().is_some_and(Vec::is_empty) {
+        problems.error(
+            reader.span_of("topics"),
+            format!("{}: list at least one topic", reader.field_path("topics")),
+        );
+        return None;
+    }
+    Some(Command::Subscribe {
+        consumer: consumer?,
+        topics: topics?,
+    })
 }
 
 /// `assign`, `pause-partitions` and `resume-partitions`: a consumer and `partitions`.

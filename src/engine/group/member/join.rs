@@ -150,51 +150,15 @@ impl Simulation {
         client.is_leader = leader == member_id && !members.is_empty();
         client.phase = MemberPhase::Syncing;
         let group = client.group.clone();
-        let assignments = if client.is_leader {
-            // The leader runs the assignor over every member's subscription.
-            let kind = protocol
-                .as_deref()
-                .and_then(AssignorKind::from_name)
-                .unwrap_or(AssignorKind::Range);
-            let mut topics = BTreeMap::new();
-            for topic in members.iter().flat_map(|m| m.topics.iter()) {
-                if let Some(count) = self.member_partition_count(topic) {
-                    topics.insert(topic.clone(), count);
-                }
-            }
-            let subscriptions: Vec<MemberSubscription> = members
-                .iter()
-                .map(|m| MemberSubscription {
-                    member_id: m.member_id.clone(),
-                    group_instance_id: m.group_instance_id.clone(),
-                    topics: m.topics.clone(),
-                    owned: m
-                        .owned
-                        .iter()
-                        .map(|tp| (tp.topic.to_string(), tp.partition))
-                        .collect(),
-                    generation: (m.owned_generation >= 0).then_some(m.owned_generation),
-                })
-                .collect();
-            let result = assignor::assign(kind, &topics, &subscriptions);
-            let assignments: Vec<(String, Vec<TopicPartition>)> = result
-                .into_iter()
-                .map(|(member, partitions)| {
-                    let list = partitions
-                        .into_iter()
-                        .map(|(topic, partition)| self.member_topic_partition(&topic, partition))
-                        .collect();
-                    (member, list)
-                })
-                .collect();
-            self.emit(EventKind::AssignmentComputed {
-                group: group.clone(),
-                leader: consumer_id,
-                assignor: kind.name().to_owned(),
+        let is_leader = client.is_leader;
+        let assignments = if is_leader {
+            self.run_assignor(
+                consumer_id,
+                &group,
                 generation,
-                assignments: assignments.clone(),
-            });
-            assignments
+                protocol.as_deref(),
+                &members,
+            )
         } else {
             Vec::new()
         };
@@ -207,5 +171,59 @@ impl Simulation {
         if !self.send_group_request(consumer_id, GroupCall::Sync, request) {
             self.group_retry_later(consumer_id);
         }
+    }
+
+    /// The leader runs the assignor over every member's subscription, as it knows the topics
+    /// from metadata.
+    fn run_assignor(
+        &mut self,
+        consumer_id: ConsumerId,
+        group: &str,
+        generation: i32,
+        protocol: Option<&str>,
+        members: &[JoinedMember],
+    ) -> Vec<(String, Vec<TopicPartition>)> {
+        let kind = protocol
+            .and_then(AssignorKind::from_name)
+            .unwrap_or(AssignorKind::Range);
+        let mut topics = BTreeMap::new();
+        for topic in members.iter().flat_map(|m| m.topics.iter()) {
+            if let Some(count) = self.member_partition_count(topic) {
+                topics.insert(topic.clone(), count);
+            }
+        }
+        let subscriptions: Vec<MemberSubscription> = members
+            .iter()
+            .map(|m| MemberSubscription {
+                member_id: m.member_id.clone(),
+                group_instance_id: m.group_instance_id.clone(),
+                topics: m.topics.clone(),
+                owned: m
+                    .owned
+                    .iter()
+                    .map(|tp| (tp.topic.to_string(), tp.partition))
+                    .collect(),
+                generation: (m.owned_generation >= 0).then_some(m.owned_generation),
+            })
+            .collect();
+        let result = assignor::assign(kind, &topics, &subscriptions);
+        let assignments: Vec<(String, Vec<TopicPartition>)> = result
+            .into_iter()
+            .map(|(member, partitions)| {
+                let list = partitions
+                    .into_iter()
+                    .map(|(topic, partition)| self.member_topic_partition(&topic, partition))
+                    .collect();
+                (member, list)
+            })
+            .collect();
+        self.emit(EventKind::AssignmentComputed {
+            group: group.to_owned(),
+            leader: consumer_id,
+            assignor: kind.name().to_owned(),
+            generation,
+            assignments: assignments.clone(),
+        });
+        assignments
     }
 }

@@ -287,6 +287,23 @@ impl GroupsView {
     }
 }
 
+/// The topic a group's view draws: its first consumer's, else a member's first subscribed
+/// topic, else the topic of a committed offset.
+fn group_topic(consumers: &[&Consumer], group: &GroupState) -> String {
+    consumers
+        .first()
+        .map(|c| c.topic.clone())
+        .or_else(|| {
+            group
+                .members
+                .values()
+                .next()
+                .and_then(|m| m.topics.first().cloned())
+        })
+        .or_else(|| group.offsets.keys().next().map(|tp| tp.topic.to_string()))
+        .unwrap_or_default()
+}
+
 /// One group: its coordinator, state, protocol, members and unowned partitions.
 fn group_view(
     sim: &Simulation,
@@ -303,18 +320,7 @@ fn group_view(
         .filter(|c| c.group.as_ref().is_some_and(|g| g.group == group.id))
         .filter(|c| !c.closed || coordinator_members.contains(&c.id))
         .collect();
-    let topic = consumers
-        .first()
-        .map(|c| c.topic.clone())
-        .or_else(|| {
-            group
-                .members
-                .values()
-                .next()
-                .and_then(|m| m.topics.first().cloned())
-        })
-        .or_else(|| group.offsets.keys().next().map(|tp| tp.topic.to_string()))
-        .unwrap_or_default();
+    let topic = group_topic(&consumers, group);
     let partition_count = sim.topic(&topic).map_or(0, |t| t.partition_count());
     let (state_label, state_explanation) = state_words(group.phase);
     let assignor = group.protocol.clone().unwrap_or_else(|| {

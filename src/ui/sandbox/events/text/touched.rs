@@ -69,6 +69,13 @@ fn touched_by_setup_data_and_messages(kind: &EventKind, h: &mut Highlight) -> bo
             add_node(h, from);
             add_node(h, to);
         }
+        NoOffsetForPartition {
+            consumer,
+            partition,
+        } => {
+            h.consumers.insert(*consumer);
+            h.partitions.insert(partition.clone());
+        }
         _ => return touched_by_batches_and_positions(kind, h),
     }
     true
@@ -156,10 +163,6 @@ fn touched_by_batches_and_positions(kind: &EventKind, h: &mut Highlight) -> bool
             consumer,
             partition,
             ..
-        }
-        | NoOffsetForPartition {
-            consumer,
-            partition,
         } => {
             h.consumers.insert(*consumer);
             h.partitions.insert(partition.clone());
