@@ -364,13 +364,15 @@ fn a_member_commits_explicit_offsets() {
     assert_eq!(position(&sim, 1, "orders", 0), Some(5));
     sim.handle(Command::CommitSpecifiedOffsets {
         consumer: ConsumerId(1),
-        offsets: vec![(tp("orders", 0), Offset(2))],
+        offsets: vec![(tp("orders", 0), Offset(2)), (tp("orders", 2), Offset(100))],
     })
     .expect("commit sent");
     run_for(&mut sim, 1_000);
     let group = sim.group("g").unwrap();
     assert_eq!(group.offsets.get(&tp("orders", 0)), Some(&Offset(2)));
     assert_eq!(group.offsets.get(&tp("orders", 1)), None);
+    // Kafka does not check a committed offset against the log: 100 is beyond orders-2's end.
+    assert_eq!(group.offsets.get(&tp("orders", 2)), Some(&Offset(100)));
 }
 
 /// `auto.offset.reset=none` without a committed offset: `poll()` throws

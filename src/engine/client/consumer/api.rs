@@ -151,6 +151,7 @@ impl Simulation {
         match to {
             SeekTarget::Offset(offset) => {
                 consumer.pending_resets.remove(&tp);
+                consumer.application_offsets.insert(tp.clone());
                 consumer.positions.insert(tp, offset);
             }
             SeekTarget::Beginning | SeekTarget::End => {

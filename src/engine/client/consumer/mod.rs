@@ -91,6 +91,10 @@ pub struct Consumer {
     /// Under `assign()` with a `group.id`: partitions whose committed offset was already asked
     /// for (and had none), so the position now comes from the reset policy.
     pub(in crate::engine) committed_checked: BTreeSet<TopicPartition>,
+    /// Partitions whose position or committed offset the application chose itself (a seek
+    /// to an offset, `commitSync(offsets)`): Kafka checks neither against the log, so such an
+    /// offset may lie beyond the high watermark, unlike one reached by reading.
+    pub application_offsets: BTreeSet<TopicPartition>,
     /// Where each partition's outstanding fetch started. A fetched partition missing here was
     /// sought, paused or revoked since, and its records are discarded.
     in_flight_fetches: BTreeMap<TopicPartition, crate::engine::network::FetchPosition>,
@@ -130,6 +134,7 @@ impl Consumer {
             awaiting_seek: BTreeSet::new(),
             pending_resets: BTreeMap::new(),
             committed_checked: BTreeSet::new(),
+            application_offsets: BTreeSet::new(),
             in_flight_fetches: BTreeMap::new(),
             fetching_from: BTreeMap::new(),
             next_correlation_id: 0,

@@ -131,8 +131,13 @@ impl Simulation {
         if offsets.is_empty() {
             return Ok(());
         }
+        let group = client.group.clone();
+        consumer
+            .application_offsets
+            .extend(offsets.iter().map(|(tp, _)| tp.clone()));
+        let client = consumer.group.as_ref().expect("checked");
         let request = GroupRequest::OffsetCommit {
-            group: client.group.clone(),
+            group,
             member_id: client.member_id.clone(),
             generation: client.generation,
             offsets,
