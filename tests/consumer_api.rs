@@ -148,6 +148,54 @@ fn members_subscribed_to_two_topics_get_kafkas_range_and_roundrobin_assignments(
     }
 }
 
+/// `subscribe()` again while in the group: the member rejoins with the new subscription, and
+/// the group assigns it the new topic's partitions too. Then both move to t1 alone, one 5 ms
+/// after the other, while the first one's rebalance may still be under way.
+#[test]
+fn a_member_that_subscribes_again_rejoins_and_gets_the_new_topic() {
+    let mut sim = setup(&[("t0", 2), ("t1", 2)]);
+    add_consumer(
+        &mut sim,
+        1,
+        "t0",
+        Some("g"),
+        config(AutoOffsetReset::Earliest, "range"),
+    );
+    add_consumer(
+        &mut sim,
+        2,
+        "t0",
+        Some("g"),
+        config(AutoOffsetReset::Earliest, "range"),
+    );
+    run_for(&mut sim, 10_000);
+    assert_eq!(assigned(&sim, 1), set(&[("t0", 0)]));
+    let generation = sim.group("g").unwrap().generation;
+    sim.handle(Command::Subscribe {
+        consumer: ConsumerId(1),
+        topics: vec!["t0".to_owned(), "t1".to_owned()],
+    })
+    .expect("subscribed");
+    run_for(&mut sim, 10_000);
+    assert!(sim.group("g").unwrap().generation > generation);
+    assert_eq!(assigned(&sim, 1), set(&[("t0", 0), ("t1", 0), ("t1", 1)]));
+    assert_eq!(assigned(&sim, 2), set(&[("t0", 1)]));
+    sim.handle(Command::Subscribe {
+        consumer: ConsumerId(1),
+        topics: vec!["t1".to_owned()],
+    })
+    .expect("subscribed");
+    run_for(&mut sim, 5);
+    sim.handle(Command::Subscribe {
+        consumer: ConsumerId(2),
+        topics: vec!["t1".to_owned()],
+    })
+    .expect("subscribed");
+    run_for(&mut sim, 10_000);
+    assert_eq!(assigned(&sim, 1), set(&[("t1", 0)]));
+    assert_eq!(assigned(&sim, 2), set(&[("t1", 1)]));
+}
+
 /// `RangeAssignorTest#testMultipleConsumersMixedTopics`: topic1 (3 partitions) and topic2 (2);
 /// c1 and c3 subscribe to topic1, c2 to both. Kafka's answer: c1 topic1-0; c2 topic1-1,
 /// topic2-0, topic2-1; c3 topic1-2.

@@ -41,7 +41,8 @@ impl Simulation {
     }
 
     /// A member whose subscription changed rejoins, so the leader assigns the new topics; one
-    /// not in the group yet sends the new subscription when it joins.
+    /// not in the group yet sends the new subscription when it joins, and one in the middle
+    /// of a join rejoins once it has synced (see `on_sync_response`).
     pub(in crate::engine) fn rejoin_for_new_subscription(&mut self, consumer_id: ConsumerId) {
         let stable = self.consumers[&consumer_id]
             .group
@@ -86,6 +87,7 @@ impl Simulation {
         let consumer = self.consumers.get_mut(&consumer_id).expect("exists");
         let client = consumer.group.as_mut().expect("checked");
         client.phase = MemberPhase::Joining;
+        client.joined_subscription = consumer.subscription.clone();
         let owned = if client.cooperative() {
             client.assigned.iter().cloned().collect()
         } else {

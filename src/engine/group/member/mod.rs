@@ -49,6 +49,9 @@ pub struct ConsumerCoordinator {
     /// Partitions owned before an eager revocation, reported to sticky assignors.
     previously_owned: Vec<TopicPartition>,
     owned_generation: i32,
+    /// The subscription its last JoinGroup carried; a different one now means it must rejoin
+    /// (`ConsumerCoordinator.rejoinNeededOrPending`).
+    joined_subscription: Vec<String>,
     /// The last offsets this member committed successfully, per partition.
     pub committed: BTreeMap<TopicPartition, Offset>,
     awaiting_offsets: bool,
@@ -70,6 +73,7 @@ impl ConsumerCoordinator {
             assigned: BTreeSet::new(),
             previously_owned: Vec::new(),
             owned_generation: -1,
+            joined_subscription: Vec::new(),
             committed: BTreeMap::new(),
             awaiting_offsets: false,
             in_flight: BTreeMap::new(),

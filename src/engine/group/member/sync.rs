@@ -95,8 +95,14 @@ impl Simulation {
                 Timer::Heartbeat(consumer_id),
             );
         }
-        if cooperative && !revoked.is_empty() {
-            // Cooperative rebalancing: having revoked, rejoin so the partitions can move.
+        let consumer = &self.consumers[&consumer_id];
+        let resubscribed = consumer
+            .group
+            .as_ref()
+            .is_some_and(|client| client.joined_subscription != consumer.subscription);
+        if resubscribed || (cooperative && !revoked.is_empty()) {
+            // Cooperative rebalancing: having revoked, rejoin so the partitions can move; and a
+            // subscription changed during the join is sent in a new one.
             self.start_join(consumer_id);
         }
     }
