@@ -40,9 +40,12 @@ lint:
 test-native:
 	cargo test
 
-# wasm-bindgen-test in headless Chromium (the runner is set in .cargo/config.toml).
+# wasm-bindgen-test in headless Chromium (the runner is set in .cargo/config.toml). The runner
+# gives the whole binary 20 s by default; comparing 211 runs' traces with the native build's
+# (tests/same_everywhere.rs) takes a few minutes of a debug build on a 2-core machine.
 test-browser:
-	CHROMEDRIVER=$$(command -v chromedriver) cargo test --target wasm32-unknown-unknown --test browser
+	CHROMEDRIVER=$$(command -v chromedriver) WASM_BINDGEN_TEST_TIMEOUT=900 \
+		cargo test --target wasm32-unknown-unknown --test browser
 
 # Playwright drives the release build; screenshots land in target/screenshots/.
 test-e2e: dist

@@ -294,3 +294,25 @@ async fn the_charts_panel_draws_four_labelled_charts() {
     assert!(text(&root, ".chart-legend").contains("sent"));
     root.remove();
 }
+
+#[path = "support/random_runs.rs"]
+mod random_runs;
+
+/// The browser half of `tests/same_everywhere.rs`: the same shipped scenarios and random fault
+/// schedules, built for wasm32, give the event-trace hashes the native build committed.
+#[wasm_bindgen_test]
+async fn every_run_hashes_as_committed() {
+    let mut compared = 0;
+    let mut differing = Vec::new();
+    for (name, hash) in random_runs::every_run() {
+        compared += 1;
+        let expected = random_runs::expected(&name);
+        if expected != Some(hash.as_str()) {
+            differing.push(format!("{name}: browser {hash}, native {expected:?}"));
+        }
+        // Yields to the browser between runs, so the page stays responsive to the test runner.
+        TimeoutFuture::new(0).await;
+    }
+    assert_eq!(compared, random_runs::EXPECTED.lines().count());
+    assert!(differing.is_empty(), "{}", differing.join("\n"));
+}
