@@ -356,3 +356,90 @@ fn a_slow_consumer_reading_several_leaders_takes_records_no_faster_than_it_proce
         "a poll happened while the application was still busy"
     );
 }
+
+/// When the first member joined the group, and when its first join phase ended.
+fn first_join_and_completion(events: &[Event], group: &str) -> (u64, u64) {
+    let joined = events
+        .iter()
+        .find(|e| matches!(&e.kind, EventKind::MemberJoined { group: g, .. } if g == group))
+        .expect("a member joined")
+        .at
+        .as_ms();
+    let completed = events
+        .iter()
+        .find(|e| {
+            matches!(&e.kind, EventKind::GroupStateChanged { group: g, state: GroupPhase::CompletingRebalance, .. } if g == group)
+        })
+        .expect("the join phase ended")
+        .at
+        .as_ms();
+    (joined, completed)
+}
+
+/// `group.initial.rebalance.delay.ms` (3000 here): two members joining in the same
+/// millisecond. Kafka sets `newMemberAdded` for the second (it joins a PreparingRebalance group
+/// of generation 0), so when the delay ends it is armed once more: the first generation forms
+/// 6000 ms after the first join, with both members (GroupMetadataManager
+/// `tryCompleteInitialRebalanceElseSchedule`).
+#[test]
+fn a_member_joining_in_the_same_millisecond_extends_the_initial_delay() {
+    let mut sim = setup(4);
+    add_member(&mut sim, 1, "g", group_config("range"));
+    add_member(&mut sim, 2, "g", group_config("range"));
+    let events = run_for(&mut sim, 20_000);
+    let (joined, completed) = first_join_and_completion(&events, "g");
+    let joins: Vec<u64> = events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::MemberJoined { .. }))
+        .map(|e| e.at.as_ms())
+        .collect();
+    assert_eq!(
+        joins,
+        vec![joined, joined],
+        "both join in the same millisecond"
+    );
+    assert_eq!(completed, joined + 6_000);
+    let group = sim.group("g").expect("group");
+    assert_eq!(group.generation, 1);
+    assert_eq!(group.members.len(), 2);
+}
+
+/// The extensions stop at the rebalance timeout (the members' `max.poll.interval.ms`, 7000
+/// here): delay 3000 leaves 4000; the same-millisecond join extends by min(3000, 4000) and
+/// leaves 1000; a third member joining during that extension extends by min(3000, 1000) and
+/// leaves 0, so the join phase ends 7000 ms after the first join, not later.
+#[test]
+fn the_initial_delay_extensions_stop_at_the_rebalance_timeout() {
+    let mut sim = setup(4);
+    let config = ConsumerConfig {
+        max_poll_interval_ms: 7_000,
+        ..group_config("range")
+    };
+    add_member(&mut sim, 1, "g", config.clone());
+    add_member(&mut sim, 2, "g", config.clone());
+    let mut events = run_for(&mut sim, 1_000);
+    let joined = first_join_and_completion_start(&events);
+    sim.advance_to(at(joined + 4_000));
+    events.extend(sim.drain_events());
+    add_member(&mut sim, 3, "g", config);
+    events.extend(run_for(&mut sim, 20_000));
+    let (first, completed) = first_join_and_completion(&events, "g");
+    assert_eq!(first, joined);
+    assert_eq!(completed, joined + 7_000);
+    let group = sim.group("g").expect("group");
+    assert_eq!(group.generation, 1);
+    assert_eq!(
+        group.members.len(),
+        3,
+        "the late member is in the first generation"
+    );
+}
+
+fn first_join_and_completion_start(events: &[Event]) -> u64 {
+    events
+        .iter()
+        .find(|e| matches!(e.kind, EventKind::MemberJoined { .. }))
+        .expect("a member joined within the first second")
+        .at
+        .as_ms()
+}

@@ -52,9 +52,9 @@ fn offsets_count_from_zero_per_partition_and_positions_follow_the_reads() {
         assert_eq!(log.high_watermark(), log.log_end_offset());
     }
     let consumer = sim.consumers().next().unwrap();
-    assert_eq!(consumer.positions.get(&0), Some(&Offset(2)));
-    assert_eq!(consumer.positions.get(&1), Some(&Offset(2)));
-    assert_eq!(consumer.positions.get(&2), Some(&Offset(1)));
+    assert_eq!(consumer.position("letters", 0), Some(Offset(2)));
+    assert_eq!(consumer.position("letters", 1), Some(Offset(2)));
+    assert_eq!(consumer.position("letters", 2), Some(Offset(1)));
 }
 
 #[test]

@@ -349,7 +349,7 @@ fn a_position_deleted_by_retention_is_reset_by_auto_offset_reset() {
     }
     run_for(&mut sim, 2_000);
     let log_start = sim.leader_log(&tp).unwrap().log_start_offset();
-    let position = sim.consumer(ConsumerId(1)).unwrap().positions[&0];
+    let position = sim.consumer(ConsumerId(1)).unwrap().positions[&tp];
     assert!(position < log_start, "retention passed the paused consumer");
     sim.handle(Command::ResumeConsumer {
         consumer: ConsumerId(1),

@@ -5,7 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::config::{ConsumerConfig, ProducerConfig, TopicConfig};
-use super::ids::{BrokerId, ConsumerId, ProducerId};
+use super::ids::{BrokerId, ConsumerId, Offset, ProducerId, TopicPartition};
 use super::network::{Isolation, NetworkConfig, Node};
 
 /// An action on the simulation, applied now ([`super::Simulation::handle`]) or at a later time
@@ -80,6 +80,43 @@ pub enum Command {
     /// `commitSync()` of the current positions.
     CommitOffsets {
         consumer: ConsumerId,
+    },
+    /// `subscribe(Collection<String>)`: replaces the consumer's subscription; a group member
+    /// rejoins so the group assigns the new topics.
+    Subscribe {
+        consumer: ConsumerId,
+        topics: Vec<String>,
+    },
+    /// `assign(Collection<TopicPartition>)`: the consumer reads exactly these partitions,
+    /// without group membership (it may still commit with its `group.id`). Refused for a
+    /// consumer that already joined its group, as Kafka refuses mixing the two.
+    Assign {
+        consumer: ConsumerId,
+        partitions: Vec<TopicPartition>,
+    },
+    /// `seek(partition, offset)`, `seekToBeginning` or `seekToEnd` of an assigned partition.
+    Seek {
+        consumer: ConsumerId,
+        partition: TopicPartition,
+        to: SeekTarget,
+    },
+    /// `pause(Collection<TopicPartition>)`: `poll()` goes on but fetches nothing from these
+    /// partitions until they are resumed (unlike [`Command::PauseConsumer`], which stops
+    /// `poll()` altogether).
+    PausePartitions {
+        consumer: ConsumerId,
+        partitions: Vec<TopicPartition>,
+    },
+    /// `resume(Collection<TopicPartition>)`.
+    ResumePartitions {
+        consumer: ConsumerId,
+        partitions: Vec<TopicPartition>,
+    },
+    /// `commitSync(Map<TopicPartition, OffsetAndMetadata>)`: commits these offsets (each the
+    /// next offset to read), whatever the positions are.
+    CommitSpecifiedOffsets {
+        consumer: ConsumerId,
+        offsets: Vec<(TopicPartition, Offset)>,
     },
     /// The broker's process dies; its disk survives.
     CrashBroker {
@@ -220,6 +257,18 @@ impl fmt::Display for Rejection {
 }
 
 impl std::error::Error for Rejection {}
+
+/// Where a [`Command::Seek`] moves a partition's position.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SeekTarget {
+    /// `seek(partition, offset)`.
+    Offset(Offset),
+    /// `seekToBeginning`: the log start offset, looked up at the next fetch.
+    Beginning,
+    /// `seekToEnd`: the high watermark, looked up at the next fetch.
+    End,
+}
 
 /// Which keys a workload's records carry.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

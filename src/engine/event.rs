@@ -141,6 +141,13 @@ pub enum EventKind {
         partition: TopicPartition,
         policy: AutoOffsetReset,
     },
+    /// With `auto.offset.reset=none`, `poll()` threw `NoOffsetForPartitionException`: the
+    /// partition has no committed offset and no position. The consumer stops fetching it until
+    /// the application seeks.
+    NoOffsetForPartition {
+        consumer: ConsumerId,
+        partition: TopicPartition,
+    },
     /// `poll()` returned the record to the application.
     RecordPolled {
         record: RecordId,
@@ -261,7 +268,7 @@ pub enum EventKind {
         leader: ConsumerId,
         assignor: String,
         generation: i32,
-        assignments: Vec<(String, Vec<u32>)>,
+        assignments: Vec<(String, Vec<TopicPartition>)>,
     },
     AssignmentReceived {
         group: String,
@@ -384,6 +391,10 @@ impl fmt::Display for Event {
                 "{consumer}: OFFSET_OUT_OF_RANGE on {partition}, reset by auto.offset.reset={}",
                 format!("{policy:?}").to_lowercase()
             ),
+            EventKind::NoOffsetForPartition { consumer, partition } => write!(
+                f,
+                "{consumer}: poll() threw NoOffsetForPartitionException: undefined offset with no reset policy for partition {partition}"
+            ),
             EventKind::RecordPolled { record, consumer, partition, offset, value } => {
                 write!(f, "{consumer} polled {record} value={value:?} from {partition}@{offset}")
             }
@@ -453,7 +464,10 @@ impl fmt::Display for Event {
             EventKind::AssignmentComputed { group, leader, assignor, generation, assignments } => {
                 let parts: Vec<String> = assignments
                     .iter()
-                    .map(|(m, ps)| format!("{m}={ps:?}"))
+                    .map(|(m, ps)| {
+                        let list: Vec<String> = ps.iter().map(ToString::to_string).collect();
+                        format!("{m}=[{}]", list.join(", "))
+                    })
                     .collect();
                 write!(
                     f,

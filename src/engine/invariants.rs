@@ -269,7 +269,9 @@ impl Simulation {
 
     /// A committed offset is never beyond what any replica ever exposed. Any high watermark
     /// counts, not only the current leader's: a deposed leader that does not know it yet still
-    /// answers fetches, and followers learn the high watermark from a leader.
+    /// answers fetches, and followers learn the high watermark from a leader. Offsets the
+    /// application chose itself (a seek, `commitSync(offsets)`) are exempt: Kafka commits
+    /// them unchecked.
     fn check_committed_offsets(
         &self,
         memory: &InvariantMemory,
@@ -283,7 +285,16 @@ impl Simulation {
                     .filter_map(|tp| group.offsets.get_key_value(tp))
                     .collect(),
             };
+            let chosen: BTreeSet<&TopicPartition> = self
+                .consumers
+                .values()
+                .filter(|c| c.group.as_ref().is_some_and(|g| g.group == group.id))
+                .flat_map(|c| c.application_offsets.iter())
+                .collect();
             for (tp, offset) in offsets {
+                if chosen.contains(tp) {
+                    continue;
+                }
                 let remembered = memory
                     .partitions
                     .get(tp)

@@ -56,7 +56,7 @@ pub use broker::log::{PartitionLog, Segment};
 pub use broker::{BrokerState, FollowerProgress, PartitionView, Replica};
 pub use client::consumer::{Consumer, PolledRecord};
 pub use client::producer::{Producer, ProducerStats};
-pub use command::{Command, KeyPattern, Rejection, Workload};
+pub use command::{Command, KeyPattern, Rejection, SeekTarget, Workload};
 pub use config::{
     Acks, AutoOffsetReset, BrokerConfig, CleanupPolicy, ConsumerConfig, KeylessPartitioner,
     ProducerConfig, SendMode, TopicConfig,
@@ -280,14 +280,12 @@ impl Simulation {
     pub fn audit(&self) -> AuditReport {
         let mut lag = self.group_lag();
         for consumer in self.consumers.values().filter(|c| c.group.is_none()) {
-            let Some(topic) = self.topics.get(&consumer.topic) else {
-                continue;
-            };
             let entry = lag.entry(consumer.id.to_string()).or_default();
-            for index in 0..topic.partition_count() {
-                let tp = TopicPartition::new(consumer.topic.clone(), index);
+            let reading =
+                consumer.reading(|topic| self.topics.get(topic).map_or(0, |t| t.partition_count()));
+            for tp in reading {
                 let high_watermark = self.leader_log(&tp).map_or(0, |l| l.high_watermark().0);
-                let position = consumer.positions.get(&index).map_or(0, |o| o.0);
+                let position = consumer.positions.get(&tp).map_or(0, |o| o.0);
                 entry.insert(tp.to_string(), high_watermark.saturating_sub(position));
             }
         }
@@ -377,6 +375,27 @@ impl Simulation {
                 Ok(())
             }
             Command::CommitOffsets { consumer } => self.commit_offsets(consumer),
+            Command::Subscribe { consumer, topics } => self.subscribe(consumer, topics),
+            Command::Assign {
+                consumer,
+                partitions,
+            } => self.assign_partitions(consumer, partitions),
+            Command::Seek {
+                consumer,
+                partition,
+                to,
+            } => self.seek(consumer, partition, to),
+            Command::PausePartitions {
+                consumer,
+                partitions,
+            } => self.pause_partitions(consumer, partitions, true),
+            Command::ResumePartitions {
+                consumer,
+                partitions,
+            } => self.pause_partitions(consumer, partitions, false),
+            Command::CommitSpecifiedOffsets { consumer, offsets } => {
+                self.commit_specified_offsets(consumer, offsets)
+            }
             Command::CrashBroker { broker } => self.crash_broker(broker),
             Command::RestartBroker { broker } => self.restart_broker(broker),
             Command::IsolateBroker { broker } => self.isolate_broker(broker, Isolation::Peers),
@@ -446,15 +465,22 @@ impl Simulation {
             let Some(client) = &consumer.group else {
                 continue;
             };
-            let Some(topic) = self.topics.get(&consumer.topic) else {
-                continue;
-            };
             let committed = self.groups.get(&client.group).map(|g| &g.offsets);
             let entry: &mut BTreeMap<String, u64> = lag.entry(client.group.clone()).or_default();
-            for index in 0..topic.partition_count() {
-                let tp = TopicPartition::new(consumer.topic.clone(), index);
-                let high_watermark = self.leader_log(&tp).map_or(0, |l| l.high_watermark().0);
-                let offset = committed.and_then(|c| c.get(&tp)).map_or(0, |o| o.0);
+            for topic_name in &consumer.subscription {
+                let Some(topic) = self.topics.get(topic_name) else {
+                    continue;
+                };
+                for index in 0..topic.partition_count() {
+                    let tp = TopicPartition::new(topic.shared_name.clone(), index);
+                    let high_watermark = self.leader_log(&tp).map_or(0, |l| l.high_watermark().0);
+                    let offset = committed.and_then(|c| c.get(&tp)).map_or(0, |o| o.0);
+                    entry.insert(tp.to_string(), high_watermark.saturating_sub(offset));
+                }
+            }
+            for tp in consumer.manual_assignment.iter().flatten() {
+                let high_watermark = self.leader_log(tp).map_or(0, |l| l.high_watermark().0);
+                let offset = committed.and_then(|c| c.get(tp)).map_or(0, |o| o.0);
                 entry.insert(tp.to_string(), high_watermark.saturating_sub(offset));
             }
         }

@@ -171,8 +171,9 @@ pub enum Message {
 pub struct JoinedMember {
     pub member_id: String,
     pub group_instance_id: Option<String>,
-    pub topic: String,
-    pub owned: Vec<u32>,
+    /// The topics the member subscribes to.
+    pub topics: Vec<String>,
+    pub owned: Vec<TopicPartition>,
     pub owned_generation: i32,
 }
 
@@ -184,8 +185,9 @@ pub enum GroupRequest {
         member_id: String,
         group_instance_id: Option<String>,
         protocols: Vec<String>,
-        topic: String,
-        owned: Vec<u32>,
+        /// The subscription: every topic the member asks the group for.
+        topics: Vec<String>,
+        owned: Vec<TopicPartition>,
         owned_generation: i32,
         session_timeout_ms: u64,
         rebalance_timeout_ms: u64,
@@ -195,7 +197,7 @@ pub enum GroupRequest {
         member_id: String,
         generation: i32,
         /// Only the leader sends assignments.
-        assignments: Vec<(String, Vec<u32>)>,
+        assignments: Vec<(String, Vec<TopicPartition>)>,
     },
     Heartbeat {
         group: String,
@@ -232,7 +234,7 @@ pub enum GroupResponse {
     },
     SyncGroup {
         error: Option<ErrorCode>,
-        assignment: Vec<u32>,
+        assignment: Vec<TopicPartition>,
     },
     Heartbeat {
         error: Option<ErrorCode>,

@@ -261,13 +261,13 @@ fn snapshot_pipeline_run_and_story() {
         fk            100      300     5.00      -       -      0      0  -
         r_s3          100        0     5.00     19       2    100      0  -
         r_es          100      100     5.00     19       2      0      0  -
-        r_kf          100      100     5.00      5       2      0      0  -
+        r_kf          100      100     5.00     19       2      0      0  -
         s3              0        0     0.00      -       -      0      0  -
-        es            100        0     5.00      -       -      0      0  0.019s/5.924s/6.108s
+        es            100        0     5.00      -       -      0      0  0.020s/5.923s/6.107s
         ck            100      100     5.00      -       -      0      0  -
-        sc            100        0     5.00     19       2      0      0  0.040s/5.979s/6.153s
+        sc            100        0     5.00     19       2      0      0  0.039s/6.000s/6.174s
 
-        end to end (every end): 0.038s/5.979s/6.153s
+        end to end (every end): 0.038s/6.000s/6.174s
     "#]]
     .assert_eq(&stdout);
     let stdout = stdout_of(&["pipeline", "run", "uber-poison"], 0);
@@ -282,19 +282,19 @@ fn snapshot_pipeline_run_and_story() {
         reg           301      602     5.00      -       -      0      0  -
         urep          301      301     5.00     12       2      0      0  -
         agg           301      602     5.00      -       -      0      0  -
-        flink         301      301     5.00     17       2      0      0  -
-        pinot         301        0     5.00      -       -      0      0  0.042s/5.605s/6.197s
+        flink         301      301     5.00     12       2      0      0  -
+        pinot         301        0     5.00      -       -      0      0  0.042s/5.532s/6.171s
         lake          301      301     5.00     12       2      0      0  -
         presto        301        0     0.00      -       -      0      0  30.200s/59.400s/60.000s
         cp            301      301     5.00     12       2      0      8  -
-        svc           300        0     5.20      -       -      0      0  0.031s/5.524s/6.148s
+        svc           300        0     5.20      -       -      0      0  0.031s/5.644s/6.149s
         retry1          8        8     0.00      -       -      0      0  -
         rc1             8        8     0.10      0       1      0      1  -
         retry2          1        1     0.00      -       -      0      0  -
         rc2             1        1     0.00      0       1      0      1  -
         dlq             1        0     0.00      -       -      0      0  -
 
-        end to end (every end): 0.054s/58.200s/60.000s
+        end to end (every end): 0.055s/58.200s/60.000s
     "#]]
     .assert_eq(&stdout);
 }

@@ -5,6 +5,7 @@ use crate::engine::command::Rejection;
 use crate::engine::config::TopicConfig;
 use crate::engine::event::EventKind;
 use crate::engine::group::OFFSETS_TOPIC;
+use crate::engine::ids::TopicPartition;
 use crate::engine::limits;
 use crate::engine::Simulation;
 
@@ -85,7 +86,7 @@ impl Simulation {
         let reader = self
             .consumers
             .values()
-            .find(|c| c.topic == name && !c.closed && !c.crashed);
+            .find(|c| c.uses_topic(&name) && !c.closed && !c.crashed);
         if let Some(reader) = reader {
             return Err(Rejection::TopicInUse {
                 reason: format!("{} still reads it; close it first", reader.id),
@@ -125,6 +126,17 @@ impl Simulation {
         }
         let meta = &self.topics[topic];
         Ok((meta.shared_name.clone(), meta.partition_count()))
+    }
+
+    /// The partition as the cluster names it (with the topic's shared name), if it exists:
+    /// how a command naming partitions (`assign()`) is checked when it is given.
+    pub(in crate::engine) fn existing_partition(
+        &self,
+        tp: &TopicPartition,
+    ) -> Option<TopicPartition> {
+        let meta = self.topics.get(&*tp.topic)?;
+        (tp.partition < meta.partition_count())
+            .then(|| TopicPartition::new(meta.shared_name.clone(), tp.partition))
     }
 
     pub(in crate::engine) fn auto_create_topic_for(

@@ -143,6 +143,12 @@ impl Checker<'_> {
             Command::CommitOffsets { consumer } => {
                 self.check_commit(world, *consumer, planned, problems);
             }
+            Command::CommitSpecifiedOffsets { .. }
+            | Command::Subscribe { .. }
+            | Command::Assign { .. }
+            | Command::PausePartitions { .. }
+            | Command::ResumePartitions { .. }
+            | Command::Seek { .. } => self.apply_consumer_call(world, planned, problems),
             Command::CrashBroker { .. }
             | Command::RestartBroker { .. }
             | Command::IsolateBroker { .. }
@@ -159,6 +165,49 @@ impl Checker<'_> {
                 }
             }
             Command::SetNetwork { .. } => {}
+        }
+    }
+
+    /// What the application calls on a consumer by partition or topic (`subscribe`,
+    /// `assign`, `seek`, `pause`/`resume`, `commitSync(offsets)`): the consumer must be
+    /// running and the topics must exist by then.
+    fn apply_consumer_call(&self, world: &mut World, planned: &Planned, problems: &mut Problems) {
+        let at_ms = planned.at_ms;
+        let origin = &planned.origin;
+        let (consumer, topics): (ConsumerId, Vec<&str>) = match &planned.command {
+            Command::CommitSpecifiedOffsets { consumer, offsets } => {
+                self.check_commit(world, *consumer, planned, problems);
+                for (tp, _) in offsets {
+                    self.check_topic(world, &tp.topic, at_ms, origin, problems);
+                }
+                return;
+            }
+            Command::Subscribe { consumer, topics } => {
+                (*consumer, topics.iter().map(String::as_str).collect())
+            }
+            Command::Assign {
+                consumer,
+                partitions,
+            }
+            | Command::PausePartitions {
+                consumer,
+                partitions,
+            }
+            | Command::ResumePartitions {
+                consumer,
+                partitions,
+            } => (*consumer, partitions.iter().map(|tp| &*tp.topic).collect()),
+            Command::Seek {
+                consumer,
+                partition,
+                ..
+            } => (*consumer, vec![&*partition.topic]),
+            _ => return,
+        };
+        if self.check_consumer(world, consumer, at_ms, origin, problems) {
+            for topic in topics {
+                self.check_topic(world, topic, at_ms, origin, problems);
+            }
         }
     }
 

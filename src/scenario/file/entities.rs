@@ -6,7 +6,7 @@ use crate::engine::assignor::AssignorKind;
 use crate::engine::limits;
 use crate::engine::{
     is_legal_topic_name, Acks, BrokerConfig, Command, ConsumerConfig, ConsumerId, KeyPattern,
-    ProducerConfig, ProducerId, TopicConfig, Workload,
+    ProducerConfig, ProducerId, TopicConfig, TopicPartition, Workload,
 };
 
 use super::problems::Problems;
@@ -211,16 +211,17 @@ pub fn parse_key_pattern(text: &str) -> Result<KeyPattern, String> {
     }
 }
 
-/// Reads a consumer's id from `id_field`, its `topic` and optional `group`, and its settings
-/// from the rest of the table.
+/// Reads a consumer's id from `id_field`, what it reads (`topic`, `topics` or `assign`), its
+/// optional `group`, and its settings from the rest of the table. Gives the `AddConsumer`
+/// command, followed by `Subscribe` for several topics or `Assign` for explicit partitions.
 pub(super) fn read_consumer(
     reader: &mut TableReader<'_>,
     id_field: &'static str,
     broker: &BrokerConfig,
     problems: &mut Problems,
-) -> Option<Command> {
+) -> Vec<Command> {
     let id: Option<u32> = reader.required(id_field, problems);
-    let topic: Option<String> = reader.required("topic", problems);
+    let reads = read_consumer_source(reader, problems);
     let group: Option<String> = reader.optional("group", problems);
     let config: ConsumerConfig = reader.config(problems);
     let path = reader.path().to_owned();
@@ -246,12 +247,117 @@ pub(super) fn read_consumer(
     if group.is_some() {
         check_group_timeouts(reader, &config, broker, problems);
     }
-    Some(Command::AddConsumer {
-        consumer: ConsumerId(id?),
-        topic: topic?,
+    let (Some(id), Some(reads)) = (id, reads) else {
+        return Vec::new();
+    };
+    let consumer = ConsumerId(id);
+    let topic = match &reads {
+        ConsumerReads::Topic(topic) => topic.clone(),
+        ConsumerReads::Topics(topics) => topics[0].clone(),
+        ConsumerReads::Assign(partitions) => partitions[0].topic.to_string(),
+    };
+    let mut commands = vec![Command::AddConsumer {
+        consumer,
+        topic,
         group,
         config,
-    })
+    }];
+    match reads {
+        ConsumerReads::Topic(_) => {}
+        ConsumerReads::Topics(topics) => commands.push(Command::Subscribe { consumer, topics }),
+        ConsumerReads::Assign(partitions) => commands.push(Command::Assign {
+            consumer,
+            partitions,
+        }),
+    }
+    commands
+}
+
+/// What a consumer entry reads; lists are never empty.
+enum ConsumerReads {
+    Topic(String),
+    /// `subscribe(topics)`.
+    Topics(Vec<String>),
+    /// `assign(partitions)`.
+    Assign(Vec<TopicPartition>),
+}
+
+/// What a consumer reads: `topic = "a"`, `topics = ["a", "b"]` (`subscribe`) or
+/// `assign = ["a-0", "a-1"]` (`assign`, no group membership).
+fn read_consumer_source(
+    reader: &mut TableReader<'_>,
+    problems: &mut Problems,
+) -> Option<ConsumerReads> {
+    let topic: Option<String> = reader.optional("topic", problems);
+    let topics: Option<Vec<String>> = reader.optional("topics", problems);
+    let assign: Option<Vec<String>> = reader.optional("assign", problems);
+    let path = reader.path().to_owned();
+    let given = ["topic", "topics", "assign"]
+        .into_iter()
+        .filter(|field| reader.has(field))
+        .count();
+    if given != 1 {
+        problems.error(
+            reader.origin().span.clone(),
+            format!("{path}: give exactly one of `topic = \"...\"`, `topics = [...]` (subscribe) and `assign = [\"topic-0\", ...]` (assign)"),
+        );
+        return None;
+    }
+    if let Some(topic) = topic {
+        return Some(ConsumerReads::Topic(topic));
+    }
+    if let Some(topics) = topics {
+        if topics.is_empty() {
+            problems.error(
+                reader.span_of("topics"),
+                format!("{path}.topics: list at least one topic"),
+            );
+            return None;
+        }
+        return Some(ConsumerReads::Topics(topics));
+    }
+    read_partition_list(reader, "assign", assign?, problems).map(ConsumerReads::Assign)
+}
+
+/// Partitions written as Kafka's tools print them (`"orders-0"`), at least one.
+pub(super) fn read_partition_list(
+    reader: &TableReader<'_>,
+    field: &str,
+    names: Vec<String>,
+    problems: &mut Problems,
+) -> Option<Vec<TopicPartition>> {
+    let path = reader.field_path(field);
+    if names.is_empty() {
+        problems.error(
+            reader.span_of(field),
+            format!("{path}: list at least one partition"),
+        );
+        return None;
+    }
+    let mut partitions = Vec::with_capacity(names.len());
+    for name in &names {
+        match parse_partition(name) {
+            Ok(tp) => partitions.push(tp),
+            Err(message) => {
+                problems.error(reader.span_of(field), format!("{path}: {message}"));
+                return None;
+            }
+        }
+    }
+    Some(partitions)
+}
+
+/// `orders-0`: a topic name, a dash and the partition number.
+pub(super) fn parse_partition(text: &str) -> Result<TopicPartition, String> {
+    let help = || {
+        format!("\"{text}\" is not a partition: write the topic and the partition number, like \"orders-0\"")
+    };
+    let (topic, number) = text.rsplit_once('-').ok_or_else(help)?;
+    let partition: u32 = number.parse().map_err(|_| help())?;
+    if !is_legal_topic_name(topic) {
+        return Err(help());
+    }
+    Ok(TopicPartition::new(topic, partition))
 }
 
 fn check_strategies(reader: &TableReader<'_>, config: &ConsumerConfig, problems: &mut Problems) {

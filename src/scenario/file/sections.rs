@@ -154,13 +154,13 @@ fn read_consumers(reader: &mut TableReader<'_>, draft: &mut Draft, problems: &mu
         let start_ms = consumer
             .optional_duration_ms("start", problems)
             .unwrap_or(0);
-        let command = read_consumer(&mut consumer, "id", &draft.broker, problems);
+        let commands = read_consumer(&mut consumer, "id", &draft.broker, problems);
         let origin = consumer.finish(problems);
-        if let Some(command) = command {
+        for command in commands {
             draft.planned.push(Planned {
                 at_ms: start_ms,
                 command,
-                origin,
+                origin: origin.clone(),
             });
         }
     }

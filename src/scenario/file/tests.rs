@@ -2,7 +2,8 @@
 
 use super::*;
 use crate::engine::{
-    Acks, BrokerId, CleanupPolicy, ConsumerId, KeyPattern, Node, ProducerId, TopicPartition,
+    Acks, BrokerId, CleanupPolicy, ConsumerId, KeyPattern, Node, Offset, ProducerId, SeekTarget,
+    TopicPartition,
 };
 
 const SMALL: &str = r#"
@@ -152,6 +153,14 @@ id = 1
 id = 1
 topic = "t"
 group = "g"
+[[consumers]]
+id = 3
+topic = "t"
+group = "g"
+[[consumers]]
+id = 4
+assign = ["t-0"]
+group = "g"
 [[timeline]]
 at = "1s"
 action = "create-topic"
@@ -246,6 +255,37 @@ latency = "1s"
 at = "13s"
 action = "set-network"
 drop_per_million = 1000
+[[timeline]]
+at = "14s"
+action = "subscribe"
+consumer = 3
+topics = ["t", "late"]
+[[timeline]]
+at = "14s"
+action = "assign"
+consumer = 4
+partitions = ["t-0"]
+[[timeline]]
+at = "15s"
+action = "seek"
+consumer = 4
+partition = "t-0"
+to = "beginning"
+[[timeline]]
+at = "15s"
+action = "pause-partitions"
+consumer = 4
+partitions = ["t-0"]
+[[timeline]]
+at = "16s"
+action = "resume-partitions"
+consumer = 4
+partitions = ["t-0"]
+[[timeline]]
+at = "16s"
+action = "commit-offsets"
+consumer = 4
+offsets = { "t-0" = 3 }
 "#;
     let scenario = parse_scenario(text).expect("valid");
     let timeline: Vec<&Command> = scenario
@@ -308,6 +348,27 @@ drop_per_million = 1000
         timeline[19],
         Command::SetNetwork { config } if config.latency_ms == 30 && config.jitter_ms == 4 && config.drop_per_million == 1_000
     ));
+    assert!(matches!(timeline[20], Command::Subscribe { topics, .. } if topics.len() == 2));
+    assert!(matches!(
+        timeline[22],
+        Command::Seek {
+            to: SeekTarget::Beginning,
+            ..
+        }
+    ));
+    assert!(
+        matches!(timeline[25], Command::CommitSpecifiedOffsets { offsets, .. } if offsets == &vec![(TopicPartition::new("t", 0), Offset(3))])
+    );
+    // A [[consumers]] entry with `assign` adds the consumer, then assigns its partitions.
+    let entry: Vec<&Command> = scenario
+        .commands
+        .iter()
+        .filter(|scheduled| scheduled.source.starts_with("consumers[2]"))
+        .map(|scheduled| &scheduled.command)
+        .collect();
+    assert!(
+        matches!(entry.as_slice(), [Command::AddConsumer { .. }, Command::Assign { partitions, .. }] if partitions.len() == 1)
+    );
 }
 
 #[test]

@@ -6,16 +6,19 @@ use serde::Serialize;
 
 use crate::engine::limits;
 use crate::engine::{
-    BrokerConfig, BrokerId, Command, ConsumerId, Isolation, NetworkConfig, Node, ProducerId,
+    BrokerConfig, BrokerId, Command, ConsumerId, Isolation, NetworkConfig, Node, Offset,
+    ProducerId, SeekTarget,
 };
 
 use super::draft::Planned;
-use super::entities::{read_consumer, read_producer, read_topic, read_workload};
+use super::entities::{
+    parse_partition, read_consumer, read_partition_list, read_producer, read_topic, read_workload,
+};
 use super::problems::{closest, Problems};
 use super::table::{TableReader, Value};
 
 /// Every action a timeline entry can name, in the order the guide lists them.
-pub const ACTIONS: [&str; 20] = [
+pub const ACTIONS: [&str; 26] = [
     "create-topic",
     "add-producer",
     "produce",
@@ -36,6 +39,12 @@ pub const ACTIONS: [&str; 20] = [
     "heal-link",
     "set-link-latency",
     "set-network",
+    "subscribe",
+    "assign",
+    "seek",
+    "pause-partitions",
+    "resume-partitions",
+    "commit-offsets",
 ];
 
 /// What the timeline needs from the rest of the file.
@@ -102,7 +111,16 @@ fn read_action(
                 one(producer_field(reader, problems)
                     .map(|producer| Command::StopWorkload { producer }))
             }
-            "add-consumer" => one(read_consumer(reader, "consumer", &context.broker, problems)),
+            "add-consumer" => read_consumer(reader, "consumer", &context.broker, problems)
+                .into_iter()
+                .map(|command| (0, command))
+                .collect(),
+            "subscribe" => one(read_subscribe(reader, problems)),
+            "assign" | "pause-partitions" | "resume-partitions" => {
+                one(read_partitions_action(action, reader, problems))
+            }
+            "seek" => one(read_seek(reader, problems)),
+            "commit-offsets" => one(read_commit_offsets(reader, problems)),
             "close-consumer" => one(consumer_field(reader, problems)
                 .map(|consumer| Command::CloseConsumer { consumer })),
             "crash-consumer" => one(consumer_field(reader, problems)
@@ -262,6 +280,123 @@ fn read_produce(reader: &mut TableReader<'_>, problems: &mut Problems) -> Vec<(u
             )
         })
         .collect()
+}
+
+/// `subscribe`: a consumer and its new `topics`.
+fn read_subscribe(reader: &mut TableReader<'_>, problems: &mut Problems) -> Option<Command> {
+    let consumer = consumer_field(reader, problems);
+    let topics: Option<Vec<String>> = reader.required("topics", problems);
+    if topics.as_ref().is_some_and(Vec::is_empty) {
+        problems.error(
+            reader.span_of("topics"),
+            format!("{}: list at least one topic", reader.field_path("topics")),
+        );
+        return None;
+    }
+    Some(Command::Subscribe {
+        consumer: consumer?,
+        topics: topics?,
+    })
+}
+
+/// `assign`, `pause-partitions` and `resume-partitions`: a consumer and `partitions`.
+fn read_partitions_action(
+    action: &str,
+    reader: &mut TableReader<'_>,
+    problems: &mut Problems,
+) -> Option<Command> {
+    let consumer = consumer_field(reader, problems);
+    let names: Option<Vec<String>> = reader.required("partitions", problems);
+    let partitions = read_partition_list(reader, "partitions", names?, problems)?;
+    let consumer = consumer?;
+    Some(match action {
+        "assign" => Command::Assign {
+            consumer,
+            partitions,
+        },
+        "pause-partitions" => Command::PausePartitions {
+            consumer,
+            partitions,
+        },
+        _ => Command::ResumePartitions {
+            consumer,
+            partitions,
+        },
+    })
+}
+
+/// `seek`: a consumer, a `partition`, and either `offset = N` or `to = "beginning"`/`"end"`.
+fn read_seek(reader: &mut TableReader<'_>, problems: &mut Problems) -> Option<Command> {
+    let consumer = consumer_field(reader, problems);
+    let partition: Option<String> = reader.required("partition", problems);
+    let offset: Option<u64> = reader.optional("offset", problems);
+    let to: Option<String> = reader.optional("to", problems);
+    let path = reader.path().to_owned();
+    let target = match (offset, to.as_deref()) {
+        (Some(offset), None) => Some(SeekTarget::Offset(Offset(offset))),
+        (None, Some("beginning")) => Some(SeekTarget::Beginning),
+        (None, Some("end")) => Some(SeekTarget::End),
+        (None, Some(other)) => {
+            problems.error(
+                reader.span_of("to"),
+                format!("{path}.to: \"{other}\" is not a place to seek to; use \"beginning\" or \"end\", or give `offset`"),
+            );
+            None
+        }
+        _ => {
+            problems.error(
+                reader.span_of("action"),
+                format!("{path}: seek needs exactly one of `offset = N` and `to = \"beginning\"` or `\"end\"`"),
+            );
+            None
+        }
+    };
+    let partition = match parse_partition(&partition?) {
+        Ok(tp) => tp,
+        Err(message) => {
+            problems.error(
+                reader.span_of("partition"),
+                format!("{path}.partition: {message}"),
+            );
+            return None;
+        }
+    };
+    Some(Command::Seek {
+        consumer: consumer?,
+        partition,
+        to: target?,
+    })
+}
+
+/// `commit-offsets`: a consumer and `offsets = { "orders-0" = 5 }`, each the next offset to
+/// read, as `commitSync(Map<TopicPartition, OffsetAndMetadata>)` takes them.
+fn read_commit_offsets(reader: &mut TableReader<'_>, problems: &mut Problems) -> Option<Command> {
+    let consumer = consumer_field(reader, problems);
+    let given: Option<std::collections::BTreeMap<String, u64>> =
+        reader.required("offsets", problems);
+    let path = reader.field_path("offsets");
+    let given = given?;
+    if given.is_empty() {
+        problems.error(
+            reader.span_of("offsets"),
+            format!("{path}: give at least one partition's offset"),
+        );
+        return None;
+    }
+    let mut offsets = Vec::with_capacity(given.len());
+    for (name, offset) in given {
+        match parse_partition(&name) {
+            Ok(tp) => offsets.push((tp, Offset(offset))),
+            Err(message) => {
+                problems.error(reader.span_of("offsets"), format!("{path}: {message}"));
+                return None;
+            }
+        }
+    }
+    Some(Command::CommitSpecifiedOffsets {
+        consumer: consumer?,
+        offsets,
+    })
 }
 
 /// `set-link-latency`: `between = ["broker-0", "producer-1"]`, `latency = "400ms"`.

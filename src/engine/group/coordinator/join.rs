@@ -6,13 +6,13 @@ use std::collections::BTreeMap;
 
 use crate::engine::errors::ErrorCode;
 use crate::engine::event::EventKind;
-use crate::engine::ids::ConsumerId;
+use crate::engine::ids::{ConsumerId, TopicPartition};
 use crate::engine::network::{GroupResponse, JoinedMember, Node};
 use crate::engine::phases::GroupPhase;
 use crate::engine::timer::Timer;
 use crate::engine::Simulation;
 
-use super::{MemberMetadata, Reply};
+use super::{InitialDelayedJoin, MemberMetadata, Reply};
 
 /// A JoinGroup request's fields, as the coordinator reads them.
 pub(super) struct JoinRequest {
@@ -20,8 +20,8 @@ pub(super) struct JoinRequest {
     pub member_id: String,
     pub group_instance_id: Option<String>,
     pub protocols: Vec<String>,
-    pub topic: String,
-    pub owned: Vec<u32>,
+    pub topics: Vec<String>,
+    pub owned: Vec<TopicPartition>,
     pub owned_generation: i32,
     pub session_timeout_ms: u64,
     pub rebalance_timeout_ms: u64,
@@ -34,7 +34,7 @@ impl Simulation {
             member_id,
             group_instance_id,
             protocols,
-            topic,
+            topics,
             owned,
             owned_generation,
             session_timeout_ms,
@@ -74,7 +74,7 @@ impl Simulation {
                 consumer,
                 group_instance_id: group_instance_id.clone(),
                 protocols: protocols.clone(),
-                topic: topic.clone(),
+                topics: topics.clone(),
                 owned: Vec::new(),
                 owned_generation: -1,
                 session_timeout_ms,
@@ -85,13 +85,18 @@ impl Simulation {
                 assignment: Vec::new(),
             });
         member.protocols = protocols;
-        member.topic = topic;
+        member.topics = topics;
         member.owned = owned;
         member.owned_generation = owned_generation;
         member.session_timeout_ms = session_timeout_ms;
         member.rebalance_timeout_ms = rebalance_timeout_ms;
         member.last_heartbeat = now;
         member.awaiting_join = Some(reply.correlation_id);
+        if is_new && state.phase == GroupPhase::PreparingRebalance && state.generation == 0 {
+            // A member new to the group's first rebalance extends its initial delay, even one
+            // joining in the same millisecond as the first (`addMemberAndRebalance`).
+            state.new_member_added = true;
+        }
         if state.leader.is_none() {
             state.leader = Some(member_id.clone());
         }
@@ -207,13 +212,18 @@ impl Simulation {
             .collect();
         let timeout = state.rebalance_timeout_ms();
         if from_empty && initial_delay > 0 {
-            state.initial_delay_deadline = Some(now.plus_ms(timeout.max(initial_delay)));
+            // The group is new: members get `group.initial.rebalance.delay.ms` to arrive, and
+            // what is left of the rebalance timeout bounds the extensions.
+            state.initial_join = Some(InitialDelayedJoin {
+                delay_ms: initial_delay,
+                remaining_ms: timeout.saturating_sub(initial_delay),
+            });
             self.schedule_timer(
                 now.plus_ms(initial_delay),
                 Timer::GroupJoinDeadline(group.to_owned(), round),
             );
         } else {
-            state.initial_delay_deadline = None;
+            state.initial_join = None;
             self.schedule_timer(
                 now.plus_ms(timeout),
                 Timer::GroupJoinDeadline(group.to_owned(), round),
@@ -250,7 +260,7 @@ impl Simulation {
         let Some(state) = self.groups.get(group) else {
             return;
         };
-        if state.phase != GroupPhase::PreparingRebalance || state.initial_delay_deadline.is_some() {
+        if state.phase != GroupPhase::PreparingRebalance || state.initial_join.is_some() {
             return;
         }
         if state.members.values().all(|m| m.awaiting_join.is_some()) {
@@ -258,30 +268,33 @@ impl Simulation {
         }
     }
 
-    /// The join phase's deadline: the initial delay (extended while members keep arriving,
-    /// capped by the rebalance timeout), or the rebalance timeout.
+    /// The join phase's deadline: the initial delay, or the rebalance timeout. Kafka's
+    /// `tryCompleteInitialRebalanceElseSchedule`: when a new member joined since the delay was
+    /// armed and some of the rebalance timeout remains, the delay starts again for
+    /// `min(delay, remaining)`, and `remaining` shrinks by the delay that just ended.
     pub(in crate::engine) fn on_group_join_deadline(&mut self, group: &str, round: u64) {
         let now = self.now;
-        let initial_delay = self.broker_config.group_initial_rebalance_delay_ms;
+        let configured_delay = self.broker_config.group_initial_rebalance_delay_ms;
         let Some(state) = self.groups.get_mut(group) else {
             return;
         };
         if state.round != round || state.phase != GroupPhase::PreparingRebalance {
             return;
         }
-        if let Some(cap) = state.initial_delay_deadline {
-            let joined_recently = state
-                .members
-                .values()
-                .any(|m| m.awaiting_join.is_some() && now.since(m.last_heartbeat) < initial_delay);
-            if joined_recently && now.plus_ms(initial_delay) <= cap {
+        if let Some(delayed) = state.initial_join.take() {
+            if state.new_member_added && delayed.remaining_ms != 0 {
+                state.new_member_added = false;
+                let delay_ms = configured_delay.min(delayed.remaining_ms);
+                state.initial_join = Some(InitialDelayedJoin {
+                    delay_ms,
+                    remaining_ms: delayed.remaining_ms.saturating_sub(delayed.delay_ms),
+                });
                 self.schedule_timer(
-                    now.plus_ms(initial_delay),
+                    now.plus_ms(delay_ms),
                     Timer::GroupJoinDeadline(group.to_owned(), round),
                 );
                 return;
             }
-            state.initial_delay_deadline = None;
         }
         self.complete_join(group);
     }
@@ -334,7 +347,7 @@ impl Simulation {
             .map(|m| JoinedMember {
                 member_id: m.member_id.clone(),
                 group_instance_id: m.group_instance_id.clone(),
-                topic: m.topic.clone(),
+                topics: m.topics.clone(),
                 owned: m.owned.clone(),
                 owned_generation: m.owned_generation,
             })

@@ -34,8 +34,9 @@ pub struct MemberMetadata {
     pub consumer: ConsumerId,
     pub group_instance_id: Option<String>,
     pub protocols: Vec<String>,
-    pub topic: String,
-    pub owned: Vec<u32>,
+    /// The topics the member subscribes to.
+    pub topics: Vec<String>,
+    pub owned: Vec<TopicPartition>,
     pub owned_generation: i32,
     pub session_timeout_ms: u64,
     pub rebalance_timeout_ms: u64,
@@ -44,7 +45,17 @@ pub struct MemberMetadata {
     pub awaiting_join: Option<u64>,
     /// The correlation id of a SyncGroup waiting for the leader's assignment.
     pub awaiting_sync: Option<u64>,
-    pub assignment: Vec<u32>,
+    pub assignment: Vec<TopicPartition>,
+}
+
+/// The armed delay of a group's initial rebalance, as Kafka's
+/// `tryCompleteInitialRebalanceElseSchedule(groupId, delayMs, remainingMs)` carries it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct InitialDelayedJoin {
+    /// How long this round of the delay lasts.
+    delay_ms: u64,
+    /// What is left of the rebalance timeout for further extensions.
+    remaining_ms: u64,
 }
 
 /// A consumer group at its coordinator.
@@ -62,7 +73,11 @@ pub struct GroupState {
     pending_member_ids: BTreeSet<String>,
     /// Bumped at each new join phase, so timers of an older one are ignored.
     round: u64,
-    initial_delay_deadline: Option<SimTime>,
+    /// The initial rebalance's delay in progress (Kafka's `InitialDelayedJoin`).
+    initial_join: Option<InitialDelayedJoin>,
+    /// Whether a new member joined during the first rebalance since the delay was last
+    /// (re)armed (`ClassicGroup.newMemberAdded`): the delay is then extended once more.
+    new_member_added: bool,
     next_member_number: u64,
 }
 
@@ -78,7 +93,8 @@ impl GroupState {
             offsets: BTreeMap::new(),
             pending_member_ids: BTreeSet::new(),
             round: 0,
-            initial_delay_deadline: None,
+            initial_join: None,
+            new_member_added: false,
             next_member_number: 0,
         }
     }
@@ -228,7 +244,7 @@ impl Simulation {
                 member_id,
                 group_instance_id,
                 protocols,
-                topic,
+                topics,
                 owned,
                 owned_generation,
                 session_timeout_ms,
@@ -242,7 +258,7 @@ impl Simulation {
                     member_id,
                     group_instance_id,
                     protocols,
-                    topic,
+                    topics,
                     owned,
                     owned_generation,
                     session_timeout_ms,

@@ -7,7 +7,7 @@ use crate::engine::phases::GroupPhase;
 use crate::engine::Simulation;
 
 use super::Reply;
-use crate::engine::ids::ConsumerId;
+use crate::engine::ids::{ConsumerId, TopicPartition};
 use crate::engine::timer::Timer;
 
 impl Simulation {
@@ -17,7 +17,7 @@ impl Simulation {
         reply: Reply,
         member_id: String,
         generation: i32,
-        assignments: Vec<(String, Vec<u32>)>,
+        assignments: Vec<(String, Vec<TopicPartition>)>,
     ) {
         let state = self.groups.get_mut(group).expect("exists");
         let error = if !state.members.contains_key(&member_id) {
@@ -63,7 +63,7 @@ impl Simulation {
                     .map(|(_, partitions)| partitions.clone())
                     .unwrap_or_default();
             }
-            let replies: Vec<(ConsumerId, u64, Vec<u32>)> = state
+            let replies: Vec<(ConsumerId, u64, Vec<TopicPartition>)> = state
                 .members
                 .values_mut()
                 .filter_map(|m| {

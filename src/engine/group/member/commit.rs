@@ -26,7 +26,7 @@ impl Simulation {
         match error {
             None => {
                 for (tp, offset) in offsets {
-                    client.committed.insert(tp.partition, offset);
+                    client.committed.insert(tp, offset);
                 }
             }
             Some(error) => self.emit(EventKind::CommitFailed {
@@ -43,6 +43,7 @@ impl Simulation {
         offsets: Vec<(TopicPartition, Option<Offset>)>,
     ) {
         let consumer = self.consumers.get_mut(&consumer_id).expect("checked");
+        let owned = consumer.owned_partitions();
         let client = consumer.group.as_mut().expect("checked");
         client.awaiting_offsets = false;
         if error.is_some() {
@@ -50,11 +51,12 @@ impl Simulation {
         }
         for (tp, committed) in offsets {
             if let Some(offset) = committed {
-                client.committed.insert(tp.partition, offset);
-                if client.assigned.contains(&tp.partition) {
-                    consumer.positions.entry(tp.partition).or_insert(offset);
+                client.committed.insert(tp.clone(), offset);
+                if owned.contains(&tp) {
+                    consumer.positions.entry(tp.clone()).or_insert(offset);
                 }
             }
+            consumer.committed_checked.insert(tp);
         }
     }
 
@@ -63,7 +65,7 @@ impl Simulation {
     pub(in crate::engine) fn commit_positions(
         &mut self,
         consumer_id: ConsumerId,
-        only: Option<&[u32]>,
+        only: Option<&[TopicPartition]>,
     ) {
         let Some(consumer) = self.consumers.get(&consumer_id) else {
             return;
@@ -71,14 +73,13 @@ impl Simulation {
         let Some(client) = consumer.group.as_ref() else {
             return;
         };
-        let offsets: Vec<(TopicPartition, Offset)> = client
-            .assigned
-            .iter()
-            .filter(|p| only.is_none_or(|o| o.contains(p)))
-            .filter_map(|p| {
-                let position = consumer.positions.get(p)?;
-                (client.committed.get(p) != Some(position))
-                    .then(|| (TopicPartition::new(consumer.topic.clone(), *p), *position))
+        let offsets: Vec<(TopicPartition, Offset)> = consumer
+            .owned_partitions()
+            .into_iter()
+            .filter(|tp| only.is_none_or(|o| o.contains(tp)))
+            .filter_map(|tp| {
+                let position = *consumer.positions.get(&tp)?;
+                (client.committed.get(&tp) != Some(&position)).then_some((tp, position))
             })
             .collect();
         if offsets.is_empty() {
@@ -113,6 +114,38 @@ impl Simulation {
         Ok(())
     }
 
+    /// `commitSync(Map<TopicPartition, OffsetAndMetadata>)`: commits exactly these offsets,
+    /// under the member's id and generation (none under `assign()`).
+    pub(in crate::engine) fn commit_specified_offsets(
+        &mut self,
+        consumer_id: ConsumerId,
+        offsets: Vec<(TopicPartition, Offset)>,
+    ) -> Result<(), Rejection> {
+        let consumer = self.live_consumer_mut(consumer_id)?;
+        let Some(client) = consumer.group.as_ref() else {
+            return Err(Rejection::ConsumerState {
+                consumer: consumer_id,
+                reason: "has no group.id to commit to (InvalidGroupIdException)",
+            });
+        };
+        if offsets.is_empty() {
+            return Ok(());
+        }
+        let group = client.group.clone();
+        consumer
+            .application_offsets
+            .extend(offsets.iter().map(|(tp, _)| tp.clone()));
+        let client = consumer.group.as_ref().expect("checked");
+        let request = GroupRequest::OffsetCommit {
+            group,
+            member_id: client.member_id.clone(),
+            generation: client.generation,
+            offsets,
+        };
+        self.send_group_request(consumer_id, GroupCall::Commit, request);
+        Ok(())
+    }
+
     /// Asks the coordinator for the committed offsets of assigned partitions that have no
     /// position yet; the member reads them only once it knows where to start.
     pub(in crate::engine) fn send_offset_fetch(&mut self, consumer_id: ConsumerId) {
@@ -122,11 +155,10 @@ impl Simulation {
         let Some(client) = consumer.group.as_ref() else {
             return;
         };
-        let missing: Vec<TopicPartition> = client
-            .assigned
-            .iter()
-            .filter(|p| !consumer.positions.contains_key(p))
-            .map(|p| TopicPartition::new(consumer.topic.clone(), *p))
+        let missing: Vec<TopicPartition> = consumer
+            .owned_partitions()
+            .into_iter()
+            .filter(|tp| !consumer.positions.contains_key(tp))
             .collect();
         let group = client.group.clone();
         let sent = !missing.is_empty()

@@ -12,6 +12,7 @@ use crate::engine::ids::ConsumerId;
 use crate::engine::ids::TopicPartition;
 use crate::engine::network::GroupRequest;
 use crate::engine::network::JoinedMember;
+use crate::engine::network::Node;
 use crate::engine::phases::MemberPhase;
 use crate::engine::Simulation;
 use std::collections::BTreeMap;
@@ -27,6 +28,35 @@ pub(super) struct JoinResponse {
 }
 
 impl Simulation {
+    /// A topic's partition count as the member knows it from metadata, if it exists.
+    fn member_partition_count(&self, consumer_id: ConsumerId, topic: &str) -> Option<u32> {
+        self.consumers[&consumer_id].metadata.partition_count(topic)
+    }
+
+    /// A partition named with the topic's shared name, so the many copies share one string.
+    fn member_topic_partition(
+        &self,
+        consumer_id: ConsumerId,
+        topic: &str,
+        partition: u32,
+    ) -> TopicPartition {
+        let shared = self.consumers[&consumer_id].metadata.shared_name(topic);
+        TopicPartition::new(shared, partition)
+    }
+
+    /// A member whose subscription changed rejoins, so the leader assigns the new topics; one
+    /// not in the group yet sends the new subscription when it joins, and one in the middle
+    /// of a join rejoins once it has synced (see `on_sync_response`).
+    pub(in crate::engine) fn rejoin_for_new_subscription(&mut self, consumer_id: ConsumerId) {
+        let stable = self.consumers[&consumer_id]
+            .group
+            .as_ref()
+            .is_some_and(|client| client.phase == MemberPhase::Stable);
+        if stable {
+            self.start_join(consumer_id);
+        }
+    }
+
     /// Starts (or restarts) a join: before it, `onJoinPrepare` commits if auto commit is on
     /// and, with an eager protocol, revokes every partition.
     pub(in crate::engine) fn start_join(&mut self, consumer_id: ConsumerId) {
@@ -47,29 +77,23 @@ impl Simulation {
             self.commit_positions(consumer_id, None);
         }
         let consumer = self.consumers.get_mut(&consumer_id).expect("exists");
-        let topic = consumer.topic.clone();
         let client = consumer.group.as_mut().expect("checked");
         if !client.cooperative() && !client.assigned.is_empty() {
-            let revoked: Vec<u32> = client.assigned.iter().copied().collect();
+            let revoked: Vec<TopicPartition> =
+                std::mem::take(&mut client.assigned).into_iter().collect();
             client.previously_owned = revoked.clone();
-            client.assigned.clear();
-            for partition in &revoked {
-                consumer.positions.remove(partition);
-            }
-            consumer.drop_buffered(&revoked);
+            consumer.forget_partitions(&revoked);
             self.emit(EventKind::PartitionsRevoked {
                 consumer: consumer_id,
-                partitions: revoked
-                    .iter()
-                    .map(|p| TopicPartition::new(topic.clone(), *p))
-                    .collect(),
+                partitions: revoked,
             });
         }
         let consumer = self.consumers.get_mut(&consumer_id).expect("exists");
         let client = consumer.group.as_mut().expect("checked");
         client.phase = MemberPhase::Joining;
+        client.joined_subscription = consumer.subscription.clone();
         let owned = if client.cooperative() {
-            client.assigned.iter().copied().collect()
+            client.assigned.iter().cloned().collect()
         } else {
             client.previously_owned.clone()
         };
@@ -78,7 +102,7 @@ impl Simulation {
             member_id: client.member_id.clone(),
             group_instance_id: consumer.config.group_instance_id.clone(),
             protocols: consumer.config.partition_assignment_strategy.clone(),
-            topic,
+            topics: consumer.subscription.clone(),
             owned,
             owned_generation: client.owned_generation,
             session_timeout_ms: consumer.config.session_timeout_ms,
@@ -123,13 +147,6 @@ impl Simulation {
             }
             None => {}
         }
-        let topic = self.consumers[&consumer_id].topic.clone();
-        let metadata = &self.consumers[&consumer_id].metadata;
-        let partition_count = metadata.partition_count(&topic).unwrap_or(0);
-        let subscribed_counts: BTreeMap<String, u32> = members
-            .iter()
-            .filter_map(|m| Some((m.topic.clone(), metadata.partition_count(&m.topic)?)))
-            .collect();
         let client = self
             .consumers
             .get_mut(&consumer_id)
@@ -141,43 +158,15 @@ impl Simulation {
         client.is_leader = leader == member_id && !members.is_empty();
         client.phase = MemberPhase::Syncing;
         let group = client.group.clone();
-        let assignments = if client.is_leader {
-            // The leader runs the assignor over every member's subscription.
-            let kind = protocol
-                .as_deref()
-                .and_then(AssignorKind::from_name)
-                .unwrap_or(AssignorKind::Range);
-            let topics = subscribed_counts;
-            let subscriptions: Vec<MemberSubscription> = members
-                .iter()
-                .map(|m| MemberSubscription {
-                    member_id: m.member_id.clone(),
-                    group_instance_id: m.group_instance_id.clone(),
-                    topics: vec![m.topic.clone()],
-                    owned: m.owned.iter().map(|p| (m.topic.clone(), *p)).collect(),
-                    generation: (m.owned_generation >= 0).then_some(m.owned_generation),
-                })
-                .collect();
-            let result = assignor::assign(kind, &topics, &subscriptions);
-            let assignments: Vec<(String, Vec<u32>)> = result
-                .into_iter()
-                .map(|(member, partitions)| {
-                    let mine: Vec<u32> = partitions
-                        .into_iter()
-                        .filter(|(t, p)| *t == topic && *p < partition_count)
-                        .map(|(_, p)| p)
-                        .collect();
-                    (member, mine)
-                })
-                .collect();
-            self.emit(EventKind::AssignmentComputed {
-                group: group.clone(),
-                leader: consumer_id,
-                assignor: kind.name().to_owned(),
+        let is_leader = client.is_leader;
+        let assignments = if is_leader {
+            self.run_assignor(
+                consumer_id,
+                &group,
                 generation,
-                assignments: assignments.clone(),
-            });
-            assignments
+                protocol.as_deref(),
+                &members,
+            )
         } else {
             Vec::new()
         };
@@ -190,5 +179,71 @@ impl Simulation {
         if !self.send_group_request(consumer_id, GroupCall::Sync, request) {
             self.group_retry_later(consumer_id);
         }
+    }
+
+    /// The leader runs the assignor over every member's subscription, as it knows the topics
+    /// from metadata.
+    fn run_assignor(
+        &mut self,
+        consumer_id: ConsumerId,
+        group: &str,
+        generation: i32,
+        protocol: Option<&str>,
+        members: &[JoinedMember],
+    ) -> Vec<(String, Vec<TopicPartition>)> {
+        let kind = protocol
+            .and_then(AssignorKind::from_name)
+            .unwrap_or(AssignorKind::Range);
+        let mut topics = BTreeMap::new();
+        let mut unknown = Vec::new();
+        for topic in members.iter().flat_map(|m| m.topics.iter()) {
+            match self.member_partition_count(consumer_id, topic) {
+                Some(count) => {
+                    topics.insert(topic.clone(), count);
+                }
+                None => unknown.push(topic.clone()),
+            }
+        }
+        // The leader asks for metadata of every topic the group subscribes to, as Kafka's
+        // leader widens its metadata to the group's subscription; until it has them, the
+        // topics it does not know are left out of this assignment.
+        for topic in unknown {
+            self.want_topic_metadata(Node::Consumer(consumer_id), &topic);
+        }
+        let subscriptions: Vec<MemberSubscription> = members
+            .iter()
+            .map(|m| MemberSubscription {
+                member_id: m.member_id.clone(),
+                group_instance_id: m.group_instance_id.clone(),
+                topics: m.topics.clone(),
+                owned: m
+                    .owned
+                    .iter()
+                    .map(|tp| (tp.topic.to_string(), tp.partition))
+                    .collect(),
+                generation: (m.owned_generation >= 0).then_some(m.owned_generation),
+            })
+            .collect();
+        let result = assignor::assign(kind, &topics, &subscriptions);
+        let assignments: Vec<(String, Vec<TopicPartition>)> = result
+            .into_iter()
+            .map(|(member, partitions)| {
+                let list = partitions
+                    .into_iter()
+                    .map(|(topic, partition)| {
+                        self.member_topic_partition(consumer_id, &topic, partition)
+                    })
+                    .collect();
+                (member, list)
+            })
+            .collect();
+        self.emit(EventKind::AssignmentComputed {
+            group: group.to_owned(),
+            leader: consumer_id,
+            assignor: kind.name().to_owned(),
+            generation,
+            assignments: assignments.clone(),
+        });
+        assignments
     }
 }

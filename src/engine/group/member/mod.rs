@@ -7,6 +7,7 @@
 
 mod commit;
 mod join;
+mod manual;
 mod poll;
 mod sync;
 
@@ -48,12 +49,15 @@ pub struct ConsumerCoordinator {
     pub is_leader: bool,
     pub protocol: Option<String>,
     /// Partitions assigned and not revoked.
-    pub assigned: BTreeSet<u32>,
+    pub assigned: BTreeSet<TopicPartition>,
     /// Partitions owned before an eager revocation, reported to sticky assignors.
-    previously_owned: Vec<u32>,
+    previously_owned: Vec<TopicPartition>,
     owned_generation: i32,
+    /// The subscription its last JoinGroup carried; a different one now means it must rejoin
+    /// (`ConsumerCoordinator.rejoinNeededOrPending`).
+    joined_subscription: Vec<String>,
     /// The last offsets this member committed successfully, per partition.
-    pub committed: BTreeMap<u32, Offset>,
+    pub committed: BTreeMap<TopicPartition, Offset>,
     awaiting_offsets: bool,
     in_flight: BTreeMap<u64, GroupCall>,
     pub last_poll_at: SimTime,
@@ -73,6 +77,7 @@ impl ConsumerCoordinator {
             assigned: BTreeSet::new(),
             previously_owned: Vec::new(),
             owned_generation: -1,
+            joined_subscription: Vec::new(),
             committed: BTreeMap::new(),
             awaiting_offsets: false,
             in_flight: BTreeMap::new(),
@@ -80,6 +85,12 @@ impl ConsumerCoordinator {
             next_auto_commit_at: now,
             heartbeat_running: false,
         }
+    }
+
+    /// Whether it has started taking part in its group (it has a member id or a join under
+    /// way), after which Kafka refuses `assign()`.
+    pub(in crate::engine) fn has_joined(&self) -> bool {
+        !self.member_id.is_empty() || self.phase != MemberPhase::Unjoined
     }
 
     fn calling(&self, call: GroupCall) -> bool {

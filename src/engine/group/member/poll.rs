@@ -89,7 +89,6 @@ impl Simulation {
             return;
         }
         let max_poll_interval = consumer.config.max_poll_interval_ms;
-        let topic = consumer.topic.clone();
         let Some(client) = consumer.group.as_mut() else {
             return;
         };
@@ -102,11 +101,9 @@ impl Simulation {
         let member_id = std::mem::take(&mut client.member_id);
         client.generation = -1;
         client.phase = MemberPhase::Unjoined;
-        let revoked: Vec<u32> = std::mem::take(&mut client.assigned).into_iter().collect();
-        for partition in &revoked {
-            consumer.positions.remove(partition);
-        }
-        consumer.drop_buffered(&revoked);
+        let revoked: Vec<TopicPartition> =
+            std::mem::take(&mut client.assigned).into_iter().collect();
+        consumer.forget_partitions(&revoked);
         self.emit(EventKind::MaxPollIntervalExceeded {
             consumer: consumer_id,
             group: group.clone(),
@@ -114,10 +111,7 @@ impl Simulation {
         if !revoked.is_empty() {
             self.emit(EventKind::PartitionsRevoked {
                 consumer: consumer_id,
-                partitions: revoked
-                    .iter()
-                    .map(|p| TopicPartition::new(topic.clone(), *p))
-                    .collect(),
+                partitions: revoked,
             });
         }
         self.send_group_request(

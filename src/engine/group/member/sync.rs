@@ -17,7 +17,7 @@ impl Simulation {
         &mut self,
         consumer_id: ConsumerId,
         error: Option<ErrorCode>,
-        assignment: Vec<u32>,
+        assignment: Vec<TopicPartition>,
     ) {
         match error {
             None => {}
@@ -39,13 +39,12 @@ impl Simulation {
             }
         }
         let consumer = self.consumers.get_mut(&consumer_id).expect("checked");
-        let topic = consumer.topic.clone();
         let heartbeat_interval = consumer.config.heartbeat_interval_ms;
         let auto_commit = consumer.config.enable_auto_commit;
         let client = consumer.group.as_mut().expect("checked");
-        let new: BTreeSet<u32> = assignment.iter().copied().collect();
-        let revoked: Vec<u32> = client.assigned.difference(&new).copied().collect();
-        let added: Vec<u32> = new.difference(&client.assigned).copied().collect();
+        let new: BTreeSet<TopicPartition> = assignment.iter().cloned().collect();
+        let revoked: Vec<TopicPartition> = client.assigned.difference(&new).cloned().collect();
+        let added: Vec<TopicPartition> = new.difference(&client.assigned).cloned().collect();
         let cooperative = client.cooperative();
         client.phase = MemberPhase::Stable;
         client.owned_generation = client.generation;
@@ -62,35 +61,23 @@ impl Simulation {
         let client = consumer.group.as_mut().expect("checked");
         client.assigned = new;
         client.awaiting_offsets = !added.is_empty();
-        for partition in &revoked {
-            consumer.positions.remove(partition);
-        }
-        consumer.drop_buffered(&revoked);
+        consumer.forget_partitions(&revoked);
         if !revoked.is_empty() {
             self.emit(EventKind::PartitionsRevoked {
                 consumer: consumer_id,
-                partitions: revoked
-                    .iter()
-                    .map(|p| TopicPartition::new(topic.clone(), *p))
-                    .collect(),
+                partitions: revoked.clone(),
             });
         }
         self.emit(EventKind::AssignmentReceived {
             group: group.clone(),
             consumer: consumer_id,
             generation,
-            partitions: assignment
-                .iter()
-                .map(|p| TopicPartition::new(topic.clone(), *p))
-                .collect(),
+            partitions: assignment,
         });
         if !added.is_empty() {
             let request = GroupRequest::OffsetFetch {
                 group,
-                partitions: added
-                    .iter()
-                    .map(|p| TopicPartition::new(topic.clone(), *p))
-                    .collect(),
+                partitions: added,
             };
             if !self.send_group_request(consumer_id, GroupCall::OffsetFetch, request) {
                 if let Some(client) = self
@@ -108,8 +95,14 @@ impl Simulation {
                 Timer::Heartbeat(consumer_id),
             );
         }
-        if cooperative && !revoked.is_empty() {
-            // Cooperative rebalancing: having revoked, rejoin so the partitions can move.
+        let consumer = &self.consumers[&consumer_id];
+        let resubscribed = consumer
+            .group
+            .as_ref()
+            .is_some_and(|client| client.joined_subscription != consumer.subscription);
+        if resubscribed || (cooperative && !revoked.is_empty()) {
+            // Cooperative rebalancing: having revoked, rejoin so the partitions can move; and a
+            // subscription changed during the join is sent in a new one.
             self.start_join(consumer_id);
         }
     }

@@ -620,12 +620,9 @@ fn seed_state(sim: &Simulation) -> State {
         let topic: Arc<str> = consumer.topic.as_str().into();
         state.consumer_readers.insert(consumer.id, reader.clone());
         state.readers.insert(reader.clone(), topic.clone());
-        let count = sim
-            .topic(&consumer.topic)
-            .map_or(0, |t| t.partition_count());
-        for index in consumer.reading(count) {
-            if let Some(position) = consumer.positions.get(&index) {
-                let tp = TopicPartition::new(topic.clone(), index);
+        let reading = consumer.reading(|name| sim.topic(name).map_or(0, |t| t.partition_count()));
+        for tp in reading {
+            if let Some(position) = consumer.positions.get(&tp) {
                 state.positions.insert((reader.clone(), tp), position.0);
             }
         }

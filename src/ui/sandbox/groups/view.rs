@@ -287,6 +287,23 @@ impl GroupsView {
     }
 }
 
+/// The topic a group's view draws: its first consumer's, else a member's first subscribed
+/// topic, else the topic of a committed offset.
+fn group_topic(consumers: &[&Consumer], group: &GroupState) -> String {
+    consumers
+        .first()
+        .map(|c| c.topic.clone())
+        .or_else(|| {
+            group
+                .members
+                .values()
+                .next()
+                .and_then(|m| m.topics.first().cloned())
+        })
+        .or_else(|| group.offsets.keys().next().map(|tp| tp.topic.to_string()))
+        .unwrap_or_default()
+}
+
 /// One group: its coordinator, state, protocol, members and unowned partitions.
 fn group_view(
     sim: &Simulation,
@@ -303,12 +320,7 @@ fn group_view(
         .filter(|c| c.group.as_ref().is_some_and(|g| g.group == group.id))
         .filter(|c| !c.closed || coordinator_members.contains(&c.id))
         .collect();
-    let topic = consumers
-        .first()
-        .map(|c| c.topic.clone())
-        .or_else(|| group.members.values().next().map(|m| m.topic.clone()))
-        .or_else(|| group.offsets.keys().next().map(|tp| tp.topic.to_string()))
-        .unwrap_or_default();
+    let topic = group_topic(&consumers, group);
     let partition_count = sim.topic(&topic).map_or(0, |t| t.partition_count());
     let (state_label, state_explanation) = state_words(group.phase);
     let assignor = group.protocol.clone().unwrap_or_else(|| {
@@ -445,8 +457,8 @@ impl MemberCtx<'_> {
         let client = consumer.group.as_ref().expect("filtered on group");
         let (mut status, status_text) = status_of(consumer);
         let mut partitions = Vec::new();
-        for index in &client.assigned {
-            let tp = TopicPartition::new(consumer.topic.clone(), *index);
+        for tp in &client.assigned {
+            let tp = tp.clone();
             owned_anywhere.insert(tp.clone());
             let just_assigned =
                 memory
@@ -455,7 +467,7 @@ impl MemberCtx<'_> {
                         *owner == consumer.id && now.since(*at) < JUST_ASSIGNED_MS
                     });
             let committed = group.offsets.get(&tp).map(|o| o.0);
-            let position = consumer.positions.get(index).map(|o| o.0);
+            let position = consumer.positions.get(&tp).map(|o| o.0);
             partitions.push(row(sim, tp, position, committed, true, just_assigned));
         }
         let revoked: Vec<RevokedChip> = memory
@@ -513,7 +525,7 @@ fn standalone_view(sim: &Simulation, consumer: &Consumer) -> StandaloneView {
     let partitions = (0..partition_count)
         .map(|index| {
             let tp = TopicPartition::new(consumer.topic.clone(), index);
-            let position = consumer.positions.get(&index).map(|o| o.0);
+            let position = consumer.positions.get(&tp).map(|o| o.0);
             row(sim, tp, position, None, false, false)
         })
         .collect();

@@ -185,7 +185,7 @@ impl StageView {
                     .or_else(|| sim.replica_log(*partition.replicas.first()?, &tp))?;
                 let log_end = log.log_end_offset().0;
                 let window_start = log_end.saturating_sub(layout.visible_cells - 1);
-                let position = consumer.and_then(|c| c.positions.get(&number)).map(|o| o.0);
+                let position = consumer.and_then(|c| c.positions.get(&tp)).map(|o| o.0);
                 let cells = log
                     .records()
                     .filter(|(offset, _)| offset.0 >= window_start)

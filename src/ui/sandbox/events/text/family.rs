@@ -112,9 +112,10 @@ pub fn family_of(kind: &EventKind) -> EventFamily {
         | PartitionsRevoked { .. }
         | MaxPollIntervalExceeded { .. }
         | ConsumerClosed { .. } => EventFamily::Group,
-        RecordPolled { .. } | PositionReset { .. } | OffsetOutOfRange { .. } => {
-            EventFamily::Consume
-        }
+        RecordPolled { .. }
+        | PositionReset { .. }
+        | OffsetOutOfRange { .. }
+        | NoOffsetForPartition { .. } => EventFamily::Consume,
         OffsetsCommitted { .. } | CommitFailed { .. } => EventFamily::Commit,
         BrokerCrashed { .. }
         | BrokerRestarted { .. }

@@ -331,6 +331,13 @@ fn consume(kind: &EventKind) -> Option<String> {
             consumer.0,
             format!("{policy:?}").to_lowercase()
         ),
+        NoOffsetForPartition {
+            consumer,
+            partition,
+        } => format!(
+            "consumer {}'s poll() threw NoOffsetForPartitionException: {partition} has no committed offset and auto.offset.reset=none, so it stops reading it until the application seeks",
+            consumer.0
+        ),
         RecordPolled {
             record,
             consumer,

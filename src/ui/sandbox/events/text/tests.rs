@@ -200,7 +200,7 @@ fn a_varied_run_reads_like_this() {
         t=2.0 s · broker 0 copied record 1 of orders-0 at offset 1
         t=2.0 s · broker 2: high watermark of orders-0 moved to 2 (records below it are readable)
         t=6.0 s · group billing is now CompletingRebalance (generation 1)
-        t=6.0 s · consumer 1 (group billing leader) ran the range assignor for generation 1: consumer-1-0 → [0]; consumer-2-1 → []
+        t=6.0 s · consumer 1 (group billing leader) ran the range assignor for generation 1: consumer-1-0 → [orders-0]; consumer-2-1 → []
         t=6.0 s · group billing is now Stable (generation 1)
         t=6.0 s · consumer 1 now owns orders-0 in group billing (generation 1)
         t=6.0 s · consumer 2 now owns no partition in group billing (generation 1)
@@ -215,16 +215,16 @@ fn a_varied_run_reads_like_this() {
         t=7.0 s · consumer 1's connection to broker 2 closed (the broker's process died): 1 request in flight failed; it reconnects at t=7.0 s
         t=7.1 s · consumer 1 committed for group billing: orders-0 at 2
         t=7.1 s · consumer 1's connection to broker 2 closed (connection refused): 1 request in flight failed; it reconnects at t=7.2 s
-        t=7.2 s · consumer 1's connection to broker 2 closed (connection refused): 1 request in flight failed; it reconnects at t=7.4 s
+        t=7.3 s · consumer 1's connection to broker 2 closed (connection refused): 1 request in flight failed; it reconnects at t=7.6 s
         t=7.4 s · a follower fetch (ReplicaFetchResponse) from broker 2 to broker 1 was lost on the network
         t=7.4 s · a follower fetch (ReplicaFetchResponse) from broker 2 to broker 0 was lost on the network
-        t=7.5 s · consumer 1's connection to broker 2 closed (connection refused): 1 request in flight failed; it reconnects at t=7.9 s
-        t=7.9 s · consumer 1's connection to broker 2 closed (connection refused): 1 request in flight failed; it reconnects at t=8.6 s
-        t=8.6 s · consumer 1's connection to broker 2 closed (connection refused): 1 request in flight failed; it reconnects at t=9.4 s
+        t=7.7 s · consumer 1's connection to broker 2 closed (connection refused): 1 request in flight failed; it reconnects at t=8.1 s
+        t=8.2 s · consumer 1's connection to broker 2 closed (connection refused): 1 request in flight failed; it reconnects at t=9.1 s
         t=9.0 s · command refused: broker-9 does not exist
-        t=9.5 s · consumer 1's connection to broker 2 closed (connection refused): 1 request in flight failed; it reconnects at t=10.7 s
+        t=9.2 s · consumer 1's connection to broker 2 closed (connection refused): 1 request in flight failed; it reconnects at t=10.3 s
         t=10.0 s · the controller fenced broker 2: no heartbeat within broker.session.timeout.ms
         t=10.0 s · broker 1 became leader of orders-0 (epoch 1, clean election)
+        t=10.4 s · consumer 1's connection to broker 2 closed (connection refused): 1 request in flight failed; it reconnects at t=11.4 s
         t=17.0 s · broker 2 restarted
         t=17.0 s · the controller unfenced broker 2
         t=17.8 s · broker 2 cut orders-0 back to offset 2 (its log diverged after epoch 0), removing record 2

@@ -81,6 +81,13 @@ fn touched_by_setup_data_and_messages(kind: &EventKind, h: &mut Highlight) -> bo
             add_node(h, client);
             h.brokers.insert(*broker);
         }
+        NoOffsetForPartition {
+            consumer,
+            partition,
+        } => {
+            h.consumers.insert(*consumer);
+            h.partitions.insert(partition.clone());
+        }
         _ => return touched_by_batches_and_positions(kind, h),
     }
     true

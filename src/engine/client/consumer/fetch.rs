@@ -1,159 +1,29 @@
-//! A consumer without a group: it is assigned every partition of its topic, like the console
-//! consumer, and polls the leaders. Consumer groups build on the same fetch path.
+//! The consumer's fetch path: `poll()` sends one fetch to each leader of a partition it reads
+//! (none for paused partitions or ones waiting for a seek), buffers what comes back, and hands
+//! the application at most `max.poll.records` at a time.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::engine::command::Rejection;
-use crate::engine::config::ConsumerConfig;
+use super::{BufferedRun, PolledRecord, POLLED_KEPT};
+use crate::engine::config::AutoOffsetReset;
 use crate::engine::errors::ErrorCode;
 use crate::engine::event::EventKind;
-use crate::engine::group::assignor::AssignorKind;
-use crate::engine::group::member::ConsumerCoordinator;
-use crate::engine::ids::{BrokerId, ConsumerId, Offset, RecordId, TopicPartition};
+use crate::engine::ids::{BrokerId, ConsumerId, Offset, TopicPartition};
 use crate::engine::network::{FetchPosition, FetchedPartition, Message, Node};
-use crate::engine::record::Record;
 use crate::engine::time::SimTime;
 use crate::engine::{Simulation, Timer};
 
-use super::metadata::ClientMetadata;
-
-/// A record that `poll()` returned to the application.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PolledRecord {
-    pub record: RecordId,
-    pub partition: u32,
-    pub offset: Offset,
-    pub key: Option<Arc<str>>,
-    pub value: Option<crate::engine::record::Payload>,
-}
-
-impl PolledRecord {
-    pub fn value_text(&self) -> String {
-        self.value
-            .as_ref()
-            .map_or_else(|| "∅".to_owned(), |v| v.text().into_owned())
-    }
-}
-
-/// Fetched records waiting for `poll()`: consecutive records of one partition, a slice of a
-/// fetched batch. The batch's records are shared, so buffering a fetch copies no record (and
-/// touches no key's reference count) however many records it holds.
-#[derive(Clone, Debug)]
-struct BufferedRun {
-    partition: u32,
-    records: Arc<[Record]>,
-    /// The offset of `records[0]`.
-    base_offset: Offset,
-    /// The records of `records` not yet returned, as indexes.
-    start: usize,
-    end: usize,
-}
-
-impl BufferedRun {
-    fn len(&self) -> usize {
-        self.end - self.start
-    }
-}
-
-/// Everything `poll()` returned is kept for the view up to this many records.
-pub const POLLED_KEPT: usize = 10_000;
-
-/// A consumer client's state.
-#[derive(Clone, Debug)]
-pub struct Consumer {
-    pub id: ConsumerId,
-    pub topic: String,
-    pub config: ConsumerConfig,
-    /// The next offset to read per partition; absent until `auto.offset.reset` resolves it.
-    pub positions: BTreeMap<u32, Offset>,
-    /// Brokers with a fetch of ours outstanding; Kafka keeps at most one per broker.
-    fetching_from: BTreeMap<BrokerId, u64>,
-    next_correlation_id: u64,
-    /// What `poll()` returned, in order (the newest [`POLLED_KEPT`]), kept for display while
-    /// detailed events are on.
-    pub polled: Vec<PolledRecord>,
-    pub records_polled: u64,
-    /// Fetched records not yet returned by `poll()` (it returns at most `max.poll.records`),
-    /// oldest first; never an empty run.
-    buffer: VecDeque<BufferedRun>,
-    /// Membership, for a consumer in a group.
-    pub group: Option<ConsumerCoordinator>,
-    /// What this consumer believes about the cluster, and its connections.
-    pub metadata: ClientMetadata,
-    pub crashed: bool,
-    pub paused: bool,
-    pub closed: bool,
-    /// The earliest poll already scheduled, so that only one poll loop runs.
-    next_poll_at: Option<SimTime>,
-    /// Until when the application is busy processing what the last `poll()` returned. A
-    /// fetch answer arriving meanwhile only fills the buffer: the application is not in
-    /// `poll()`, so it takes the records when it next polls, after processing.
-    processing_until: SimTime,
-}
-
-impl Consumer {
-    pub fn new(id: ConsumerId, topic: String, config: ConsumerConfig) -> Self {
-        Consumer {
-            id,
-            topic,
-            config,
-            positions: BTreeMap::new(),
-            fetching_from: BTreeMap::new(),
-            next_correlation_id: 0,
-            polled: Vec::new(),
-            records_polled: 0,
-            buffer: VecDeque::new(),
-            group: None,
-            metadata: ClientMetadata::default(),
-            crashed: false,
-            paused: false,
-            closed: false,
-            next_poll_at: None,
-            processing_until: SimTime::ZERO,
-        }
-    }
-
-    pub(in crate::engine) fn next_correlation(&mut self) -> u64 {
-        let id = self.next_correlation_id;
-        self.next_correlation_id += 1;
-        id
-    }
-
-    /// Forgets buffered records of partitions this consumer no longer owns.
-    pub(in crate::engine) fn drop_buffered(&mut self, partitions: &[u32]) {
-        self.buffer
-            .retain(|run| !partitions.contains(&run.partition));
-    }
-
-    /// Whether it is alive and reading (not crashed, closed or paused).
-    pub fn is_running(&self) -> bool {
-        !self.crashed && !self.closed && !self.paused
-    }
-
-    /// The partitions this consumer reads now.
-    pub fn reading(&self, partition_count: u32) -> Vec<u32> {
-        match &self.group {
-            Some(client) => client.assigned.iter().copied().collect(),
-            None => (0..partition_count).collect(),
-        }
-    }
-
-    /// The name the auditor counts deliveries under: the group, or the consumer itself.
-    pub fn reader(&self) -> String {
-        match &self.group {
-            Some(client) => client.group.clone(),
-            None => self.id.to_string(),
-        }
-    }
-
-    pub fn is_fetching_from(&self, broker: BrokerId) -> bool {
-        self.fetching_from.contains_key(&broker)
-    }
+/// Where a partition's fetch starts, or why it is not fetched.
+enum Start {
+    Fetch(FetchPosition),
+    /// `auto.offset.reset=none` and no position: `poll()` throws.
+    NoOffset,
+    /// Not fetched now (paused, waiting for a seek or for the committed offset).
+    Skip,
 }
 
 impl Simulation {
-    /// The consumer polls: one fetch to each partition leader it has nothing outstanding with.
     /// Schedules the consumer's next poll, unless one is already due no later.
     pub(in crate::engine) fn schedule_poll(&mut self, consumer_id: ConsumerId, at: SimTime) {
         let Some(consumer) = self.consumers.get_mut(&consumer_id) else {
@@ -166,6 +36,21 @@ impl Simulation {
         self.schedule_timer(at, Timer::Poll(consumer_id));
     }
 
+    /// The partition count of a topic as the consumer knows it from its own metadata (zero
+    /// until a Metadata response has named the topic).
+    pub(super) fn consumer_partition_count(&self, consumer_id: ConsumerId, topic: &str) -> u32 {
+        self.consumers[&consumer_id]
+            .metadata
+            .partition_count(topic)
+            .unwrap_or(0)
+    }
+
+    /// The leader of a partition as the consumer knows it from its own metadata.
+    fn consumer_leader_of(&self, consumer_id: ConsumerId, tp: &TopicPartition) -> Option<BrokerId> {
+        self.consumers[&consumer_id].metadata.leader_for(tp)
+    }
+
+    /// The consumer polls: one fetch to each partition leader it has nothing outstanding with.
     pub(in crate::engine) fn on_poll_timer(&mut self, consumer_id: ConsumerId) {
         let now = self.now;
         let Some(consumer) = self.consumers.get_mut(&consumer_id) else {
@@ -187,66 +72,124 @@ impl Simulation {
             self.schedule_poll(consumer_id, until);
             return;
         }
-        if consumer.group.is_some() && !self.group_poll(consumer_id) {
+        let may_fetch = if consumer.group.is_none() {
+            true
+        } else if consumer.is_manually_assigned() {
+            self.manual_poll(consumer_id)
+        } else {
+            self.group_poll(consumer_id)
+        };
+        if !may_fetch {
             // Not a member with an assignment yet: look again shortly.
             let wait = self.consumers[&consumer_id].config.poll_interval_ms.max(1);
             self.schedule_poll(consumer_id, self.now.plus_ms(wait));
             return;
         }
-        let consumer = &self.consumers[&consumer_id];
-        if !consumer.buffer.is_empty() {
+        if !self.consumers[&consumer_id].buffer.is_empty() {
             self.deliver_polled(consumer_id);
             return;
         }
-        // The leaders as the consumer's metadata says.
-        let Some(partitions) = consumer.metadata.topics.get(&consumer.topic) else {
-            let topic = consumer.topic.clone();
-            self.want_topic_metadata(Node::Consumer(consumer_id), &topic);
-            let wait = self.consumers[&consumer_id]
-                .config
-                .poll_interval_ms
-                .max(100);
-            self.schedule_poll(consumer_id, self.now.plus_ms(wait));
-            return;
-        };
-        let topic_name = consumer.metadata.shared_name(&consumer.topic);
-        let reading = consumer.reading(partitions.len() as u32);
+        self.send_fetches(consumer_id);
+    }
+
+    fn fetch_start(&self, consumer_id: ConsumerId, tp: &TopicPartition) -> Start {
+        let consumer = &self.consumers[&consumer_id];
+        if consumer.paused_partitions.contains(tp) || consumer.awaiting_seek.contains(tp) {
+            return Start::Skip;
+        }
+        if let Some(&offset) = consumer.positions.get(tp) {
+            return Start::Fetch(FetchPosition::At(offset));
+        }
+        let policy = consumer
+            .pending_resets
+            .get(tp)
+            .copied()
+            .unwrap_or(consumer.config.auto_offset_reset);
+        match policy {
+            AutoOffsetReset::None => Start::NoOffset,
+            policy => Start::Fetch(FetchPosition::Reset(policy)),
+        }
+    }
+
+    fn send_fetches(&mut self, consumer_id: ConsumerId) {
+        let now = self.now;
+        // Topics the consumer has no metadata for yet are asked for; it polls again shortly.
+        let consumer = &self.consumers[&consumer_id];
+        let unknown: Vec<String> = consumer
+            .subscription
+            .iter()
+            .map(String::as_str)
+            .chain(
+                consumer
+                    .manual_assignment
+                    .iter()
+                    .flatten()
+                    .map(|tp| &*tp.topic),
+            )
+            .filter(|topic| consumer.metadata.partition_count(topic).is_none())
+            .map(str::to_owned)
+            .collect::<std::collections::BTreeSet<String>>()
+            .into_iter()
+            .collect();
+        for topic in &unknown {
+            self.want_topic_metadata(Node::Consumer(consumer_id), topic);
+        }
+        let consumer = &self.consumers[&consumer_id];
+        let reading = consumer.reading(|topic| self.consumer_partition_count(consumer_id, topic));
         let mut by_leader: BTreeMap<BrokerId, Vec<(TopicPartition, FetchPosition)>> =
             BTreeMap::new();
+        let mut no_offset = Vec::new();
+        let mut any_leaderless = !unknown.is_empty();
         let mut backing_off = false;
-        for number in reading {
-            let Some(meta) = partitions.get(number as usize) else {
-                continue;
+        for tp in reading {
+            let position = match self.fetch_start(consumer_id, &tp) {
+                Start::Fetch(position) => position,
+                Start::NoOffset => {
+                    no_offset.push(tp);
+                    continue;
+                }
+                Start::Skip => continue,
             };
-            let Some(leader) = meta.leader else {
+            let Some(leader) = self.consumer_leader_of(consumer_id, &tp) else {
+                any_leaderless = true;
                 continue;
             };
             if consumer.is_fetching_from(leader) {
                 continue;
             }
             if consumer.metadata.reconnect_at(leader, now).is_some() {
+                // The connection is in its reconnect backoff: the partition waits, as a
+                // leaderless one does, for the next poll.
                 backing_off = true;
                 continue;
             }
-            let position = match consumer.positions.get(&number) {
-                Some(&offset) => FetchPosition::At(offset),
-                None => FetchPosition::Reset(consumer.config.auto_offset_reset),
-            };
-            by_leader
-                .entry(leader)
-                .or_default()
-                .push((TopicPartition::new(topic_name.clone(), number), position));
+            by_leader.entry(leader).or_default().push((tp, position));
         }
         let max_bytes = consumer.config.fetch_max_bytes;
         let max_partition_bytes = consumer.config.max_partition_fetch_bytes;
         let max_wait_ms = consumer.config.fetch_max_wait_ms;
         let poll_interval = consumer.config.poll_interval_ms.max(1);
-        let any_leaderless = partitions.iter().any(|p| p.leader.is_none()) || backing_off;
         let nothing_to_send = by_leader.is_empty();
+        if !no_offset.is_empty() {
+            // `auto.offset.reset=none`: the fetcher cannot reset, so `poll()` throws
+            // NoOffsetForPartitionException instead of fetching (`SubscriptionState.
+            // resetInitialPositionsIfNeeded`); the partition waits for a seek.
+            let consumer = self.consumers.get_mut(&consumer_id).expect("exists");
+            consumer.awaiting_seek.extend(no_offset.iter().cloned());
+            for partition in no_offset {
+                self.emit(EventKind::NoOffsetForPartition {
+                    consumer: consumer_id,
+                    partition,
+                });
+            }
+        }
         for (broker, partitions) in by_leader {
             let consumer = self.consumers.get_mut(&consumer_id).expect("exists");
             let correlation_id = consumer.next_correlation();
             consumer.fetching_from.insert(broker, correlation_id);
+            for (tp, position) in &partitions {
+                consumer.in_flight_fetches.insert(tp.clone(), *position);
+            }
             // `request.timeout.ms` (30000): a fetch lost on the network is given up on.
             self.schedule_timer(
                 self.now.plus_ms(30_000),
@@ -267,12 +210,12 @@ impl Simulation {
         if any_leaderless {
             self.request_metadata_update(Node::Consumer(consumer_id));
         }
+        let any_leaderless = any_leaderless || backing_off;
         if any_leaderless || nothing_to_send {
             // Partitions without a leader are retried after a metadata refresh.
             self.schedule_poll(consumer_id, self.now.plus_ms(poll_interval.max(100)));
         }
     }
-
     /// A fetch answer arrived: `poll()` hands the records to the application in order, the
     /// position moves past them, and the next poll follows the processing time.
     pub(in crate::engine) fn on_fetch_response(
@@ -282,40 +225,61 @@ impl Simulation {
         correlation_id: u64,
         fetched: Vec<FetchedPartition>,
     ) {
-        let Some(consumer) = self.consumers.get_mut(&consumer_id) else {
+        let Some(consumer) = self.consumers.get(&consumer_id) else {
             return;
         };
         if consumer.fetching_from.get(&broker) != Some(&correlation_id) {
             return;
         }
+        let reading: std::collections::BTreeSet<TopicPartition> = consumer
+            .reading(|topic| self.consumer_partition_count(consumer_id, topic))
+            .into_iter()
+            .collect();
+        let consumer = self.consumers.get_mut(&consumer_id).expect("exists");
         consumer.fetching_from.remove(&broker);
         if !consumer.is_running() {
             return;
         }
-        let reading: Option<Vec<u32>> = consumer
-            .group
-            .as_ref()
-            .map(|c| c.assigned.iter().copied().collect());
-        let policy = consumer.config.auto_offset_reset;
         let mut events = Vec::new();
         let mut stale_metadata = false;
         for part in fetched {
-            let number = part.partition.partition;
-            if reading.as_ref().is_some_and(|r| !r.contains(&number)) {
-                // Revoked while the fetch travelled.
+            let tp = part.partition.clone();
+            if !reading.contains(&tp)
+                || consumer.paused_partitions.contains(&tp)
+                || consumer.awaiting_seek.contains(&tp)
+            {
+                // Revoked, paused or failed while the fetch travelled.
                 continue;
             }
+            if consumer.in_flight_fetches.remove(&tp).is_none() {
+                // The application sought or paused it while the fetch travelled: Kafka
+                // discards a fetched partition whose offset is no longer the position.
+                continue;
+            }
+            let policy = consumer
+                .pending_resets
+                .get(&tp)
+                .copied()
+                .unwrap_or(consumer.config.auto_offset_reset);
             match part.error {
                 Some(ErrorCode::OffsetOutOfRange) => {
-                    consumer.positions.remove(&number);
+                    if policy == AutoOffsetReset::None {
+                        // `OffsetOutOfRangeException`: no policy to reset by, so the
+                        // partition waits for the application to seek.
+                        consumer.awaiting_seek.insert(tp.clone());
+                    } else {
+                        consumer.positions.remove(&tp);
+                    }
                     events.push(EventKind::OffsetOutOfRange {
                         consumer: consumer_id,
-                        partition: part.partition.clone(),
+                        partition: tp,
                         policy,
                     });
                     continue;
                 }
                 Some(error) => {
+                    // The leader moved or the topic is unknown here: the consumer refreshes
+                    // its metadata (`Fetcher` marks the metadata for update).
                     stale_metadata = stale_metadata
                         || matches!(
                             error,
@@ -326,17 +290,18 @@ impl Simulation {
                 None => {}
             }
             if let std::collections::btree_map::Entry::Vacant(slot) =
-                consumer.positions.entry(number)
+                consumer.positions.entry(tp.clone())
             {
                 slot.insert(part.fetch_offset);
+                consumer.pending_resets.remove(&tp);
                 events.push(EventKind::PositionReset {
                     consumer: consumer_id,
-                    partition: part.partition.clone(),
+                    partition: tp.clone(),
                     policy,
                     offset: part.fetch_offset,
                 });
             }
-            let mut next = consumer.positions[&number];
+            let mut next = consumer.positions[&tp];
             for batch in &part.batches {
                 // The records from the position (or the batch's start) up to the high
                 // watermark (or the batch's end): offsets in a batch are consecutive, so they
@@ -349,7 +314,7 @@ impl Simulation {
                 }
                 next = Offset(to);
                 consumer.buffer.push_back(BufferedRun {
-                    partition: number,
+                    partition: tp.clone(),
                     records: batch.records.clone(),
                     base_offset: batch.base_offset,
                     start: (from - base) as usize,
@@ -390,7 +355,7 @@ impl Simulation {
             let count = run.len().min(take - delivered.len());
             let range = run.start..run.start + count;
             run.start += count;
-            let (partition, base_offset) = (run.partition, run.base_offset.0);
+            let (partition, base_offset) = (run.partition.clone(), run.base_offset.0);
             let records = Arc::clone(&run.records);
             if run.start == run.end {
                 consumer.buffer.pop_front();
@@ -402,7 +367,8 @@ impl Simulation {
                     let record = &records[index];
                     let polled = PolledRecord {
                         record: record.id,
-                        partition,
+                        partition: partition.partition,
+                        topic: partition.topic.clone(),
                         offset: Offset(base_offset + index as u64),
                         key: record.key.clone(),
                         value: record.value.clone(),
@@ -410,7 +376,7 @@ impl Simulation {
                     events.push(EventKind::RecordPolled {
                         record: polled.record,
                         consumer: consumer_id,
-                        partition: TopicPartition::new(consumer.topic.clone(), partition),
+                        partition: partition.clone(),
                         offset: polled.offset,
                         value: polled.value_text(),
                     });
@@ -440,7 +406,6 @@ impl Simulation {
         self.schedule_poll(consumer_id, now.plus_ms(wait));
     }
 
-    /// The fetch reached a crashed broker, or got no answer.
     /// A fetch got no answer within `request.timeout.ms`: the consumer closes the
     /// connection, which fails every request in flight on it.
     pub(in crate::engine) fn on_fetch_timeout(
@@ -483,6 +448,7 @@ impl Simulation {
         failed + self.fail_group_requests_on(consumer_id, broker)
     }
 
+    /// The fetch reached a crashed broker, or got no answer.
     pub(in crate::engine) fn on_fetch_failed(
         &mut self,
         consumer_id: ConsumerId,
@@ -498,126 +464,5 @@ impl Simulation {
         consumer.fetching_from.remove(&broker);
         let wait = consumer.config.poll_interval_ms.max(100);
         self.schedule_poll(consumer_id, self.now.plus_ms(wait));
-    }
-
-    pub(in crate::engine) fn add_consumer(
-        &mut self,
-        id: ConsumerId,
-        topic: String,
-        group: Option<String>,
-        config: crate::engine::config::ConsumerConfig,
-    ) -> Result<(), Rejection> {
-        if self.consumers.contains_key(&id) {
-            return Err(Rejection::ConsumerAlreadyExists { consumer: id });
-        }
-        if self.consumers.len() as u64 >= crate::engine::limits::MAX_CLIENTS {
-            return Err(Rejection::LimitReached {
-                what: "consumers",
-                max: crate::engine::limits::MAX_CLIENTS,
-            });
-        }
-        if config.max_poll_records == 0 {
-            return Err(Rejection::InvalidConfig {
-                setting: "max.poll.records",
-                reason: "must be at least 1".to_owned(),
-            });
-        }
-        if config.heartbeat_interval_ms == 0
-            || config.heartbeat_interval_ms >= config.session_timeout_ms
-        {
-            return Err(Rejection::InvalidConfig {
-                setting: "heartbeat.interval.ms",
-                reason: "must be above 0 and below session.timeout.ms".to_owned(),
-            });
-        }
-        if let Some(unknown) = config
-            .partition_assignment_strategy
-            .iter()
-            .find(|name| AssignorKind::from_name(name).is_none())
-        {
-            return Err(Rejection::InvalidConfig {
-                setting: "partition.assignment.strategy",
-                reason: format!(
-                    "unknown assignor '{unknown}' (range, roundrobin, sticky, cooperative-sticky)"
-                ),
-            });
-        }
-        if config.partition_assignment_strategy.is_empty() {
-            return Err(Rejection::InvalidConfig {
-                setting: "partition.assignment.strategy",
-                reason: "needs at least one assignor".to_owned(),
-            });
-        }
-        self.topic_for_client(&topic)?;
-        if group.is_some() {
-            self.ensure_offsets_topic();
-        }
-        let mut consumer = Consumer::new(id, topic.clone(), config);
-        consumer.group = group.map(|g| ConsumerCoordinator::new(g, self.now));
-        consumer.metadata = self.bootstrap_client_metadata();
-        self.consumers.insert(id, consumer);
-        self.emit(EventKind::ConsumerAdded {
-            consumer: id,
-            topic,
-        });
-        self.start_metadata_timer(Node::Consumer(id));
-        self.schedule_poll(id, self.now);
-        Ok(())
-    }
-
-    /// A consumer that exists and has neither crashed nor been closed: the only kind a user
-    /// can still act on.
-    pub(in crate::engine) fn live_consumer_mut(
-        &mut self,
-        consumer_id: ConsumerId,
-    ) -> Result<&mut Consumer, Rejection> {
-        let consumer = self
-            .consumers
-            .get_mut(&consumer_id)
-            .ok_or(Rejection::UnknownConsumer {
-                consumer: consumer_id,
-            })?;
-        if consumer.crashed || consumer.closed {
-            return Err(Rejection::ConsumerState {
-                consumer: consumer_id,
-                reason: "is not running",
-            });
-        }
-        Ok(consumer)
-    }
-
-    pub(in crate::engine) fn crash_consumer(
-        &mut self,
-        consumer_id: ConsumerId,
-    ) -> Result<(), Rejection> {
-        let consumer = self.live_consumer_mut(consumer_id)?;
-        consumer.crashed = true;
-        self.emit(EventKind::ConsumerCrashed {
-            consumer: consumer_id,
-        });
-        Ok(())
-    }
-
-    pub(in crate::engine) fn pause_consumer(
-        &mut self,
-        consumer_id: ConsumerId,
-        paused: bool,
-    ) -> Result<(), Rejection> {
-        let consumer = self.live_consumer_mut(consumer_id)?;
-        if consumer.paused == paused {
-            return Err(Rejection::ConsumerState {
-                consumer: consumer_id,
-                reason: if paused {
-                    "is already paused"
-                } else {
-                    "is not paused"
-                },
-            });
-        }
-        consumer.paused = paused;
-        if !paused {
-            self.schedule_poll(consumer_id, self.now);
-        }
-        Ok(())
     }
 }
