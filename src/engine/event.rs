@@ -11,6 +11,7 @@ use super::ids::{BrokerId, ConsumerId, MessageId, Offset, ProducerId, RecordId, 
 use super::network::{MessageKind, Node};
 use super::phases::ElectionKind;
 use super::phases::GroupPhase;
+use super::phases::IsrChangeReason;
 use super::time::SimTime;
 
 /// Something that happened at a simulated time.
@@ -147,7 +148,8 @@ pub enum EventKind {
         consumer: ConsumerId,
         partition: TopicPartition,
         offset: Offset,
-        value: String,
+        /// `None` for a tombstone, printed `null` as Kafka's console consumer prints it.
+        value: Option<String>,
     },
     BrokerCrashed {
         broker: BrokerId,
@@ -178,9 +180,14 @@ pub enum EventKind {
     PartitionOffline {
         partition: TopicPartition,
     },
+    /// The controller changed the ISR: `added` and `removed` are the brokers that joined or
+    /// left it, and `reason` says why.
     IsrChanged {
         partition: TopicPartition,
         isr: Vec<BrokerId>,
+        added: Vec<BrokerId>,
+        removed: Vec<BrokerId>,
+        reason: IsrChangeReason,
     },
     /// A follower cut its log back to its new leader's (losing what the leader lacks).
     ReplicaTruncated {
@@ -350,7 +357,12 @@ impl fmt::Display for Event {
                 format!("{policy:?}").to_lowercase()
             ),
             EventKind::RecordPolled { record, consumer, partition, offset, value } => {
-                write!(f, "{consumer} polled {record} value={value:?} from {partition}@{offset}")
+                write!(f, "{consumer} polled {record} value=")?;
+                match value {
+                    Some(value) => write!(f, "{value:?}")?,
+                    None => f.write_str("null")?,
+                }
+                write!(f, " from {partition}@{offset}")
             }
             EventKind::BrokerCrashed { broker } => write!(f, "{broker} crashed"),
             EventKind::BrokerRestarted { broker } => write!(f, "{broker} restarted"),
@@ -367,9 +379,27 @@ impl fmt::Display for Event {
                 }
             ),
             EventKind::PartitionOffline { partition } => write!(f, "{partition} offline: no eligible leader"),
-            EventKind::IsrChanged { partition, isr } => {
+            EventKind::IsrChanged { partition, isr, added, removed, reason } => {
                 let list: Vec<String> = isr.iter().map(|b| b.0.to_string()).collect();
-                write!(f, "{partition} ISR -> [{}]", list.join(", "))
+                write!(f, "{partition} ISR -> [{}]", list.join(", "))?;
+                let names = |brokers: &[BrokerId]| {
+                    brokers.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+                };
+                if !added.is_empty() {
+                    write!(f, ", {} added", names(added))?;
+                }
+                if !removed.is_empty() {
+                    write!(f, ", {} removed", names(removed))?;
+                }
+                match reason {
+                    IsrChangeReason::CaughtUp => f.write_str(" (caught up)"),
+                    IsrChangeReason::NotCaughtUp { replica_lag_time_max_ms } => write!(
+                        f,
+                        " (not caught up for replica.lag.time.max.ms={replica_lag_time_max_ms})"
+                    ),
+                    IsrChangeReason::BrokerFenced => f.write_str(" (fenced by the controller)"),
+                    IsrChangeReason::UncleanElection => f.write_str(" (unclean election)"),
+                }
             }
             EventKind::ReplicaTruncated { broker, partition, to_offset, diverging_epoch, records_removed } => write!(
                 f,

@@ -76,7 +76,7 @@ pub use network::{
     FetchPosition, FetchedPartition, InFlight, Message, MessageKind, NetworkConfig, Node,
     ProduceBatch, ReplicaFetchResult,
 };
-pub use phases::{ElectionKind, GroupPhase, MemberPhase};
+pub use phases::{ElectionKind, GroupPhase, IsrChangeReason, MemberPhase};
 pub use record::{Payload, Record, RecordBatch};
 pub use rng::SimRng;
 pub use time::SimTime;

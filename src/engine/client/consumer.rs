@@ -27,10 +27,12 @@ pub struct PolledRecord {
 }
 
 impl PolledRecord {
+    /// The value as text; a tombstone prints as `null`, as Kafka's console consumer prints a
+    /// null value.
     pub fn value_text(&self) -> String {
         self.value
             .as_ref()
-            .map_or_else(|| "∅".to_owned(), |v| v.text().into_owned())
+            .map_or_else(|| "null".to_owned(), |v| v.text().into_owned())
     }
 }
 
@@ -379,7 +381,7 @@ impl Simulation {
                         consumer: consumer_id,
                         partition: TopicPartition::new(consumer.topic.clone(), partition),
                         offset: polled.offset,
-                        value: polled.value_text(),
+                        value: polled.value.as_ref().map(|v| v.text().into_owned()),
                     });
                     if consumer.polled.len() >= POLLED_KEPT {
                         consumer.polled.drain(..POLLED_KEPT / 2);

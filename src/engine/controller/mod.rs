@@ -19,7 +19,7 @@ use crate::engine::broker::{BrokerState, PartitionView, Replica};
 use crate::engine::config::TopicConfig;
 use crate::engine::event::EventKind;
 use crate::engine::ids::{BrokerId, TopicPartition};
-use crate::engine::phases::ElectionKind;
+use crate::engine::phases::{ElectionKind, IsrChangeReason};
 use crate::engine::Simulation;
 use crate::engine::Timer;
 
@@ -244,11 +244,13 @@ impl Simulation {
             }
             let was_leader = meta.leader == Some(broker);
             let meta = self.partition_meta_mut(&tp).expect("exists");
+            let old = meta.isr.clone();
             // KRaft removes a fenced broker from the ISR, but never empties it: the last member
             // stays so it can lead again when it returns.
             if meta.isr.len() > 1 {
                 meta.isr.retain(|b| *b != broker);
             }
+            self.emit_isr_change(&tp, &old, IsrChangeReason::BrokerFenced);
             if was_leader {
                 self.elect_leader(&tp);
             } else {
@@ -315,9 +317,15 @@ impl Simulation {
             None => (None, ElectionKind::Clean),
         };
         let meta_mut = self.partition_meta_mut(tp).expect("exists");
+        let old_isr = meta_mut.isr.clone();
+        // KRaft's PartitionRegistration.merge bumps the leader epoch on every leader change,
+        // including the change to no leader at all: a partition that goes offline and is then
+        // elected again (cleanly or not) has moved two epochs.
+        if leader != meta_mut.leader {
+            meta_mut.leader_epoch += 1;
+        }
         meta_mut.leader = leader;
         if let Some(new_leader) = leader {
-            meta_mut.leader_epoch += 1;
             if kind == ElectionKind::Unclean {
                 meta_mut.isr = vec![new_leader];
             }
@@ -338,6 +346,7 @@ impl Simulation {
                 partition: tp.clone(),
             }),
         }
+        self.emit_isr_change(tp, &old_isr, IsrChangeReason::UncleanElection);
         self.push_metadata(tp);
     }
 
@@ -349,6 +358,7 @@ impl Simulation {
         tp: &TopicPartition,
         leader_epoch: u32,
         isr: Vec<BrokerId>,
+        reason: IsrChangeReason,
     ) -> bool {
         if self.network.is_isolated(from) {
             return false;
@@ -368,13 +378,30 @@ impl Simulation {
         if ordered == meta.isr {
             return true;
         }
-        meta.isr = ordered.clone();
-        self.emit(EventKind::IsrChanged {
-            partition: tp.clone(),
-            isr: ordered,
-        });
+        let old = std::mem::replace(&mut meta.isr, ordered);
+        self.emit_isr_change(tp, &old, reason);
         self.push_metadata(tp);
         true
+    }
+
+    /// Traces a change of `tp`'s ISR from `old` to the controller's current one, naming the
+    /// brokers that joined and left, as Kafka logs "Expanding ISR" and "Shrinking ISR".
+    fn emit_isr_change(&mut self, tp: &TopicPartition, old: &[BrokerId], reason: IsrChangeReason) {
+        let Some(isr) = self.partition_meta(tp).map(|m| m.isr.clone()) else {
+            return;
+        };
+        if isr == old {
+            return;
+        }
+        let added = isr.iter().copied().filter(|b| !old.contains(b)).collect();
+        let removed = old.iter().copied().filter(|b| !isr.contains(b)).collect();
+        self.emit(EventKind::IsrChanged {
+            partition: tp.clone(),
+            isr,
+            added,
+            removed,
+            reason,
+        });
     }
 
     pub(in crate::engine) fn broker_state(&self, id: BrokerId) -> Option<&BrokerState> {

@@ -184,7 +184,7 @@ fn replication(kind: &EventKind) -> Option<String> {
         PartitionOffline { partition } => {
             format!("{partition} is offline: no replica can lead it")
         }
-        IsrChanged { partition, isr } => {
+        IsrChanged { partition, isr, .. } => {
             let list: Vec<String> = isr.iter().map(|b| b.0.to_string()).collect();
             format!("in-sync replicas of {partition} are now [{}]", list.join(", "))
         }

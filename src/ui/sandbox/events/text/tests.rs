@@ -53,7 +53,7 @@ fn a_single_record_event_names_the_record() {
         consumer: ConsumerId(1),
         partition: TopicPartition::new("orders", 2),
         offset: crate::engine::Offset(4),
-        value: "x".to_owned(),
+        value: Some("x".to_owned()),
     });
     let highlight = touched(&polled);
     assert_eq!(highlight.record, Some(RecordId(9)));
