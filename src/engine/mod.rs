@@ -136,13 +136,17 @@ pub struct Simulation {
 impl Simulation {
     pub fn new(config: SimConfig) -> Self {
         let broker_count = config.broker_count.clamp(1, limits::MAX_BROKERS);
+        let mut network_config = config.network;
+        network_config.drop_per_million = network_config
+            .drop_per_million
+            .min(limits::MAX_DROP_PER_MILLION);
         let mut sim = Simulation {
             broker_config: config.broker.clone(),
             now: SimTime::ZERO,
             queue: BinaryHeap::new(),
             next_sequence: 0,
             rng: SimRng::seeded(config.seed),
-            network: Network::new(config.network),
+            network: Network::new(network_config),
             brokers: (0..broker_count)
                 .map(|id| (BrokerId(id), BrokerState::new(BrokerId(id))))
                 .collect(),
@@ -366,6 +370,16 @@ impl Simulation {
             Command::IsolateBroker { broker } => self.isolate_broker(broker),
             Command::HealBroker { broker } => self.heal_broker(broker),
             Command::SetNetwork { config } => {
+                if config.drop_per_million > limits::MAX_DROP_PER_MILLION {
+                    return Err(Rejection::InvalidConfig {
+                        setting: "drop_per_million",
+                        reason: format!(
+                            "{} is more than a million per million; use 0 to {}",
+                            config.drop_per_million,
+                            limits::MAX_DROP_PER_MILLION
+                        ),
+                    });
+                }
                 self.network.config = config;
                 Ok(())
             }

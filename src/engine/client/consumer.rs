@@ -74,6 +74,8 @@ pub struct Consumer {
     /// detailed events are on.
     pub polled: Vec<PolledRecord>,
     pub records_polled: u64,
+    /// The offset of the last record `poll()` returned, per partition.
+    pub last_polled: BTreeMap<u32, Offset>,
     /// Fetched records not yet returned by `poll()` (it returns at most `max.poll.records`),
     /// oldest first; never an empty run.
     buffer: VecDeque<BufferedRun>,
@@ -101,6 +103,7 @@ impl Consumer {
             next_correlation_id: 0,
             polled: Vec::new(),
             records_polled: 0,
+            last_polled: BTreeMap::new(),
             buffer: VecDeque::new(),
             group: None,
             crashed: false,
@@ -390,6 +393,7 @@ impl Simulation {
                 }
             }
             consumer.positions.insert(partition, next);
+            consumer.last_polled.insert(partition, Offset(next.0 - 1));
         }
         consumer.records_polled += delivered.len() as u64;
         // The application processes what poll() returned, then polls again at once; only an

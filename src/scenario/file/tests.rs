@@ -451,3 +451,84 @@ fn every_prefix_of_a_scenario_parses_or_fails_cleanly() {
         }
     }
 }
+
+#[test]
+fn min_insync_replicas_above_the_replication_factor_is_no_warning() {
+    // Since Kafka 3.7 (KAFKA-15583) the effective minimum is min(min.insync.replicas,
+    // replication factor), so every acks=all send does not fail; nothing to warn about.
+    let text = "version = 1\nname = \"x\"\n[cluster]\nbrokers = 2\n[[topics]]\nname = \"t\"\nreplication_factor = 2\nmin_insync_replicas = 3\n";
+    let scenario = parse_scenario(text).expect("valid");
+    assert_eq!(scenario.warnings, []);
+}
+
+#[test]
+fn type_errors_name_toml_types_not_rust_ones() {
+    let text = r#"version = 1
+name = "types"
+seed = -1
+[cluster]
+brokers = "three"
+replica_lag_time_max_ms = 1.5
+[network]
+drop_per_million = true
+[[topics]]
+name = "t"
+partitions = [1]
+[[producers]]
+id = 1
+acks = 2
+[[timeline]]
+at = "1s"
+action = "crash-broker"
+broker = { id = 0 }
+"#;
+    let messages: Vec<String> = errors_of(text).iter().map(ToString::to_string).collect();
+    expect_test::expect![[r#"
+        [
+            "3:8: seed: invalid value: integer `-1`, expected a whole number from 0 to 18446744073709551615",
+            "5:11: cluster.brokers: invalid type: string \"three\", expected a whole number from 0 to 4294967295",
+            "6:27: cluster.replica_lag_time_max_ms: invalid type: float `1.5`, expected a whole number from 0 to 18446744073709551615",
+            "8:20: network.drop_per_million: invalid type: boolean `true`, expected a whole number from 0 to 4294967295",
+            "11:14: topics[0].partitions: invalid type: an array, expected a whole number from 0 to 4294967295",
+            "14:8: producers[0].acks: unknown variant `2`, expected one of `0`, `1`, `all`",
+            "18:10: timeline[0].broker: invalid type: a table, expected a whole number from 0 to 4294967295",
+        ]
+    "#]].assert_debug_eq(&messages);
+}
+
+#[test]
+fn a_run_longer_than_a_day_is_refused_with_the_limit() {
+    let text = "version = 1\nname = \"x\"\nduration = \"100000000h\"\n";
+    let errors = errors_of(text);
+    assert_eq!(
+        errors[0].to_string(),
+        "3:12: duration: 100000000h is longer than the playground allows (24h), so that every run finishes in seconds"
+    );
+    let text = "version = 1\nname = \"x\"\nduration = \"24h\"\n";
+    assert_eq!(
+        parse_scenario(text).expect("a day is allowed").duration_ms,
+        Some(86_400_000)
+    );
+}
+
+#[test]
+fn more_than_a_million_drops_per_million_is_refused_everywhere() {
+    let text = r#"version = 1
+name = "x"
+[network]
+drop_per_million = 1000001
+[[timeline]]
+at = "1s"
+action = "set-network"
+drop_per_million = 2000000
+"#;
+    let messages: Vec<String> = errors_of(text).iter().map(ToString::to_string).collect();
+    expect_test::expect![[r#"
+        [
+            "4:20: network.drop_per_million: 1000001 is more than a million per million; use 0 (no loss) to 1000000 (every message lost)",
+            "8:20: timeline[0].drop_per_million: 2000000 is more than a million per million; use 0 (no loss) to 1000000 (every message lost)",
+        ]
+    "#]].assert_debug_eq(&messages);
+    let text = "version = 1\nname = \"x\"\n[network]\ndrop_per_million = 1000000\n";
+    assert!(parse_scenario(text).is_ok());
+}

@@ -136,6 +136,7 @@ fn read_action(
             "set-link-latency" => one(read_link_latency(reader, problems)),
             "set-network" => {
                 let given: NetworkConfig = reader.config(problems);
+                super::network::check_drop_rate(reader, &given, problems);
                 let config = overlay(&context.network, &given, |field| reader.has(field));
                 one(Some(Command::SetNetwork { config }))
             }
