@@ -43,6 +43,10 @@ pub struct TopicConfig {
     pub min_cleanable_dirty_ratio_percent: u32,
     /// `unclean.leader.election.enable` (default false).
     pub unclean_leader_election_enable: bool,
+    /// The replica assignment, one list of broker ids per partition (kafka-topics'
+    /// `--replica-assignment`); the first of each list is its preferred leader. Unset, the
+    /// controller places replicas as Kafka does, from the seed.
+    pub replicas: Option<Vec<Vec<u32>>>,
 }
 
 impl Default for TopicConfig {
@@ -59,6 +63,7 @@ impl Default for TopicConfig {
             delete_retention_ms: 86_400_000,
             min_cleanable_dirty_ratio_percent: 50,
             unclean_leader_election_enable: false,
+            replicas: None,
         }
     }
 }
@@ -93,6 +98,10 @@ pub struct BrokerConfig {
     pub group_min_session_timeout_ms: u64,
     /// `group.max.session.timeout.ms` (1800000).
     pub group_max_session_timeout_ms: u64,
+    /// `unclean.leader.election.interval.ms` (300000, KRaft since 3.9): how often the
+    /// controller looks for leaderless partitions it may now elect an unclean leader for,
+    /// for example after `unclean.leader.election.enable` was turned on.
+    pub unclean_leader_election_interval_ms: u64,
 }
 
 impl Default for BrokerConfig {
@@ -110,6 +119,7 @@ impl Default for BrokerConfig {
             offsets_topic_num_partitions: 50,
             group_min_session_timeout_ms: 6_000,
             group_max_session_timeout_ms: 1_800_000,
+            unclean_leader_election_interval_ms: 300_000,
         }
     }
 }
@@ -447,6 +457,13 @@ pub const BROKER_CONFIG_DOCS: &[ConfigDoc] = &[
         default_note: "30 minutes",
         meaning: "The largest session.timeout.ms a consumer may ask for.",
     },
+    ConfigDoc {
+        field: "unclean_leader_election_interval_ms",
+        kafka_name: Some("unclean.leader.election.interval.ms"),
+        default_text: "300000",
+        default_note: "5 minutes; KRaft since 3.9",
+        meaning: "How often the controller elects an unclean leader for a leaderless partition whose topic now allows it.",
+    },
 ];
 
 /// `NetworkConfig`'s settings: the simulated network's, which Kafka does not have.
@@ -552,6 +569,13 @@ pub const TOPIC_CONFIG_DOCS: &[ConfigDoc] = &[
         default_text: "false",
         default_note: "",
         meaning: "Let an out-of-sync replica lead when no in-sync one is left: available, but acknowledged writes can be lost.",
+    },
+    ConfigDoc {
+        field: "replicas",
+        kafka_name: None,
+        default_text: "unset",
+        default_note: "placed from the seed",
+        meaning: "The brokers of each partition, its preferred leader first, as kafka-topics --replica-assignment gives them.",
     },
 ];
 

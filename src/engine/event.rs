@@ -42,6 +42,11 @@ pub enum EventKind {
     TopicDeleted {
         topic: String,
     },
+    /// Topic settings changed at run time, as Kafka's names and the new values.
+    TopicConfigAltered {
+        topic: String,
+        changes: Vec<(String, String)>,
+    },
     ProducerAdded {
         producer: ProducerId,
     },
@@ -287,6 +292,10 @@ impl fmt::Display for Event {
                 "topic {topic} created: {partitions} partitions, replication factor {replication_factor}"
             ),
             EventKind::TopicDeleted { topic } => write!(f, "topic {topic} deleted"),
+            EventKind::TopicConfigAltered { topic, changes } => {
+                let list: Vec<String> = changes.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                write!(f, "topic {topic} config altered: {}", list.join(", "))
+            }
             EventKind::ProducerAdded { producer } => write!(f, "{producer} started"),
             EventKind::ProducerClosed { producer } => write!(f, "{producer} closed"),
             EventKind::ConsumerAdded { consumer, topic } => write!(f, "{consumer} started on {topic}"),

@@ -56,7 +56,7 @@ pub use broker::log::{PartitionLog, Segment};
 pub use broker::{BrokerState, FollowerProgress, PartitionView, Replica};
 pub use client::consumer::{Consumer, PolledRecord};
 pub use client::producer::{Producer, ProducerStats};
-pub use command::{Command, KeyPattern, Rejection, Workload};
+pub use command::{BrokerAction, Command, KeyPattern, Rejection, Workload};
 pub use config::{
     Acks, AutoOffsetReset, BrokerConfig, CleanupPolicy, ConsumerConfig, KeylessPartitioner,
     ProducerConfig, SendMode, TopicConfig,
@@ -165,6 +165,11 @@ impl Simulation {
         for broker in sim.brokers.keys().copied().collect::<Vec<_>>() {
             sim.start_broker_timers(broker);
         }
+        let unclean_interval = sim.broker_config.unclean_leader_election_interval_ms.max(1);
+        sim.schedule_timer(
+            SimTime::ZERO.plus_ms(unclean_interval),
+            Timer::UncleanElectionCheck,
+        );
         sim
     }
 
@@ -386,6 +391,17 @@ impl Simulation {
             Command::SetLinkLatency { a, b, latency_ms } => {
                 self.network.set_link_latency(a, b, latency_ms);
                 Ok(())
+            }
+            Command::AlterTopicConfig { topic, config, set } => {
+                self.alter_topic_config(&topic, &config, &set)
+            }
+            Command::ToLeaderOf {
+                topic,
+                partition,
+                action,
+            } => {
+                let broker = self.current_leader(&topic, partition)?;
+                self.handle(action.on(broker))
             }
         }
     }

@@ -92,17 +92,26 @@ impl Simulation {
 
     /// Creates a topic: places replicas, makes each first replica the leader at epoch 0.
     pub(in crate::engine) fn controller_create_topic(&mut self, name: String, config: TopicConfig) {
-        let broker_ids: Vec<BrokerId> = self.brokers.keys().copied().collect();
-        let n = broker_ids.len() as u64;
-        let start = self.rng.below(n) as usize;
-        let shift = self.rng.below(n) as usize;
-        let placement = place_replicas(
-            &broker_ids,
-            config.partitions,
-            config.replication_factor,
-            start,
-            shift,
-        );
+        let placement = match &config.replicas {
+            // An explicit assignment (checked by `create_topic`) is used as written.
+            Some(assignment) => assignment
+                .iter()
+                .map(|replicas| replicas.iter().copied().map(BrokerId).collect())
+                .collect(),
+            None => {
+                let broker_ids: Vec<BrokerId> = self.brokers.keys().copied().collect();
+                let n = broker_ids.len() as u64;
+                let start = self.rng.below(n) as usize;
+                let shift = self.rng.below(n) as usize;
+                place_replicas(
+                    &broker_ids,
+                    config.partitions,
+                    config.replication_factor,
+                    start,
+                    shift,
+                )
+            }
+        };
         let settings = SegmentSettings {
             segment_bytes: config.segment_bytes,
             segment_ms: config.segment_ms,
@@ -404,137 +413,35 @@ impl Simulation {
         });
     }
 
+    /// KRaft's periodic `electUnclean` task, every `unclean.leader.election.interval.ms`: a
+    /// partition with no leader whose topic now allows unclean elections gets one, if any of
+    /// its replicas is alive (`ReplicationControlManager.maybeElectUncleanLeaders`).
+    pub(in crate::engine) fn on_unclean_election_check(&mut self) {
+        for tp in self.all_partitions() {
+            let allowed = self
+                .topics
+                .get(&*tp.topic)
+                .is_some_and(|t| t.config.unclean_leader_election_enable);
+            let Some(meta) = self.partition_meta(&tp) else {
+                continue;
+            };
+            let electable =
+                meta.leader.is_none() && meta.replicas.iter().any(|b| self.broker_is_available(*b));
+            if allowed && electable {
+                self.elect_leader(&tp);
+            }
+        }
+        let interval = self
+            .broker_config
+            .unclean_leader_election_interval_ms
+            .max(1);
+        self.schedule_timer(self.now.plus_ms(interval), Timer::UncleanElectionCheck);
+    }
+
     pub(in crate::engine) fn broker_state(&self, id: BrokerId) -> Option<&BrokerState> {
         self.brokers.get(&id)
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::engine::testing::fast_cluster;
-    use crate::engine::{Command, SimTime};
-
-    /// Leader elections as `(leader, epoch, kind)`, from the events so far.
-    fn elections(sim: &mut Simulation) -> Vec<(BrokerId, u32, ElectionKind)> {
-        sim.drain_events()
-            .into_iter()
-            .filter_map(|event| match event.kind {
-                EventKind::LeaderElected {
-                    leader,
-                    leader_epoch,
-                    kind,
-                    ..
-                } => Some((leader, leader_epoch, kind)),
-                _ => None,
-            })
-            .collect()
-    }
-
-    #[test]
-    fn a_drop_rate_above_a_million_per_million_is_refused() {
-        let mut sim = fast_cluster(1, 1);
-        let mut config = sim.network_config();
-        config.drop_per_million = 1_000_001;
-        let refused = sim.handle(Command::SetNetwork { config });
-        assert!(
-            matches!(
-                refused,
-                Err(crate::engine::Rejection::InvalidConfig {
-                    setting: "drop_per_million",
-                    ..
-                })
-            ),
-            "{refused:?}"
-        );
-        config.drop_per_million = 1_000_000;
-        assert_eq!(sim.handle(Command::SetNetwork { config }), Ok(()));
-    }
-
-    #[test]
-    fn acks_all_succeeds_when_min_insync_replicas_exceeds_the_replication_factor() {
-        // KAFKA-15583 (3.7): the effective minimum is min(min.insync.replicas, replication
-        // factor), so a one-replica topic with min.insync.replicas=2 still takes acks=all.
-        let mut sim = fast_cluster(1, 1);
-        let config = TopicConfig {
-            min_insync_replicas: 2,
-            ..TopicConfig::default()
-        };
-        let producer = crate::engine::ProducerId(1);
-        let commands = [
-            Command::CreateTopic {
-                name: "orders".into(),
-                config,
-            },
-            Command::AddProducer {
-                producer,
-                config: crate::engine::ProducerConfig::default(),
-            },
-            Command::Produce {
-                producer,
-                topic: "orders".into(),
-                key: None,
-                value: Some("a".into()),
-            },
-        ];
-        for command in commands {
-            sim.handle(command).expect("valid");
-        }
-        sim.advance_to(SimTime::from_ms(1_000));
-        let stats = &sim.producer(producer).expect("added").stats;
-        assert_eq!(stats.records_acknowledged, 1);
-        let tp = TopicPartition::new("orders", 0);
-        assert_eq!(sim.leader_log(&tp).expect("led").high_watermark().0, 1);
-    }
-
-    #[test]
-    fn every_leader_change_moves_the_epoch_going_offline_and_an_unclean_return_included() {
-        // KRaft's PartitionChangeBuilder sets the leader to -1 (NO_LEADER) when the last
-        // in-sync replica is fenced, and PartitionRegistration.merge bumps the leader epoch for
-        // any new leader value: epoch 0 (L) -> 1 (none) -> 2 (F, unclean).
-        let mut sim = fast_cluster(2, 3);
-        let config = TopicConfig {
-            replication_factor: 2,
-            unclean_leader_election_enable: true,
-            ..TopicConfig::default()
-        };
-        let name = "orders".to_owned();
-        sim.handle(Command::CreateTopic { name, config })
-            .expect("valid topic");
-        sim.advance_to(SimTime::from_ms(1_000));
-        let tp = TopicPartition::new("orders", 0);
-        let meta = sim.partition_meta(&tp).expect("created").clone();
-        let leader = meta.leader.expect("a leader");
-        let follower = meta.replicas[1];
-        assert_eq!((meta.replicas[0], meta.leader_epoch), (leader, 0));
-        sim.drain_events();
-        sim.handle(Command::CrashBroker { broker: follower })
-            .expect("up");
-        sim.advance_to(SimTime::from_ms(5_000));
-        assert_eq!(sim.partition_meta(&tp).expect("exists").isr, [leader]);
-        sim.handle(Command::CrashBroker { broker: leader })
-            .expect("up");
-        sim.advance_to(SimTime::from_ms(9_000));
-        let offline = sim.partition_meta(&tp).expect("exists");
-        assert_eq!((offline.leader, offline.leader_epoch), (None, 1));
-        sim.drain_events();
-        sim.handle(Command::RestartBroker { broker: follower })
-            .expect("down");
-        sim.advance_to(SimTime::from_ms(10_000));
-        assert_eq!(elections(&mut sim), [(follower, 2, ElectionKind::Unclean)]);
-    }
-
-    #[test]
-    fn placement_spreads_leaders_and_never_repeats_a_broker() {
-        let brokers: Vec<BrokerId> = (0..3).map(BrokerId).collect();
-        let placement = place_replicas(&brokers, 6, 3, 1, 0);
-        for replicas in &placement {
-            let mut sorted = replicas.clone();
-            sorted.sort();
-            sorted.dedup();
-            assert_eq!(sorted.len(), 3, "{replicas:?}");
-        }
-        let leaders: Vec<u32> = placement.iter().map(|r| r[0].0).collect();
-        assert_eq!(leaders, [1, 2, 0, 1, 2, 0]);
-    }
-}
+mod tests;
