@@ -237,6 +237,11 @@ latency = "1s"
 at = "13s"
 action = "set-network"
 drop_per_million = 1000
+[[timeline]]
+at = "14s"
+action = "alter-topic-config"
+topic = "t"
+retention_ms = 60000
 "#;
     let scenario = parse_scenario(text).expect("valid");
     let timeline: Vec<&Command> = scenario
@@ -286,6 +291,11 @@ drop_per_million = 1000
     assert!(matches!(
         timeline[17],
         Command::SetNetwork { config } if config.latency_ms == 30 && config.jitter_ms == 4 && config.drop_per_million == 1_000
+    ));
+    assert!(matches!(
+        timeline[18],
+        Command::AlterTopicConfig { topic, config, set }
+            if topic == "t" && config.retention_ms == 60_000 && set == &["retention_ms".to_owned()]
     ));
 }
 
@@ -497,17 +507,19 @@ broker = { id = 0 }
 }
 
 #[test]
-fn a_run_longer_than_a_day_is_refused_with_the_limit() {
+fn a_run_longer_than_an_hour_is_refused_with_the_limit() {
     let text = "version = 1\nname = \"x\"\nduration = \"100000000h\"\n";
     let errors = errors_of(text);
     assert_eq!(
         errors[0].to_string(),
-        "3:12: duration: 100000000h is longer than the playground allows (24h), so that every run finishes in seconds"
+        "3:12: duration: 100000000h is longer than the playground allows (1h), so that every run finishes in seconds"
     );
-    let text = "version = 1\nname = \"x\"\nduration = \"24h\"\n";
+    let text = "version = 1\nname = \"x\"\nduration = \"60m\"\n";
     assert_eq!(
-        parse_scenario(text).expect("a day is allowed").duration_ms,
-        Some(86_400_000)
+        parse_scenario(text)
+            .expect("an hour is allowed")
+            .duration_ms,
+        Some(3_600_000)
     );
 }
 
@@ -531,4 +543,82 @@ drop_per_million = 2000000
     "#]].assert_debug_eq(&messages);
     let text = "version = 1\nname = \"x\"\n[network]\ndrop_per_million = 1000000\n";
     assert!(parse_scenario(text).is_ok());
+}
+
+#[test]
+fn replicas_leader_targets_and_topic_config_changes_are_read() {
+    let text = r#"version = 1
+name = "teacher"
+[cluster]
+brokers = 3
+[[topics]]
+name = "orders"
+replicas = [[1, 2, 0], [2, 0, 1]]
+[[timeline]]
+at = "5s"
+action = "crash-broker"
+broker = "leader of orders-1"
+[[timeline]]
+at = "6s"
+action = "alter-topic-config"
+topic = "orders"
+unclean_leader_election_enable = true
+"#;
+    let scenario = parse_scenario(text).expect("valid");
+    let commands: Vec<&Command> = scenario.commands.iter().map(|c| &c.command).collect();
+    assert!(matches!(
+        commands[0],
+        Command::CreateTopic { config, .. }
+            if config.partitions == 2 && config.replication_factor == 3
+                && config.replicas == Some(vec![vec![1, 2, 0], vec![2, 0, 1]])
+    ));
+    assert_eq!(
+        *commands[1],
+        Command::ToLeaderOf {
+            topic: "orders".into(),
+            partition: 1,
+            action: crate::engine::BrokerAction::Crash,
+        }
+    );
+    assert!(matches!(
+        commands[2],
+        Command::AlterTopicConfig { topic, config, set }
+            if topic == "orders" && config.unclean_leader_election_enable
+                && set == &["unclean_leader_election_enable".to_owned()]
+    ));
+}
+
+#[test]
+fn bad_assignments_targets_and_config_changes_say_what_is_wrong() {
+    let text = r#"version = 1
+name = "mistakes"
+[cluster]
+brokers = 3
+[[topics]]
+name = "orders"
+replicas = [[1, 1], [3, 0]]
+[[timeline]]
+at = "5s"
+action = "crash-broker"
+broker = "the leader"
+[[timeline]]
+at = "6s"
+action = "isolate-broker"
+broker = "leader of orders-7"
+[[timeline]]
+at = "7s"
+action = "alter-topic-config"
+topic = "orders"
+partitions = 4
+"#;
+    let messages: Vec<String> = errors_of(text).iter().map(ToString::to_string).collect();
+    expect_test::expect![[r#"
+        [
+            "7:12: topics[0].replicas: partition 0 names a broker twice (INVALID_REPLICA_ASSIGNMENT)",
+            "7:12: topics[0].replicas: partition 1: broker 3 does not exist (the cluster has 3) (INVALID_REPLICA_ASSIGNMENT)",
+            "11:10: timeline[0].broker: \"the leader\" names no broker: write a broker id such as 2, or \"leader of TOPIC-PARTITION\" such as \"leader of orders-0\"",
+            "15:10: timeline[1]: orders-7 does not exist; 'orders' has 2 partition(s)",
+            "20:14: timeline[2].partitions: is not a topic config and cannot be altered (Kafka adds partitions with kafka-topics --alter and moves replicas by reassignment)",
+        ]
+    "#]].assert_debug_eq(&messages);
 }

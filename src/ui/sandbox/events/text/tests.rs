@@ -215,6 +215,7 @@ fn a_varied_run_reads_like_this() {
         t=7.4 s · a follower fetch (ReplicaFetchResponse) from broker 2 to broker 0 was lost on the network
         t=9.0 s · command refused: broker-9 does not exist
         t=10.0 s · the controller fenced broker 2: no heartbeat within broker.session.timeout.ms
+        t=10.0 s · in-sync replicas of orders-0 are now [1, 0]
         t=10.0 s · broker 1 became leader of orders-0 (epoch 1, clean election)
         t=17.0 s · broker 2 restarted
         t=17.0 s · the controller unfenced broker 2
