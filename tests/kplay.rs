@@ -593,3 +593,64 @@ fn run_json_reports_the_final_state_of_partitions_groups_and_consumers() {
         .sum();
     assert!(read > 0);
 }
+
+/// A record lost under acks=0 never had an offset (Kafka's `RecordMetadata.offset()` is -1),
+/// and a tombstone a consumer polls prints as null, as Kafka's console consumer prints it.
+#[test]
+fn an_acks0_loss_has_offset_minus_one_and_a_tombstone_prints_null() {
+    let scenario = r#"version = 1
+name = "acks=0 and a tombstone"
+duration = "20s"
+[[topics]]
+name = "users"
+[[producers]]
+id = 1
+acks = "0"
+linger_ms = 0
+[[consumers]]
+id = 1
+topic = "users"
+auto_offset_reset = "earliest"
+[[timeline]]
+at = "1s"
+action = "produce"
+producer = 1
+topic = "users"
+key = "alice"
+tombstone = true
+[[timeline]]
+at = "3s"
+action = "crash-broker"
+broker = 0
+[[timeline]]
+at = "3.5s"
+action = "produce"
+producer = 1
+topic = "users"
+key = "bob"
+value = "never written"
+[[timeline]]
+at = "5s"
+action = "restart-broker"
+broker = 0
+"#;
+    let path = std::env::temp_dir().join(format!("kplay-acks0-{}.toml", std::process::id()));
+    std::fs::write(&path, scenario).expect("a temporary file");
+    let report = run_json(&path, &["--trace"]);
+    std::fs::remove_file(&path).ok();
+    let lost = &report["acknowledged_then_lost"];
+    assert_eq!(lost.as_array().map(Vec::len), Some(1), "{lost:#}");
+    assert_eq!(lost[0]["offset"], -1);
+    let trace: Vec<&str> = report["trace"]
+        .as_array()
+        .expect("--trace")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        trace
+            .iter()
+            .any(|line| line.contains("consumer-1 polled record-0 value=null from users-0@0")),
+        "{trace:#?}"
+    );
+}
