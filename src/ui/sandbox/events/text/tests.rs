@@ -215,11 +215,11 @@ fn a_varied_run_reads_like_this() {
         t=7.4 s · a follower fetch (ReplicaFetchResponse) from broker 2 to broker 0 was lost on the network
         t=9.0 s · command refused: broker-9 does not exist
         t=10.0 s · the controller fenced broker 2: no heartbeat within broker.session.timeout.ms
-        t=10.0 s · in-sync replicas of orders-0 are now [1, 0]
+        t=10.0 s · in-sync replicas of orders-0 are now [1, 0]: the controller fenced broker 2
         t=10.0 s · broker 1 became leader of orders-0 (epoch 1, clean election)
         t=17.0 s · broker 2 restarted
         t=17.0 s · the controller unfenced broker 2
         t=17.8 s · broker 2 cut orders-0 back to offset 2 (its log diverged after epoch 0), removing record 2
-        t=18.2 s · in-sync replicas of orders-0 are now [2, 1, 0]
+        t=18.2 s · in-sync replicas of orders-0 are now [2, 1, 0]: broker 2 caught up
     "#]].assert_eq(&text);
 }
