@@ -535,3 +535,122 @@ fn pipeline_list_run_and_compare() {
 // Snapshots of the whole text of each subcommand, beside the substring assertions above.
 #[path = "kplay/snapshots.rs"]
 mod snapshots;
+
+/// `kplay run --json` ends with the cluster's state, so a test asserts what happened to the
+/// cluster rather than how the trace words it.
+#[test]
+fn run_json_reports_the_final_state_of_partitions_groups_and_consumers() {
+    let report = run_json(
+        &manifest_path("static/scenarios/acks1-leader-dies.toml"),
+        &[],
+    );
+    let state = &report["state"];
+    // Broker 2 led at epoch 0 and crashed; broker 1, next in the ISR by assignment, took over
+    // at epoch 1 without the record broker 2 had acknowledged, and broker 2 came back as a
+    // follower that truncated it.
+    let partition = &state["partitions"][0];
+    assert_eq!(partition["partition"], "orders-0");
+    assert_eq!(partition["replicas"], serde_json::json!([2, 1, 0]));
+    assert_eq!(partition["leader"], 1);
+    assert_eq!(partition["leader_epoch"], 1);
+    assert_eq!(partition["isr"], serde_json::json!([2, 1, 0]));
+    assert_eq!(partition["log_start_offset"], 0);
+    assert_eq!(partition["high_watermark"], 1);
+    assert_eq!(partition["log_end_offset"], 1);
+    let consumer = &state["consumers"][0];
+    assert_eq!(consumer["records_read"], 1);
+    assert_eq!(consumer["last_offsets"]["orders-0"], 0);
+
+    let report = run_json(
+        &manifest_path("static/scenarios/consumer-group-rebalance.toml"),
+        &[],
+    );
+    let group = &report["state"]["groups"][0];
+    assert_eq!(group["group"], "billing");
+    assert_eq!(group["state"], "Stable");
+    let members = group["members"].as_object().expect("members by id");
+    // Five members joined and one crashed: four remain, one partition each.
+    assert_eq!(members.len(), 4, "{group:#}");
+    let mut assigned: Vec<String> = members
+        .values()
+        .flat_map(|m| m["assignment"].as_array().expect("a list").clone())
+        .map(|p| p.as_str().expect("a partition").to_owned())
+        .collect();
+    assigned.sort();
+    assert_eq!(
+        assigned,
+        ["payments-0", "payments-1", "payments-2", "payments-3"]
+    );
+    assert!(
+        group["generation"].as_i64().expect("a number") >= 2,
+        "{group:#}"
+    );
+    let read: u64 = report["state"]["consumers"]
+        .as_array()
+        .expect("consumers")
+        .iter()
+        .map(|c| c["records_read"].as_u64().expect("a count"))
+        .sum();
+    assert!(read > 0);
+}
+
+/// A record lost under acks=0 never had an offset (Kafka's `RecordMetadata.offset()` is -1),
+/// and a tombstone a consumer polls prints as null, as Kafka's console consumer prints it.
+#[test]
+fn an_acks0_loss_has_offset_minus_one_and_a_tombstone_prints_null() {
+    let scenario = r#"version = 1
+name = "acks=0 and a tombstone"
+duration = "20s"
+[[topics]]
+name = "users"
+[[producers]]
+id = 1
+acks = "0"
+linger_ms = 0
+[[consumers]]
+id = 1
+topic = "users"
+auto_offset_reset = "earliest"
+[[timeline]]
+at = "1s"
+action = "produce"
+producer = 1
+topic = "users"
+key = "alice"
+tombstone = true
+[[timeline]]
+at = "3s"
+action = "crash-broker"
+broker = 0
+[[timeline]]
+at = "3.5s"
+action = "produce"
+producer = 1
+topic = "users"
+key = "bob"
+value = "never written"
+[[timeline]]
+at = "5s"
+action = "restart-broker"
+broker = 0
+"#;
+    let path = std::env::temp_dir().join(format!("kplay-acks0-{}.toml", std::process::id()));
+    std::fs::write(&path, scenario).expect("a temporary file");
+    let report = run_json(&path, &["--trace"]);
+    std::fs::remove_file(&path).ok();
+    let lost = &report["acknowledged_then_lost"];
+    assert_eq!(lost.as_array().map(Vec::len), Some(1), "{lost:#}");
+    assert_eq!(lost[0]["offset"], -1);
+    let trace: Vec<&str> = report["trace"]
+        .as_array()
+        .expect("--trace")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        trace
+            .iter()
+            .any(|line| line.contains("consumer-1 polled record-0 value=null from users-0@0")),
+        "{trace:#?}"
+    );
+}

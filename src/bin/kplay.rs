@@ -19,6 +19,7 @@ mod kplay {
     pub mod pipeline;
     pub mod report;
     pub mod run;
+    pub mod state;
 }
 
 #[cfg(not(target_arch = "wasm32"))]

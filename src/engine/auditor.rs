@@ -87,7 +87,9 @@ pub struct Election {
 pub struct LostRecord {
     pub record: RecordId,
     pub partition: String,
-    pub offset: u64,
+    /// The offset the producer was told, or -1 for `acks=0`, which never learns one (Kafka's
+    /// `RecordMetadata.offset()` is -1 then).
+    pub offset: i64,
     pub reason: String,
 }
 
@@ -383,7 +385,11 @@ impl Auditor {
                 report.acknowledged_then_lost.push(LostRecord {
                     record: id,
                     partition: partition.to_string(),
-                    offset: if offset.0 == u64::MAX { 0 } else { offset.0 },
+                    offset: if offset.0 == u64::MAX {
+                        -1
+                    } else {
+                        i64::try_from(offset.0).unwrap_or(i64::MAX)
+                    },
                     reason: self.loss_reason(partition, audit),
                 });
             }

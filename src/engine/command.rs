@@ -159,6 +159,45 @@ pub enum Command {
         b: Node,
         latency_ms: u64,
     },
+    /// `kafka-configs --alter` on a topic (incrementalAlterConfigs with SET): the settings
+    /// named in `set` take their values from `config`; the others keep theirs. The number of
+    /// partitions, the replication factor and the assignment cannot change this way.
+    AlterTopicConfig {
+        topic: String,
+        config: TopicConfig,
+        set: Vec<String>,
+    },
+    /// Applies a broker action to whichever broker leads `topic`-`partition` when the command
+    /// runs, by the controller's current view: "crash the leader of orders-0".
+    ToLeaderOf {
+        topic: String,
+        partition: u32,
+        action: BrokerAction,
+    },
+}
+
+/// What can be done to a broker named by the partition it leads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BrokerAction {
+    Crash,
+    Restart,
+    Isolate,
+    /// Isolates it from its peers, its clients or everyone.
+    IsolateFrom(Isolation),
+    Heal,
+}
+
+impl BrokerAction {
+    /// The command that does this to `broker`.
+    pub fn on(self, broker: BrokerId) -> Command {
+        match self {
+            BrokerAction::Crash => Command::CrashBroker { broker },
+            BrokerAction::Restart => Command::RestartBroker { broker },
+            BrokerAction::Isolate => Command::IsolateBroker { broker },
+            BrokerAction::IsolateFrom(from) => Command::IsolateBrokerFrom { broker, from },
+            BrokerAction::Heal => Command::HealBroker { broker },
+        }
+    }
 }
 
 /// Why a command was refused. The simulation is unchanged when a command is rejected.
@@ -220,6 +259,13 @@ pub enum Rejection {
         what: &'static str,
         max: u64,
     },
+    /// The partition has no leader, so "the leader of" it names no broker.
+    NoLeader {
+        partition: String,
+    },
+    UnknownPartition {
+        partition: String,
+    },
 }
 
 impl fmt::Display for Rejection {
@@ -252,6 +298,10 @@ impl fmt::Display for Rejection {
             Rejection::InvalidConfig { setting, reason } => write!(f, "{setting}: {reason}"),
             Rejection::BrokerState { broker, reason } => write!(f, "{broker} {reason}"),
             Rejection::LimitReached { what, max } => write!(f, "the playground allows at most {max} {what}"),
+            Rejection::NoLeader { partition } => write!(f, "{partition} has no leader (LEADER_NOT_AVAILABLE)"),
+            Rejection::UnknownPartition { partition } => {
+                write!(f, "{partition} does not exist (UNKNOWN_TOPIC_OR_PARTITION)")
+            }
         }
     }
 }

@@ -50,6 +50,10 @@ pub struct TopicConfig {
     pub min_cleanable_dirty_ratio_percent: u32,
     /// `unclean.leader.election.enable` (default false).
     pub unclean_leader_election_enable: bool,
+    /// The replica assignment, one list of broker ids per partition (kafka-topics'
+    /// `--replica-assignment`); the first of each list is its preferred leader. Unset, the
+    /// controller places replicas as Kafka does, from the seed.
+    pub replicas: Option<Vec<Vec<u32>>>,
 }
 
 impl Default for TopicConfig {
@@ -66,6 +70,7 @@ impl Default for TopicConfig {
             delete_retention_ms: 86_400_000,
             min_cleanable_dirty_ratio_percent: 50,
             unclean_leader_election_enable: false,
+            replicas: None,
         }
     }
 }
@@ -100,6 +105,10 @@ pub struct BrokerConfig {
     pub group_min_session_timeout_ms: u64,
     /// `group.max.session.timeout.ms` (1800000).
     pub group_max_session_timeout_ms: u64,
+    /// `unclean.leader.election.interval.ms` (300000, KRaft since 3.9): how often the
+    /// controller looks for leaderless partitions it may now elect an unclean leader for,
+    /// for example after `unclean.leader.election.enable` was turned on.
+    pub unclean_leader_election_interval_ms: u64,
 }
 
 impl Default for BrokerConfig {
@@ -117,6 +126,7 @@ impl Default for BrokerConfig {
             offsets_topic_num_partitions: 50,
             group_min_session_timeout_ms: 6_000,
             group_max_session_timeout_ms: 1_800_000,
+            unclean_leader_election_interval_ms: 300_000,
         }
     }
 }

@@ -50,6 +50,7 @@ impl Simulation {
             Timer::SessionExpiry(broker, incarnation) => {
                 self.on_session_expiry(broker, incarnation)
             }
+            Timer::UncleanElectionCheck => self.on_unclean_election_check(),
             Timer::RetentionCheck(broker) => self.on_retention_check(broker),
             Timer::CleanerCheck(broker) => self.on_cleaner_check(broker),
             Timer::ProducerWake(producer) => self.on_producer_wake(producer),

@@ -11,6 +11,7 @@ use super::ids::{BrokerId, ConsumerId, MessageId, Offset, ProducerId, RecordId, 
 use super::network::{DisconnectReason, Isolation, MessageKind, Node};
 use super::phases::ElectionKind;
 use super::phases::GroupPhase;
+use super::phases::IsrChangeReason;
 use super::time::SimTime;
 
 /// Something that happened at a simulated time.
@@ -40,6 +41,11 @@ pub enum EventKind {
     },
     TopicDeleted {
         topic: String,
+    },
+    /// Topic settings changed at run time, as Kafka's names and the new values.
+    TopicConfigAltered {
+        topic: String,
+        changes: Vec<(String, String)>,
     },
     ProducerAdded {
         producer: ProducerId,
@@ -154,7 +160,8 @@ pub enum EventKind {
         consumer: ConsumerId,
         partition: TopicPartition,
         offset: Offset,
-        value: String,
+        /// `None` for a tombstone, printed `null` as Kafka's console consumer prints it.
+        value: Option<String>,
     },
     BrokerCrashed {
         broker: BrokerId,
@@ -220,9 +227,14 @@ pub enum EventKind {
     PartitionOffline {
         partition: TopicPartition,
     },
+    /// The controller changed the ISR: `added` and `removed` are the brokers that joined or
+    /// left it, and `reason` says why.
     IsrChanged {
         partition: TopicPartition,
         isr: Vec<BrokerId>,
+        added: Vec<BrokerId>,
+        removed: Vec<BrokerId>,
+        reason: IsrChangeReason,
     },
     /// A follower cut its log back to its new leader's (losing what the leader lacks).
     ReplicaTruncated {
@@ -322,6 +334,10 @@ impl fmt::Display for Event {
                 "topic {topic} created: {partitions} partitions, replication factor {replication_factor}"
             ),
             EventKind::TopicDeleted { topic } => write!(f, "topic {topic} deleted"),
+            EventKind::TopicConfigAltered { topic, changes } => {
+                let list: Vec<String> = changes.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                write!(f, "topic {topic} config altered: {}", list.join(", "))
+            }
             EventKind::ProducerAdded { producer } => write!(f, "{producer} started"),
             EventKind::ProducerClosed { producer } => write!(f, "{producer} closed"),
             EventKind::ConsumerAdded { consumer, topic } => write!(f, "{consumer} started on {topic}"),
@@ -396,7 +412,12 @@ impl fmt::Display for Event {
                 "{consumer}: poll() threw NoOffsetForPartitionException: undefined offset with no reset policy for partition {partition}"
             ),
             EventKind::RecordPolled { record, consumer, partition, offset, value } => {
-                write!(f, "{consumer} polled {record} value={value:?} from {partition}@{offset}")
+                write!(f, "{consumer} polled {record} value=")?;
+                match value {
+                    Some(value) => write!(f, "{value:?}")?,
+                    None => f.write_str("null")?,
+                }
+                write!(f, " from {partition}@{offset}")
             }
             EventKind::BrokerCrashed { broker } => write!(f, "{broker} crashed"),
             EventKind::BrokerRestarted { broker } => write!(f, "{broker} restarted"),
@@ -435,9 +456,27 @@ impl fmt::Display for Event {
                 }
             ),
             EventKind::PartitionOffline { partition } => write!(f, "{partition} offline: no eligible leader"),
-            EventKind::IsrChanged { partition, isr } => {
+            EventKind::IsrChanged { partition, isr, added, removed, reason } => {
                 let list: Vec<String> = isr.iter().map(|b| b.0.to_string()).collect();
-                write!(f, "{partition} ISR -> [{}]", list.join(", "))
+                write!(f, "{partition} ISR -> [{}]", list.join(", "))?;
+                let names = |brokers: &[BrokerId]| {
+                    brokers.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+                };
+                if !added.is_empty() {
+                    write!(f, ", {} added", names(added))?;
+                }
+                if !removed.is_empty() {
+                    write!(f, ", {} removed", names(removed))?;
+                }
+                match reason {
+                    IsrChangeReason::CaughtUp => f.write_str(" (caught up)"),
+                    IsrChangeReason::NotCaughtUp { replica_lag_time_max_ms } => write!(
+                        f,
+                        " (not caught up for replica.lag.time.max.ms={replica_lag_time_max_ms})"
+                    ),
+                    IsrChangeReason::BrokerFenced => f.write_str(" (fenced by the controller)"),
+                    IsrChangeReason::UncleanElection => f.write_str(" (unclean election)"),
+                }
             }
             EventKind::ReplicaTruncated { broker, partition, to_offset, diverging_epoch, records_removed } => write!(
                 f,

@@ -16,3 +16,5 @@ pub const MAX_BROKERS: u32 = 9;
 pub const MAX_PARTITIONS_TOTAL: u64 = 1024;
 /// A workload's rate.
 pub const MAX_RECORDS_PER_SECOND: u32 = 10_000_000;
+/// `drop_per_million`: a probability, so at most every message (a million per million).
+pub const MAX_DROP_PER_MILLION: u32 = 1_000_000;

@@ -56,7 +56,7 @@ pub use broker::log::{PartitionLog, Segment};
 pub use broker::{BrokerState, FollowerProgress, PartitionView, Replica};
 pub use client::consumer::{Consumer, PolledRecord};
 pub use client::producer::{Producer, ProducerStats};
-pub use command::{Command, KeyPattern, Rejection, SeekTarget, Workload};
+pub use command::{BrokerAction, Command, KeyPattern, Rejection, SeekTarget, Workload};
 pub use config::{
     Acks, AutoOffsetReset, BrokerConfig, CleanupPolicy, ConsumerConfig, KeylessPartitioner,
     ProducerConfig, SendMode, TopicConfig,
@@ -76,7 +76,7 @@ pub use network::{
     DisconnectReason, FetchPosition, FetchedPartition, InFlight, Isolation, Message, MessageKind,
     NetworkConfig, Node, PartitionMetadata, ProduceBatch, ReplicaFetchResult, TopicMetadata,
 };
-pub use phases::{ElectionKind, GroupPhase, MemberPhase};
+pub use phases::{ElectionKind, GroupPhase, IsrChangeReason, MemberPhase};
 pub use record::{Payload, Record, RecordBatch};
 pub use rng::SimRng;
 pub use time::SimTime;
@@ -136,13 +136,17 @@ pub struct Simulation {
 impl Simulation {
     pub fn new(config: SimConfig) -> Self {
         let broker_count = config.broker_count.clamp(1, limits::MAX_BROKERS);
+        let mut network_config = config.network;
+        network_config.drop_per_million = network_config
+            .drop_per_million
+            .min(limits::MAX_DROP_PER_MILLION);
         let mut sim = Simulation {
             broker_config: config.broker.clone(),
             now: SimTime::ZERO,
             queue: BinaryHeap::new(),
             next_sequence: 0,
             rng: SimRng::seeded(config.seed),
-            network: Network::new(config.network),
+            network: Network::new(network_config),
             brokers: (0..broker_count)
                 .map(|id| (BrokerId(id), BrokerState::new(BrokerId(id))))
                 .collect(),
@@ -161,6 +165,11 @@ impl Simulation {
         for broker in sim.brokers.keys().copied().collect::<Vec<_>>() {
             sim.start_broker_timers(broker);
         }
+        let unclean_interval = sim.broker_config.unclean_leader_election_interval_ms.max(1);
+        sim.schedule_timer(
+            SimTime::ZERO.plus_ms(unclean_interval),
+            Timer::UncleanElectionCheck,
+        );
         sim
     }
 
@@ -404,12 +413,33 @@ impl Simulation {
             Command::HealLink { from, to, one_way } => self.heal_link(from, to, one_way),
             Command::HealBroker { broker } => self.heal_broker(broker),
             Command::SetNetwork { config } => {
+                if config.drop_per_million > limits::MAX_DROP_PER_MILLION {
+                    return Err(Rejection::InvalidConfig {
+                        setting: "drop_per_million",
+                        reason: format!(
+                            "{} is more than a million per million; use 0 to {}",
+                            config.drop_per_million,
+                            limits::MAX_DROP_PER_MILLION
+                        ),
+                    });
+                }
                 self.network.config = config;
                 Ok(())
             }
             Command::SetLinkLatency { a, b, latency_ms } => {
                 self.network.set_link_latency(a, b, latency_ms);
                 Ok(())
+            }
+            Command::AlterTopicConfig { topic, config, set } => {
+                self.alter_topic_config(&topic, &config, &set)
+            }
+            Command::ToLeaderOf {
+                topic,
+                partition,
+                action,
+            } => {
+                let broker = self.current_leader(&topic, partition)?;
+                self.handle(action.on(broker))
             }
         }
     }

@@ -32,3 +32,19 @@ pub enum MemberPhase {
     Syncing,
     Stable,
 }
+
+/// Why a partition's ISR changed, as Kafka's logs say it ("Expanding ISR", "Shrinking ISR").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum IsrChangeReason {
+    /// A follower reached the leader's high watermark and the start of its epoch
+    /// (`Partition.isFollowerInSync`), so the leader asked for it back.
+    CaughtUp,
+    /// The leader dropped followers whose log end differed from its own and that had not been
+    /// caught up for `replica.lag.time.max.ms` (`Partition.getOutOfSyncReplicas`).
+    NotCaughtUp { replica_lag_time_max_ms: u64 },
+    /// The controller fenced the broker (no heartbeat for `broker.session.timeout.ms`) and
+    /// removed it from every ISR it could leave.
+    BrokerFenced,
+    /// An unclean election made the new leader the only in-sync replica.
+    UncleanElection,
+}

@@ -140,11 +140,11 @@ impl Record {
         self.size_bytes
     }
 
-    /// The value as text; a tombstone shows as `∅`.
+    /// The value as text; a tombstone shows as `null`, as Kafka's console consumer prints it.
     pub fn value_text(&self) -> std::borrow::Cow<'_, str> {
         self.value
             .as_ref()
-            .map_or(std::borrow::Cow::Borrowed("∅"), Payload::text)
+            .map_or(std::borrow::Cow::Borrowed("null"), Payload::text)
     }
 }
 

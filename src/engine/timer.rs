@@ -22,6 +22,8 @@ pub(in crate::engine) enum Timer {
     ReplicaFetchWaitExpired(BrokerId, u64, u64),
     IsrExpiration(BrokerId, u64),
     SessionExpiry(BrokerId, u64),
+    /// The controller's periodic look for leaderless partitions to elect unclean leaders for.
+    UncleanElectionCheck,
     RetentionCheck(BrokerId),
     CleanerCheck(BrokerId),
     ProducerWake(ProducerId),

@@ -26,6 +26,7 @@ pub fn first_example() -> Setup {
             offsets_topic_num_partitions: 50,
             group_min_session_timeout_ms: 6000,
             group_max_session_timeout_ms: 1800000,
+            unclean_leader_election_interval_ms: 300000,
         },
         network: NetworkConfig {
             latency_ms: 450,
@@ -49,6 +50,7 @@ pub fn first_example() -> Setup {
                         delete_retention_ms: 86400000,
                         min_cleanable_dirty_ratio_percent: 50,
                         unclean_leader_election_enable: false,
+                        replicas: None,
                     },
                 },
             },
@@ -170,6 +172,7 @@ pub fn first_example_one_partition() -> Setup {
             offsets_topic_num_partitions: 50,
             group_min_session_timeout_ms: 6000,
             group_max_session_timeout_ms: 1800000,
+            unclean_leader_election_interval_ms: 300000,
         },
         network: NetworkConfig {
             latency_ms: 450,
@@ -193,6 +196,7 @@ pub fn first_example_one_partition() -> Setup {
                         delete_retention_ms: 86400000,
                         min_cleanable_dirty_ratio_percent: 50,
                         unclean_leader_election_enable: false,
+                        replicas: None,
                     },
                 },
             },

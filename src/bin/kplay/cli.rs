@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use kafka_playground::pipeline::burst_experiment::{ExperimentParams, MAX_BURST, MAX_PARTITIONS};
-use kafka_playground::scenario::file::parse_duration_ms;
+use kafka_playground::scenario::file::{format_duration_ms, parse_duration_ms, MAX_DURATION_MS};
 
 use super::outcome::Outcome;
 
@@ -129,6 +129,11 @@ enum PipelineCommand {
 fn parse_until(text: &str) -> Result<u64, String> {
     match parse_duration_ms(text)? {
         0 => Err("must be more than 0".to_owned()),
+        ms if ms > MAX_DURATION_MS => Err(format!(
+            "{} is longer than the playground allows ({}), so that every run finishes in seconds",
+            format_duration_ms(ms),
+            format_duration_ms(MAX_DURATION_MS)
+        )),
         ms => Ok(ms),
     }
 }

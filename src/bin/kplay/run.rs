@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::outcome::Outcome;
 use super::report::{write_text, RejectedCommand, RunSummary};
+use super::state::FinalState;
 
 pub struct RunOptions {
     pub path: PathBuf,
@@ -27,6 +28,8 @@ struct JsonReport<'a> {
     rejected_commands: &'a [RejectedCommand],
     #[serde(flatten)]
     audit: &'a AuditReport,
+    /// The cluster when the run ended: partitions, groups, consumers.
+    state: FinalState,
     /// Every event's line, only with `--trace`.
     #[serde(skip_serializing_if = "Option::is_none")]
     trace: Option<Vec<String>>,
@@ -74,6 +77,7 @@ pub fn run(out: &mut impl Write, options: &RunOptions) -> io::Result<Outcome> {
             until_ms: until.as_ms(),
             rejected_commands: &rejected,
             audit: &audit,
+            state: FinalState::of(&sim),
             trace: options
                 .trace
                 .then(|| events.iter().map(ToString::to_string).collect()),

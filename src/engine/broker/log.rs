@@ -71,6 +71,11 @@ impl PartitionLog {
         }
     }
 
+    /// New `segment.bytes` and `segment.ms`, for the segments rolled from now on.
+    pub fn set_segment_settings(&mut self, settings: SegmentSettings) {
+        self.settings = settings;
+    }
+
     pub fn log_start_offset(&self) -> Offset {
         Offset(self.log_start_offset)
     }

@@ -31,16 +31,42 @@ pub struct PartitionView {
     pub isr: Vec<BrokerId>,
 }
 
-/// What a leader knows of one follower.
+/// What a leader knows of one follower (Kafka's `Replica` state on the leader).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FollowerProgress {
-    /// The follower's log end, learned from the offset it last fetched from.
-    pub log_end_offset: Offset,
+    /// The follower's log end, learned from the offset it last fetched from; `None` until its
+    /// first fetch to this leader (Kafka's `UnknownOffset`).
+    pub log_end_offset: Option<Offset>,
     /// `lastCaughtUpTimeMs`.
     pub last_caught_up: SimTime,
     pub last_fetch_at: SimTime,
-    /// The leader's log end when that fetch arrived.
+    /// The leader's log end when that fetch arrived (`lastFetchLeaderLogEndOffset`).
     pub leader_end_at_last_fetch: Offset,
+}
+
+impl FollowerProgress {
+    /// `Replica.updateFetchStateOrThrow`: a fetch from at least the leader's log end means
+    /// the follower was caught up now; a fetch from at least the leader's log end as of the
+    /// previous fetch means it was caught up then. Either way `lastCaughtUpTimeMs` only moves
+    /// forward.
+    pub fn record_fetch(&mut self, fetch_offset: Offset, leader_end: Offset, now: SimTime) {
+        if fetch_offset >= leader_end {
+            self.last_caught_up = self.last_caught_up.max(now);
+        } else if fetch_offset >= self.leader_end_at_last_fetch {
+            self.last_caught_up = self.last_caught_up.max(self.last_fetch_at);
+        }
+        self.log_end_offset = Some(fetch_offset);
+        self.leader_end_at_last_fetch = self.leader_end_at_last_fetch.max(leader_end);
+        self.last_fetch_at = now;
+    }
+
+    /// `Replica.isCaughtUp`: the follower's log end equals the leader's, or it was caught up
+    /// within `replica.lag.time.max.ms`. So a live follower of an idle partition stays in sync
+    /// however slowly it fetches, and a follower that falls behind leaves once it has not been
+    /// caught up for that long.
+    pub fn is_caught_up(&self, leader_end: Offset, now: SimTime, lag_max_ms: u64) -> bool {
+        self.log_end_offset == Some(leader_end) || now.since(self.last_caught_up) <= lag_max_ms
+    }
 }
 
 /// An idempotent producer's state in one partition.
@@ -226,7 +252,7 @@ impl Simulation {
                     (
                         *b,
                         FollowerProgress {
-                            log_end_offset: Offset(0),
+                            log_end_offset: None,
                             last_caught_up: now,
                             last_fetch_at: now,
                             leader_end_at_last_fetch: end,

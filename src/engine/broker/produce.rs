@@ -278,7 +278,8 @@ impl Simulation {
             let follower_end = replica
                 .followers
                 .get(member)
-                .map_or(Offset(0), |p| p.log_end_offset);
+                .and_then(|p| p.log_end_offset)
+                .unwrap_or(Offset(0));
             candidate = candidate.min(follower_end);
         }
         if replica.log.advance_high_watermark(candidate) {

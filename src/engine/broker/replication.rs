@@ -6,6 +6,7 @@ use crate::engine::errors::ErrorCode;
 use crate::engine::event::EventKind;
 use crate::engine::ids::{BrokerId, Offset, TopicPartition};
 use crate::engine::network::{Message, Node, ReplicaFetchPartition, ReplicaFetchResult};
+use crate::engine::phases::IsrChangeReason;
 use crate::engine::{Simulation, Timer};
 
 /// `replica.fetch.backoff.ms` (1000): the pause after a failed follower fetch.
@@ -105,10 +106,33 @@ impl Simulation {
         partitions: Vec<ReplicaFetchPartition>,
         max_wait_ms: u64,
     ) {
+        self.answer_replica_fetch(
+            leader,
+            follower,
+            correlation_id,
+            partitions,
+            max_wait_ms,
+            true,
+        );
+    }
+
+    /// Reads a follower fetch and answers it, or parks it. Only the first read of a fetch
+    /// records the follower's progress: Kafka's `ReplicaManager.readFromLog` passes
+    /// `updateFetchState = !readFromPurgatory`, so a fetch answered later from the purgatory
+    /// tells the leader nothing new about its follower.
+    fn answer_replica_fetch(
+        &mut self,
+        leader: BrokerId,
+        follower: BrokerId,
+        correlation_id: u64,
+        partitions: Vec<ReplicaFetchPartition>,
+        max_wait_ms: u64,
+        update_fetch_state: bool,
+    ) {
         let now = self.now;
         let mut results = Vec::with_capacity(partitions.len());
         for request in &partitions {
-            let result = self.read_for_follower(leader, follower, request);
+            let result = self.read_for_follower(leader, follower, request, update_fetch_state);
             results.push((request.partition.clone(), result));
         }
         let nothing_new = results.iter().all(
@@ -160,6 +184,7 @@ impl Simulation {
         leader: BrokerId,
         follower: BrokerId,
         request: &ReplicaFetchPartition,
+        update_fetch_state: bool,
     ) -> ReplicaFetchResult {
         let now = self.now;
         let tp = &request.partition;
@@ -189,17 +214,10 @@ impl Simulation {
             }
         }
         let leader_end = replica.log.log_end_offset();
-        if let Some(progress) = replica.followers.get_mut(&follower) {
-            // Replica.updateFetchStateOrThrow: caught up as of this fetch, or as of the
-            // previous one.
-            if request.fetch_offset >= leader_end {
-                progress.last_caught_up = now;
-            } else if request.fetch_offset >= progress.leader_end_at_last_fetch {
-                progress.last_caught_up = progress.last_caught_up.max(progress.last_fetch_at);
+        if update_fetch_state {
+            if let Some(progress) = replica.followers.get_mut(&follower) {
+                progress.record_fetch(request.fetch_offset, leader_end, now);
             }
-            progress.log_end_offset = request.fetch_offset;
-            progress.last_fetch_at = now;
-            progress.leader_end_at_last_fetch = leader_end;
         }
         let batches = replica
             .log
@@ -209,8 +227,10 @@ impl Simulation {
             high_watermark: replica.log.high_watermark(),
             log_start_offset: replica.log.log_start_offset(),
         };
-        self.maybe_expand_isr(leader, follower, tp, request.fetch_offset);
-        self.maybe_advance_high_watermark(leader, tp);
+        if update_fetch_state {
+            self.maybe_expand_isr(leader, follower, tp, request.fetch_offset);
+            self.maybe_advance_high_watermark(leader, tp);
+        }
         result
     }
 
@@ -236,12 +256,13 @@ impl Simulation {
                 .get_mut(&leader)
                 .and_then(|s| s.parked_replica_fetches.remove(&id));
             if let Some(fetch) = fetch {
-                self.on_replica_fetch(
+                self.answer_replica_fetch(
                     leader,
                     fetch.follower,
                     fetch.correlation_id,
                     fetch.partitions,
                     0,
+                    false,
                 );
             }
         }
@@ -260,12 +281,13 @@ impl Simulation {
             return;
         }
         if let Some(fetch) = state.parked_replica_fetches.remove(&id) {
-            self.on_replica_fetch(
+            self.answer_replica_fetch(
                 leader,
                 fetch.follower,
                 fetch.correlation_id,
                 fetch.partitions,
                 0,
+                false,
             );
         }
     }
@@ -293,7 +315,7 @@ impl Simulation {
             let mut isr = replica.view.isr.clone();
             isr.push(follower);
             let epoch = replica.view.leader_epoch;
-            self.controller_alter_isr(leader, tp, epoch, isr);
+            self.controller_alter_isr(leader, tp, epoch, isr, IsrChangeReason::CaughtUp);
         }
     }
 
@@ -426,6 +448,7 @@ impl Simulation {
                 if replica.view.leader != Some(broker) {
                     continue;
                 }
+                let leader_end = replica.log.log_end_offset();
                 let out_of_sync: Vec<BrokerId> = replica
                     .view
                     .isr
@@ -436,7 +459,7 @@ impl Simulation {
                         replica
                             .followers
                             .get(b)
-                            .is_some_and(|p| now.since(p.last_caught_up) > lag_max)
+                            .is_some_and(|p| !p.is_caught_up(leader_end, now, lag_max))
                     })
                     .collect();
                 if !out_of_sync.is_empty() {
@@ -451,8 +474,11 @@ impl Simulation {
                 }
             }
         }
+        let reason = IsrChangeReason::NotCaughtUp {
+            replica_lag_time_max_ms: lag_max,
+        };
         for (tp, epoch, isr) in shrinks {
-            if self.controller_alter_isr(broker, &tp, epoch, isr) {
+            if self.controller_alter_isr(broker, &tp, epoch, isr, reason) {
                 self.check_pending_produces(broker);
                 self.maybe_advance_high_watermark(broker, &tp);
             }
@@ -461,6 +487,147 @@ impl Simulation {
         self.schedule_timer(
             self.now.plus_ms(interval),
             Timer::IsrExpiration(broker, incarnation),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::testing::fast_cluster;
+    use crate::engine::{
+        BrokerId, Command, EventKind, IsrChangeReason, KeyPattern, Node, ProducerConfig,
+        ProducerId, SimTime, Simulation, TopicConfig, TopicPartition, Workload,
+    };
+
+    /// `fast_cluster` (replica.lag.time.max.ms = 2 s, broker.session.timeout.ms = 3 s) with a
+    /// one-partition topic on all three brokers holding three records every replica has
+    /// copied. Returns the leader and one follower.
+    fn replicated(seed: u64) -> (Simulation, TopicPartition, BrokerId, BrokerId) {
+        let mut sim = fast_cluster(3, seed);
+        let commands = [
+            Command::CreateTopic {
+                name: "orders".into(),
+                config: TopicConfig {
+                    replication_factor: 3,
+                    ..TopicConfig::default()
+                },
+            },
+            Command::AddProducer {
+                producer: ProducerId(1),
+                config: ProducerConfig::default(),
+            },
+        ];
+        for command in commands {
+            sim.handle(command).expect("valid");
+        }
+        for value in ["a", "b", "c"] {
+            let produce = Command::Produce {
+                producer: ProducerId(1),
+                topic: "orders".into(),
+                key: None,
+                value: Some(value.into()),
+            };
+            sim.handle(produce).expect("valid");
+        }
+        sim.advance_to(SimTime::from_ms(2_000));
+        let tp = TopicPartition::new("orders", 0);
+        let meta = sim.partition(&tp).expect("created").clone();
+        let leader = meta.leader.expect("a leader");
+        let follower = meta
+            .replicas
+            .into_iter()
+            .find(|b| *b != leader)
+            .expect("rf 3");
+        assert_eq!(sim.leader_log(&tp).expect("led").high_watermark().0, 3);
+        (sim, tp, leader, follower)
+    }
+
+    fn isr_changes(sim: &mut Simulation) -> Vec<(SimTime, Vec<BrokerId>, IsrChangeReason)> {
+        sim.drain_events()
+            .into_iter()
+            .filter_map(|event| match event.kind {
+                EventKind::IsrChanged {
+                    removed, reason, ..
+                } if !removed.is_empty() => Some((event.at, removed, reason)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_slow_follower_of_an_idle_partition_stays_in_sync() {
+        // A fetch round trip of 3.5 s (1.5 s each way, plus the leader holding the empty fetch
+        // for replica.fetch.wait.max.ms) is longer than replica.lag.time.max.ms, but the
+        // follower's log end equals the leader's, so Replica.isCaughtUp holds throughout.
+        let (mut sim, tp, leader, follower) = replicated(7);
+        sim.drain_events();
+        let slow = Command::SetLinkLatency {
+            a: Node::Broker(leader),
+            b: Node::Broker(follower),
+            latency_ms: 1_500,
+        };
+        sim.handle(slow).expect("valid");
+        sim.advance_to(SimTime::from_ms(5 * 60_000));
+        assert_eq!(isr_changes(&mut sim), []);
+        assert_eq!(sim.partition(&tp).expect("exists").isr.len(), 3);
+    }
+
+    #[test]
+    fn a_slow_follower_that_falls_behind_leaves_after_the_lag_time() {
+        let (mut sim, tp, leader, follower) = replicated(7);
+        let slow = Command::SetLinkLatency {
+            a: Node::Broker(leader),
+            b: Node::Broker(follower),
+            latency_ms: 1_500,
+        };
+        let busy = Command::StartWorkload {
+            producer: ProducerId(1),
+            workload: Workload {
+                topic: "orders".into(),
+                records_per_second: 200,
+                keys: KeyPattern::None,
+                count: None,
+            },
+        };
+        sim.handle(slow).expect("valid");
+        sim.handle(busy).expect("valid");
+        sim.drain_events();
+        let started = sim.now();
+        sim.advance_to(started.plus_ms(20_000));
+        let changes = isr_changes(&mut sim);
+        let (at, removed, reason) = changes.first().expect("the follower leaves").clone();
+        assert_eq!(removed, [follower]);
+        assert_eq!(
+            reason,
+            IsrChangeReason::NotCaughtUp {
+                replica_lag_time_max_ms: 2_000
+            }
+        );
+        // It was last caught up as of its fetch before the slowdown, so it leaves once that is
+        // more than replica.lag.time.max.ms ago, at the leader's next check (every 1 s).
+        let waited = at.since(started);
+        assert!((2_000..=4_000).contains(&waited), "left after {waited} ms");
+        assert!(sim.partition(&tp).is_some());
+    }
+
+    #[test]
+    fn the_controller_fencing_a_crashed_follower_is_an_isr_shrink() {
+        let (mut sim, _, _, follower) = replicated(7);
+        sim.drain_events();
+        let crashed = sim.now();
+        sim.handle(Command::CrashBroker { broker: follower })
+            .expect("running");
+        sim.advance_to(crashed.plus_ms(5_000));
+        // The partition is idle and the follower's log end equals the leader's, so the leader
+        // keeps it in sync; the controller removes it when it fences the silent broker.
+        let changes = isr_changes(&mut sim);
+        assert_eq!(
+            changes,
+            [(
+                crashed.plus_ms(3_000),
+                vec![follower],
+                IsrChangeReason::BrokerFenced
+            )]
         );
     }
 }

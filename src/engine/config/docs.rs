@@ -181,6 +181,13 @@ pub const BROKER_CONFIG_DOCS: &[ConfigDoc] = &[
         default_note: "30 minutes",
         meaning: "The largest session.timeout.ms a consumer may ask for.",
     },
+    ConfigDoc {
+        field: "unclean_leader_election_interval_ms",
+        kafka_name: Some("unclean.leader.election.interval.ms"),
+        default_text: "300000",
+        default_note: "5 minutes; KRaft since 3.9",
+        meaning: "How often the controller elects an unclean leader for a leaderless partition whose topic now allows it.",
+    },
 ];
 
 /// `NetworkConfig`'s settings: the simulated network's, which Kafka does not have.
@@ -286,6 +293,13 @@ pub const TOPIC_CONFIG_DOCS: &[ConfigDoc] = &[
         default_text: "false",
         default_note: "",
         meaning: "Let an out-of-sync replica lead when no in-sync one is left: available, but acknowledged writes can be lost.",
+    },
+    ConfigDoc {
+        field: "replicas",
+        kafka_name: None,
+        default_text: "unset",
+        default_note: "placed from the seed",
+        meaning: "The brokers of each partition, its preferred leader first, as kafka-topics --replica-assignment gives them.",
     },
 ];
 

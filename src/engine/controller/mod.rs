@@ -20,7 +20,7 @@ use crate::engine::broker::{BrokerState, PartitionView, Replica};
 use crate::engine::config::TopicConfig;
 use crate::engine::event::EventKind;
 use crate::engine::ids::{BrokerId, TopicPartition};
-use crate::engine::phases::ElectionKind;
+use crate::engine::phases::{ElectionKind, IsrChangeReason};
 use crate::engine::Simulation;
 use crate::engine::Timer;
 
@@ -93,17 +93,26 @@ impl Simulation {
 
     /// Creates a topic: places replicas, makes each first replica the leader at epoch 0.
     pub(in crate::engine) fn controller_create_topic(&mut self, name: String, config: TopicConfig) {
-        let broker_ids: Vec<BrokerId> = self.brokers.keys().copied().collect();
-        let n = broker_ids.len() as u64;
-        let start = self.rng.below(n) as usize;
-        let shift = self.rng.below(n) as usize;
-        let placement = place_replicas(
-            &broker_ids,
-            config.partitions,
-            config.replication_factor,
-            start,
-            shift,
-        );
+        let placement = match &config.replicas {
+            // An explicit assignment (checked by `create_topic`) is used as written.
+            Some(assignment) => assignment
+                .iter()
+                .map(|replicas| replicas.iter().copied().map(BrokerId).collect())
+                .collect(),
+            None => {
+                let broker_ids: Vec<BrokerId> = self.brokers.keys().copied().collect();
+                let n = broker_ids.len() as u64;
+                let start = self.rng.below(n) as usize;
+                let shift = self.rng.below(n) as usize;
+                place_replicas(
+                    &broker_ids,
+                    config.partitions,
+                    config.replication_factor,
+                    start,
+                    shift,
+                )
+            }
+        };
         let settings = SegmentSettings {
             segment_bytes: config.segment_bytes,
             segment_ms: config.segment_ms,
@@ -246,11 +255,13 @@ impl Simulation {
             }
             let was_leader = meta.leader == Some(broker);
             let meta = self.partition_meta_mut(&tp).expect("exists");
+            let old = meta.isr.clone();
             // KRaft removes a fenced broker from the ISR, but never empties it: the last member
             // stays so it can lead again when it returns.
             if meta.isr.len() > 1 {
                 meta.isr.retain(|b| *b != broker);
             }
+            self.emit_isr_change(&tp, &old, IsrChangeReason::BrokerFenced);
             if was_leader {
                 self.elect_leader(&tp);
             } else {
@@ -317,9 +328,15 @@ impl Simulation {
             None => (None, ElectionKind::Clean),
         };
         let meta_mut = self.partition_meta_mut(tp).expect("exists");
+        let old_isr = meta_mut.isr.clone();
+        // KRaft's PartitionRegistration.merge bumps the leader epoch on every leader change,
+        // including the change to no leader at all: a partition that goes offline and is then
+        // elected again (cleanly or not) has moved two epochs.
+        if leader != meta_mut.leader {
+            meta_mut.leader_epoch += 1;
+        }
         meta_mut.leader = leader;
         if let Some(new_leader) = leader {
-            meta_mut.leader_epoch += 1;
             if kind == ElectionKind::Unclean {
                 meta_mut.isr = vec![new_leader];
             }
@@ -340,6 +357,7 @@ impl Simulation {
                 partition: tp.clone(),
             }),
         }
+        self.emit_isr_change(tp, &old_isr, IsrChangeReason::UncleanElection);
         self.push_metadata(tp);
     }
 
@@ -351,6 +369,7 @@ impl Simulation {
         tp: &TopicPartition,
         leader_epoch: u32,
         isr: Vec<BrokerId>,
+        reason: IsrChangeReason,
     ) -> bool {
         if self.network.is_isolated(from) {
             return false;
@@ -370,13 +389,55 @@ impl Simulation {
         if ordered == meta.isr {
             return true;
         }
-        meta.isr = ordered.clone();
-        self.emit(EventKind::IsrChanged {
-            partition: tp.clone(),
-            isr: ordered,
-        });
+        let old = std::mem::replace(&mut meta.isr, ordered);
+        self.emit_isr_change(tp, &old, reason);
         self.push_metadata(tp);
         true
+    }
+
+    /// Traces a change of `tp`'s ISR from `old` to the controller's current one, naming the
+    /// brokers that joined and left, as Kafka logs "Expanding ISR" and "Shrinking ISR".
+    fn emit_isr_change(&mut self, tp: &TopicPartition, old: &[BrokerId], reason: IsrChangeReason) {
+        let Some(isr) = self.partition_meta(tp).map(|m| m.isr.clone()) else {
+            return;
+        };
+        if isr == old {
+            return;
+        }
+        let added = isr.iter().copied().filter(|b| !old.contains(b)).collect();
+        let removed = old.iter().copied().filter(|b| !isr.contains(b)).collect();
+        self.emit(EventKind::IsrChanged {
+            partition: tp.clone(),
+            isr,
+            added,
+            removed,
+            reason,
+        });
+    }
+
+    /// KRaft's periodic `electUnclean` task, every `unclean.leader.election.interval.ms`: a
+    /// partition with no leader whose topic now allows unclean elections gets one, if any of
+    /// its replicas is alive (`ReplicationControlManager.maybeElectUncleanLeaders`).
+    pub(in crate::engine) fn on_unclean_election_check(&mut self) {
+        for tp in self.all_partitions() {
+            let allowed = self
+                .topics
+                .get(&*tp.topic)
+                .is_some_and(|t| t.config.unclean_leader_election_enable);
+            let Some(meta) = self.partition_meta(&tp) else {
+                continue;
+            };
+            let electable =
+                meta.leader.is_none() && meta.replicas.iter().any(|b| self.broker_is_available(*b));
+            if allowed && electable {
+                self.elect_leader(&tp);
+            }
+        }
+        let interval = self
+            .broker_config
+            .unclean_leader_election_interval_ms
+            .max(1);
+        self.schedule_timer(self.now.plus_ms(interval), Timer::UncleanElectionCheck);
     }
 
     pub(in crate::engine) fn broker_state(&self, id: BrokerId) -> Option<&BrokerState> {
@@ -385,20 +446,4 @@ impl Simulation {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn placement_spreads_leaders_and_never_repeats_a_broker() {
-        let brokers: Vec<BrokerId> = (0..3).map(BrokerId).collect();
-        let placement = place_replicas(&brokers, 6, 3, 1, 0);
-        for replicas in &placement {
-            let mut sorted = replicas.clone();
-            sorted.sort();
-            sorted.dedup();
-            assert_eq!(sorted.len(), 3, "{replicas:?}");
-        }
-        let leaders: Vec<u32> = placement.iter().map(|r| r[0].0).collect();
-        assert_eq!(leaders, [1, 2, 0, 1, 2, 0]);
-    }
-}
+mod tests;

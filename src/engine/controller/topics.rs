@@ -1,10 +1,12 @@
 //! Topics as the controller keeps them: `CreateTopic` and `DeleteTopic` with Kafka's checks,
 //! and the auto-creation a producer or consumer triggers by naming an unknown topic.
 
+use crate::engine::broker::log::SegmentSettings;
 use crate::engine::command::Rejection;
-use crate::engine::config::TopicConfig;
+use crate::engine::config::{CleanupPolicy, TopicConfig};
 use crate::engine::event::EventKind;
 use crate::engine::group::OFFSETS_TOPIC;
+use crate::engine::ids::BrokerId;
 use crate::engine::ids::TopicPartition;
 use crate::engine::limits;
 use crate::engine::Simulation;
@@ -45,6 +47,9 @@ impl Simulation {
                 setting: "segment.bytes",
                 reason: "must be at least 14 bytes".to_owned(),
             });
+        }
+        if let Some(assignment) = &config.replicas {
+            check_assignment(assignment, &config, brokers)?;
         }
         if self.topics.len() as u64 >= limits::MAX_TOPICS {
             return Err(Rejection::LimitReached {
@@ -139,6 +144,62 @@ impl Simulation {
             .then(|| TopicPartition::new(meta.shared_name.clone(), tp.partition))
     }
 
+    /// `incrementalAlterConfigs` on a topic: each setting named in `set` takes its value from
+    /// `given`. A new `unclean.leader.election.enable=true` does not elect at once: KRaft's
+    /// controller looks for leaderless partitions every `unclean.leader.election.interval.ms`
+    /// ([`Simulation::on_unclean_election_check`]).
+    pub(in crate::engine) fn alter_topic_config(
+        &mut self,
+        topic: &str,
+        given: &TopicConfig,
+        set: &[String],
+    ) -> Result<(), Rejection> {
+        let Some(meta) = self.topics.get(topic) else {
+            return Err(Rejection::UnknownTopic {
+                topic: topic.to_owned(),
+            });
+        };
+        let mut config = meta.config.clone();
+        let mut changes = Vec::with_capacity(set.len());
+        for field in set {
+            changes.push(set_topic_setting(&mut config, given, field)?);
+        }
+        let segments = SegmentSettings {
+            segment_bytes: config.segment_bytes,
+            segment_ms: config.segment_ms,
+        };
+        self.topics.get_mut(topic).expect("checked").config = config;
+        for broker in self.brokers.values_mut() {
+            for (tp, replica) in broker.replicas.iter_mut() {
+                if *tp.topic == *topic {
+                    replica.log.set_segment_settings(segments);
+                }
+            }
+        }
+        self.emit(EventKind::TopicConfigAltered {
+            topic: topic.to_owned(),
+            changes,
+        });
+        Ok(())
+    }
+
+    /// The broker that leads `topic`-`partition` now, by the controller's view.
+    pub(in crate::engine) fn current_leader(
+        &self,
+        topic: &str,
+        partition: u32,
+    ) -> Result<BrokerId, Rejection> {
+        let name = format!("{topic}-{partition}");
+        let meta = self
+            .topics
+            .get(topic)
+            .and_then(|t| t.partitions.get(partition as usize))
+            .ok_or_else(|| Rejection::UnknownPartition {
+                partition: name.clone(),
+            })?;
+        meta.leader.ok_or(Rejection::NoLeader { partition: name })
+    }
+
     pub(in crate::engine) fn auto_create_topic_for(
         &mut self,
         topic: &str,
@@ -157,6 +218,47 @@ impl Simulation {
     }
 }
 
+/// Kafka's checks on an explicit replica assignment (`INVALID_REPLICA_ASSIGNMENT`): one list
+/// per partition, each as long as the replication factor, of existing brokers, none twice.
+fn check_assignment(
+    assignment: &[Vec<u32>],
+    config: &TopicConfig,
+    brokers: u32,
+) -> Result<(), Rejection> {
+    let invalid = |reason: String| {
+        Err(Rejection::InvalidConfig {
+            setting: "replica assignment",
+            reason: format!("{reason} (INVALID_REPLICA_ASSIGNMENT)"),
+        })
+    };
+    if assignment.len() != config.partitions as usize {
+        return invalid(format!(
+            "{} lists of replicas for {} partitions",
+            assignment.len(),
+            config.partitions
+        ));
+    }
+    for (partition, replicas) in assignment.iter().enumerate() {
+        if replicas.len() != config.replication_factor as usize {
+            return invalid(format!(
+                "partition {partition} has {} replicas, not the replication factor {}",
+                replicas.len(),
+                config.replication_factor
+            ));
+        }
+        if let Some(broker) = replicas.iter().find(|b| **b >= brokers) {
+            return invalid(format!("broker {broker} does not exist"));
+        }
+        let mut distinct = replicas.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        if distinct.len() != replicas.len() {
+            return invalid(format!("partition {partition} names a broker twice"));
+        }
+    }
+    Ok(())
+}
+
 /// Kafka's rule for legal topic names: 1 to 249 characters of ASCII letters, digits, `.`, `_`
 /// and `-`, and not `.` or `..`.
 pub fn is_legal_topic_name(name: &str) -> bool {
@@ -167,4 +269,84 @@ pub fn is_legal_topic_name(name: &str) -> bool {
         && name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
+/// Sets one topic setting, by its field name, to `given`'s value; returns its Kafka name and
+/// new value as text for the trace.
+fn set_topic_setting(
+    config: &mut TopicConfig,
+    given: &TopicConfig,
+    field: &str,
+) -> Result<(String, String), Rejection> {
+    let (name, value) = match field {
+        "min_insync_replicas" => {
+            if given.min_insync_replicas == 0 {
+                return Err(Rejection::InvalidConfig {
+                    setting: "min.insync.replicas",
+                    reason: "must be at least 1".to_owned(),
+                });
+            }
+            config.min_insync_replicas = given.min_insync_replicas;
+            ("min.insync.replicas", given.min_insync_replicas.to_string())
+        }
+        "retention_ms" => {
+            config.retention_ms = given.retention_ms;
+            ("retention.ms", given.retention_ms.to_string())
+        }
+        "retention_bytes" => {
+            config.retention_bytes = given.retention_bytes;
+            ("retention.bytes", given.retention_bytes.to_string())
+        }
+        "segment_bytes" => {
+            if given.segment_bytes < 14 {
+                return Err(Rejection::InvalidConfig {
+                    setting: "segment.bytes",
+                    reason: "must be at least 14 bytes".to_owned(),
+                });
+            }
+            config.segment_bytes = given.segment_bytes;
+            ("segment.bytes", given.segment_bytes.to_string())
+        }
+        "segment_ms" => {
+            config.segment_ms = given.segment_ms;
+            ("segment.ms", given.segment_ms.to_string())
+        }
+        "cleanup_policy" => {
+            config.cleanup_policy = given.cleanup_policy;
+            let text = match given.cleanup_policy {
+                CleanupPolicy::Delete => "delete",
+                CleanupPolicy::Compact => "compact",
+            };
+            ("cleanup.policy", text.to_owned())
+        }
+        "delete_retention_ms" => {
+            config.delete_retention_ms = given.delete_retention_ms;
+            ("delete.retention.ms", given.delete_retention_ms.to_string())
+        }
+        "min_cleanable_dirty_ratio_percent" => {
+            config.min_cleanable_dirty_ratio_percent = given.min_cleanable_dirty_ratio_percent;
+            let percent = given.min_cleanable_dirty_ratio_percent;
+            ("min.cleanable.dirty.ratio", format!("{percent}%"))
+        }
+        "unclean_leader_election_enable" => {
+            config.unclean_leader_election_enable = given.unclean_leader_election_enable;
+            let enabled = given.unclean_leader_election_enable;
+            ("unclean.leader.election.enable", enabled.to_string())
+        }
+        "partitions" | "replication_factor" | "replicas" => {
+            return Err(Rejection::InvalidConfig {
+                setting: "topic config",
+                reason: format!(
+                    "{field} is not a topic config: partitions are added with kafka-topics --alter and replicas moved by reassignment"
+                ),
+            })
+        }
+        other => {
+            return Err(Rejection::InvalidConfig {
+                setting: "topic config",
+                reason: format!("{other} is not a topic setting"),
+            })
+        }
+    };
+    Ok((name.to_owned(), value))
 }

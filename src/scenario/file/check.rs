@@ -36,7 +36,13 @@ pub(super) fn check(draft: &Draft, problems: &mut Problems) {
     let mut ever_producers = BTreeMap::new();
     let mut ever_consumers = BTreeMap::new();
     let mut ever_topics = BTreeMap::new();
+    let mut partition_counts = BTreeMap::new();
     for planned in &draft.planned {
+        if let Command::CreateTopic { name, config } = &planned.command {
+            partition_counts
+                .entry(name.clone())
+                .or_insert(config.partitions);
+        }
         match &planned.command {
             Command::AddProducer { producer, .. } => {
                 ever_producers.entry(*producer).or_insert(planned.at_ms);
@@ -55,6 +61,7 @@ pub(super) fn check(draft: &Draft, problems: &mut Problems) {
         ever_producers,
         ever_consumers,
         ever_topics,
+        partition_counts,
     };
 
     // The simulation runs commands in (time, scheduling order); so does this walk.
@@ -84,6 +91,8 @@ struct Checker<'a> {
     ever_producers: BTreeMap<ProducerId, u64>,
     ever_consumers: BTreeMap<ConsumerId, u64>,
     ever_topics: BTreeMap<String, u64>,
+    /// Each declared topic's number of partitions.
+    partition_counts: BTreeMap<String, u32>,
 }
 
 impl Checker<'_> {
@@ -165,6 +174,76 @@ impl Checker<'_> {
                 }
             }
             Command::SetNetwork { .. } => {}
+            Command::AlterTopicConfig { topic, .. } => {
+                self.check_declared_topic(world, topic, planned, problems);
+            }
+            Command::ToLeaderOf {
+                topic, partition, ..
+            } => self.check_leader_target(world, topic, *partition, planned, problems),
+        }
+    }
+
+    /// A topic an action changes must exist when it runs: altering configs does not create
+    /// one (Kafka answers UNKNOWN_TOPIC_OR_PARTITION).
+    fn check_declared_topic(
+        &self,
+        world: &World,
+        topic: &str,
+        planned: &Planned,
+        problems: &mut Problems,
+    ) -> bool {
+        if world.topics.contains_key(topic) {
+            return true;
+        }
+        let origin = &planned.origin;
+        let when = match self.ever_topics.get(topic) {
+            Some(created_ms) => format!(
+                "is created at {}, after this at {}",
+                format_duration_ms(*created_ms),
+                format_duration_ms(planned.at_ms)
+            ),
+            None => "is not declared".to_owned(),
+        };
+        problems.error(
+            origin.span_of("topic"),
+            format!("{}: topic '{topic}' {when}", origin.path),
+        );
+        false
+    }
+
+    /// `broker = "leader of orders-0"`: the partition must exist when the action runs; which
+    /// broker leads it is only known then.
+    fn check_leader_target(
+        &self,
+        world: &World,
+        topic: &str,
+        partition: u32,
+        planned: &Planned,
+        problems: &mut Problems,
+    ) {
+        let origin = &planned.origin;
+        let declared = |topic: &str| world.topics.contains_key(topic);
+        if !declared(topic) {
+            problems.error(
+                origin.span_of("broker"),
+                format!(
+                    "{}: topic '{topic}' does not exist at {}",
+                    origin.path,
+                    format_duration_ms(planned.at_ms)
+                ),
+            );
+            return;
+        }
+        let count = self.partition_counts.get(topic).copied();
+        if count.is_some_and(|count| partition >= count) {
+            problems.error(
+                origin.span_of("broker"),
+                format!(
+                    "{}: {topic}-{partition} does not exist; '{topic}' has {} partition(s)",
+                    origin.path,
+                    count.unwrap_or(0)
+                ),
+            );
         }
     }
 

@@ -2,6 +2,13 @@
 //! integer of milliseconds. Milliseconds are the engine's unit, so every duration must come to a
 //! whole number of them.
 
+/// The longest run the playground allows: one simulated hour. Every timer Kafka's defaults
+/// set for the stories told here fits in it (retention checks and `max.poll.interval.ms` every
+/// five minutes, `delivery.timeout.ms` two), and the sandbox's default cluster simulates an
+/// hour in about a second (the largest preset, 48 partitions and five groups, in about 40 s).
+/// A day would take the default cluster over 20 s and 200 MB, so longer runs are refused.
+pub const MAX_DURATION_MS: u64 = 3_600_000;
+
 /// Parses a duration written as text into milliseconds.
 ///
 /// The text is one or more `<number><unit>` parts, optionally separated by spaces, whose sum is
@@ -116,6 +123,8 @@ fn duration_help(what: &str) -> String {
 pub fn format_duration_ms(ms: u64) -> String {
     if ms == 0 {
         "0s".to_owned()
+    } else if ms.is_multiple_of(3_600_000) {
+        format!("{}h", ms / 3_600_000)
     } else if ms.is_multiple_of(60_000) {
         format!("{}m", ms / 60_000)
     } else if ms.is_multiple_of(1_000) {
@@ -193,5 +202,6 @@ mod tests {
         assert_eq!(format_duration_ms(1_500), "1.5s");
         assert_eq!(format_duration_ms(250), "250ms");
         assert_eq!(format_duration_ms(120_000), "2m");
+        assert_eq!(format_duration_ms(86_400_000), "24h");
     }
 }

@@ -20,9 +20,10 @@ pub(super) fn read_topic(
     problems: &mut Problems,
 ) -> Option<Command> {
     let name: Option<String> = reader.required(name_field, problems);
-    let config: TopicConfig = reader.config(problems);
+    let mut config: TopicConfig = reader.config(problems);
     let name = name?;
     let path = reader.path().to_owned();
+    check_replica_assignment(reader, &mut config, brokers, problems);
     if !is_legal_topic_name(&name) {
         problems.error(
             reader.span_of(name_field),
@@ -51,20 +52,12 @@ pub(super) fn read_topic(
             ),
         );
     }
+    // min_insync_replicas above the replication factor is fine: since Kafka 3.7 (KAFKA-15583)
+    // the effective minimum is the smaller of the two, so acks=all sends still succeed.
     if config.min_insync_replicas == 0 {
         problems.error(
             reader.span_of("min_insync_replicas"),
             format!("{path}: min_insync_replicas must be at least 1"),
-        );
-    } else if config.min_insync_replicas > config.replication_factor {
-        // Kafka creates such a topic; every acks=all send then fails. That may be the point of
-        // a scenario, so it is only a warning.
-        problems.warning(
-            reader.span_of("min_insync_replicas"),
-            format!(
-                "{path}: min_insync_replicas {} is more than replication_factor {}: every acks=all send will fail with NOT_ENOUGH_REPLICAS",
-                config.min_insync_replicas, config.replication_factor
-            ),
         );
     }
     if config.segment_bytes < 14 {
@@ -74,6 +67,69 @@ pub(super) fn read_topic(
         );
     }
     Some(Command::CreateTopic { name, config })
+}
+
+/// `replicas = [[1, 2, 3], [2, 3, 1]]`: the partitions and the replication factor follow from
+/// the assignment unless written too, in which case they must agree with it; every broker must
+/// exist and appear once per partition (Kafka's INVALID_REPLICA_ASSIGNMENT).
+fn check_replica_assignment(
+    reader: &TableReader<'_>,
+    config: &mut TopicConfig,
+    brokers: u32,
+    problems: &mut Problems,
+) {
+    let Some(assignment) = config.replicas.clone() else {
+        return;
+    };
+    let path = reader.path().to_owned();
+    let span = reader.span_of("replicas");
+    let Some(first) = assignment.first() else {
+        problems.error(
+            span,
+            format!("{path}.replicas: list the brokers of at least one partition"),
+        );
+        return;
+    };
+    if !reader.has("partitions") {
+        config.partitions = assignment.len() as u32;
+    }
+    if !reader.has("replication_factor") {
+        config.replication_factor = first.len() as u32;
+    }
+    let mut mistakes = Vec::new();
+    if assignment.len() != config.partitions as usize {
+        mistakes.push(format!(
+            "{} lists of brokers for {} partitions",
+            assignment.len(),
+            config.partitions
+        ));
+    }
+    for (partition, replicas) in assignment.iter().enumerate() {
+        if replicas.len() != config.replication_factor as usize {
+            mistakes.push(format!(
+                "partition {partition} has {} replicas, not replication_factor {}",
+                replicas.len(),
+                config.replication_factor
+            ));
+        }
+        if let Some(broker) = replicas.iter().find(|b| **b >= brokers) {
+            mistakes.push(format!(
+                "partition {partition}: broker {broker} does not exist (the cluster has {brokers})"
+            ));
+        }
+        let mut distinct = replicas.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        if distinct.len() != replicas.len() {
+            mistakes.push(format!("partition {partition} names a broker twice"));
+        }
+    }
+    for mistake in mistakes {
+        problems.error(
+            span.clone(),
+            format!("{path}.replicas: {mistake} (INVALID_REPLICA_ASSIGNMENT)"),
+        );
+    }
 }
 
 /// Reads a producer's id from `id_field` and its settings from the rest of the table.

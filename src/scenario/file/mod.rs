@@ -13,6 +13,7 @@ mod check;
 mod draft;
 mod duration;
 mod entities;
+mod network;
 mod position;
 mod problems;
 mod sections;
@@ -27,7 +28,7 @@ use crate::engine::{BrokerConfig, Command, NetworkConfig, SimTime, Simulation};
 
 use super::setup::{Setup, Stamped};
 
-pub use duration::{format_duration_ms, parse_duration_ms};
+pub use duration::{format_duration_ms, parse_duration_ms, MAX_DURATION_MS};
 pub use entities::parse_key_pattern;
 pub use position::{LineIndex, Position};
 pub use timeline::{parse_node, ACTIONS};

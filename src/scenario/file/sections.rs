@@ -9,6 +9,7 @@ use crate::engine::limits;
 use crate::engine::{BrokerConfig, Command, NetworkConfig, ProducerId};
 
 use super::draft::{Draft, Planned};
+use super::duration::{format_duration_ms, MAX_DURATION_MS};
 use super::entities::{read_consumer, read_producer, read_topic, read_workload};
 use super::problems::Problems;
 use super::table::{describe, TableReader, Value};
@@ -32,6 +33,16 @@ pub(super) fn read_document(root: &Spanned<DeTable<'_>>, problems: &mut Problems
             "duration: a run needs some time; write for example \"60s\"",
         );
     }
+    if let Some(duration_ms) = draft.duration_ms.filter(|ms| *ms > MAX_DURATION_MS) {
+        problems.error(
+            reader.span_of("duration"),
+            format!(
+                "duration: {} is longer than the playground allows ({}), so that every run finishes in seconds",
+                format_duration_ms(duration_ms),
+                format_duration_ms(MAX_DURATION_MS)
+            ),
+        );
+    }
 
     let (brokers, broker) = read_cluster(reader.take("cluster"), problems);
     draft.brokers = brokers;
@@ -40,6 +51,7 @@ pub(super) fn read_document(root: &Spanned<DeTable<'_>>, problems: &mut Problems
         Some(value) => match TableReader::new("network", &value, problems) {
             Some(mut network) => {
                 let config = network.config(problems);
+                super::network::check_drop_rate(&network, &config, problems);
                 network.finish(problems);
                 config
             }

@@ -233,7 +233,11 @@ impl<'i> TableReader<'i> {
             if let Err(error) = C::deserialize(ValueDeserializer::from(single)) {
                 problems.error(
                     error.span().unwrap_or_else(|| value.span()),
-                    format!("{}: {}", self.field_path(&name), error.message()),
+                    format!(
+                        "{}: {}",
+                        self.field_path(&name),
+                        in_toml_terms(error.message())
+                    ),
                 );
                 continue;
             }
@@ -247,7 +251,11 @@ impl<'i> TableReader<'i> {
             Err(error) => {
                 problems.error(
                     error.span().unwrap_or_else(|| self.origin.span.clone()),
-                    format!("{}: {}", self.describe_path(), error.message()),
+                    format!(
+                        "{}: {}",
+                        self.describe_path(),
+                        in_toml_terms(error.message())
+                    ),
                 );
                 C::default()
             }
@@ -307,7 +315,7 @@ pub(super) fn deserialize_value<T: DeserializeOwned>(
         Err(error) => {
             problems.error(
                 error.span().unwrap_or(span),
-                format!("{path}: {}", error.message()),
+                format!("{path}: {}", in_toml_terms(error.message())),
             );
             None
         }
@@ -350,4 +358,70 @@ pub(super) fn describe(value: &DeValue<'_>) -> &'static str {
         DeValue::Array(_) => "an array",
         DeValue::Table(_) => "a table",
     }
+}
+
+/// Serde's messages name Rust's types ("expected u32", "expected struct TopicConfig"); a
+/// scenario's author writes TOML, so each is said in TOML's terms instead: "expected a whole
+/// number from 0 to 4294967295", "expected a table".
+pub(super) fn in_toml_terms(message: &str) -> String {
+    const WHOLE_NUMBERS: [(&str, &str); 10] = [
+        ("u8", "from 0 to 255"),
+        ("u16", "from 0 to 65535"),
+        ("u32", "from 0 to 4294967295"),
+        ("u64", "from 0 to 18446744073709551615"),
+        ("usize", "from 0 to 18446744073709551615"),
+        ("i8", "from -128 to 127"),
+        ("i16", "from -32768 to 32767"),
+        ("i32", "from -2147483648 to 2147483647"),
+        ("i64", "from -9223372036854775808 to 9223372036854775807"),
+        ("isize", "from -9223372036854775808 to 9223372036854775807"),
+    ];
+    let mut text = message.to_owned();
+    for (rust, range) in WHOLE_NUMBERS {
+        text = replace_word(
+            &text,
+            &format!("expected {rust}"),
+            &format!("expected a whole number {range}"),
+        );
+    }
+    for (rust, toml) in [
+        ("expected f32", "expected a number"),
+        ("expected f64", "expected a number"),
+        ("expected a sequence", "expected an array"),
+        ("expected a map", "expected a table"),
+        ("invalid type: sequence", "invalid type: an array"),
+        ("invalid type: map", "invalid type: a table"),
+        ("floating point", "float"),
+    ] {
+        text = replace_word(&text, rust, toml);
+    }
+    // "expected struct TopicConfig", "expected enum Acks": the Rust name goes, the kind stays.
+    for (rust, toml) in [
+        ("expected struct ", "expected a table"),
+        ("expected enum ", "expected a string"),
+    ] {
+        while let Some(start) = text.find(rust) {
+            let name_end = text[start + rust.len()..]
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .map_or(text.len(), |end| start + rust.len() + end);
+            text.replace_range(start..name_end, toml);
+        }
+    }
+    text
+}
+
+/// Replaces `from` by `to` where `from` is not followed by more of a word (so `expected u32`
+/// does not match inside `expected u320`).
+fn replace_word(text: &str, from: &str, to: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(from) {
+        let after = &rest[at + from.len()..];
+        let whole = !after.starts_with(|c: char| c.is_alphanumeric() || c == '_');
+        out.push_str(&rest[..at]);
+        out.push_str(if whole { to } else { from });
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }

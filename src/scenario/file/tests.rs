@@ -286,6 +286,11 @@ at = "16s"
 action = "commit-offsets"
 consumer = 4
 offsets = { "t-0" = 3 }
+[[timeline]]
+at = "17s"
+action = "alter-topic-config"
+topic = "t"
+retention_ms = 60000
 "#;
     let scenario = parse_scenario(text).expect("valid");
     let timeline: Vec<&Command> = scenario
@@ -369,6 +374,11 @@ offsets = { "t-0" = 3 }
     assert!(
         matches!(entry.as_slice(), [Command::AddConsumer { .. }, Command::Assign { partitions, .. }] if partitions.len() == 1)
     );
+    assert!(matches!(
+        timeline[26],
+        Command::AlterTopicConfig { topic, config, set }
+            if topic == "t" && config.retention_ms == 60_000 && set == &["retention_ms".to_owned()]
+    ));
 }
 
 #[test]
@@ -532,4 +542,165 @@ fn every_prefix_of_a_scenario_parses_or_fails_cleanly() {
             Err(errors) => assert!(!errors.is_empty()),
         }
     }
+}
+
+#[test]
+fn min_insync_replicas_above_the_replication_factor_is_no_warning() {
+    // Since Kafka 3.7 (KAFKA-15583) the effective minimum is min(min.insync.replicas,
+    // replication factor), so every acks=all send does not fail; nothing to warn about.
+    let text = "version = 1\nname = \"x\"\n[cluster]\nbrokers = 2\n[[topics]]\nname = \"t\"\nreplication_factor = 2\nmin_insync_replicas = 3\n";
+    let scenario = parse_scenario(text).expect("valid");
+    assert_eq!(scenario.warnings, []);
+}
+
+#[test]
+fn type_errors_name_toml_types_not_rust_ones() {
+    let text = r#"version = 1
+name = "types"
+seed = -1
+[cluster]
+brokers = "three"
+replica_lag_time_max_ms = 1.5
+[network]
+drop_per_million = true
+[[topics]]
+name = "t"
+partitions = [1]
+[[producers]]
+id = 1
+acks = 2
+[[timeline]]
+at = "1s"
+action = "crash-broker"
+broker = { id = 0 }
+"#;
+    let messages: Vec<String> = errors_of(text).iter().map(ToString::to_string).collect();
+    expect_test::expect![[r#"
+        [
+            "3:8: seed: invalid value: integer `-1`, expected a whole number from 0 to 18446744073709551615",
+            "5:11: cluster.brokers: invalid type: string \"three\", expected a whole number from 0 to 4294967295",
+            "6:27: cluster.replica_lag_time_max_ms: invalid type: float `1.5`, expected a whole number from 0 to 18446744073709551615",
+            "8:20: network.drop_per_million: invalid type: boolean `true`, expected a whole number from 0 to 4294967295",
+            "11:14: topics[0].partitions: invalid type: an array, expected a whole number from 0 to 4294967295",
+            "14:8: producers[0].acks: unknown variant `2`, expected one of `0`, `1`, `all`",
+            "18:10: timeline[0].broker: invalid type: a table, expected a whole number from 0 to 4294967295",
+        ]
+    "#]].assert_debug_eq(&messages);
+}
+
+#[test]
+fn a_run_longer_than_an_hour_is_refused_with_the_limit() {
+    let text = "version = 1\nname = \"x\"\nduration = \"100000000h\"\n";
+    let errors = errors_of(text);
+    assert_eq!(
+        errors[0].to_string(),
+        "3:12: duration: 100000000h is longer than the playground allows (1h), so that every run finishes in seconds"
+    );
+    let text = "version = 1\nname = \"x\"\nduration = \"60m\"\n";
+    assert_eq!(
+        parse_scenario(text)
+            .expect("an hour is allowed")
+            .duration_ms,
+        Some(3_600_000)
+    );
+}
+
+#[test]
+fn more_than_a_million_drops_per_million_is_refused_everywhere() {
+    let text = r#"version = 1
+name = "x"
+[network]
+drop_per_million = 1000001
+[[timeline]]
+at = "1s"
+action = "set-network"
+drop_per_million = 2000000
+"#;
+    let messages: Vec<String> = errors_of(text).iter().map(ToString::to_string).collect();
+    expect_test::expect![[r#"
+        [
+            "4:20: network.drop_per_million: 1000001 is more than a million per million; use 0 (no loss) to 1000000 (every message lost)",
+            "8:20: timeline[0].drop_per_million: 2000000 is more than a million per million; use 0 (no loss) to 1000000 (every message lost)",
+        ]
+    "#]].assert_debug_eq(&messages);
+    let text = "version = 1\nname = \"x\"\n[network]\ndrop_per_million = 1000000\n";
+    assert!(parse_scenario(text).is_ok());
+}
+
+#[test]
+fn replicas_leader_targets_and_topic_config_changes_are_read() {
+    let text = r#"version = 1
+name = "teacher"
+[cluster]
+brokers = 3
+[[topics]]
+name = "orders"
+replicas = [[1, 2, 0], [2, 0, 1]]
+[[timeline]]
+at = "5s"
+action = "crash-broker"
+broker = "leader of orders-1"
+[[timeline]]
+at = "6s"
+action = "alter-topic-config"
+topic = "orders"
+unclean_leader_election_enable = true
+"#;
+    let scenario = parse_scenario(text).expect("valid");
+    let commands: Vec<&Command> = scenario.commands.iter().map(|c| &c.command).collect();
+    assert!(matches!(
+        commands[0],
+        Command::CreateTopic { config, .. }
+            if config.partitions == 2 && config.replication_factor == 3
+                && config.replicas == Some(vec![vec![1, 2, 0], vec![2, 0, 1]])
+    ));
+    assert_eq!(
+        *commands[1],
+        Command::ToLeaderOf {
+            topic: "orders".into(),
+            partition: 1,
+            action: crate::engine::BrokerAction::Crash,
+        }
+    );
+    assert!(matches!(
+        commands[2],
+        Command::AlterTopicConfig { topic, config, set }
+            if topic == "orders" && config.unclean_leader_election_enable
+                && set == &["unclean_leader_election_enable".to_owned()]
+    ));
+}
+
+#[test]
+fn bad_assignments_targets_and_config_changes_say_what_is_wrong() {
+    let text = r#"version = 1
+name = "mistakes"
+[cluster]
+brokers = 3
+[[topics]]
+name = "orders"
+replicas = [[1, 1], [3, 0]]
+[[timeline]]
+at = "5s"
+action = "crash-broker"
+broker = "the leader"
+[[timeline]]
+at = "6s"
+action = "isolate-broker"
+broker = "leader of orders-7"
+[[timeline]]
+at = "7s"
+action = "alter-topic-config"
+topic = "orders"
+partitions = 4
+"#;
+    let messages: Vec<String> = errors_of(text).iter().map(ToString::to_string).collect();
+    expect_test::expect![[r#"
+        [
+            "7:12: topics[0].replicas: partition 0 names a broker twice (INVALID_REPLICA_ASSIGNMENT)",
+            "7:12: topics[0].replicas: partition 1: broker 3 does not exist (the cluster has 3) (INVALID_REPLICA_ASSIGNMENT)",
+            "11:10: timeline[0].broker: \"the leader\" names no broker: write a broker id such as 2, or \"leader of TOPIC-PARTITION\" such as \"leader of orders-0\"",
+            "15:10: timeline[1]: orders-7 does not exist; 'orders' has 2 partition(s)",
+            "20:14: timeline[2].partitions: is not a topic config and cannot be altered (Kafka adds partitions with kafka-topics --alter and moves replicas by reassignment)",
+        ]
+    "#]].assert_debug_eq(&messages);
 }

@@ -5,9 +5,11 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::engine::limits;
+use toml::de::DeValue;
+
 use crate::engine::{
-    BrokerConfig, BrokerId, Command, ConsumerId, Isolation, NetworkConfig, Node, Offset,
-    ProducerId, SeekTarget,
+    BrokerAction, BrokerConfig, BrokerId, Command, ConsumerId, Isolation, NetworkConfig, Node,
+    Offset, ProducerId, SeekTarget, TopicConfig,
 };
 
 use super::draft::Planned;
@@ -15,10 +17,10 @@ use super::entities::{
     parse_partition, read_consumer, read_partition_list, read_producer, read_topic, read_workload,
 };
 use super::problems::{closest, Problems};
-use super::table::{TableReader, Value};
+use super::table::{deserialize_value, TableReader, Value};
 
 /// Every action a timeline entry can name, in the order the guide lists them.
-pub const ACTIONS: [&str; 26] = [
+pub const ACTIONS: [&str; 27] = [
     "create-topic",
     "add-producer",
     "produce",
@@ -45,6 +47,7 @@ pub const ACTIONS: [&str; 26] = [
     "pause-partitions",
     "resume-partitions",
     "commit-offsets",
+    "alter-topic-config",
 ];
 
 /// What the timeline needs from the rest of the file.
@@ -143,20 +146,16 @@ fn read_action(
             }
             "commit" => one(consumer_field(reader, problems)
                 .map(|consumer| Command::CommitOffsets { consumer })),
-            "crash-broker" => {
-                one(broker_field(reader, problems).map(|broker| Command::CrashBroker { broker }))
-            }
-            "restart-broker" => {
-                one(broker_field(reader, problems).map(|broker| Command::RestartBroker { broker }))
-            }
+            "crash-broker" => one(broker_target(reader, BrokerAction::Crash, problems)),
+            "restart-broker" => one(broker_target(reader, BrokerAction::Restart, problems)),
             "isolate-broker" => one(read_isolate(reader, problems)),
             "cut-link" | "heal-link" => one(read_link_cut(action, reader, problems)),
-            "heal-broker" => {
-                one(broker_field(reader, problems).map(|broker| Command::HealBroker { broker }))
-            }
+            "heal-broker" => one(broker_target(reader, BrokerAction::Heal, problems)),
+            "alter-topic-config" => one(read_alter_topic_config(reader, problems)),
             "set-link-latency" => one(read_link_latency(reader, problems)),
             "set-network" => {
                 let given: NetworkConfig = reader.config(problems);
+                super::network::check_drop_rate(reader, &given, problems);
                 let config = overlay(&context.network, &given, |field| reader.has(field));
                 one(Some(Command::SetNetwork { config }))
             }
@@ -190,9 +189,87 @@ fn consumer_field(reader: &mut TableReader<'_>, problems: &mut Problems) -> Opti
     reader.required("consumer", problems).map(ConsumerId)
 }
 
-/// Whether the broker exists is checked with the other references in [`super::check`].
-fn broker_field(reader: &mut TableReader<'_>, problems: &mut Problems) -> Option<BrokerId> {
-    reader.required("broker", problems).map(BrokerId)
+/// `broker = 2`, or `broker = "leader of orders-0"`: the broker that leads that partition
+/// when the action runs. Whether a numbered broker exists is checked with the other
+/// references in [`super::check`].
+fn broker_target(
+    reader: &mut TableReader<'_>,
+    action: BrokerAction,
+    problems: &mut Problems,
+) -> Option<Command> {
+    let Some(value) = reader.take("broker") else {
+        return reader
+            .required::<u32>("broker", problems)
+            .map(|id| action.on(BrokerId(id)));
+    };
+    let path = reader.field_path("broker");
+    let DeValue::String(text) = value.get_ref() else {
+        return deserialize_value::<u32>(&path, value, problems).map(|id| action.on(BrokerId(id)));
+    };
+    let parsed = text
+        .strip_prefix("leader of ")
+        .and_then(|partition| partition.trim().rsplit_once('-'))
+        .and_then(|(topic, number)| Some((topic.to_owned(), number.parse::<u32>().ok()?)));
+    match parsed {
+        Some((topic, partition)) => Some(Command::ToLeaderOf {
+            topic,
+            partition,
+            action,
+        }),
+        None => {
+            problems.error(
+                value.span(),
+                format!("{path}: \"{text}\" names no broker: write a broker id such as 2, or \"leader of TOPIC-PARTITION\" such as \"leader of orders-0\""),
+            );
+            None
+        }
+    }
+}
+
+/// `alter-topic-config`: `topic` and the settings to change, named as in `[[topics]]`.
+fn read_alter_topic_config(
+    reader: &mut TableReader<'_>,
+    problems: &mut Problems,
+) -> Option<Command> {
+    let topic: Option<String> = reader.required("topic", problems);
+    let config: TopicConfig = reader.config(problems);
+    let path = reader.path().to_owned();
+    let fields = match serde_json::to_value(TopicConfig::default()) {
+        Ok(serde_json::Value::Object(fields)) => fields.keys().cloned().collect(),
+        _ => Vec::new(),
+    };
+    let set: Vec<String> = fields.into_iter().filter(|f| reader.has(f)).collect();
+    if set.is_empty() {
+        problems.error(
+            reader.span_of("action"),
+            format!("{path}: name a setting to change, like unclean_leader_election_enable = true"),
+        );
+    }
+    for fixed in ["partitions", "replication_factor", "replicas"] {
+        if reader.has(fixed) {
+            problems.error(
+                reader.span_of(fixed),
+                format!("{path}.{fixed}: is not a topic config and cannot be altered (Kafka adds partitions with kafka-topics --alter and moves replicas by reassignment)"),
+            );
+        }
+    }
+    if reader.has("min_insync_replicas") && config.min_insync_replicas == 0 {
+        problems.error(
+            reader.span_of("min_insync_replicas"),
+            format!("{path}.min_insync_replicas: must be at least 1"),
+        );
+    }
+    if reader.has("segment_bytes") && config.segment_bytes < 14 {
+        problems.error(
+            reader.span_of("segment_bytes"),
+            format!("{path}.segment_bytes: must be at least 14 bytes"),
+        );
+    }
+    Some(Command::AlterTopicConfig {
+        topic: topic?,
+        config,
+        set,
+    })
 }
 
 /// `produce`: one record (`value`), several (`values`, `interval` apart), or a tombstone
@@ -438,12 +515,11 @@ fn read_link_latency(reader: &mut TableReader<'_>, problems: &mut Problems) -> O
 /// `isolate-broker`: `broker = 1`, and `from = "peers"` (the default: the other brokers and
 /// the controller), `"clients"` or `"all"`.
 fn read_isolate(reader: &mut TableReader<'_>, problems: &mut Problems) -> Option<Command> {
-    let broker = broker_field(reader, problems);
     let from: Option<String> = reader.optional("from", problems);
     let span = reader.span_of("from");
     let path = reader.path().to_owned();
     let from = match from.as_deref() {
-        None => return broker.map(|broker| Command::IsolateBroker { broker }),
+        None => return broker_target(reader, BrokerAction::Isolate, problems),
         Some("peers") => Isolation::Peers,
         Some("clients") => Isolation::Clients,
         Some("all") => Isolation::All,
@@ -455,7 +531,7 @@ fn read_isolate(reader: &mut TableReader<'_>, problems: &mut Problems) -> Option
             return None;
         }
     };
-    broker.map(|broker| Command::IsolateBrokerFrom { broker, from })
+    broker_target(reader, BrokerAction::IsolateFrom(from), problems)
 }
 
 /// `cut-link` and `heal-link`: `between = ["broker-0", "producer-1"]` for both directions, or

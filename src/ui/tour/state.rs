@@ -212,7 +212,7 @@ impl Playground {
                     choice,
                     ..
                 } => self.placements.push(Placement {
-                    value: value.clone().unwrap_or_else(|| "∅".to_owned()),
+                    value: value.clone().unwrap_or_else(|| "null".to_owned()),
                     key: key.clone(),
                     partition: partition.partition,
                     choice: *choice,

@@ -378,7 +378,7 @@ impl Simulation {
                         consumer: consumer_id,
                         partition: partition.clone(),
                         offset: polled.offset,
-                        value: polled.value_text(),
+                        value: polled.value.as_ref().map(|v| v.text().into_owned()),
                     });
                     if consumer.polled.len() >= POLLED_KEPT {
                         consumer.polled.drain(..POLLED_KEPT / 2);
@@ -386,6 +386,9 @@ impl Simulation {
                     consumer.polled.push(polled);
                 }
             }
+            consumer
+                .last_polled
+                .insert(partition.clone(), Offset(next.0 - 1));
             consumer.positions.insert(partition, next);
         }
         consumer.records_polled += delivered.len() as u64;

@@ -35,10 +35,12 @@ pub struct PolledRecord {
 }
 
 impl PolledRecord {
+    /// The value as text; a tombstone prints as `null`, as Kafka's console consumer prints a
+    /// null value.
     pub fn value_text(&self) -> String {
         self.value
             .as_ref()
-            .map_or_else(|| "∅".to_owned(), |v| v.text().into_owned())
+            .map_or_else(|| "null".to_owned(), |v| v.text().into_owned())
     }
 }
 
@@ -108,6 +110,8 @@ pub struct Consumer {
     /// detailed events are on.
     pub polled: Vec<PolledRecord>,
     pub records_polled: u64,
+    /// The offset of the last record `poll()` returned, per partition.
+    pub last_polled: BTreeMap<TopicPartition, Offset>,
     /// Fetched records not yet returned by `poll()` (it returns at most `max.poll.records`),
     /// oldest first; never an empty run.
     buffer: VecDeque<BufferedRun>,
@@ -145,6 +149,7 @@ impl Consumer {
             next_correlation_id: 0,
             polled: Vec::new(),
             records_polled: 0,
+            last_polled: BTreeMap::new(),
             buffer: VecDeque::new(),
             group: None,
             metadata: ClientMetadata::default(),

@@ -200,7 +200,7 @@ mod tests {
         let lost = |n: u64| LostRecord {
             record: RecordId(n),
             partition: "orders-0".to_owned(),
-            offset: n,
+            offset: n as i64,
             reason: "truncated after an unclean election".to_owned(),
         };
         let report = AuditReport {

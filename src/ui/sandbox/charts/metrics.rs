@@ -414,7 +414,7 @@ impl MetricsHistory {
                 high_watermark,
                 ..
             } if user(partition) => Fact::HighWatermark(partition.clone(), high_watermark.0),
-            EventKind::IsrChanged { partition, isr } if user(partition) => {
+            EventKind::IsrChanged { partition, isr, .. } if user(partition) => {
                 Fact::Isr(partition.clone(), isr.clone())
             }
             EventKind::LeaderElected { partition, .. } if user(partition) => {

@@ -12,8 +12,10 @@ pub(super) struct LostIndex<'a> {
 
 impl<'a> LostIndex<'a> {
     pub(super) fn new(lost: &'a [LostRecord]) -> Self {
+        // A record lost under acks=0 has no offset (-1), so it has no place in a log's row.
         let entries = lost
             .iter()
+            .filter(|record| record.offset >= 0)
             .filter_map(|record| {
                 // The auditor names partitions as Kafka's tools print them: `topic-3`.
                 let (topic, number) = record.partition.rsplit_once('-')?;
@@ -215,7 +217,7 @@ fn log_tail(ctx: &RowCtx, place: &RowPlace, source: &TailSource) -> (LogTail, u3
     let window_last = source
         .lost_here
         .iter()
-        .map(|l| l.offset)
+        .map(|l| l.offset.unsigned_abs())
         .fold(source.longest, u64::max);
     let window = Window {
         start: (window_last + 1).saturating_sub(ctx.slots),
@@ -237,13 +239,15 @@ fn log_tail(ctx: &RowCtx, place: &RowPlace, source: &TailSource) -> (LogTail, u3
                 continue;
             }
             lost_count += 1;
-            lost_hidden += u32::from(!window.contains(record.offset));
-            if window.contains(record.offset) {
+            // LostIndex keeps only records with an offset, so it is not negative.
+            let offset = record.offset.unsigned_abs();
+            lost_hidden += u32::from(!window.contains(offset));
+            if window.contains(offset) {
                 ghosts.push(GhostView {
-                    offset: record.offset,
+                    offset,
                     record: record.record,
-                    x: window.slot_x(record.offset),
-                    occupied: cells.iter().any(|c| c.offset == record.offset),
+                    x: window.slot_x(offset),
+                    occupied: cells.iter().any(|c| c.offset == offset),
                     reason: record.reason.clone(),
                     selected: ctx.options.selected == Some(record.record),
                 });

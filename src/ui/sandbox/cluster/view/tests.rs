@@ -304,12 +304,12 @@ fn an_acks_1_record_lost_with_its_leader_is_struck_through() {
     let old = rows.iter().find(|r| r.broker == old_leader).unwrap();
     let struck: Vec<_> = tail(old).cells.iter().filter(|c| c.lost).collect();
     assert_eq!(struck.len(), 1);
-    assert_eq!(struck[0].offset, lost[0].offset);
+    assert_eq!(struck[0].offset as i64, lost[0].offset);
     let new_leader = rows.iter().find(|r| r.role == ReplicaRole::Leader).unwrap();
     assert_ne!(new_leader.broker, old_leader);
     let ghosts = &tail(new_leader).ghosts;
     assert_eq!(ghosts.len(), 1);
-    assert_eq!(ghosts[0].offset, lost[0].offset);
+    assert_eq!(ghosts[0].offset as i64, lost[0].offset);
     assert_eq!(ghosts[0].record, lost[0].record);
     assert!(view.description.contains("lost"));
 

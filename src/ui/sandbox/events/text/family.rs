@@ -88,6 +88,7 @@ pub fn family_of(kind: &EventKind) -> EventFamily {
     match kind {
         TopicCreated { .. }
         | TopicDeleted { .. }
+        | TopicConfigAltered { .. }
         | ProducerAdded { .. }
         | ProducerClosed { .. }
         | ConsumerAdded { .. } => EventFamily::Setup,

@@ -2,7 +2,7 @@
 //! reads in one place. `sentence` dispatches by [`family_of`]; each family's function answers
 //! for the kinds of its family.
 
-use crate::engine::{ElectionKind, Event, EventKind, Isolation, PartitionChoice};
+use crate::engine::{ElectionKind, Event, EventKind, Isolation, IsrChangeReason, PartitionChoice};
 
 use super::family::{family_of, EventFamily};
 use super::{broker, message, node, partitions, phase_words, records, time_label};
@@ -184,9 +184,37 @@ fn replication(kind: &EventKind) -> Option<String> {
         PartitionOffline { partition } => {
             format!("{partition} is offline: no replica can lead it")
         }
-        IsrChanged { partition, isr } => {
+        IsrChanged {
+            partition,
+            isr,
+            added,
+            removed,
+            reason,
+        } => {
             let list: Vec<String> = isr.iter().map(|b| b.0.to_string()).collect();
-            format!("in-sync replicas of {partition} are now [{}]", list.join(", "))
+            let names = |brokers: &[crate::engine::BrokerId]| {
+                let names: Vec<String> = brokers.iter().map(|b| broker(*b)).collect();
+                names.join(" and ")
+            };
+            let why = match reason {
+                IsrChangeReason::CaughtUp => format!("{} caught up", names(added)),
+                IsrChangeReason::NotCaughtUp {
+                    replica_lag_time_max_ms,
+                } => format!(
+                    "{} had not caught up for replica.lag.time.max.ms ({replica_lag_time_max_ms} ms)",
+                    names(removed)
+                ),
+                IsrChangeReason::BrokerFenced => {
+                    format!("the controller fenced {}", names(removed))
+                }
+                IsrChangeReason::UncleanElection => {
+                    "an unclean election leaves the new leader alone in sync".to_owned()
+                }
+            };
+            format!(
+                "in-sync replicas of {partition} are now [{}]: {why}",
+                list.join(", ")
+            )
         }
         ReplicaTruncated {
             broker: b,

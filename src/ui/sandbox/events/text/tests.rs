@@ -53,7 +53,7 @@ fn a_single_record_event_names_the_record() {
         consumer: ConsumerId(1),
         partition: TopicPartition::new("orders", 2),
         offset: crate::engine::Offset(4),
-        value: "x".to_owned(),
+        value: Some("x".to_owned()),
     });
     let highlight = touched(&polled);
     assert_eq!(highlight.record, Some(RecordId(9)));
@@ -223,11 +223,12 @@ fn a_varied_run_reads_like_this() {
         t=9.0 s · command refused: broker-9 does not exist
         t=9.2 s · consumer 1's connection to broker 2 closed (connection refused): 1 request in flight failed; it reconnects at t=10.3 s
         t=10.0 s · the controller fenced broker 2: no heartbeat within broker.session.timeout.ms
+        t=10.0 s · in-sync replicas of orders-0 are now [1, 0]: the controller fenced broker 2
         t=10.0 s · broker 1 became leader of orders-0 (epoch 1, clean election)
         t=10.4 s · consumer 1's connection to broker 2 closed (connection refused): 1 request in flight failed; it reconnects at t=11.4 s
         t=17.0 s · broker 2 restarted
         t=17.0 s · the controller unfenced broker 2
         t=17.8 s · broker 2 cut orders-0 back to offset 2 (its log diverged after epoch 0), removing record 2
-        t=18.2 s · in-sync replicas of orders-0 are now [2, 1, 0]
+        t=18.2 s · in-sync replicas of orders-0 are now [2, 1, 0]: broker 2 caught up
     "#]].assert_eq(&text);
 }

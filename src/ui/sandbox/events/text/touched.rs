@@ -215,7 +215,7 @@ fn touched_by_cluster_and_groups(kind: &EventKind, h: &mut Highlight) -> bool {
         PartitionOffline { partition } => {
             h.partitions.insert(partition.clone());
         }
-        IsrChanged { partition, isr } => {
+        IsrChanged { partition, isr, .. } => {
             h.partitions.insert(partition.clone());
             h.brokers.extend(isr.iter().copied());
         }
