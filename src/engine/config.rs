@@ -43,6 +43,9 @@ pub struct TopicConfig {
     pub min_cleanable_dirty_ratio_percent: u32,
     /// `unclean.leader.election.enable` (default false).
     pub unclean_leader_election_enable: bool,
+    /// `max.message.bytes` (1048588): the largest record batch the topic accepts; a larger one
+    /// fails with `MESSAGE_TOO_LARGE` (`RecordTooLargeException`).
+    pub max_message_bytes: u32,
 }
 
 impl Default for TopicConfig {
@@ -59,6 +62,7 @@ impl Default for TopicConfig {
             delete_retention_ms: 86_400_000,
             min_cleanable_dirty_ratio_percent: 50,
             unclean_leader_election_enable: false,
+            max_message_bytes: 1_048_588,
         }
     }
 }
@@ -163,8 +167,10 @@ pub struct ProducerConfig {
     pub enable_idempotence: bool,
     /// `retries` (2147483647).
     pub retries: u32,
-    /// `retry.backoff.ms` (100).
+    /// `retry.backoff.ms` (100): the first wait before a retry.
     pub retry_backoff_ms: u64,
+    /// `retry.backoff.max.ms` (1000, KIP-580): the wait doubles per retry up to this.
+    pub retry_backoff_max_ms: u64,
     /// `delivery.timeout.ms` (120000): how long `send()` may take in all, retries included.
     pub delivery_timeout_ms: u64,
     /// `request.timeout.ms` (30000): how long to wait for one response.
@@ -177,6 +183,14 @@ pub struct ProducerConfig {
     pub max_in_flight_requests_per_connection: u32,
     pub partitioner: KeylessPartitioner,
     pub send_mode: SendMode,
+    /// `max.request.size` (1048576): the largest record `send()` accepts, and the most one
+    /// produce request carries.
+    pub max_request_size: u32,
+    /// `buffer.memory` (33554432): bytes of records the accumulator holds at most.
+    pub buffer_memory: u64,
+    /// `max.block.ms` (60000): how long `send()` blocks while the accumulator is full before
+    /// it fails with a `TimeoutException`.
+    pub max_block_ms: u64,
 }
 
 impl Default for ProducerConfig {
@@ -186,6 +200,7 @@ impl Default for ProducerConfig {
             enable_idempotence: true,
             retries: i32::MAX as u32,
             retry_backoff_ms: 100,
+            retry_backoff_max_ms: 1_000,
             delivery_timeout_ms: 120_000,
             request_timeout_ms: 30_000,
             batch_size: 16_384,
@@ -193,6 +208,9 @@ impl Default for ProducerConfig {
             max_in_flight_requests_per_connection: 5,
             partitioner: KeylessPartitioner::UniformSticky,
             send_mode: SendMode::Asynchronous,
+            max_request_size: 1_048_576,
+            buffer_memory: 33_554_432,
+            max_block_ms: 60_000,
         }
     }
 }
@@ -553,6 +571,13 @@ pub const TOPIC_CONFIG_DOCS: &[ConfigDoc] = &[
         default_note: "",
         meaning: "Let an out-of-sync replica lead when no in-sync one is left: available, but acknowledged writes can be lost.",
     },
+    ConfigDoc {
+        field: "max_message_bytes",
+        kafka_name: Some("max.message.bytes"),
+        default_text: "1048588",
+        default_note: "1 MiB plus the batch overhead",
+        meaning: "The largest record batch the topic accepts; a larger one fails with MESSAGE_TOO_LARGE (RecordTooLargeException).",
+    },
 ];
 
 /// [`ProducerConfig`]'s settings.
@@ -583,7 +608,14 @@ pub const PRODUCER_CONFIG_DOCS: &[ConfigDoc] = &[
         kafka_name: Some("retry.backoff.ms"),
         default_text: "100",
         default_note: "",
-        meaning: "How long to wait before a retry.",
+        meaning: "How long to wait before the first retry; later waits double.",
+    },
+    ConfigDoc {
+        field: "retry_backoff_max_ms",
+        kafka_name: Some("retry.backoff.max.ms"),
+        default_text: "1000",
+        default_note: "since 3.7, KIP-580",
+        meaning: "The longest wait between retries: the wait doubles up to this, with 20% random jitter.",
     },
     ConfigDoc {
         field: "delivery_timeout_ms",
@@ -633,6 +665,27 @@ pub const PRODUCER_CONFIG_DOCS: &[ConfigDoc] = &[
         default_text: "asynchronous",
         default_note: "",
         meaning: "How the application calls send(): with a callback, one at a time with send().get(), or fire and forget.",
+    },
+    ConfigDoc {
+        field: "max_request_size",
+        kafka_name: Some("max.request.size"),
+        default_text: "1048576",
+        default_note: "1 MiB",
+        meaning: "A larger record fails in send() with RecordTooLargeException; also the most one produce request carries.",
+    },
+    ConfigDoc {
+        field: "buffer_memory",
+        kafka_name: Some("buffer.memory"),
+        default_text: "33554432",
+        default_note: "32 MiB",
+        meaning: "Bytes of records waiting to be sent; when full, send() blocks.",
+    },
+    ConfigDoc {
+        field: "max_block_ms",
+        kafka_name: Some("max.block.ms"),
+        default_text: "60000",
+        default_note: "",
+        meaning: "How long send() blocks on a full buffer before it fails with TimeoutException.",
     },
 ];
 

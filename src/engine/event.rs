@@ -129,6 +129,15 @@ pub enum EventKind {
         base_sequence: i32,
         offset: Offset,
     },
+    /// The idempotent producer bumped its epoch (KIP-360) because a batch of `partition` with
+    /// a sequence failed or the broker reported a gap; that partition's sequences start again
+    /// at 0.
+    ProducerEpochBumped {
+        producer: ProducerId,
+        partition: TopicPartition,
+        producer_id: u64,
+        producer_epoch: u16,
+    },
     /// A consumer without a position got one from `auto.offset.reset`.
     PositionReset {
         consumer: ConsumerId,
@@ -338,6 +347,10 @@ impl fmt::Display for Event {
             EventKind::DuplicateBatchIgnored { broker, partition, producer_id, base_sequence, offset } => write!(
                 f,
                 "{broker}: duplicate batch from producer id {producer_id} seq {base_sequence} on {partition} not appended again (offset {offset})"
+            ),
+            EventKind::ProducerEpochBumped { producer, partition, producer_id, producer_epoch } => write!(
+                f,
+                "{producer} bumps producer id {producer_id} to epoch {producer_epoch}; sequences of {partition} start again at 0"
             ),
             EventKind::PositionReset { consumer, partition, policy, offset } => write!(
                 f,

@@ -17,6 +17,7 @@ use crate::engine::time::SimTime;
 use crate::engine::{Simulation, Timer};
 
 mod accumulator;
+mod idempotence;
 mod partitioner;
 mod sender;
 
@@ -58,7 +59,7 @@ pub struct Producer {
     pub producer_id: Option<u64>,
     pub producer_epoch: u16,
     accumulator: Accumulator,
-    next_sequence: BTreeMap<TopicPartition, i32>,
+    sequences: BTreeMap<TopicPartition, idempotence::PartitionSequences>,
     in_flight: BTreeMap<u64, RequestInFlight>,
     sticky: BTreeMap<String, (u32, u32)>,
     round_robin: BTreeMap<String, u32>,
@@ -85,7 +86,7 @@ impl Producer {
             producer_id,
             producer_epoch: 0,
             accumulator: Accumulator::default(),
-            next_sequence: BTreeMap::new(),
+            sequences: BTreeMap::new(),
             in_flight: BTreeMap::new(),
             sticky: BTreeMap::new(),
             round_robin: BTreeMap::new(),

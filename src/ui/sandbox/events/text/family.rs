@@ -96,7 +96,8 @@ pub fn family_of(kind: &EventKind) -> EventFamily {
         | BatchAcknowledged { .. }
         | BatchRetried { .. }
         | BatchFailed { .. }
-        | DuplicateBatchIgnored { .. } => EventFamily::Produce,
+        | DuplicateBatchIgnored { .. }
+        | ProducerEpochBumped { .. } => EventFamily::Produce,
         BatchReplicated { .. } | HighWatermarkAdvanced { .. } | ReplicaTruncated { .. } => {
             EventFamily::Replication
         }

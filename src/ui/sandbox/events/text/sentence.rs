@@ -131,6 +131,15 @@ fn produce(kind: &EventKind) -> Option<String> {
             producer.0,
             records(ids)
         ),
+        ProducerEpochBumped {
+            producer,
+            partition,
+            producer_epoch,
+            ..
+        } => format!(
+            "producer {} bumped its epoch to {producer_epoch}: a batch of {partition} failed, so its sequence numbers start again at 0",
+            producer.0
+        ),
         DuplicateBatchIgnored {
             broker: b,
             partition,

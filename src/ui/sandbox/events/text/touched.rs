@@ -123,6 +123,14 @@ fn touched_by_batches_and_positions(kind: &EventKind, h: &mut Highlight) -> bool
                 h.record = Some(*one);
             }
         }
+        ProducerEpochBumped {
+            producer,
+            partition,
+            ..
+        } => {
+            h.producers.insert(*producer);
+            h.partitions.insert(partition.clone());
+        }
         BatchAcknowledged {
             producer,
             partition,
