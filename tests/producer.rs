@@ -368,3 +368,67 @@ fn the_idempotent_producer_never_wedges_on_a_lossy_network() {
         assert_eq!(in_logs, 4_000, "seed {seed}: every record is in a log once");
     }
 }
+
+/// KIP-580: retries wait `retry.backoff.ms` (100) doubled per attempt, with ±20 % jitter from
+/// the run's seed, and never more than `retry.backoff.max.ms` (1000).
+#[test]
+fn retry_backoff_doubles_up_to_retry_backoff_max_ms() {
+    let mut sim = cluster(2, 4);
+    create_topic(
+        &mut sim,
+        "t",
+        TopicConfig {
+            partitions: 1,
+            replication_factor: 2,
+            min_insync_replicas: 2,
+            ..TopicConfig::default()
+        },
+    );
+    let tp = TopicPartition::new("t", 0);
+    let follower = BrokerId(1 - leader(&sim, &tp).unwrap().0);
+    crash(&mut sim, follower);
+    // The follower leaves the ISR, so every acks=all send fails with NOT_ENOUGH_REPLICAS.
+    run_for(&mut sim, 5_000);
+    let producer = add_producer(
+        &mut sim,
+        1,
+        ProducerConfig {
+            linger_ms: 0,
+            delivery_timeout_ms: 12_000,
+            ..ProducerConfig::default()
+        },
+    );
+    produce(&mut sim, producer, "t", "k", "v");
+    let events = run_for(&mut sim, 15_000);
+    let retried_at: Vec<u64> = events
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.kind,
+                EventKind::BatchRetried {
+                    error: ErrorCode::NotEnoughReplicas,
+                    ..
+                }
+            )
+        })
+        .map(|e| e.at.as_ms())
+        .collect();
+    assert!(retried_at.len() >= 8, "{retried_at:?}");
+    // Each gap is the backoff plus one round trip (2 × 5 ms).
+    let backoffs: Vec<u64> = retried_at.windows(2).map(|w| w[1] - w[0] - 10).collect();
+    for (attempt, backoff) in backoffs.iter().enumerate() {
+        let term = (100u64 << attempt).min(1_000);
+        assert!(
+            *backoff >= term * 8 / 10 && *backoff <= (term * 12 / 10).min(1_000),
+            "retry {attempt} waited {backoff} ms: {backoffs:?}"
+        );
+    }
+    assert!(
+        backoffs[..4].windows(2).all(|w| w[0] < w[1]),
+        "{backoffs:?}"
+    );
+    assert!(backoffs.iter().all(|b| *b <= 1_000), "{backoffs:?}");
+    // The jitter is drawn from the seed: not every capped wait is the same.
+    let capped = &backoffs[5..];
+    assert!(capped.iter().any(|b| *b != capped[0]), "{backoffs:?}");
+}

@@ -167,6 +167,20 @@ impl Producer {
         state.trim();
     }
 
+    /// A batch the broker found too large became `first` and `second`, with consecutive
+    /// sequences: both are outstanding in its place.
+    pub(super) fn on_batch_split(&mut self, first: &PendingBatch, second: &PendingBatch) {
+        let (Some(base), Some(second_base)) = (first.sequence, second.sequence) else {
+            return;
+        };
+        let Some(state) = self.sequences.get_mut(&first.partition) else {
+            return;
+        };
+        if let Some(index) = state.outstanding.iter().position(|(b, _)| *b == base) {
+            state.outstanding.insert(index + 1, (second_base, false));
+        }
+    }
+
     /// The broker answered `batch` with `error` and it will be retried: a gap right after the
     /// last acknowledged sequence, or an epoch the broker does not accept, needs an epoch bump
     /// (`TransactionManager.canRetry`); any other out-of-order answer means an earlier batch

@@ -9,10 +9,11 @@ use serde::Serialize;
 
 use crate::engine::command::{KeyPattern, Rejection, Workload};
 use crate::engine::config::{Acks, ProducerConfig, SendMode};
+use crate::engine::errors::ErrorCode;
 use crate::engine::event::EventKind;
 use crate::engine::ids::{BrokerId, ProducerId, RecordId, TopicPartition};
 use crate::engine::limits;
-use crate::engine::record::{Payload, Record};
+use crate::engine::record::{Payload, Record, BATCH_OVERHEAD_BYTES};
 use crate::engine::time::SimTime;
 use crate::engine::{Simulation, Timer};
 
@@ -75,7 +76,20 @@ pub struct Producer {
     workload_sent: u64,
     workload_carry_millis: u64,
     wake_at: Option<SimTime>,
+    /// Bytes of `buffer.memory` held by batches not yet answered.
+    buffer_used: u64,
+    /// The record `send()` is blocked on while `buffer.memory` is full, since when.
+    memory_wait: Option<MemoryWait>,
     pub stats: ProducerStats,
+}
+
+/// A `send()` blocked in `BufferPool.allocate` until batches are answered and free memory, for
+/// at most `max.block.ms`.
+#[derive(Clone, Debug)]
+struct MemoryWait {
+    since: SimTime,
+    partition: TopicPartition,
+    record: Record,
 }
 
 impl Producer {
@@ -99,23 +113,49 @@ impl Producer {
             workload_sent: 0,
             workload_carry_millis: 0,
             wake_at: None,
+            buffer_used: 0,
+            memory_wait: None,
             stats: ProducerStats::default(),
         }
     }
 
-    /// Records in the accumulator or in flight.
+    /// Records in the accumulator or in flight, and one `send()` blocked on a full buffer.
     pub fn records_pending(&self) -> usize {
-        self.accumulator
-            .values()
-            .flat_map(|d| d.iter())
-            .map(PendingBatch::len)
-            .sum::<usize>()
+        usize::from(self.memory_wait.is_some())
+            + self
+                .accumulator
+                .values()
+                .flat_map(|d| d.iter())
+                .map(PendingBatch::len)
+                .sum::<usize>()
             + self
                 .in_flight
                 .values()
                 .flat_map(|r| r.batches.iter())
                 .map(PendingBatch::len)
                 .sum::<usize>()
+    }
+
+    /// Whether a record of `size` bytes for `tp` fits in `buffer.memory`: in the partition's
+    /// open batch, or in a new batch's allocation.
+    fn has_room(&mut self, tp: &TopicPartition, size: u32) -> bool {
+        let config = &self.config;
+        self.buffer_used + accumulator::batch_allocation(config.batch_size, size)
+            <= config.buffer_memory
+            || self
+                .accumulator
+                .fits_open_batch(tp, size, config.batch_size)
+    }
+
+    /// Bytes of `buffer.memory` in use.
+    pub fn buffer_used(&self) -> u64 {
+        self.buffer_used
+    }
+
+    /// Whether the application is blocked in `send()`: waiting for `send().get()`, or for room
+    /// in `buffer.memory`.
+    fn application_blocked(&self) -> bool {
+        self.awaiting.is_some() || self.memory_wait.is_some()
     }
 
     pub(in crate::engine) fn reset_workload_keys(&mut self) {
@@ -178,7 +218,7 @@ impl Simulation {
                 producer: producer_id,
             });
         }
-        if producer.awaiting.is_some() {
+        if producer.application_blocked() {
             producer.blocked_sends.push_back((
                 topic.to_owned(),
                 key.as_deref().map(Arc::from),
@@ -236,7 +276,6 @@ impl Simulation {
         let size = record.size_bytes();
         let rng = &mut self.rng;
         let producer = self.producers.get_mut(&producer_id).expect("checked");
-        let batch_size = producer.config.batch_size;
         let (partition, choice) = partitioner::choose(
             producer,
             rng,
@@ -253,18 +292,49 @@ impl Simulation {
         // The auditor and the event look at the record before the accumulator takes it, so
         // the record moves into its batch without a clone (and its key's count is not touched).
         self.auditor.on_send(&record, &tp);
-        let sent_event = self.detailed_events.then(|| EventKind::RecordSent {
-            record: record_id,
-            producer: producer_id,
-            partition: tp.clone(),
-            key: record.key.as_deref().map(str::to_owned),
-            value: record.value.as_ref().map(|v| v.text().into_owned()),
-            choice,
-        });
+        if self.detailed_events {
+            self.emit(EventKind::RecordSent {
+                record: record_id,
+                producer: producer_id,
+                partition: tp.clone(),
+                key: record.key.as_deref().map(str::to_owned),
+                value: record.value.as_ref().map(|v| v.text().into_owned()),
+                choice,
+            });
+        }
+        let producer = &self.producers[&producer_id];
+        let max_record_bytes =
+            u64::from(producer.config.max_request_size).min(producer.config.buffer_memory);
+        if u64::from(BATCH_OVERHEAD_BYTES + size) > max_record_bytes {
+            // KafkaProducer.ensureValidRecordSize: the send fails at once.
+            self.fail_records(producer_id, tp, &[record_id], ErrorCode::RecordTooLarge);
+            return;
+        }
+        self.append_or_block(producer_id, tp, record);
+    }
+
+    /// Appends `record` to the accumulator, or blocks the application while `buffer.memory`
+    /// has no room for the new batch it needs (`BufferPool.allocate`), until `max.block.ms`.
+    fn append_or_block(&mut self, producer_id: ProducerId, tp: TopicPartition, record: Record) {
+        let now = self.now;
+        let size = record.size_bytes();
+        let producer = self.producers.get_mut(&producer_id).expect("checked");
+        if !producer.has_room(&tp, size) {
+            let deadline = now.plus_ms(producer.config.max_block_ms);
+            producer.memory_wait = Some(MemoryWait {
+                since: now,
+                partition: tp,
+                record,
+            });
+            self.schedule_timer(deadline, Timer::ProducerWake(producer_id));
+            return;
+        }
+        let batch_size = producer.config.batch_size;
         let linger_ms = producer.config.linger_ms;
-        let (front_ready, front_created_at) = producer
+        let (front_ready, front_created_at, allocated) = producer
             .accumulator
             .append(tp, record, size, batch_size, now);
+        producer.buffer_used += allocated;
         // The sender only needs to look when a batch may be ready: no linger, a full batch, or
         // a queue behind the front batch. Otherwise the linger timer wakes it.
         let ready = linger_ms == 0 || front_ready;
@@ -274,13 +344,39 @@ impl Simulation {
         if wake {
             producer.wake_at = Some(wake_at);
         }
-        if let Some(event) = sent_event {
-            self.emit(event);
-        }
         if ready {
             self.drain_producer(producer_id);
         } else if wake {
             self.schedule_timer(wake_at, Timer::ProducerWake(producer_id));
+        }
+    }
+
+    /// The `send()` blocked on a full buffer goes on once batches were answered, or fails with
+    /// a `TimeoutException` after `max.block.ms`.
+    pub(in crate::engine) fn retry_blocked_send(&mut self, producer_id: ProducerId) {
+        let Some(producer) = self.producers.get_mut(&producer_id) else {
+            return;
+        };
+        let Some(wait) = producer.memory_wait.take() else {
+            return;
+        };
+        let room = producer.has_room(&wait.partition, wait.record.size_bytes());
+        let expired = self.now.since(wait.since) >= producer.config.max_block_ms;
+        producer.memory_wait = Some(wait);
+        if !room && !expired {
+            // Still blocked; the timer set when it blocked fires at the deadline.
+            return;
+        }
+        let wait = producer.memory_wait.take().expect("checked");
+        if room {
+            self.append_or_block(producer_id, wait.partition, wait.record);
+        } else {
+            self.fail_records(
+                producer_id,
+                wait.partition,
+                &[wait.record.id],
+                ErrorCode::BufferExhausted,
+            );
         }
     }
 
@@ -330,8 +426,9 @@ impl Simulation {
         let mut target: Option<SendTarget> = None;
         for _ in 0..due {
             let producer = self.producers.get_mut(&producer_id).expect("exists");
-            if producer.awaiting.is_some() {
-                // send().get() blocks the application: the workload waits too.
+            if producer.application_blocked() {
+                // send().get() or a full buffer.memory blocks the application: the workload
+                // waits too, so a producer faster than the cluster slows to its pace.
                 break;
             }
             let n = producer.workload_sent;

@@ -80,14 +80,23 @@ impl Simulation {
                 continue;
             }
             let mut batches = Vec::new();
+            let mut request_bytes = 0u32;
             for tp in partitions {
-                let Some(mut batch) = producer
-                    .accumulator
-                    .get_mut(&tp)
-                    .and_then(VecDeque::pop_front)
-                else {
+                let Some(deque) = producer.accumulator.get_mut(&tp) else {
                     continue;
                 };
+                // RecordAccumulator.drain: a request carries at most max.request.size, and
+                // always at least one batch.
+                let too_big = deque.front().is_some_and(|b| {
+                    request_bytes.saturating_add(b.bytes) > producer.config.max_request_size
+                });
+                if too_big && !batches.is_empty() {
+                    break;
+                }
+                let Some(mut batch) = deque.pop_front() else {
+                    continue;
+                };
+                request_bytes = request_bytes.saturating_add(batch.bytes);
                 producer.assign_sequence(&mut batch);
                 batches.push(batch);
             }
@@ -213,6 +222,10 @@ impl Simulation {
         mut batch: PendingBatch,
         error: ErrorCode,
     ) {
+        if error == ErrorCode::MessageTooLarge && batch.len() > 1 {
+            self.split_and_requeue(producer_id, batch, error);
+            return;
+        }
         let backoff_ms = retry_backoff_ms(
             &self.producers[&producer_id].config,
             batch.attempts,
@@ -264,6 +277,63 @@ impl Simulation {
         }
     }
 
+    /// A batch the broker found too large is cut in two and both halves go out again at once,
+    /// until a single record that is still too large fails alone.
+    fn split_and_requeue(
+        &mut self,
+        producer_id: ProducerId,
+        batch: PendingBatch,
+        error: ErrorCode,
+    ) {
+        let event = EventKind::BatchRetried {
+            producer: producer_id,
+            partition: batch.partition.clone(),
+            records: batch.iter().map(|r| r.id).collect(),
+            error,
+            attempt: batch.attempts + 1,
+        };
+        let now = self.now;
+        let producer = self.producers.get_mut(&producer_id).expect("exists");
+        producer.stats.batches_retried += 1;
+        let [first, second] = batch.split(now);
+        producer.on_batch_split(&first, &second);
+        let deque = producer.accumulator.queue_mut(&first.partition);
+        let position = match first.sequence {
+            Some(seq) => deque
+                .iter()
+                .position(|b| b.sequence.is_none_or(|s| s > seq))
+                .unwrap_or(deque.len()),
+            None => 0,
+        };
+        deque.insert(position, second);
+        deque.insert(position, first);
+        self.emit(event);
+        self.schedule_timer(now, Timer::ProducerWake(producer_id));
+    }
+
+    /// Records that failed in `send()` itself, before any batch took them: the callback gets
+    /// the error at once.
+    pub(super) fn fail_records(
+        &mut self,
+        producer_id: ProducerId,
+        partition: TopicPartition,
+        ids: &[RecordId],
+        error: ErrorCode,
+    ) {
+        let producer = self.producers.get_mut(&producer_id).expect("exists");
+        producer.stats.records_failed += ids.len() as u64;
+        if producer.awaiting.is_some_and(|a| ids.contains(&a)) {
+            producer.awaiting = None;
+        }
+        self.auditor.on_failed(ids, error);
+        self.emit(EventKind::BatchFailed {
+            producer: producer_id,
+            partition,
+            records: ids.to_vec(),
+            error,
+        });
+    }
+
     pub(super) fn fail_batch(
         &mut self,
         producer_id: ProducerId,
@@ -273,6 +343,7 @@ impl Simulation {
         let ids: Vec<RecordId> = batch.iter().map(|r| r.id).collect();
         let producer = self.producers.get_mut(&producer_id).expect("exists");
         producer.on_batch_failed(&batch, error);
+        producer.buffer_used -= batch.allocated;
         producer.stats.records_failed += ids.len() as u64;
         if producer.awaiting.is_some_and(|a| ids.contains(&a)) {
             producer.awaiting = None;
@@ -295,6 +366,7 @@ impl Simulation {
         let ids: Vec<RecordId> = batch.iter().map(|r| r.id).collect();
         let producer = self.producers.get_mut(&producer_id).expect("exists");
         producer.on_batch_acknowledged(&batch);
+        producer.buffer_used -= batch.allocated;
         producer.stats.records_acknowledged += ids.len() as u64;
         if producer.awaiting.is_some_and(|a| ids.contains(&a)) {
             producer.awaiting = None;
@@ -310,12 +382,13 @@ impl Simulation {
     }
 
     pub(in crate::engine) fn after_producer_progress(&mut self, producer_id: ProducerId) {
-        // A synchronous application blocked in send().get() continues.
+        // An application blocked on a full buffer, or in send().get(), continues.
+        self.retry_blocked_send(producer_id);
         loop {
             let Some(producer) = self.producers.get_mut(&producer_id) else {
                 return;
             };
-            if producer.awaiting.is_some() {
+            if producer.application_blocked() {
                 break;
             }
             let Some((topic, key, value)) = producer.blocked_sends.pop_front() else {
@@ -329,10 +402,15 @@ impl Simulation {
     }
 
     pub(in crate::engine) fn on_producer_wake(&mut self, producer_id: ProducerId) {
-        if let Some(producer) = self.producers.get_mut(&producer_id) {
-            producer.wake_at = None;
+        let Some(producer) = self.producers.get_mut(&producer_id) else {
+            return;
+        };
+        producer.wake_at = None;
+        if producer.memory_wait.is_some() {
+            self.after_producer_progress(producer_id);
+        } else {
+            self.drain_producer(producer_id);
         }
-        self.drain_producer(producer_id);
     }
 }
 
