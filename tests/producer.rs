@@ -432,3 +432,133 @@ fn retry_backoff_doubles_up_to_retry_backoff_max_ms() {
     let capped = &backoffs[5..];
     assert!(capped.iter().any(|b| *b != capped[0]), "{backoffs:?}");
 }
+
+fn failed_with(events: &[kafka_playground::engine::Event], error: ErrorCode) -> Vec<u64> {
+    events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::BatchFailed {
+                error: found,
+                records,
+                ..
+            } if *found == error => Some(records.iter().map(|r| r.0).collect::<Vec<_>>()),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+/// A topic's `max.message.bytes`: a batch above it is refused with MESSAGE_TOO_LARGE
+/// (`RecordTooLargeException`); the producer splits it and retries, so only the record that
+/// is too large on its own fails, and the producer goes on.
+#[test]
+fn a_record_above_max_message_bytes_fails_alone() {
+    let mut sim = cluster(1, 4);
+    create_topic(
+        &mut sim,
+        "t",
+        TopicConfig {
+            max_message_bytes: 200,
+            ..TopicConfig::default()
+        },
+    );
+    let producer = add_producer(
+        &mut sim,
+        1,
+        ProducerConfig {
+            linger_ms: 50,
+            ..ProducerConfig::default()
+        },
+    );
+    // Three records in one batch of about 61 + 3 × 40 bytes, over the limit; the middle one
+    // is too large alone.
+    produce(&mut sim, producer, "t", "a", &"x".repeat(30));
+    produce(&mut sim, producer, "t", "b", &"y".repeat(150));
+    produce(&mut sim, producer, "t", "c", &"z".repeat(30));
+    let events = run_for(&mut sim, 5_000);
+    assert_eq!(
+        failed_with(&events, ErrorCode::MessageTooLarge),
+        vec![1],
+        "{:#?}",
+        trace(&events)
+    );
+    let audit = sim.audit();
+    assert_eq!((audit.acknowledged, audit.failed), (2, 1), "{audit:#?}");
+    let tp = TopicPartition::new("t", 0);
+    assert_eq!(replica_records(&sim, BrokerId(0), &tp), vec![0, 2]);
+    produce(&mut sim, producer, "t", "d", "small");
+    run_for(&mut sim, 1_000);
+    assert_eq!(sim.audit().acknowledged, 3);
+}
+
+/// `max.request.size`: `send()` refuses a larger record at once with
+/// `RecordTooLargeException`; nothing reaches a broker.
+#[test]
+fn a_record_above_max_request_size_fails_in_send() {
+    let mut sim = cluster(1, 4);
+    create_topic(&mut sim, "t", topic(1));
+    let producer = add_producer(
+        &mut sim,
+        1,
+        ProducerConfig {
+            max_request_size: 100,
+            linger_ms: 0,
+            ..ProducerConfig::default()
+        },
+    );
+    produce(&mut sim, producer, "t", "k", &"x".repeat(100));
+    produce(&mut sim, producer, "t", "k", "fits");
+    let events = run_for(&mut sim, 1_000);
+    assert_eq!(failed_with(&events, ErrorCode::RecordTooLarge), vec![0]);
+    let tp = TopicPartition::new("t", 0);
+    assert_eq!(replica_records(&sim, BrokerId(0), &tp), vec![1]);
+}
+
+/// `buffer.memory` and `max.block.ms`: a producer faster than the cluster fills its buffer;
+/// `send()` then blocks (the workload slows down) and, when nothing is answered for
+/// `max.block.ms`, the blocked record fails with `BufferExhaustedException`, instead of the
+/// accumulator growing without bound.
+#[test]
+fn a_full_buffer_blocks_send_and_fails_it_after_max_block_ms() {
+    let mut sim = cluster(1, 4);
+    create_topic(&mut sim, "t", topic(4));
+    let producer = add_producer(
+        &mut sim,
+        1,
+        ProducerConfig {
+            buffer_memory: 4 * 16_384,
+            max_block_ms: 2_000,
+            delivery_timeout_ms: 60_000,
+            request_timeout_ms: 30_000,
+            ..ProducerConfig::default()
+        },
+    );
+    // The leader is gone: nothing is answered, so nothing frees memory.
+    crash(&mut sim, BrokerId(0));
+    sim.handle(Command::StartWorkload {
+        producer,
+        workload: Workload {
+            topic: "t".into(),
+            records_per_second: 100_000,
+            keys: KeyPattern::Cycle { count: 64 },
+            count: None,
+        },
+    })
+    .unwrap();
+    let events = run_for(&mut sim, 1_000);
+    let state = sim.producer(producer).unwrap();
+    assert!(state.buffer_used() <= 4 * 16_384, "{}", state.buffer_used());
+    let sent_in_first_second = state.stats.records_sent;
+    assert!(
+        sent_in_first_second < 10_000,
+        "the workload blocks instead of sending 100 000 records: {sent_in_first_second}"
+    );
+    assert!(failed_with(&events, ErrorCode::BufferExhausted).is_empty());
+    let events = run_for(&mut sim, 1_500);
+    assert_eq!(
+        failed_with(&events, ErrorCode::BufferExhausted).len(),
+        1,
+        "the blocked send fails after max.block.ms"
+    );
+    assert!(sim.producer(producer).unwrap().records_pending() < 10_000);
+}
