@@ -82,6 +82,9 @@ fn h_compaction_keeps_latest_per_key_and_expires_tombstones() {
         topic: "profiles".into(),
         key: Some("bob".into()),
         value: None,
+        partition: None,
+        timestamp: None,
+        headers: Vec::new(),
     })
     .unwrap();
     run_for(&mut sim, 20);
@@ -160,6 +163,9 @@ fn a_compacted_topic_refuses_records_without_a_key() {
         topic: "profiles".into(),
         key: None,
         value: Some("v".into()),
+        partition: None,
+        timestamp: None,
+        headers: Vec::new(),
     })
     .unwrap();
     let events = run_for(&mut sim, 1_000);
@@ -405,6 +411,9 @@ fn an_invalid_record_fails_alone_and_the_producer_carries_on_with_a_bumped_epoch
         topic: "profiles".into(),
         key: None,
         value: Some("keyless".into()),
+        partition: None,
+        timestamp: None,
+        headers: Vec::new(),
     })
     .unwrap();
     // Sent before the rejection comes back, so they have sequences after the failed batch.

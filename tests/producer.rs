@@ -245,6 +245,9 @@ fn a_closed_producer_delivers_what_it_was_given_and_refuses_more() {
         topic: "t".into(),
         key: None,
         value: Some("after-close".into()),
+        partition: None,
+        timestamp: None,
+        headers: Vec::new(),
     });
     assert!(refused.unwrap_err().to_string().contains("closed"));
     run_for(&mut sim, 2_000);
@@ -561,4 +564,103 @@ fn a_full_buffer_blocks_send_and_fails_it_after_max_block_ms() {
         "the blocked send fails after max.block.ms"
     );
     assert!(sim.producer(producer).unwrap().records_pending() < 10_000);
+}
+
+/// A `ProducerRecord` that names its partition goes there, key or not
+/// (`KafkaProducer.partition`); a partition the topic does not have is refused.
+#[test]
+fn a_record_that_names_its_partition_goes_there() {
+    let mut sim = cluster(1, 4);
+    create_topic(&mut sim, "t", topic(4));
+    let producer = add_producer(&mut sim, 1, ProducerConfig::default());
+    // "key-1" hashes to partition 0 of 4; the record names 3.
+    for (key, partition) in [(Some("key-1"), 3), (None, 2)] {
+        sim.handle(Command::Produce {
+            producer,
+            topic: "t".into(),
+            key: key.map(str::to_owned),
+            value: Some("v".into()),
+            partition: Some(partition),
+            timestamp: None,
+            headers: Vec::new(),
+        })
+        .unwrap();
+    }
+    let refused = sim.handle(Command::Produce {
+        producer,
+        topic: "t".into(),
+        key: None,
+        value: Some("v".into()),
+        partition: Some(4),
+        timestamp: None,
+        headers: Vec::new(),
+    });
+    assert!(refused.is_err(), "{refused:?}");
+    run_for(&mut sim, 1_000);
+    assert_eq!(
+        replica_records(&sim, BrokerId(0), &TopicPartition::new("t", 3)),
+        vec![0]
+    );
+    assert_eq!(
+        replica_records(&sim, BrokerId(0), &TopicPartition::new("t", 2)),
+        vec![1]
+    );
+}
+
+/// The application's CreateTime and headers travel with the record through the log to the
+/// consumer; a record without a timestamp carries the time of its `send()`.
+#[test]
+fn timestamps_and_headers_reach_the_consumer() {
+    let mut sim = cluster(1, 4);
+    create_topic(&mut sim, "t", topic(1));
+    let producer = add_producer(&mut sim, 1, ProducerConfig::default());
+    run_for(&mut sim, 1_234);
+    sim.handle(Command::Produce {
+        producer,
+        topic: "t".into(),
+        key: Some("k".into()),
+        value: Some("with".into()),
+        partition: None,
+        timestamp: Some(1_700_000_000_000),
+        headers: vec![
+            ("trace-id".into(), "abc".into()),
+            ("trace-id".into(), "def".into()),
+        ],
+    })
+    .unwrap();
+    produce(&mut sim, producer, "t", "k", "without");
+    sim.handle(Command::AddConsumer {
+        consumer: kafka_playground::engine::ConsumerId(1),
+        topic: "t".into(),
+        group: None,
+        config: kafka_playground::engine::ConsumerConfig {
+            auto_offset_reset: kafka_playground::engine::AutoOffsetReset::Earliest,
+            ..Default::default()
+        },
+    })
+    .unwrap();
+    let events = run_for(&mut sim, 3_000);
+    let polled = &sim
+        .consumer(kafka_playground::engine::ConsumerId(1))
+        .unwrap()
+        .polled;
+    assert_eq!(polled.len(), 2);
+    assert_eq!(polled[0].timestamp_ms, 1_700_000_000_000);
+    let headers: Vec<(&str, &str)> = polled[0]
+        .headers
+        .iter()
+        .map(|(k, v)| (&**k, &**v))
+        .collect();
+    assert_eq!(headers, [("trace-id", "abc"), ("trace-id", "def")]);
+    assert_eq!(polled[1].timestamp_ms, 1_234);
+    assert!(polled[1].headers.is_empty());
+    let line = events
+        .iter()
+        .find(|e| matches!(e.kind, EventKind::RecordPolled { .. }))
+        .unwrap()
+        .to_string();
+    assert!(
+        line.ends_with(r#"timestamp=1700000000000 headers={"trace-id": "abc", "trace-id": "def"}"#),
+        "{line}"
+    );
 }

@@ -29,6 +29,8 @@ pub enum PartitionChoice {
     RoundRobin { counter: u32 },
     /// A keyless record placed by the uniform sticky partitioner.
     Sticky,
+    /// The record named its partition.
+    Given,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -157,6 +159,11 @@ pub enum EventKind {
         partition: TopicPartition,
         offset: Offset,
         value: String,
+        /// The CreateTime the application gave the record, if it gave one (otherwise the
+        /// record carries the time of its `send()`).
+        timestamp: Option<i64>,
+        /// The record's headers, in order.
+        headers: Vec<(String, String)>,
     },
     BrokerCrashed {
         broker: BrokerId,
@@ -308,6 +315,7 @@ impl fmt::Display for Event {
                     PartitionChoice::Key { murmur2 } => write!(f, "murmur2={murmur2})"),
                     PartitionChoice::RoundRobin { counter } => write!(f, "round-robin counter={counter})"),
                     PartitionChoice::Sticky => f.write_str("sticky)"),
+                    PartitionChoice::Given => f.write_str("given by the record)"),
                 }
             }
             EventKind::MessageSent { message, kind, from, to, arrives_at } => {
@@ -362,8 +370,16 @@ impl fmt::Display for Event {
                 "{consumer}: OFFSET_OUT_OF_RANGE on {partition}, reset by auto.offset.reset={}",
                 format!("{policy:?}").to_lowercase()
             ),
-            EventKind::RecordPolled { record, consumer, partition, offset, value } => {
-                write!(f, "{consumer} polled {record} value={value:?} from {partition}@{offset}")
+            EventKind::RecordPolled { record, consumer, partition, offset, value, timestamp, headers } => {
+                write!(f, "{consumer} polled {record} value={value:?} from {partition}@{offset}")?;
+                if let Some(timestamp) = timestamp {
+                    write!(f, " timestamp={timestamp}")?;
+                }
+                if !headers.is_empty() {
+                    let pairs: Vec<String> = headers.iter().map(|(k, v)| format!("{k:?}: {v:?}")).collect();
+                    write!(f, " headers={{{}}}", pairs.join(", "))?;
+                }
+                Ok(())
             }
             EventKind::BrokerCrashed { broker } => write!(f, "{broker} crashed"),
             EventKind::BrokerRestarted { broker } => write!(f, "{broker} restarted"),

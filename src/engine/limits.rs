@@ -8,6 +8,8 @@ pub const MAX_TOPICS: u64 = 64;
 pub const MAX_CLIENTS: u64 = 64;
 /// Bytes in a key or a value typed by hand.
 pub const MAX_KEY_OR_VALUE_BYTES: usize = 1024;
+/// Headers on one record sent by hand.
+pub const MAX_HEADERS_PER_RECORD: usize = 16;
 /// Kafka's own limit on topic name length.
 pub const MAX_TOPIC_NAME_CHARS: usize = 249;
 /// Brokers in one cluster.

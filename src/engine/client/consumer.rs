@@ -24,6 +24,9 @@ pub struct PolledRecord {
     pub offset: Offset,
     pub key: Option<Arc<str>>,
     pub value: Option<crate::engine::record::Payload>,
+    /// The record's CreateTime in milliseconds.
+    pub timestamp_ms: i64,
+    pub headers: Vec<(Arc<str>, Arc<str>)>,
 }
 
 impl PolledRecord {
@@ -373,6 +376,8 @@ impl Simulation {
                         offset: Offset(base_offset + index as u64),
                         key: record.key.clone(),
                         value: record.value.clone(),
+                        timestamp_ms: record.timestamp_ms(),
+                        headers: record.headers().to_vec(),
                     };
                     events.push(EventKind::RecordPolled {
                         record: polled.record,
@@ -380,6 +385,12 @@ impl Simulation {
                         partition: TopicPartition::new(consumer.topic.clone(), partition),
                         offset: polled.offset,
                         value: polled.value_text(),
+                        timestamp: record.given_timestamp_ms(),
+                        headers: polled
+                            .headers
+                            .iter()
+                            .map(|(k, v)| (k.to_string(), v.to_string()))
+                            .collect(),
                     });
                     if consumer.polled.len() >= POLLED_KEPT {
                         consumer.polled.drain(..POLLED_KEPT / 2);

@@ -451,3 +451,57 @@ fn every_prefix_of_a_scenario_parses_or_fails_cleanly() {
         }
     }
 }
+
+#[test]
+fn produce_reads_a_partition_a_timestamp_and_headers() {
+    let text = format!(
+        r#"{SMALL}
+[[timeline]]
+at = "1s"
+action = "produce"
+producer = 1
+topic = "orders"
+partition = 2
+timestamp = 1700000000000
+headers = {{ trace-id = "abc", source = "web" }}
+value = "v"
+"#
+    );
+    let scenario = parse_scenario(&text).expect("valid");
+    let produce = scenario
+        .commands
+        .iter()
+        .rev()
+        .find_map(|scheduled| match &scheduled.command {
+            Command::Produce {
+                partition,
+                timestamp,
+                headers,
+                ..
+            } => Some((*partition, *timestamp, headers.clone())),
+            _ => None,
+        })
+        .expect("a produce");
+    assert_eq!(
+        produce,
+        (
+            Some(2),
+            Some(1_700_000_000_000),
+            vec![
+                ("source".to_owned(), "web".to_owned()),
+                ("trace-id".to_owned(), "abc".to_owned())
+            ]
+        )
+    );
+    let errors = errors_of(&format!(
+        "{SMALL}\n[[timeline]]\nat = \"1s\"\naction = \"produce\"\nproducer = 1\ntopic = \"orders\"\npartition = 3\ntimestamp = -5\nvalue = \"v\"\n"
+    ));
+    find(
+        &errors,
+        "partition 3 is not in the range [0...3) of topic 'orders'",
+    );
+    find(
+        &errors,
+        "timestamp: a record's timestamp is milliseconds since 1970",
+    );
+}

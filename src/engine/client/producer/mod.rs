@@ -10,10 +10,10 @@ use serde::Serialize;
 use crate::engine::command::{KeyPattern, Rejection, Workload};
 use crate::engine::config::{Acks, ProducerConfig, SendMode};
 use crate::engine::errors::ErrorCode;
-use crate::engine::event::EventKind;
+use crate::engine::event::{EventKind, PartitionChoice};
 use crate::engine::ids::{BrokerId, ProducerId, RecordId, TopicPartition};
 use crate::engine::limits;
-use crate::engine::record::{Payload, Record, BATCH_OVERHEAD_BYTES};
+use crate::engine::record::{Payload, Record, RecordExtras, BATCH_OVERHEAD_BYTES};
 use crate::engine::time::SimTime;
 use crate::engine::{Simulation, Timer};
 
@@ -32,8 +32,81 @@ struct SendTarget {
     partition_count: u32,
 }
 
-/// A `send(topic, key, value)` waiting while a synchronous send blocks the application.
-type BlockedSend = (String, Option<Arc<str>>, Option<Payload>);
+/// A `send(ProducerRecord)` by the application: topic, key, value, and what a
+/// `ProducerRecord` may add (a partition, a timestamp, headers).
+#[derive(Clone, Debug)]
+pub(in crate::engine) struct AppSend {
+    topic: String,
+    key: Option<Arc<str>>,
+    value: Option<Payload>,
+    partition: Option<u32>,
+    extras: Option<RecordExtras>,
+}
+
+impl AppSend {
+    pub(in crate::engine) fn new(
+        topic: String,
+        key: Option<String>,
+        value: Option<String>,
+        partition: Option<u32>,
+    ) -> Self {
+        AppSend {
+            topic,
+            key: key.as_deref().map(Arc::from),
+            value: value.as_deref().map(Payload::from),
+            partition,
+            extras: None,
+        }
+    }
+
+    /// Adds the `ProducerRecord`'s timestamp and headers, refusing what Kafka's
+    /// `ProducerRecord` refuses and what the playground's limits do not hold.
+    pub(in crate::engine) fn with_extras(
+        mut self,
+        timestamp_ms: Option<i64>,
+        headers: Vec<(String, String)>,
+    ) -> Result<Self, Rejection> {
+        let too_long = |text: &str| text.len() > limits::MAX_KEY_OR_VALUE_BYTES;
+        let texts = self
+            .key
+            .iter()
+            .map(|k| &**k)
+            .chain(self.value.iter().filter_map(|v| match v {
+                Payload::Text(text) => Some(&**text),
+                Payload::Generated { .. } => None,
+            }));
+        let headers_too_long = headers.iter().any(|(k, v)| too_long(k) || too_long(v));
+        if texts.into_iter().any(too_long) || headers_too_long {
+            return Err(Rejection::LimitReached {
+                what: "bytes in a key, value or header",
+                max: limits::MAX_KEY_OR_VALUE_BYTES as u64,
+            });
+        }
+        if headers.len() > limits::MAX_HEADERS_PER_RECORD {
+            return Err(Rejection::LimitReached {
+                what: "headers on a record",
+                max: limits::MAX_HEADERS_PER_RECORD as u64,
+            });
+        }
+        if timestamp_ms.is_some_and(|t| t < 0) {
+            // ProducerRecord: "Timestamp should always be non-negative or null".
+            return Err(Rejection::InvalidConfig {
+                setting: "timestamp",
+                reason: "must be a non-negative number of milliseconds".to_owned(),
+            });
+        }
+        if timestamp_ms.is_some() || !headers.is_empty() {
+            self.extras = Some(RecordExtras {
+                timestamp_ms,
+                headers: headers
+                    .into_iter()
+                    .map(|(k, v)| (Arc::from(k.as_str()), Arc::from(v.as_str())))
+                    .collect(),
+            });
+        }
+        Ok(self)
+    }
+}
 
 #[derive(Clone, Debug)]
 struct RequestInFlight {
@@ -67,7 +140,7 @@ pub struct Producer {
     next_correlation_id: u64,
     /// In synchronous mode, the record whose answer `send().get()` waits for.
     awaiting: Option<RecordId>,
-    blocked_sends: VecDeque<BlockedSend>,
+    blocked_sends: VecDeque<AppSend>,
     pub workload: Option<Workload>,
     /// `close()` was called: no new sends; what is pending is still delivered.
     pub closed: bool,
@@ -187,26 +260,12 @@ impl Producer {
 }
 
 impl Simulation {
-    /// The application calls `send(topic, key, value)`.
+    /// The application calls `send(ProducerRecord)`.
     pub(in crate::engine) fn app_send(
         &mut self,
         producer_id: ProducerId,
-        topic: &str,
-        key: Option<String>,
-        value: Option<String>,
+        send: AppSend,
     ) -> Result<(), Rejection> {
-        let too_long = key
-            .as_ref()
-            .is_some_and(|k| k.len() > limits::MAX_KEY_OR_VALUE_BYTES)
-            || value
-                .as_ref()
-                .is_some_and(|v| v.len() > limits::MAX_KEY_OR_VALUE_BYTES);
-        if too_long {
-            return Err(Rejection::LimitReached {
-                what: "bytes in a key or value",
-                max: limits::MAX_KEY_OR_VALUE_BYTES as u64,
-            });
-        }
         let producer = self
             .producers
             .get_mut(&producer_id)
@@ -219,30 +278,28 @@ impl Simulation {
             });
         }
         if producer.application_blocked() {
-            producer.blocked_sends.push_back((
-                topic.to_owned(),
-                key.as_deref().map(Arc::from),
-                value.as_deref().map(Payload::from),
-            ));
+            producer.blocked_sends.push_back(send);
             return Ok(());
         }
-        self.send_record(
-            producer_id,
-            topic,
-            key.as_deref().map(Arc::from),
-            value.as_deref().map(Payload::from),
-        )
+        self.send_record(producer_id, send)
     }
 
-    fn send_record(
-        &mut self,
-        producer_id: ProducerId,
-        topic: &str,
-        key: Option<Arc<str>>,
-        value: Option<Payload>,
-    ) -> Result<(), Rejection> {
-        let target = self.send_target(topic)?;
-        self.send_to_target(producer_id, &target, key, value);
+    fn send_record(&mut self, producer_id: ProducerId, send: AppSend) -> Result<(), Rejection> {
+        let target = self.send_target(&send.topic)?;
+        if let Some(partition) = send.partition {
+            if partition >= target.partition_count {
+                // KafkaProducer.partition: "Invalid partition given with record".
+                return Err(Rejection::InvalidConfig {
+                    setting: "partition",
+                    reason: format!(
+                        "partition {partition} is not in the range [0...{}) of topic {}",
+                        target.partition_count, send.topic
+                    ),
+                });
+            }
+        }
+        let record = (send.key, send.value, send.extras);
+        self.send_to_target(producer_id, &target, record, send.partition);
         Ok(())
     }
 
@@ -264,26 +321,33 @@ impl Simulation {
         &mut self,
         producer_id: ProducerId,
         target: &SendTarget,
-        key: Option<Arc<str>>,
-        value: Option<Payload>,
+        (key, value, extras): (Option<Arc<str>>, Option<Payload>, Option<RecordExtras>),
+        given_partition: Option<u32>,
     ) {
         let topic = &*target.name;
         let partition_count = target.partition_count;
         let record_id = RecordId(self.next_record_id);
         self.next_record_id += 1;
         let now = self.now;
-        let record = Record::new(record_id, producer_id, key, value, now);
+        let mut record = Record::new(record_id, producer_id, key, value, now);
+        if let Some(extras) = extras {
+            record = record.with_extras(extras);
+        }
         let size = record.size_bytes();
         let rng = &mut self.rng;
         let producer = self.producers.get_mut(&producer_id).expect("checked");
-        let (partition, choice) = partitioner::choose(
-            producer,
-            rng,
-            topic,
-            partition_count,
-            record.key.as_deref(),
-            size,
-        );
+        let (partition, choice) = match given_partition {
+            // KafkaProducer.partition: a partition the record names is used as it is.
+            Some(partition) => (partition, PartitionChoice::Given),
+            None => partitioner::choose(
+                producer,
+                rng,
+                topic,
+                partition_count,
+                record.key.as_deref(),
+                size,
+            ),
+        };
         let tp = TopicPartition::new(target.name.clone(), partition);
         producer.stats.records_sent += 1;
         if producer.config.send_mode == SendMode::Synchronous {
@@ -448,7 +512,7 @@ impl Simulation {
                     }
                 },
             };
-            self.send_to_target(producer_id, target, key, value);
+            self.send_to_target(producer_id, target, (key, value, None), None);
         }
         let producer = self.producers.get_mut(&producer_id).expect("exists");
         let finished = workload.count.is_some_and(|c| producer.workload_sent >= c);

@@ -391,10 +391,10 @@ impl Simulation {
             if producer.application_blocked() {
                 break;
             }
-            let Some((topic, key, value)) = producer.blocked_sends.pop_front() else {
+            let Some(send) = producer.blocked_sends.pop_front() else {
                 break;
             };
-            if let Err(reason) = self.send_record(producer_id, &topic, key, value) {
+            if let Err(reason) = self.send_record(producer_id, send) {
                 self.emit(EventKind::CommandRejected { reason });
             }
         }

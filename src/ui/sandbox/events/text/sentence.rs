@@ -76,6 +76,7 @@ fn produce(kind: &EventKind) -> Option<String> {
                     format!("no key, round-robin counter {counter}")
                 }
                 PartitionChoice::Sticky => "no key, sticky partitioner".to_owned(),
+                PartitionChoice::Given => "the record names its partition".to_owned(),
             };
             format!(
                 "producer {} sends {what} {} to {partition} ({how})",
