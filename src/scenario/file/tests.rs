@@ -505,3 +505,15 @@ value = "v"
         "timestamp: a record's timestamp is milliseconds since 1970",
     );
 }
+
+#[test]
+fn a_workload_above_the_rate_limit_is_refused_with_the_limit() {
+    let text = format!(
+        "{SMALL}\n[[timeline]]\nat = \"1s\"\naction = \"start-workload\"\nproducer = 1\ntopic = \"orders\"\nrate = 2000000\n"
+    );
+    let errors = errors_of(&text);
+    find(
+        &errors,
+        "rate: must be between 1 and 1000000 records per second, not 2000000",
+    );
+}

@@ -237,9 +237,13 @@ impl Producer {
 
     /// Whether records for `topic` wait in the accumulator or in a request not yet answered.
     pub fn has_pending_for(&self, topic: &str) -> bool {
-        self.accumulator
-            .iter()
-            .any(|(tp, batches)| *tp.topic == *topic && !batches.is_empty())
+        self.memory_wait
+            .as_ref()
+            .is_some_and(|w| *w.partition.topic == *topic)
+            || self
+                .accumulator
+                .iter()
+                .any(|(tp, batches)| *tp.topic == *topic && !batches.is_empty())
             || self
                 .in_flight
                 .values()
