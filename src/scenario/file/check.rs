@@ -261,7 +261,7 @@ impl Checker<'_> {
             Command::CreateTopic { name, config } if name == topic => Some(config.partitions),
             _ => None,
         });
-        let partitions = partitions.unwrap_or_else(|| self.draft.broker.num_partitions);
+        let partitions = partitions.unwrap_or(self.draft.broker.num_partitions);
         if partition >= partitions {
             problems.error(
                 origin.span_of("partition"),

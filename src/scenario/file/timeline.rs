@@ -176,16 +176,12 @@ fn broker_field(reader: &mut TableReader<'_>, problems: &mut Problems) -> Option
     reader.required("broker", problems).map(BrokerId)
 }
 
-/// `produce`: one record (`value`), several (`values`, `interval` apart), or a tombstone
-/// (`tombstone = true`), all with the same optional `key`.
-fn read_produce(reader: &mut TableReader<'_>, problems: &mut Problems) -> Vec<(u64, Command)> {
-    let producer = producer_field(reader, problems);
-    let topic: Option<String> = reader.required("topic", problems);
-    let key: Option<String> = reader.optional("key", problems);
-    let value: Option<String> = reader.optional("value", problems);
-    let values: Option<Vec<String>> = reader.optional("values", problems);
-    let tombstone: bool = reader.optional("tombstone", problems).unwrap_or(false);
-    let interval_ms = reader.optional_duration_ms("interval", problems);
+/// A `produce` action's `partition`, `timestamp` and `headers`: what a `ProducerRecord` may
+/// carry beyond key and value.
+fn read_record_extras(
+    reader: &mut TableReader<'_>,
+    problems: &mut Problems,
+) -> (Option<u32>, Option<i64>, Vec<(String, String)>) {
     let partition: Option<u32> = reader.optional("partition", problems);
     let timestamp: Option<i64> = reader.optional("timestamp", problems);
     let headers: Option<BTreeMap<String, String>> = reader.optional("headers", problems);
@@ -208,6 +204,21 @@ fn read_produce(reader: &mut TableReader<'_>, problems: &mut Problems) -> Vec<(u
             ),
         );
     }
+    (partition, timestamp, headers)
+}
+
+/// `produce`: one record (`value`), several (`values`, `interval` apart), or a tombstone
+/// (`tombstone = true`), all with the same optional `key`.
+fn read_produce(reader: &mut TableReader<'_>, problems: &mut Problems) -> Vec<(u64, Command)> {
+    let producer = producer_field(reader, problems);
+    let topic: Option<String> = reader.required("topic", problems);
+    let key: Option<String> = reader.optional("key", problems);
+    let value: Option<String> = reader.optional("value", problems);
+    let values: Option<Vec<String>> = reader.optional("values", problems);
+    let tombstone: bool = reader.optional("tombstone", problems).unwrap_or(false);
+    let interval_ms = reader.optional_duration_ms("interval", problems);
+    let (partition, timestamp, headers) = read_record_extras(reader, problems);
+    let path = reader.path().to_owned();
 
     let given = [reader.has("value"), reader.has("values"), tombstone];
     let payloads: Vec<Option<String>> = match (value, values, tombstone) {

@@ -132,15 +132,6 @@ fn produce(kind: &EventKind) -> Option<String> {
             producer.0,
             records(ids)
         ),
-        ProducerEpochBumped {
-            producer,
-            partition,
-            producer_epoch,
-            ..
-        } => format!(
-            "producer {} bumped its epoch to {producer_epoch}: a batch of {partition} failed, so its sequence numbers start again at 0",
-            producer.0
-        ),
         DuplicateBatchIgnored {
             broker: b,
             partition,
@@ -151,9 +142,25 @@ fn produce(kind: &EventKind) -> Option<String> {
             "{} recognised a retried batch (sequence {base_sequence}) on {partition} and did not append it again (already at offset {offset})",
             broker(*b)
         ),
-        _ => return None,
+        _ => return idempotence(kind),
     };
     Some(text)
+}
+
+/// The idempotent producer's epoch bumps.
+fn idempotence(kind: &EventKind) -> Option<String> {
+    match kind {
+        EventKind::ProducerEpochBumped {
+            producer,
+            partition,
+            producer_epoch,
+            ..
+        } => Some(format!(
+            "producer {} bumped its epoch to {producer_epoch}: a batch of {partition} failed, so its sequence numbers start again at 0",
+            producer.0
+        )),
+        _ => None,
+    }
 }
 
 /// Followers copying, the high watermark, truncation, leadership and log cleanup.

@@ -47,6 +47,14 @@ fn touched_by_setup_data_and_messages(kind: &EventKind, h: &mut Highlight) -> bo
         ProducerAdded { producer } | ProducerClosed { producer } => {
             h.producers.insert(*producer);
         }
+        ProducerEpochBumped {
+            producer,
+            partition,
+            ..
+        } => {
+            h.producers.insert(*producer);
+            h.partitions.insert(partition.clone());
+        }
         ConsumerAdded { consumer, .. }
         | ConsumerClosed { consumer }
         | ConsumerCrashed { consumer }
@@ -122,14 +130,6 @@ fn touched_by_batches_and_positions(kind: &EventKind, h: &mut Highlight) -> bool
             if let [one] = records_removed.as_slice() {
                 h.record = Some(*one);
             }
-        }
-        ProducerEpochBumped {
-            producer,
-            partition,
-            ..
-        } => {
-            h.producers.insert(*producer);
-            h.partitions.insert(partition.clone());
         }
         BatchAcknowledged {
             producer,
