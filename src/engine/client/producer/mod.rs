@@ -1,6 +1,8 @@
-//! The producer client: partitioning, the record accumulator (`batch.size`, `linger.ms`), the
-//! sender (`max.in.flight.requests.per.connection`), retries with `retry.backoff.ms` within
-//! `delivery.timeout.ms`, the idempotent producer's sequences, and rate-driven workloads.
+//! The producer client: partitioning (or the partition a record names), the record
+//! accumulator (`batch.size`, `linger.ms`, `buffer.memory` with `max.block.ms`), the sender
+//! (`max.in.flight.requests.per.connection`, `max.request.size`), retries with exponential
+//! backoff within `delivery.timeout.ms`, the idempotent producer's sequences and epoch bumps
+//! (`idempotence.rs`), and rate-driven workloads.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;

@@ -226,11 +226,6 @@ impl Simulation {
             self.split_and_requeue(producer_id, batch, error);
             return;
         }
-        let backoff_ms = retry_backoff_ms(
-            &self.producers[&producer_id].config,
-            batch.attempts,
-            &mut self.rng,
-        );
         let producer = self.producers.get_mut(&producer_id).expect("exists");
         let idempotent = producer.producer_id.is_some();
         // The idempotent producer retries every out-of-order or stale-epoch answer
@@ -244,6 +239,8 @@ impl Simulation {
         let within_time = self.now.since(batch.created_at) < producer.config.delivery_timeout_ms;
         if retriable && batch.attempts < producer.config.retries && within_time {
             producer.on_batch_retried(&batch, error);
+            // Drawn only for a retry, so a run's other random choices stay where they were.
+            let backoff_ms = retry_backoff_ms(&producer.config, batch.attempts, &mut self.rng);
             batch.attempts += 1;
             let at = self.now.plus_ms(backoff_ms);
             batch.retry_at = at;
