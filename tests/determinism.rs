@@ -71,6 +71,9 @@ fn the_seed_drives_the_jitter() {
                     topic: "t".into(),
                     key: Some(format!("k{n}")),
                     value: Some(n.to_string()),
+                    partition: None,
+                    timestamp: None,
+                    headers: Vec::new(),
                 },
             );
         }

@@ -110,6 +110,9 @@ fn a_consumer_polls_at_most_max_poll_records_at_a_time() {
             topic: "t".into(),
             key: None,
             value: Some(n.to_string()),
+            partition: None,
+            timestamp: None,
+            headers: Vec::new(),
         })
         .unwrap();
     }

@@ -82,6 +82,9 @@ fn h_compaction_keeps_latest_per_key_and_expires_tombstones() {
         topic: "profiles".into(),
         key: Some("bob".into()),
         value: None,
+        partition: None,
+        timestamp: None,
+        headers: Vec::new(),
     })
     .unwrap();
     run_for(&mut sim, 20);
@@ -160,6 +163,9 @@ fn a_compacted_topic_refuses_records_without_a_key() {
         topic: "profiles".into(),
         key: None,
         value: Some("v".into()),
+        partition: None,
+        timestamp: None,
+        headers: Vec::new(),
     })
     .unwrap();
     let events = run_for(&mut sim, 1_000);
@@ -374,4 +380,80 @@ fn a_position_deleted_by_retention_is_reset_by_auto_offset_reset() {
         first_after >= log_start,
         "{first_after} restarts at the log start {log_start}"
     );
+}
+
+/// Issue 11 point 2: a batch the broker rejects for its own reasons (a keyless record to a
+/// compacted topic: INVALID_RECORD) fails alone; the idempotent producer bumps its epoch and
+/// starts that partition's sequences at 0 (`TransactionManager.handleFailedBatch`, KIP-360), so
+/// the records sent after it are acknowledged instead of failing with
+/// OUT_OF_ORDER_SEQUENCE_NUMBER until `delivery.timeout.ms`.
+#[test]
+fn an_invalid_record_fails_alone_and_the_producer_carries_on_with_a_bumped_epoch() {
+    let mut sim = compacting_cluster();
+    create_topic(
+        &mut sim,
+        "profiles",
+        TopicConfig {
+            cleanup_policy: CleanupPolicy::Compact,
+            ..TopicConfig::default()
+        },
+    );
+    let producer = add_producer(
+        &mut sim,
+        1,
+        ProducerConfig {
+            linger_ms: 0,
+            delivery_timeout_ms: 10_000,
+            ..ProducerConfig::default()
+        },
+    );
+    produce(&mut sim, producer, "profiles", "alice", "v1");
+    run_for(&mut sim, 100);
+    sim.handle(Command::Produce {
+        producer,
+        topic: "profiles".into(),
+        key: None,
+        value: Some("keyless".into()),
+        partition: None,
+        timestamp: None,
+        headers: Vec::new(),
+    })
+    .unwrap();
+    // Sent before the rejection comes back, so they have sequences after the failed batch.
+    produce(&mut sim, producer, "profiles", "bob", "v1");
+    produce(&mut sim, producer, "profiles", "carol", "v1");
+    let events = run_for(&mut sim, 20_000);
+    let failed: Vec<ErrorCode> = events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::BatchFailed { error, .. } => Some(*error),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        failed,
+        vec![ErrorCode::InvalidRecord],
+        "{:#?}",
+        trace(&events)
+    );
+    let audit = sim.audit();
+    assert_eq!(audit.acknowledged, 3, "{audit:#?}");
+    assert_eq!(sim.producer(producer).unwrap().producer_epoch, 1);
+    assert_eq!(
+        count_events(&events, |e| matches!(
+            e,
+            EventKind::ProducerEpochBumped { .. }
+        )),
+        1
+    );
+    let tp = TopicPartition::new("profiles", 0);
+    let keys: Vec<String> = values_by_key(&sim, &tp)
+        .into_iter()
+        .map(|(_, key, _)| key)
+        .collect();
+    assert_eq!(keys, ["alice", "bob", "carol"]);
+    // Later sends go on in the new epoch.
+    produce(&mut sim, producer, "profiles", "dave", "v1");
+    run_for(&mut sim, 1_000);
+    assert_eq!(sim.audit().acknowledged, 4);
 }

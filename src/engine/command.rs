@@ -37,6 +37,16 @@ pub enum Command {
         topic: String,
         key: Option<String>,
         value: Option<String>,
+        /// The partition the `ProducerRecord` names; `None` lets the partitioner choose.
+        #[serde(default)]
+        partition: Option<u32>,
+        /// The record's CreateTime in milliseconds, set by the application; `None` stamps the
+        /// time of `send()`.
+        #[serde(default)]
+        timestamp: Option<i64>,
+        /// The record's headers, in order (a key may repeat).
+        #[serde(default)]
+        headers: Vec<(String, String)>,
     },
     /// The producer's application starts sending at a steady rate.
     StartWorkload {

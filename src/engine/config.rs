@@ -54,6 +54,9 @@ pub struct TopicConfig {
     /// `--replica-assignment`); the first of each list is its preferred leader. Unset, the
     /// controller places replicas as Kafka does, from the seed.
     pub replicas: Option<Vec<Vec<u32>>>,
+    /// `max.message.bytes` (1048588): the largest record batch the topic accepts; a larger one
+    /// fails with `MESSAGE_TOO_LARGE` (`RecordTooLargeException`).
+    pub max_message_bytes: u32,
 }
 
 impl Default for TopicConfig {
@@ -71,6 +74,7 @@ impl Default for TopicConfig {
             min_cleanable_dirty_ratio_percent: 50,
             unclean_leader_election_enable: false,
             replicas: None,
+            max_message_bytes: 1_048_588,
         }
     }
 }
@@ -180,8 +184,10 @@ pub struct ProducerConfig {
     pub enable_idempotence: bool,
     /// `retries` (2147483647).
     pub retries: u32,
-    /// `retry.backoff.ms` (100).
+    /// `retry.backoff.ms` (100): the first wait before a retry.
     pub retry_backoff_ms: u64,
+    /// `retry.backoff.max.ms` (1000, KIP-580): the wait doubles per retry up to this.
+    pub retry_backoff_max_ms: u64,
     /// `delivery.timeout.ms` (120000): how long `send()` may take in all, retries included.
     pub delivery_timeout_ms: u64,
     /// `request.timeout.ms` (30000): how long to wait for one response.
@@ -200,6 +206,14 @@ pub struct ProducerConfig {
     pub reconnect_backoff_ms: u64,
     /// `reconnect.backoff.max.ms` (1000): the longest, as the wait doubles per failure.
     pub reconnect_backoff_max_ms: u64,
+    /// `max.request.size` (1048576): the largest record `send()` accepts, and the most one
+    /// produce request carries.
+    pub max_request_size: u32,
+    /// `buffer.memory` (33554432): bytes of records the accumulator holds at most.
+    pub buffer_memory: u64,
+    /// `max.block.ms` (60000): how long `send()` blocks while the accumulator is full before
+    /// it fails with a `TimeoutException`.
+    pub max_block_ms: u64,
 }
 
 impl Default for ProducerConfig {
@@ -209,6 +223,7 @@ impl Default for ProducerConfig {
             enable_idempotence: true,
             retries: i32::MAX as u32,
             retry_backoff_ms: 100,
+            retry_backoff_max_ms: 1_000,
             delivery_timeout_ms: 120_000,
             request_timeout_ms: 30_000,
             batch_size: 16_384,
@@ -219,6 +234,9 @@ impl Default for ProducerConfig {
             metadata_max_age_ms: 300_000,
             reconnect_backoff_ms: 50,
             reconnect_backoff_max_ms: 1_000,
+            max_request_size: 1_048_576,
+            buffer_memory: 33_554_432,
+            max_block_ms: 60_000,
         }
     }
 }

@@ -15,6 +15,15 @@ pub enum ErrorCode {
     OutOfOrderSequenceNumber,
     InvalidProducerEpoch,
     InvalidRecord,
+    /// A record batch larger than the topic's `max.message.bytes` (Kafka's
+    /// `RecordTooLargeException`).
+    MessageTooLarge,
+    /// Client side: `send()` refused a record larger than `max.request.size` or
+    /// `buffer.memory` (`RecordTooLargeException`).
+    RecordTooLarge,
+    /// Client side: `send()` waited `max.block.ms` for room in `buffer.memory`
+    /// (`BufferExhaustedException`, a `TimeoutException`).
+    BufferExhausted,
     /// Client side: the delivery timeout expired before the record was acknowledged.
     DeliveryTimeout,
     /// Client side: the connection to the broker failed or the request was dropped.
@@ -55,6 +64,9 @@ impl ErrorCode {
             ErrorCode::OutOfOrderSequenceNumber => "OUT_OF_ORDER_SEQUENCE_NUMBER",
             ErrorCode::InvalidProducerEpoch => "INVALID_PRODUCER_EPOCH",
             ErrorCode::InvalidRecord => "INVALID_RECORD",
+            ErrorCode::MessageTooLarge => "MESSAGE_TOO_LARGE (RecordTooLargeException)",
+            ErrorCode::RecordTooLarge => "RecordTooLargeException",
+            ErrorCode::BufferExhausted => "BufferExhaustedException (TimeoutException)",
             ErrorCode::DeliveryTimeout => "DELIVERY_TIMEOUT (TimeoutException)",
             ErrorCode::NetworkException => "NETWORK_EXCEPTION",
             ErrorCode::CoordinatorNotAvailable => "COORDINATOR_NOT_AVAILABLE",

@@ -30,6 +30,8 @@ pub enum PartitionChoice {
     RoundRobin { counter: u32 },
     /// A keyless record placed by the uniform sticky partitioner.
     Sticky,
+    /// The record named its partition.
+    Given,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -135,6 +137,15 @@ pub enum EventKind {
         base_sequence: i32,
         offset: Offset,
     },
+    /// The idempotent producer bumped its epoch (KIP-360) because a batch of `partition` with
+    /// a sequence failed or the broker reported a gap; that partition's sequences start again
+    /// at 0.
+    ProducerEpochBumped {
+        producer: ProducerId,
+        partition: TopicPartition,
+        producer_id: u64,
+        producer_epoch: u16,
+    },
     /// A consumer without a position got one from `auto.offset.reset`.
     PositionReset {
         consumer: ConsumerId,
@@ -162,6 +173,11 @@ pub enum EventKind {
         offset: Offset,
         /// `None` for a tombstone, printed `null` as Kafka's console consumer prints it.
         value: Option<String>,
+        /// The CreateTime the application gave the record, if it gave one (otherwise the
+        /// record carries the time of its `send()`).
+        timestamp: Option<i64>,
+        /// The record's headers, in order.
+        headers: Vec<(String, String)>,
     },
     BrokerCrashed {
         broker: BrokerId,
@@ -357,6 +373,7 @@ impl fmt::Display for Event {
                     PartitionChoice::Key { murmur2 } => write!(f, "murmur2={murmur2})"),
                     PartitionChoice::RoundRobin { counter } => write!(f, "round-robin counter={counter})"),
                     PartitionChoice::Sticky => f.write_str("sticky)"),
+                    PartitionChoice::Given => f.write_str("given by the record)"),
                 }
             }
             EventKind::MessageSent { message, kind, from, to, arrives_at } => {
@@ -397,6 +414,10 @@ impl fmt::Display for Event {
                 f,
                 "{broker}: duplicate batch from producer id {producer_id} seq {base_sequence} on {partition} not appended again (offset {offset})"
             ),
+            EventKind::ProducerEpochBumped { producer, partition, producer_id, producer_epoch } => write!(
+                f,
+                "{producer} bumps producer id {producer_id} to epoch {producer_epoch}; sequences of {partition} start again at 0"
+            ),
             EventKind::PositionReset { consumer, partition, policy, offset } => write!(
                 f,
                 "{consumer} has no position on {partition}: auto.offset.reset={} -> {offset}",
@@ -411,13 +432,21 @@ impl fmt::Display for Event {
                 f,
                 "{consumer}: poll() threw NoOffsetForPartitionException: undefined offset with no reset policy for partition {partition}"
             ),
-            EventKind::RecordPolled { record, consumer, partition, offset, value } => {
+            EventKind::RecordPolled { record, consumer, partition, offset, value, timestamp, headers } => {
                 write!(f, "{consumer} polled {record} value=")?;
                 match value {
                     Some(value) => write!(f, "{value:?}")?,
                     None => f.write_str("null")?,
                 }
-                write!(f, " from {partition}@{offset}")
+                write!(f, " from {partition}@{offset}")?;
+                if let Some(timestamp) = timestamp {
+                    write!(f, " timestamp={timestamp}")?;
+                }
+                if !headers.is_empty() {
+                    let pairs: Vec<String> = headers.iter().map(|(k, v)| format!("{k:?}: {v:?}")).collect();
+                    write!(f, " headers={{{}}}", pairs.join(", "))?;
+                }
+                Ok(())
             }
             EventKind::BrokerCrashed { broker } => write!(f, "{broker} crashed"),
             EventKind::BrokerRestarted { broker } => write!(f, "{broker} restarted"),

@@ -350,7 +350,13 @@ impl Simulation {
                 topic,
                 key,
                 value,
-            } => self.app_send(producer, &topic, key, value),
+                partition,
+                timestamp,
+                headers,
+            } => {
+                let send = client::producer::AppSend::new(topic, key, value, partition);
+                self.app_send(producer, send.with_extras(timestamp, headers)?)
+            }
             Command::StartWorkload { producer, workload } => {
                 self.start_workload(producer, workload)
             }

@@ -109,8 +109,32 @@ pub struct Record {
     /// `None` is a null value: a tombstone on a compacted topic.
     pub value: Option<Payload>,
     pub created_at: SimTime,
+    /// What the application set beyond key and value: its own timestamp and headers. Shared,
+    /// and absent for most records, so bulk traffic pays one pointer for it.
+    pub extras: Option<Arc<RecordExtras>>,
     /// Computed once by [`Record::new`]: batches, segments and retention all ask for it.
     size_bytes: u32,
+}
+
+/// A `ProducerRecord`'s timestamp and headers, when the application gave them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordExtras {
+    /// The record's CreateTime in milliseconds, as the application set it; without one the
+    /// producer stamps its send time.
+    pub timestamp_ms: Option<i64>,
+    /// Headers in the order the application added them (a key may repeat, as in Kafka).
+    pub headers: Vec<(Arc<str>, Arc<str>)>,
+}
+
+impl RecordExtras {
+    /// The bytes the extras add to a record: the headers' keys and values with about 2 bytes
+    /// of varint framing each.
+    fn size_bytes(&self) -> usize {
+        self.headers
+            .iter()
+            .map(|(key, value)| 2 + key.len() + value.len())
+            .sum()
+    }
 }
 
 impl Record {
@@ -131,8 +155,39 @@ impl Record {
             key,
             value,
             created_at,
+            extras: None,
             size_bytes,
         }
+    }
+
+    /// The record with the application's timestamp and headers (none given leaves it as it
+    /// was).
+    pub fn with_extras(mut self, extras: RecordExtras) -> Self {
+        if extras == RecordExtras::default() {
+            return self;
+        }
+        self.size_bytes += extras.size_bytes() as u32;
+        self.extras = Some(Arc::new(extras));
+        self
+    }
+
+    /// The record's CreateTime in milliseconds: the application's, or the time `send()` was
+    /// called.
+    pub fn timestamp_ms(&self) -> i64 {
+        self.extras
+            .as_ref()
+            .and_then(|e| e.timestamp_ms)
+            .unwrap_or(self.created_at.as_ms() as i64)
+    }
+
+    /// The timestamp the application set, if it set one.
+    pub fn given_timestamp_ms(&self) -> Option<i64> {
+        self.extras.as_ref().and_then(|e| e.timestamp_ms)
+    }
+
+    /// The record's headers, in order.
+    pub fn headers(&self) -> &[(Arc<str>, Arc<str>)] {
+        self.extras.as_ref().map_or(&[], |e| &e.headers)
     }
 
     /// The record's size in a batch, for `batch.size`, `segment.bytes` and `retention.bytes`.

@@ -27,13 +27,14 @@ macro_rules! shipped {
 }
 
 /// Every shipped scenario file, in the folder's alphabetical order.
-pub const SHIPPED: [Shipped; 12] = shipped![
+pub const SHIPPED: [Shipped; 13] = shipped![
     "acks-all-min-isr",
     "acks1-leader-dies",
     "compaction",
     "consumer-group-rebalance",
     "first-example",
     "first-example-one-partition",
+    "lossy-idempotence",
     "sandbox-acks1-by-hand",
     "sandbox-default",
     "sandbox-four-members",

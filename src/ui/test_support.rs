@@ -66,6 +66,9 @@ pub fn send(sim: &mut Simulation, producer: ProducerId, topic: &str, key: &str) 
         topic: topic.to_owned(),
         key: Some(key.to_owned()),
         value: Some(format!("value of {key}")),
+        partition: None,
+        timestamp: None,
+        headers: Vec::new(),
     })
     .expect("send accepted");
 }

@@ -34,6 +34,9 @@ pub fn produce(sim: &mut Simulation, producer: ProducerId, topic: &str, key: &st
         topic: topic.to_owned(),
         key: Some(key.to_owned()),
         value: Some(value.to_owned()),
+        partition: None,
+        timestamp: None,
+        headers: Vec::new(),
     })
     .expect("send accepted");
 }

@@ -15,7 +15,7 @@ use crate::engine::ids::TopicPartition;
 use crate::engine::network::Message;
 use crate::engine::network::Node;
 use crate::engine::network::ProduceBatch;
-use crate::engine::record::ProducerStamp;
+use crate::engine::record::{ProducerStamp, Record, BATCH_OVERHEAD_BYTES};
 use crate::engine::time::SimTime;
 use crate::engine::timer::Timer;
 use crate::engine::Simulation;
@@ -92,6 +92,12 @@ impl Simulation {
         };
         if replica.view.leader != Some(broker) {
             return Err(ErrorCode::NotLeaderOrFollower);
+        }
+        let batch_bytes =
+            BATCH_OVERHEAD_BYTES + batch.records.iter().map(Record::size_bytes).sum::<u32>();
+        if batch_bytes > config.max_message_bytes {
+            // UnifiedLog.analyzeAndValidateRecords: a batch above max.message.bytes.
+            return Err(ErrorCode::MessageTooLarge);
         }
         if config.cleanup_policy == crate::engine::config::CleanupPolicy::Compact
             && batch.records.iter().any(|r| r.key.is_none())

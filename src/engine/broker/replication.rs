@@ -526,6 +526,9 @@ mod tests {
                 topic: "orders".into(),
                 key: None,
                 value: Some(value.into()),
+                partition: None,
+                timestamp: None,
+                headers: Vec::new(),
             };
             sim.handle(produce).expect("valid");
         }

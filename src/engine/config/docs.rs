@@ -295,6 +295,13 @@ pub const TOPIC_CONFIG_DOCS: &[ConfigDoc] = &[
         meaning: "Let an out-of-sync replica lead when no in-sync one is left: available, but acknowledged writes can be lost.",
     },
     ConfigDoc {
+        field: "max_message_bytes",
+        kafka_name: Some("max.message.bytes"),
+        default_text: "1048588",
+        default_note: "1 MiB plus the batch overhead",
+        meaning: "The largest record batch the topic accepts; a larger one fails with MESSAGE_TOO_LARGE (RecordTooLargeException).",
+    },
+    ConfigDoc {
         field: "replicas",
         kafka_name: None,
         default_text: "unset",
@@ -331,7 +338,14 @@ pub const PRODUCER_CONFIG_DOCS: &[ConfigDoc] = &[
         kafka_name: Some("retry.backoff.ms"),
         default_text: "100",
         default_note: "",
-        meaning: "How long to wait before a retry.",
+        meaning: "How long to wait before the first retry; later waits double.",
+    },
+    ConfigDoc {
+        field: "retry_backoff_max_ms",
+        kafka_name: Some("retry.backoff.max.ms"),
+        default_text: "1000",
+        default_note: "since 3.7, KIP-580",
+        meaning: "The longest wait between retries: the wait doubles up to this, with 20% random jitter.",
     },
     ConfigDoc {
         field: "delivery_timeout_ms",
@@ -402,6 +416,27 @@ pub const PRODUCER_CONFIG_DOCS: &[ConfigDoc] = &[
         default_text: "1000",
         default_note: "",
         meaning: "The longest wait between reconnects, as the wait doubles per failure (with 20% jitter).",
+    },
+    ConfigDoc {
+        field: "max_request_size",
+        kafka_name: Some("max.request.size"),
+        default_text: "1048576",
+        default_note: "1 MiB",
+        meaning: "A larger record fails in send() with RecordTooLargeException; also the most one produce request carries.",
+    },
+    ConfigDoc {
+        field: "buffer_memory",
+        kafka_name: Some("buffer.memory"),
+        default_text: "33554432",
+        default_note: "32 MiB",
+        meaning: "Bytes of records waiting to be sent; when full, send() blocks.",
+    },
+    ConfigDoc {
+        field: "max_block_ms",
+        kafka_name: Some("max.block.ms"),
+        default_text: "60000",
+        default_note: "",
+        meaning: "How long send() blocks on a full buffer before it fails with TimeoutException.",
     },
 ];
 

@@ -65,6 +65,9 @@ fn acks_all_succeeds_when_min_insync_replicas_exceeds_the_replication_factor() {
             topic: "orders".into(),
             key: None,
             value: Some("a".into()),
+            partition: None,
+            timestamp: None,
+            headers: Vec::new(),
         },
     ];
     for command in commands {

@@ -83,6 +83,9 @@ impl PipelineRun {
                     topic,
                     key: Some(format!("{prefix}-{origin}")),
                     value: Some(value),
+                    partition: None,
+                    timestamp: None,
+                    headers: Vec::new(),
                 });
             } else {
                 self.arrive(target, origin, index);

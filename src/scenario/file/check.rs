@@ -126,10 +126,16 @@ impl Checker<'_> {
                 }
             }
             Command::Produce {
-                producer, topic, ..
+                producer,
+                topic,
+                partition,
+                ..
             } => {
                 self.check_producer(world, *producer, at_ms, origin, problems);
                 self.check_topic(world, topic, at_ms, origin, problems);
+                if let Some(partition) = partition {
+                    self.check_partition(topic, *partition, origin, problems);
+                }
             }
             Command::StartWorkload { producer, workload } => {
                 self.check_producer(world, *producer, at_ms, origin, problems);
@@ -376,6 +382,31 @@ impl Checker<'_> {
     }
 
     /// A topic an action uses must exist then, unless the broker auto-creates it.
+    /// A record that names its partition needs the topic to have it (Kafka's producer fails
+    /// the send: "Invalid partition given with record").
+    fn check_partition(
+        &self,
+        topic: &str,
+        partition: u32,
+        origin: &Origin,
+        problems: &mut Problems,
+    ) {
+        let partitions = self.draft.planned.iter().find_map(|p| match &p.command {
+            Command::CreateTopic { name, config } if name == topic => Some(config.partitions),
+            _ => None,
+        });
+        let partitions = partitions.unwrap_or(self.draft.broker.num_partitions);
+        if partition >= partitions {
+            problems.error(
+                origin.span_of("partition"),
+                format!(
+                    "{}: partition {partition} is not in the range [0...{partitions}) of topic '{topic}'",
+                    origin.path
+                ),
+            );
+        }
+    }
+
     fn check_topic(
         &self,
         world: &mut World,

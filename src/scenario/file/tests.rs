@@ -704,3 +704,69 @@ partitions = 4
         ]
     "#]].assert_debug_eq(&messages);
 }
+
+#[test]
+fn produce_reads_a_partition_a_timestamp_and_headers() {
+    let text = format!(
+        r#"{SMALL}
+[[timeline]]
+at = "1s"
+action = "produce"
+producer = 1
+topic = "orders"
+partition = 2
+timestamp = 1700000000000
+headers = {{ trace-id = "abc", source = "web" }}
+value = "v"
+"#
+    );
+    let scenario = parse_scenario(&text).expect("valid");
+    let produce = scenario
+        .commands
+        .iter()
+        .rev()
+        .find_map(|scheduled| match &scheduled.command {
+            Command::Produce {
+                partition,
+                timestamp,
+                headers,
+                ..
+            } => Some((*partition, *timestamp, headers.clone())),
+            _ => None,
+        })
+        .expect("a produce");
+    assert_eq!(
+        produce,
+        (
+            Some(2),
+            Some(1_700_000_000_000),
+            vec![
+                ("source".to_owned(), "web".to_owned()),
+                ("trace-id".to_owned(), "abc".to_owned())
+            ]
+        )
+    );
+    let errors = errors_of(&format!(
+        "{SMALL}\n[[timeline]]\nat = \"1s\"\naction = \"produce\"\nproducer = 1\ntopic = \"orders\"\npartition = 3\ntimestamp = -5\nvalue = \"v\"\n"
+    ));
+    find(
+        &errors,
+        "partition 3 is not in the range [0...3) of topic 'orders'",
+    );
+    find(
+        &errors,
+        "timestamp: a record's timestamp is milliseconds since 1970",
+    );
+}
+
+#[test]
+fn a_workload_above_the_rate_limit_is_refused_with_the_limit() {
+    let text = format!(
+        "{SMALL}\n[[timeline]]\nat = \"1s\"\naction = \"start-workload\"\nproducer = 1\ntopic = \"orders\"\nrate = 2000000\n"
+    );
+    let errors = errors_of(&text);
+    find(
+        &errors,
+        "rate: must be between 1 and 1000000 records per second, not 2000000",
+    );
+}

@@ -1,6 +1,8 @@
 //! `[[timeline]]` entries: `{ at = "5s", action = "crash-broker", broker = 2 }`. One action for
 //! every [`Command`] the engine accepts; each reads its own fields and rejects any other.
 
+use std::collections::BTreeMap;
+
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -272,6 +274,37 @@ fn read_alter_topic_config(
     })
 }
 
+/// A `produce` action's `partition`, `timestamp` and `headers`: what a `ProducerRecord` may
+/// carry beyond key and value.
+fn read_record_extras(
+    reader: &mut TableReader<'_>,
+    problems: &mut Problems,
+) -> (Option<u32>, Option<i64>, Vec<(String, String)>) {
+    let partition: Option<u32> = reader.optional("partition", problems);
+    let timestamp: Option<i64> = reader.optional("timestamp", problems);
+    let headers: Option<BTreeMap<String, String>> = reader.optional("headers", problems);
+    let path = reader.path().to_owned();
+    if timestamp.is_some_and(|t| t < 0) {
+        problems.error(
+            reader.span_of("timestamp"),
+            format!(
+                "{path}.timestamp: a record's timestamp is milliseconds since 1970, at least 0"
+            ),
+        );
+    }
+    let headers: Vec<(String, String)> = headers.unwrap_or_default().into_iter().collect();
+    if headers.len() > limits::MAX_HEADERS_PER_RECORD {
+        problems.error(
+            reader.span_of("headers"),
+            format!(
+                "{path}.headers: a record carries at most {} headers",
+                limits::MAX_HEADERS_PER_RECORD
+            ),
+        );
+    }
+    (partition, timestamp, headers)
+}
+
 /// `produce`: one record (`value`), several (`values`, `interval` apart), or a tombstone
 /// (`tombstone = true`), all with the same optional `key`.
 fn read_produce(reader: &mut TableReader<'_>, problems: &mut Problems) -> Vec<(u64, Command)> {
@@ -282,6 +315,7 @@ fn read_produce(reader: &mut TableReader<'_>, problems: &mut Problems) -> Vec<(u
     let values: Option<Vec<String>> = reader.optional("values", problems);
     let tombstone: bool = reader.optional("tombstone", problems).unwrap_or(false);
     let interval_ms = reader.optional_duration_ms("interval", problems);
+    let (partition, timestamp, headers) = read_record_extras(reader, problems);
     let path = reader.path().to_owned();
 
     let given = [reader.has("value"), reader.has("values"), tombstone];
@@ -327,12 +361,17 @@ fn read_produce(reader: &mut TableReader<'_>, problems: &mut Problems) -> Vec<(u
             format!("{path}.interval: only applies to `values`"),
         );
     }
-    for text in key.iter().chain(payloads.iter().flatten()) {
+    let header_texts = headers.iter().flat_map(|(k, v)| [k, v]);
+    for text in key
+        .iter()
+        .chain(payloads.iter().flatten())
+        .chain(header_texts)
+    {
         if text.len() > limits::MAX_KEY_OR_VALUE_BYTES {
             problems.error(
                 reader.origin().span.clone(),
                 format!(
-                    "{path}: a key or value may be at most {} bytes",
+                    "{path}: a key, value or header may be at most {} bytes",
                     limits::MAX_KEY_OR_VALUE_BYTES
                 ),
             );
@@ -353,6 +392,9 @@ fn read_produce(reader: &mut TableReader<'_>, problems: &mut Problems) -> Vec<(u
                     topic: topic.clone(),
                     key: key.clone(),
                     value,
+                    partition,
+                    timestamp,
+                    headers: headers.clone(),
                 },
             )
         })

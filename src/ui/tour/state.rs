@@ -261,6 +261,9 @@ impl Playground {
             topic: self.scene.topic.to_owned(),
             key,
             value: Some(value),
+            partition: None,
+            timestamp: None,
+            headers: Vec::new(),
         };
         match self.sim.handle(command) {
             Ok(()) => {

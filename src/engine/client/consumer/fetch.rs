@@ -372,6 +372,8 @@ impl Simulation {
                         offset: Offset(base_offset + index as u64),
                         key: record.key.clone(),
                         value: record.value.clone(),
+                        timestamp_ms: record.timestamp_ms(),
+                        headers: record.headers().to_vec(),
                     };
                     events.push(EventKind::RecordPolled {
                         record: polled.record,
@@ -379,6 +381,12 @@ impl Simulation {
                         partition: partition.clone(),
                         offset: polled.offset,
                         value: polled.value.as_ref().map(|v| v.text().into_owned()),
+                        timestamp: record.given_timestamp_ms(),
+                        headers: polled
+                            .headers
+                            .iter()
+                            .map(|(k, v)| (k.to_string(), v.to_string()))
+                            .collect(),
                     });
                     if consumer.polled.len() >= POLLED_KEPT {
                         consumer.polled.drain(..POLLED_KEPT / 2);

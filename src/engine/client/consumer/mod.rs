@@ -32,6 +32,9 @@ pub struct PolledRecord {
     pub offset: Offset,
     pub key: Option<Arc<str>>,
     pub value: Option<crate::engine::record::Payload>,
+    /// The record's CreateTime in milliseconds.
+    pub timestamp_ms: i64,
+    pub headers: Vec<(Arc<str>, Arc<str>)>,
 }
 
 impl PolledRecord {

@@ -76,9 +76,23 @@ impl Accumulator {
         index
     }
 
+    /// Whether a record of `size` bytes joins the partition's open batch, so that it needs no
+    /// new buffer from `buffer.memory`.
+    pub(super) fn fits_open_batch(
+        &mut self,
+        tp: &TopicPartition,
+        size: u32,
+        batch_size: u32,
+    ) -> bool {
+        self.get_mut(tp)
+            .and_then(|deque| deque.back())
+            .is_some_and(|b| b.is_open_for(size, batch_size))
+    }
+
     /// Adds a record to its partition's last batch, or opens a batch for it. Returns whether
     /// the partition's front batch may be sent without waiting for `linger.ms` (it is full, a
-    /// batch queues behind it, or it is a retry), and when that batch was opened.
+    /// batch queues behind it, or it is a retry), when that batch was opened, and the bytes of
+    /// `buffer.memory` a new batch took (0 when the record joined an open batch).
     pub(super) fn append(
         &mut self,
         tp: TopicPartition,
@@ -86,11 +100,12 @@ impl Accumulator {
         size: u32,
         batch_size: u32,
         now: SimTime,
-    ) -> (bool, SimTime) {
+    ) -> (bool, SimTime, u64) {
         let deque = self.queue_mut(&tp);
-        let fits = deque.back().is_some_and(|b| {
-            b.sequence.is_none() && b.attempts == 0 && b.bytes + size <= batch_size
-        });
+        let fits = deque
+            .back()
+            .is_some_and(|b| b.is_open_for(size, batch_size));
+        let mut allocated = 0;
         if fits {
             let batch = deque.back_mut().expect("checked");
             batch.bytes += size;
@@ -98,7 +113,9 @@ impl Accumulator {
         } else {
             let mut records = Vec::with_capacity(batch_capacity(batch_size, size));
             records.push(record);
+            allocated = batch_allocation(batch_size, size);
             deque.push_back(PendingBatch {
+                allocated,
                 partition: tp,
                 records,
                 sealed: None,
@@ -111,7 +128,7 @@ impl Accumulator {
         }
         let front = deque.front().expect("just appended");
         let ready = deque.len() > 1 || front.bytes >= batch_size || front.attempts > 0;
-        (ready, front.created_at)
+        (ready, front.created_at, allocated)
     }
 
     pub(super) fn get_mut(&mut self, tp: &TopicPartition) -> Option<&mut VecDeque<PendingBatch>> {
@@ -126,6 +143,13 @@ impl Accumulator {
     pub(super) fn values(&self) -> impl Iterator<Item = &VecDeque<PendingBatch>> {
         self.queues.iter().map(|(_, queue)| queue)
     }
+}
+
+/// The bytes of `buffer.memory` a new batch takes: `batch.size`, or more for a record that
+/// does not fit in it (`RecordAccumulator.append` asks the `BufferPool` for
+/// `max(batch.size, the record's size)`).
+pub(super) fn batch_allocation(batch_size: u32, first_record_bytes: u32) -> u64 {
+    u64::from(batch_size.max(BATCH_OVERHEAD_BYTES + first_record_bytes))
 }
 
 /// Most records a new batch makes room for up front (128 KiB of records). Beyond that,
@@ -150,6 +174,8 @@ pub(super) struct PendingBatch {
     /// The records once the batch was first sent: shared with every request that carries it.
     pub(super) sealed: Option<Arc<[Record]>>,
     pub(super) bytes: u32,
+    /// The bytes of `buffer.memory` this batch holds until it is answered.
+    pub(super) allocated: u64,
     pub(super) created_at: SimTime,
     pub(super) sequence: Option<i32>,
     pub(super) attempts: u32,
@@ -157,6 +183,41 @@ pub(super) struct PendingBatch {
 }
 
 impl PendingBatch {
+    /// Whether a record of `size` bytes may still join this batch: it was never sent and has
+    /// room.
+    fn is_open_for(&self, size: u32, batch_size: u32) -> bool {
+        self.sequence.is_none()
+            && self.attempts == 0
+            && self.sealed.is_none()
+            && self.bytes + size <= batch_size
+    }
+
+    /// The batch cut in two halves with consecutive sequences, for a broker that refused it
+    /// as too large (`Sender` on `MESSAGE_TOO_LARGE`: `RecordAccumulator.splitAndReenqueue`).
+    /// The halves go out at once; the first keeps the memory the batch held.
+    pub(super) fn split(self, now: SimTime) -> [PendingBatch; 2] {
+        let records: Vec<Record> = self.iter().cloned().collect();
+        let middle = records.len() / 2;
+        let half = |records: &[Record], sequence: Option<i32>, allocated: u64| PendingBatch {
+            partition: self.partition.clone(),
+            records: records.to_vec(),
+            sealed: None,
+            bytes: BATCH_OVERHEAD_BYTES + records.iter().map(Record::size_bytes).sum::<u32>(),
+            allocated,
+            created_at: self.created_at,
+            sequence,
+            attempts: self.attempts + 1,
+            retry_at: now,
+        };
+        let second_sequence = self
+            .sequence
+            .map(|s| ((i64::from(s) + middle as i64) % (i64::from(i32::MAX) + 1)) as i32);
+        [
+            half(&records[..middle], self.sequence, self.allocated),
+            half(&records[middle..], second_sequence, 0),
+        ]
+    }
+
     pub(super) fn len(&self) -> usize {
         self.sealed.as_ref().map_or(self.records.len(), |s| s.len())
     }

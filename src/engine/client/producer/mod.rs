@@ -1,6 +1,8 @@
-//! The producer client: partitioning, the record accumulator (`batch.size`, `linger.ms`), the
-//! sender (`max.in.flight.requests.per.connection`), retries with `retry.backoff.ms` within
-//! `delivery.timeout.ms`, the idempotent producer's sequences, and rate-driven workloads.
+//! The producer client: partitioning (or the partition a record names), the record
+//! accumulator (`batch.size`, `linger.ms`, `buffer.memory` with `max.block.ms`), the sender
+//! (`max.in.flight.requests.per.connection`, `max.request.size`), retries with exponential
+//! backoff within `delivery.timeout.ms`, the idempotent producer's sequences and epoch bumps
+//! (`idempotence.rs`), and rate-driven workloads.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
@@ -9,15 +11,17 @@ use serde::Serialize;
 
 use crate::engine::command::{KeyPattern, Rejection, Workload};
 use crate::engine::config::{Acks, ProducerConfig, SendMode};
-use crate::engine::event::EventKind;
+use crate::engine::errors::ErrorCode;
+use crate::engine::event::{EventKind, PartitionChoice};
 use crate::engine::ids::{BrokerId, ProducerId, RecordId, TopicPartition};
 use crate::engine::limits;
 use crate::engine::network::Node;
-use crate::engine::record::{Payload, Record};
+use crate::engine::record::{Payload, Record, RecordExtras, BATCH_OVERHEAD_BYTES};
 use crate::engine::time::SimTime;
 use crate::engine::{Simulation, Timer};
 
 mod accumulator;
+mod idempotence;
 mod partitioner;
 mod sender;
 
@@ -32,8 +36,81 @@ struct SendTarget {
     partition_count: u32,
 }
 
-/// A `send(topic, key, value)` waiting while a synchronous send blocks the application.
-type BlockedSend = (String, Option<Arc<str>>, Option<Payload>);
+/// A `send(ProducerRecord)` by the application: topic, key, value, and what a
+/// `ProducerRecord` may add (a partition, a timestamp, headers).
+#[derive(Clone, Debug)]
+pub(in crate::engine) struct AppSend {
+    topic: String,
+    key: Option<Arc<str>>,
+    value: Option<Payload>,
+    partition: Option<u32>,
+    extras: Option<RecordExtras>,
+}
+
+impl AppSend {
+    pub(in crate::engine) fn new(
+        topic: String,
+        key: Option<String>,
+        value: Option<String>,
+        partition: Option<u32>,
+    ) -> Self {
+        AppSend {
+            topic,
+            key: key.as_deref().map(Arc::from),
+            value: value.as_deref().map(Payload::from),
+            partition,
+            extras: None,
+        }
+    }
+
+    /// Adds the `ProducerRecord`'s timestamp and headers, refusing what Kafka's
+    /// `ProducerRecord` refuses and what the playground's limits do not hold.
+    pub(in crate::engine) fn with_extras(
+        mut self,
+        timestamp_ms: Option<i64>,
+        headers: Vec<(String, String)>,
+    ) -> Result<Self, Rejection> {
+        let too_long = |text: &str| text.len() > limits::MAX_KEY_OR_VALUE_BYTES;
+        let texts = self
+            .key
+            .iter()
+            .map(|k| &**k)
+            .chain(self.value.iter().filter_map(|v| match v {
+                Payload::Text(text) => Some(&**text),
+                Payload::Generated { .. } => None,
+            }));
+        let headers_too_long = headers.iter().any(|(k, v)| too_long(k) || too_long(v));
+        if texts.into_iter().any(too_long) || headers_too_long {
+            return Err(Rejection::LimitReached {
+                what: "bytes in a key, value or header",
+                max: limits::MAX_KEY_OR_VALUE_BYTES as u64,
+            });
+        }
+        if headers.len() > limits::MAX_HEADERS_PER_RECORD {
+            return Err(Rejection::LimitReached {
+                what: "headers on a record",
+                max: limits::MAX_HEADERS_PER_RECORD as u64,
+            });
+        }
+        if timestamp_ms.is_some_and(|t| t < 0) {
+            // ProducerRecord: "Timestamp should always be non-negative or null".
+            return Err(Rejection::InvalidConfig {
+                setting: "timestamp",
+                reason: "must be a non-negative number of milliseconds".to_owned(),
+            });
+        }
+        if timestamp_ms.is_some() || !headers.is_empty() {
+            self.extras = Some(RecordExtras {
+                timestamp_ms,
+                headers: headers
+                    .into_iter()
+                    .map(|(k, v)| (Arc::from(k.as_str()), Arc::from(v.as_str())))
+                    .collect(),
+            });
+        }
+        Ok(self)
+    }
+}
 
 #[derive(Clone, Debug)]
 struct RequestInFlight {
@@ -60,14 +137,14 @@ pub struct Producer {
     pub producer_id: Option<u64>,
     pub producer_epoch: u16,
     accumulator: Accumulator,
-    next_sequence: BTreeMap<TopicPartition, i32>,
+    sequences: BTreeMap<TopicPartition, idempotence::PartitionSequences>,
     in_flight: BTreeMap<u64, RequestInFlight>,
     sticky: BTreeMap<String, (u32, u32)>,
     round_robin: BTreeMap<String, u32>,
     next_correlation_id: u64,
     /// In synchronous mode, the record whose answer `send().get()` waits for.
     awaiting: Option<RecordId>,
-    blocked_sends: VecDeque<BlockedSend>,
+    blocked_sends: VecDeque<AppSend>,
     pub workload: Option<Workload>,
     /// `close()` was called: no new sends; what is pending is still delivered.
     pub closed: bool,
@@ -76,9 +153,22 @@ pub struct Producer {
     workload_sent: u64,
     workload_carry_millis: u64,
     wake_at: Option<SimTime>,
+    /// Bytes of `buffer.memory` held by batches not yet answered.
+    buffer_used: u64,
+    /// The record `send()` is blocked on while `buffer.memory` is full, since when.
+    memory_wait: Option<MemoryWait>,
     pub stats: ProducerStats,
     /// What this producer believes about the cluster, and its connections.
     pub metadata: ClientMetadata,
+}
+
+/// A `send()` blocked in `BufferPool.allocate` until batches are answered and free memory, for
+/// at most `max.block.ms`.
+#[derive(Clone, Debug)]
+struct MemoryWait {
+    since: SimTime,
+    partition: TopicPartition,
+    record: Record,
 }
 
 impl Producer {
@@ -89,7 +179,7 @@ impl Producer {
             producer_id,
             producer_epoch: 0,
             accumulator: Accumulator::default(),
-            next_sequence: BTreeMap::new(),
+            sequences: BTreeMap::new(),
             in_flight: BTreeMap::new(),
             sticky: BTreeMap::new(),
             round_robin: BTreeMap::new(),
@@ -102,6 +192,8 @@ impl Producer {
             workload_sent: 0,
             workload_carry_millis: 0,
             wake_at: None,
+            buffer_used: 0,
+            memory_wait: None,
             stats: ProducerStats::default(),
             metadata: ClientMetadata::default(),
         }
@@ -113,13 +205,15 @@ impl Producer {
         id
     }
 
-    /// Records in the accumulator or in flight.
+    /// Records in the accumulator or in flight, and one `send()` blocked on a full buffer.
     pub fn records_pending(&self) -> usize {
-        self.accumulator
-            .values()
-            .flat_map(|d| d.iter())
-            .map(PendingBatch::len)
-            .sum::<usize>()
+        usize::from(self.memory_wait.is_some())
+            + self
+                .accumulator
+                .values()
+                .flat_map(|d| d.iter())
+                .map(PendingBatch::len)
+                .sum::<usize>()
             + self
                 .in_flight
                 .values()
@@ -128,15 +222,41 @@ impl Producer {
                 .sum::<usize>()
     }
 
+    /// Whether a record of `size` bytes for `tp` fits in `buffer.memory`: in the partition's
+    /// open batch, or in a new batch's allocation.
+    fn has_room(&mut self, tp: &TopicPartition, size: u32) -> bool {
+        let config = &self.config;
+        self.buffer_used + accumulator::batch_allocation(config.batch_size, size)
+            <= config.buffer_memory
+            || self
+                .accumulator
+                .fits_open_batch(tp, size, config.batch_size)
+    }
+
+    /// Bytes of `buffer.memory` in use.
+    pub fn buffer_used(&self) -> u64 {
+        self.buffer_used
+    }
+
+    /// Whether the application is blocked in `send()`: waiting for `send().get()`, or for room
+    /// in `buffer.memory`.
+    fn application_blocked(&self) -> bool {
+        self.awaiting.is_some() || self.memory_wait.is_some()
+    }
+
     pub(in crate::engine) fn reset_workload_keys(&mut self) {
         self.workload_keys = None;
     }
 
     /// Whether records for `topic` wait in the accumulator or in a request not yet answered.
     pub fn has_pending_for(&self, topic: &str) -> bool {
-        self.accumulator
-            .iter()
-            .any(|(tp, batches)| *tp.topic == *topic && !batches.is_empty())
+        self.memory_wait
+            .as_ref()
+            .is_some_and(|w| *w.partition.topic == *topic)
+            || self
+                .accumulator
+                .iter()
+                .any(|(tp, batches)| *tp.topic == *topic && !batches.is_empty())
             || self
                 .in_flight
                 .values()
@@ -157,26 +277,12 @@ impl Producer {
 }
 
 impl Simulation {
-    /// The application calls `send(topic, key, value)`.
+    /// The application calls `send(ProducerRecord)`.
     pub(in crate::engine) fn app_send(
         &mut self,
         producer_id: ProducerId,
-        topic: &str,
-        key: Option<String>,
-        value: Option<String>,
+        send: AppSend,
     ) -> Result<(), Rejection> {
-        let too_long = key
-            .as_ref()
-            .is_some_and(|k| k.len() > limits::MAX_KEY_OR_VALUE_BYTES)
-            || value
-                .as_ref()
-                .is_some_and(|v| v.len() > limits::MAX_KEY_OR_VALUE_BYTES);
-        if too_long {
-            return Err(Rejection::LimitReached {
-                what: "bytes in a key or value",
-                max: limits::MAX_KEY_OR_VALUE_BYTES as u64,
-            });
-        }
         let producer = self
             .producers
             .get_mut(&producer_id)
@@ -188,31 +294,29 @@ impl Simulation {
                 producer: producer_id,
             });
         }
-        if producer.awaiting.is_some() {
-            producer.blocked_sends.push_back((
-                topic.to_owned(),
-                key.as_deref().map(Arc::from),
-                value.as_deref().map(Payload::from),
-            ));
+        if producer.application_blocked() {
+            producer.blocked_sends.push_back(send);
             return Ok(());
         }
-        self.send_record(
-            producer_id,
-            topic,
-            key.as_deref().map(Arc::from),
-            value.as_deref().map(Payload::from),
-        )
+        self.send_record(producer_id, send)
     }
 
-    fn send_record(
-        &mut self,
-        producer_id: ProducerId,
-        topic: &str,
-        key: Option<Arc<str>>,
-        value: Option<Payload>,
-    ) -> Result<(), Rejection> {
-        let target = self.send_target(producer_id, topic)?;
-        self.send_to_target(producer_id, &target, key, value);
+    fn send_record(&mut self, producer_id: ProducerId, send: AppSend) -> Result<(), Rejection> {
+        let target = self.send_target(producer_id, &send.topic)?;
+        if let Some(partition) = send.partition {
+            if partition >= target.partition_count {
+                // KafkaProducer.partition: "Invalid partition given with record".
+                return Err(Rejection::InvalidConfig {
+                    setting: "partition",
+                    reason: format!(
+                        "partition {partition} is not in the range [0...{}) of topic {}",
+                        target.partition_count, send.topic
+                    ),
+                });
+            }
+        }
+        let record = (send.key, send.value, send.extras);
+        self.send_to_target(producer_id, &target, record, send.partition);
         Ok(())
     }
 
@@ -252,27 +356,33 @@ impl Simulation {
         &mut self,
         producer_id: ProducerId,
         target: &SendTarget,
-        key: Option<Arc<str>>,
-        value: Option<Payload>,
+        (key, value, extras): (Option<Arc<str>>, Option<Payload>, Option<RecordExtras>),
+        given_partition: Option<u32>,
     ) {
         let topic = &*target.name;
         let partition_count = target.partition_count;
         let record_id = RecordId(self.next_record_id);
         self.next_record_id += 1;
         let now = self.now;
-        let record = Record::new(record_id, producer_id, key, value, now);
+        let mut record = Record::new(record_id, producer_id, key, value, now);
+        if let Some(extras) = extras {
+            record = record.with_extras(extras);
+        }
         let size = record.size_bytes();
         let rng = &mut self.rng;
         let producer = self.producers.get_mut(&producer_id).expect("checked");
-        let batch_size = producer.config.batch_size;
-        let (partition, choice) = partitioner::choose(
-            producer,
-            rng,
-            topic,
-            partition_count,
-            record.key.as_deref(),
-            size,
-        );
+        let (partition, choice) = match given_partition {
+            // KafkaProducer.partition: a partition the record names is used as it is.
+            Some(partition) => (partition, PartitionChoice::Given),
+            None => partitioner::choose(
+                producer,
+                rng,
+                topic,
+                partition_count,
+                record.key.as_deref(),
+                size,
+            ),
+        };
         let tp = TopicPartition::new(target.name.clone(), partition);
         producer.stats.records_sent += 1;
         if producer.config.send_mode == SendMode::Synchronous {
@@ -281,18 +391,49 @@ impl Simulation {
         // The auditor and the event look at the record before the accumulator takes it, so
         // the record moves into its batch without a clone (and its key's count is not touched).
         self.auditor.on_send(&record, &tp);
-        let sent_event = self.detailed_events.then(|| EventKind::RecordSent {
-            record: record_id,
-            producer: producer_id,
-            partition: tp.clone(),
-            key: record.key.as_deref().map(str::to_owned),
-            value: record.value.as_ref().map(|v| v.text().into_owned()),
-            choice,
-        });
+        if self.detailed_events {
+            self.emit(EventKind::RecordSent {
+                record: record_id,
+                producer: producer_id,
+                partition: tp.clone(),
+                key: record.key.as_deref().map(str::to_owned),
+                value: record.value.as_ref().map(|v| v.text().into_owned()),
+                choice,
+            });
+        }
+        let producer = &self.producers[&producer_id];
+        let max_record_bytes =
+            u64::from(producer.config.max_request_size).min(producer.config.buffer_memory);
+        if u64::from(BATCH_OVERHEAD_BYTES + size) > max_record_bytes {
+            // KafkaProducer.ensureValidRecordSize: the send fails at once.
+            self.fail_records(producer_id, tp, &[record_id], ErrorCode::RecordTooLarge);
+            return;
+        }
+        self.append_or_block(producer_id, tp, record);
+    }
+
+    /// Appends `record` to the accumulator, or blocks the application while `buffer.memory`
+    /// has no room for the new batch it needs (`BufferPool.allocate`), until `max.block.ms`.
+    fn append_or_block(&mut self, producer_id: ProducerId, tp: TopicPartition, record: Record) {
+        let now = self.now;
+        let size = record.size_bytes();
+        let producer = self.producers.get_mut(&producer_id).expect("checked");
+        if !producer.has_room(&tp, size) {
+            let deadline = now.plus_ms(producer.config.max_block_ms);
+            producer.memory_wait = Some(MemoryWait {
+                since: now,
+                partition: tp,
+                record,
+            });
+            self.schedule_timer(deadline, Timer::ProducerWake(producer_id));
+            return;
+        }
+        let batch_size = producer.config.batch_size;
         let linger_ms = producer.config.linger_ms;
-        let (front_ready, front_created_at) = producer
+        let (front_ready, front_created_at, allocated) = producer
             .accumulator
             .append(tp, record, size, batch_size, now);
+        producer.buffer_used += allocated;
         // The sender only needs to look when a batch may be ready: no linger, a full batch, or
         // a queue behind the front batch. Otherwise the linger timer wakes it.
         let ready = linger_ms == 0 || front_ready;
@@ -302,13 +443,39 @@ impl Simulation {
         if wake {
             producer.wake_at = Some(wake_at);
         }
-        if let Some(event) = sent_event {
-            self.emit(event);
-        }
         if ready {
             self.drain_producer(producer_id);
         } else if wake {
             self.schedule_timer(wake_at, Timer::ProducerWake(producer_id));
+        }
+    }
+
+    /// The `send()` blocked on a full buffer goes on once batches were answered, or fails with
+    /// a `TimeoutException` after `max.block.ms`.
+    pub(in crate::engine) fn retry_blocked_send(&mut self, producer_id: ProducerId) {
+        let Some(producer) = self.producers.get_mut(&producer_id) else {
+            return;
+        };
+        let Some(wait) = producer.memory_wait.take() else {
+            return;
+        };
+        let room = producer.has_room(&wait.partition, wait.record.size_bytes());
+        let expired = self.now.since(wait.since) >= producer.config.max_block_ms;
+        producer.memory_wait = Some(wait);
+        if !room && !expired {
+            // Still blocked; the timer set when it blocked fires at the deadline.
+            return;
+        }
+        let wait = producer.memory_wait.take().expect("checked");
+        if room {
+            self.append_or_block(producer_id, wait.partition, wait.record);
+        } else {
+            self.fail_records(
+                producer_id,
+                wait.partition,
+                &[wait.record.id],
+                ErrorCode::BufferExhausted,
+            );
         }
     }
 
@@ -344,8 +511,9 @@ impl Simulation {
         let mut target: Option<SendTarget> = None;
         for _ in 0..due {
             let producer = self.producers.get_mut(&producer_id).expect("exists");
-            if producer.awaiting.is_some() {
-                // send().get() blocks the application: the workload waits too.
+            if producer.application_blocked() {
+                // send().get() or a full buffer.memory blocks the application: the workload
+                // waits too, so a producer faster than the cluster slows to its pace.
                 break;
             }
             let n = producer.workload_sent;
@@ -365,7 +533,7 @@ impl Simulation {
                     }
                 },
             };
-            self.send_to_target(producer_id, target, key, value);
+            self.send_to_target(producer_id, target, (key, value, None), None);
         }
         let producer = self.producers.get_mut(&producer_id).expect("exists");
         let finished = workload.count.is_some_and(|c| producer.workload_sent >= c);

@@ -2,12 +2,13 @@
 //! `max.in.flight.requests.per.connection` per broker), and handles the answers: completion,
 //! retries with the idempotent producer's sequence numbers, and failures.
 
-use crate::engine::config::Acks;
+use crate::engine::config::{Acks, ProducerConfig};
 use crate::engine::errors::ErrorCode;
 use crate::engine::event::EventKind;
 use crate::engine::ids::{BrokerId, Offset, ProducerId, TopicPartition};
 use crate::engine::network::{Message, Node, ProduceBatch};
 use crate::engine::record::ProducerStamp;
+use crate::engine::rng::SimRng;
 use crate::engine::timer::Timer;
 use crate::engine::Simulation;
 
@@ -23,9 +24,11 @@ impl Simulation {
     /// partition per request, within `max.in.flight.requests.per.connection`.
     pub(in crate::engine) fn drain_producer(&mut self, producer_id: ProducerId) {
         let now = self.now;
-        let Some(producer) = self.producers.get(&producer_id) else {
+        if !self.producers.contains_key(&producer_id) {
             return;
-        };
+        }
+        self.resolve_sequence_gaps(producer_id);
+        let producer = &self.producers[&producer_id];
         let linger = producer.config.linger_ms;
         let delivery_timeout = producer.config.delivery_timeout_ms;
         let max_in_flight = producer.config.max_in_flight_requests_per_connection as usize;
@@ -45,6 +48,10 @@ impl Simulation {
             let linger_done = now >= front.created_at.plus_ms(linger);
             let full = front.bytes >= batch_size || deque.len() > 1;
             let ready = (linger_done || full || front.attempts > 0) && now >= front.retry_at;
+            if ready && !producer.may_drain(tp, front) {
+                // Waits for answers in flight; the sender looks again when they come.
+                continue;
+            }
             if !ready {
                 let at = front.created_at.plus_ms(linger).max(front.retry_at);
                 next_wake = Some(next_wake.map_or(at, |w| w.min(at)));
@@ -82,20 +89,24 @@ impl Simulation {
                 continue;
             }
             let mut batches = Vec::new();
+            let mut request_bytes = 0u32;
             for tp in partitions {
-                let Some(mut batch) = producer
-                    .accumulator
-                    .get_mut(&tp)
-                    .and_then(VecDeque::pop_front)
-                else {
+                let Some(deque) = producer.accumulator.get_mut(&tp) else {
                     continue;
                 };
-                if producer.producer_id.is_some() && batch.sequence.is_none() {
-                    let next = producer.next_sequence.entry(tp.clone()).or_insert(0);
-                    batch.sequence = Some(*next);
-                    *next = ((i64::from(*next) + batch.len() as i64) % (i64::from(i32::MAX) + 1))
-                        as i32;
+                // RecordAccumulator.drain: a request carries at most max.request.size, and
+                // always at least one batch.
+                let too_big = deque.front().is_some_and(|b| {
+                    request_bytes.saturating_add(b.bytes) > producer.config.max_request_size
+                });
+                if too_big && !batches.is_empty() {
+                    break;
                 }
+                let Some(mut batch) = deque.pop_front() else {
+                    continue;
+                };
+                request_bytes = request_bytes.saturating_add(batch.bytes);
+                producer.assign_sequence(&mut batch);
                 batches.push(batch);
             }
             if batches.is_empty() {
@@ -126,19 +137,17 @@ impl Simulation {
         producer.stats.requests_sent += 1;
         let acks = producer.config.acks;
         let timeout_ms = producer.config.request_timeout_ms;
-        let stamp_base = producer
-            .producer_id
-            .map(|pid| (pid, producer.producer_epoch));
         let wire: Vec<ProduceBatch> = batches
             .iter_mut()
             .map(|b| ProduceBatch {
                 partition: b.partition.clone(),
                 records: b.seal(),
-                stamp: stamp_base
+                stamp: producer
+                    .producer_id
                     .zip(b.sequence)
-                    .map(|((pid, epoch), seq)| ProducerStamp {
+                    .map(|(pid, seq)| ProducerStamp {
                         producer_id: pid,
-                        producer_epoch: epoch,
+                        producer_epoch: producer.epoch_of(&b.partition),
                         base_sequence: seq,
                     }),
             })
@@ -277,15 +286,28 @@ impl Simulation {
         mut batch: PendingBatch,
         error: ErrorCode,
     ) {
+        if error == ErrorCode::MessageTooLarge && batch.len() > 1 {
+            self.split_and_requeue(producer_id, batch, error);
+            return;
+        }
         let producer = self.producers.get_mut(&producer_id).expect("exists");
         let idempotent = producer.producer_id.is_some();
-        // With idempotence an out-of-order answer means an earlier batch is being retried.
-        let retriable =
-            error.is_retriable() || (idempotent && error == ErrorCode::OutOfOrderSequenceNumber);
+        // The idempotent producer retries every out-of-order or stale-epoch answer
+        // (`TransactionManager.canRetry`), bumping its epoch first where that is the cure.
+        let retriable = error.is_retriable()
+            || (idempotent
+                && matches!(
+                    error,
+                    ErrorCode::OutOfOrderSequenceNumber | ErrorCode::InvalidProducerEpoch
+                ));
         let within_time = self.now.since(batch.created_at) < producer.config.delivery_timeout_ms;
         if retriable && batch.attempts < producer.config.retries && within_time {
+            producer.on_batch_retried(&batch, error);
+            // Drawn only for a retry, so a run's other random choices stay where they were.
+            let backoff_ms = retry_backoff_ms(&producer.config, batch.attempts, &mut self.rng);
             batch.attempts += 1;
-            batch.retry_at = self.now.plus_ms(producer.config.retry_backoff_ms);
+            let at = self.now.plus_ms(backoff_ms);
+            batch.retry_at = at;
             producer.stats.batches_retried += 1;
             let deque = producer.accumulator.queue_mut(&batch.partition);
             // Kafka re-enqueues at the front; the idempotent producer keeps sequence order.
@@ -305,9 +327,6 @@ impl Simulation {
             };
             deque.insert(position, batch);
             self.emit(event);
-            let at = self
-                .now
-                .plus_ms(self.producers[&producer_id].config.retry_backoff_ms);
             self.schedule_timer(at, Timer::ProducerWake(producer_id));
         } else {
             let error = if within_time {
@@ -319,6 +338,63 @@ impl Simulation {
         }
     }
 
+    /// A batch the broker found too large is cut in two and both halves go out again at once,
+    /// until a single record that is still too large fails alone.
+    fn split_and_requeue(
+        &mut self,
+        producer_id: ProducerId,
+        batch: PendingBatch,
+        error: ErrorCode,
+    ) {
+        let event = EventKind::BatchRetried {
+            producer: producer_id,
+            partition: batch.partition.clone(),
+            records: batch.iter().map(|r| r.id).collect(),
+            error,
+            attempt: batch.attempts + 1,
+        };
+        let now = self.now;
+        let producer = self.producers.get_mut(&producer_id).expect("exists");
+        producer.stats.batches_retried += 1;
+        let [first, second] = batch.split(now);
+        producer.on_batch_split(&first, &second);
+        let deque = producer.accumulator.queue_mut(&first.partition);
+        let position = match first.sequence {
+            Some(seq) => deque
+                .iter()
+                .position(|b| b.sequence.is_none_or(|s| s > seq))
+                .unwrap_or(deque.len()),
+            None => 0,
+        };
+        deque.insert(position, second);
+        deque.insert(position, first);
+        self.emit(event);
+        self.schedule_timer(now, Timer::ProducerWake(producer_id));
+    }
+
+    /// Records that failed in `send()` itself, before any batch took them: the callback gets
+    /// the error at once.
+    pub(super) fn fail_records(
+        &mut self,
+        producer_id: ProducerId,
+        partition: TopicPartition,
+        ids: &[RecordId],
+        error: ErrorCode,
+    ) {
+        let producer = self.producers.get_mut(&producer_id).expect("exists");
+        producer.stats.records_failed += ids.len() as u64;
+        if producer.awaiting.is_some_and(|a| ids.contains(&a)) {
+            producer.awaiting = None;
+        }
+        self.auditor.on_failed(ids, error);
+        self.emit(EventKind::BatchFailed {
+            producer: producer_id,
+            partition,
+            records: ids.to_vec(),
+            error,
+        });
+    }
+
     pub(super) fn fail_batch(
         &mut self,
         producer_id: ProducerId,
@@ -327,6 +403,8 @@ impl Simulation {
     ) {
         let ids: Vec<RecordId> = batch.iter().map(|r| r.id).collect();
         let producer = self.producers.get_mut(&producer_id).expect("exists");
+        producer.on_batch_failed(&batch, error);
+        producer.buffer_used -= batch.allocated;
         producer.stats.records_failed += ids.len() as u64;
         if producer.awaiting.is_some_and(|a| ids.contains(&a)) {
             producer.awaiting = None;
@@ -348,6 +426,8 @@ impl Simulation {
     ) {
         let ids: Vec<RecordId> = batch.iter().map(|r| r.id).collect();
         let producer = self.producers.get_mut(&producer_id).expect("exists");
+        producer.on_batch_acknowledged(&batch);
+        producer.buffer_used -= batch.allocated;
         producer.stats.records_acknowledged += ids.len() as u64;
         if producer.awaiting.is_some_and(|a| ids.contains(&a)) {
             producer.awaiting = None;
@@ -363,18 +443,19 @@ impl Simulation {
     }
 
     pub(in crate::engine) fn after_producer_progress(&mut self, producer_id: ProducerId) {
-        // A synchronous application blocked in send().get() continues.
+        // An application blocked on a full buffer, or in send().get(), continues.
+        self.retry_blocked_send(producer_id);
         loop {
             let Some(producer) = self.producers.get_mut(&producer_id) else {
                 return;
             };
-            if producer.awaiting.is_some() {
+            if producer.application_blocked() {
                 break;
             }
-            let Some((topic, key, value)) = producer.blocked_sends.pop_front() else {
+            let Some(send) = producer.blocked_sends.pop_front() else {
                 break;
             };
-            if let Err(reason) = self.send_record(producer_id, &topic, key, value) {
+            if let Err(reason) = self.send_record(producer_id, send) {
                 self.emit(EventKind::CommandRejected { reason });
             }
         }
@@ -382,9 +463,33 @@ impl Simulation {
     }
 
     pub(in crate::engine) fn on_producer_wake(&mut self, producer_id: ProducerId) {
-        if let Some(producer) = self.producers.get_mut(&producer_id) {
-            producer.wake_at = None;
+        let Some(producer) = self.producers.get_mut(&producer_id) else {
+            return;
+        };
+        producer.wake_at = None;
+        if producer.memory_wait.is_some() {
+            self.after_producer_progress(producer_id);
+        } else {
+            self.drain_producer(producer_id);
         }
-        self.drain_producer(producer_id);
     }
+}
+
+/// The wait before retry number `attempts + 1` (KIP-580, Kafka's `ExponentialBackoff`):
+/// `retry.backoff.ms` doubled per earlier attempt up to `retry.backoff.max.ms`, times a random
+/// factor in [0.8, 1.2) drawn from the run's seed, and never above `retry.backoff.max.ms`. A
+/// maximum not above `retry.backoff.ms` makes the backoff that constant, without jitter.
+pub(in crate::engine) fn retry_backoff_ms(
+    config: &ProducerConfig,
+    attempts: u32,
+    rng: &mut SimRng,
+) -> u64 {
+    let initial = config.retry_backoff_ms;
+    let max = config.retry_backoff_max_ms;
+    if max <= initial {
+        return initial;
+    }
+    let term = initial.saturating_mul(1u64 << attempts.min(32)).min(max);
+    let per_mille = 800 + rng.below(400);
+    (term.saturating_mul(per_mille) / 1000).min(max)
 }

@@ -196,6 +196,9 @@ fn produce_by_hand(
             topic,
             key,
             value,
+            partition: None,
+            timestamp: None,
+            headers: Vec::new(),
         }));
     })
 }

@@ -449,6 +449,9 @@ mod tests {
                 topic: scene.topic.clone(),
                 key: None,
                 value: Some(n.to_string()),
+                partition: None,
+                timestamp: None,
+                headers: Vec::new(),
             })
             .unwrap();
         }

@@ -42,6 +42,9 @@ fn produce(sim: &mut Simulation, producer: ProducerId, topic: &str, key: &str, v
         topic: topic.to_owned(),
         key: Some(key.to_owned()),
         value: Some(value.to_owned()),
+        partition: None,
+        timestamp: None,
+        headers: Vec::new(),
     })
     .unwrap();
 }

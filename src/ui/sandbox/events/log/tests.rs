@@ -66,6 +66,9 @@ fn produce(sim: &mut Simulation, topic: &str, key: &str) {
         topic: topic.to_owned(),
         key: Some(key.to_owned()),
         value: Some("v".to_owned()),
+        partition: None,
+        timestamp: None,
+        headers: Vec::new(),
     })
     .unwrap();
 }

@@ -97,7 +97,8 @@ pub fn family_of(kind: &EventKind) -> EventFamily {
         | BatchAcknowledged { .. }
         | BatchRetried { .. }
         | BatchFailed { .. }
-        | DuplicateBatchIgnored { .. } => EventFamily::Produce,
+        | DuplicateBatchIgnored { .. }
+        | ProducerEpochBumped { .. } => EventFamily::Produce,
         BatchReplicated { .. } | HighWatermarkAdvanced { .. } | ReplicaTruncated { .. } => {
             EventFamily::Replication
         }

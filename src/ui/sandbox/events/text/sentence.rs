@@ -76,6 +76,7 @@ fn produce(kind: &EventKind) -> Option<String> {
                     format!("no key, round-robin counter {counter}")
                 }
                 PartitionChoice::Sticky => "no key, sticky partitioner".to_owned(),
+                PartitionChoice::Given => "the record names its partition".to_owned(),
             };
             format!(
                 "producer {} sends {what} {} to {partition} ({how})",
@@ -141,9 +142,25 @@ fn produce(kind: &EventKind) -> Option<String> {
             "{} recognised a retried batch (sequence {base_sequence}) on {partition} and did not append it again (already at offset {offset})",
             broker(*b)
         ),
-        _ => return None,
+        _ => return idempotence(kind),
     };
     Some(text)
+}
+
+/// The idempotent producer's epoch bumps.
+fn idempotence(kind: &EventKind) -> Option<String> {
+    match kind {
+        EventKind::ProducerEpochBumped {
+            producer,
+            partition,
+            producer_epoch,
+            ..
+        } => Some(format!(
+            "producer {} bumped its epoch to {producer_epoch}: a batch of {partition} failed, so its sequence numbers start again at 0",
+            producer.0
+        )),
+        _ => None,
+    }
 }
 
 /// Followers copying, the high watermark, truncation, leadership and log cleanup.

@@ -54,6 +54,8 @@ fn a_single_record_event_names_the_record() {
         partition: TopicPartition::new("orders", 2),
         offset: crate::engine::Offset(4),
         value: Some("x".to_owned()),
+        timestamp: None,
+        headers: Vec::new(),
     });
     let highlight = touched(&polled);
     assert_eq!(highlight.record, Some(RecordId(9)));
@@ -112,6 +114,9 @@ fn varied_run() -> Vec<Event> {
         topic: "orders".to_owned(),
         key: Some("k1".to_owned()),
         value: None,
+        partition: None,
+        timestamp: None,
+        headers: Vec::new(),
     })
     .expect("tombstone accepted");
     sim.advance_to(SimTime::from_ms(6_000));

@@ -47,6 +47,14 @@ fn touched_by_setup_data_and_messages(kind: &EventKind, h: &mut Highlight) -> bo
         ProducerAdded { producer } | ProducerClosed { producer } => {
             h.producers.insert(*producer);
         }
+        ProducerEpochBumped {
+            producer,
+            partition,
+            ..
+        } => {
+            h.producers.insert(*producer);
+            h.partitions.insert(partition.clone());
+        }
         ConsumerAdded { consumer, .. }
         | ConsumerClosed { consumer }
         | ConsumerCrashed { consumer }
