@@ -287,21 +287,37 @@ fn lossy_run(idempotent: bool, seed: u64) -> kafka_playground::engine::AuditRepo
 /// reordering; without it, the same faults produce duplicates or reordering the auditor sees.
 #[test]
 fn i_idempotent_retries_never_duplicate_but_plain_retries_do() {
-    // The seed is one on which the run completes: on most seeds today the lossy network
-    // wedges the idempotent producer (issue 11, point 2) or delays the consumer's first
-    // OffsetFetch past the run, which is not what this test is about.
-    let idempotent = lossy_run(true, 11);
-    assert_eq!(idempotent.produced, 4_000);
-    assert_eq!(idempotent.acknowledged, 4_000, "{idempotent:#?}");
-    assert_eq!(idempotent.duplicates_in_log, 0, "{idempotent:#?}");
-    assert_eq!(idempotent.reordered_per_key.get("ledger"), Some(&0));
-    assert_eq!(idempotent.duplicates_delivered.get("ledger"), Some(&0));
-
-    let plain = lossy_run(false, 11);
-    let reordered = plain.reordered_per_key.get("ledger").copied().unwrap_or(0);
+    // Every seed: the idempotent producer never wedges on a lossy network (issue 11).
+    for seed in 1..=12 {
+        let idempotent = lossy_run(true, seed);
+        assert_eq!(idempotent.produced, 4_000, "seed {seed}");
+        assert_eq!(
+            idempotent.acknowledged, 4_000,
+            "seed {seed}: {idempotent:#?}"
+        );
+        assert_eq!(
+            idempotent.duplicates_in_log, 0,
+            "seed {seed}: {idempotent:#?}"
+        );
+        // A consumer whose fetch was lost waits request.timeout.ms (30 s) before it fetches
+        // again, so on some seeds it has read little or nothing yet: what it did read is in
+        // order.
+        let reordered = idempotent.reordered_per_key.get("ledger").copied();
+        assert_eq!(reordered.unwrap_or(0), 0, "seed {seed}");
+        // Deliveries to the group are not counted here: idempotence is the producer's
+        // promise, and a consumer on a lossy network may legitimately read a record twice
+        // (a lost commit, then a rebalance that resumes from the committed offset).
+    }
+    // Without idempotence a retry after a lost response can write a record twice or out of
+    // order; not every seed loses a response at the moment that matters, so some seed must.
+    let damaged = (1..=12).filter(|&seed| {
+        let plain = lossy_run(false, seed);
+        let reordered = plain.reordered_per_key.get("ledger").copied().unwrap_or(0);
+        plain.duplicates_in_log > 0 || reordered > 0
+    });
     assert!(
-        plain.duplicates_in_log > 0 || reordered > 0,
-        "without idempotence, lost responses must show as duplicates or reordering: {plain:#?}"
+        damaged.count() > 0,
+        "without idempotence, lost responses must show as duplicates or reordering"
     );
 }
 

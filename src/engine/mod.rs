@@ -389,6 +389,59 @@ impl Simulation {
                 state.config.processing_time_ms = processing_time_ms;
                 Ok(())
             }
+            command @ (Command::CommitOffsets { .. }
+            | Command::Subscribe { .. }
+            | Command::Assign { .. }
+            | Command::Seek { .. }
+            | Command::PausePartitions { .. }
+            | Command::ResumePartitions { .. }
+            | Command::CommitSpecifiedOffsets { .. }) => self.handle_consumer_api(command),
+            Command::CrashBroker { broker } => self.crash_broker(broker),
+            Command::RestartBroker { broker } => self.restart_broker(broker),
+            Command::IsolateBroker { broker } => self.isolate_broker(broker, Isolation::Peers),
+            Command::IsolateBrokerFrom { broker, from } => self.isolate_broker(broker, from),
+            Command::CutLink { from, to, one_way } => self.cut_link(from, to, one_way),
+            Command::HealLink { from, to, one_way } => self.heal_link(from, to, one_way),
+            Command::HealBroker { broker } => self.heal_broker(broker),
+            Command::SetNetwork { config } => self.set_network(config),
+            Command::SetLinkLatency { a, b, latency_ms } => {
+                self.network.set_link_latency(a, b, latency_ms);
+                Ok(())
+            }
+            Command::AlterTopicConfig { topic, config, set } => {
+                self.alter_topic_config(&topic, &config, &set)
+            }
+            Command::ToLeaderOf {
+                topic,
+                partition,
+                action,
+            } => {
+                let broker = self.current_leader(&topic, partition)?;
+                self.handle(action.on(broker))
+            }
+        }
+    }
+
+    /// `SetNetwork`: latency, jitter and the drop rate of every link from now on.
+    fn set_network(&mut self, config: NetworkConfig) -> Result<(), Rejection> {
+        if config.drop_per_million > limits::MAX_DROP_PER_MILLION {
+            return Err(Rejection::InvalidConfig {
+                setting: "drop_per_million",
+                reason: format!(
+                    "{} is more than a million per million; use 0 to {}",
+                    config.drop_per_million,
+                    limits::MAX_DROP_PER_MILLION
+                ),
+            });
+        }
+        self.network.config = config;
+        Ok(())
+    }
+
+    /// The consumer's API calls beyond `poll()`: commits, `subscribe`, `assign`, `seek` and
+    /// `pause`/`resume` of partitions.
+    fn handle_consumer_api(&mut self, command: Command) -> Result<(), Rejection> {
+        match command {
             Command::CommitOffsets { consumer } => self.commit_offsets(consumer),
             Command::Subscribe { consumer, topics } => self.subscribe(consumer, topics),
             Command::Assign {
@@ -411,42 +464,7 @@ impl Simulation {
             Command::CommitSpecifiedOffsets { consumer, offsets } => {
                 self.commit_specified_offsets(consumer, offsets)
             }
-            Command::CrashBroker { broker } => self.crash_broker(broker),
-            Command::RestartBroker { broker } => self.restart_broker(broker),
-            Command::IsolateBroker { broker } => self.isolate_broker(broker, Isolation::Peers),
-            Command::IsolateBrokerFrom { broker, from } => self.isolate_broker(broker, from),
-            Command::CutLink { from, to, one_way } => self.cut_link(from, to, one_way),
-            Command::HealLink { from, to, one_way } => self.heal_link(from, to, one_way),
-            Command::HealBroker { broker } => self.heal_broker(broker),
-            Command::SetNetwork { config } => {
-                if config.drop_per_million > limits::MAX_DROP_PER_MILLION {
-                    return Err(Rejection::InvalidConfig {
-                        setting: "drop_per_million",
-                        reason: format!(
-                            "{} is more than a million per million; use 0 to {}",
-                            config.drop_per_million,
-                            limits::MAX_DROP_PER_MILLION
-                        ),
-                    });
-                }
-                self.network.config = config;
-                Ok(())
-            }
-            Command::SetLinkLatency { a, b, latency_ms } => {
-                self.network.set_link_latency(a, b, latency_ms);
-                Ok(())
-            }
-            Command::AlterTopicConfig { topic, config, set } => {
-                self.alter_topic_config(&topic, &config, &set)
-            }
-            Command::ToLeaderOf {
-                topic,
-                partition,
-                action,
-            } => {
-                let broker = self.current_leader(&topic, partition)?;
-                self.handle(action.on(broker))
-            }
+            _ => unreachable!("handle() passes only the consumer's API calls"),
         }
     }
 

@@ -466,6 +466,15 @@ impl fmt::Display for DisconnectReason {
     }
 }
 
+/// The client connection a message travels on, as `(client, broker)`; `None` between brokers.
+fn client_connection(from: Node, to: Node) -> Option<(Node, BrokerId)> {
+    match (from, to) {
+        (Node::Broker(_), Node::Broker(_)) => None,
+        (client, Node::Broker(broker)) | (Node::Broker(broker), client) => Some((client, broker)),
+        _ => None,
+    }
+}
+
 /// How a message left the wire.
 pub enum Delivery {
     Arrived(InFlight),
@@ -497,6 +506,10 @@ pub struct Network {
     cut: BTreeSet<(Node, Node)>,
     /// Open TCP connections, as `(the side that connected, the broker it connected to)`.
     connections: BTreeSet<(Node, BrokerId)>,
+    /// Client connections on which a message was lost. TCP never loses one message and
+    /// delivers the next: a loss means the connection is broken, so everything sent on it
+    /// after is lost too, until the client closes it (its request times out) and reconnects.
+    stalled: BTreeSet<(Node, BrokerId)>,
     /// Latency overrides for particular links, both directions, keyed by the ordered pair.
     link_latency_ms: BTreeMap<(Node, Node), u64>,
     next_message_id: u64,
@@ -545,11 +558,18 @@ impl Network {
     }
 
     /// Records that `node` has a connection open to `broker`; true if it was not open before.
+    /// Opens the connection if it is not open; returns whether it was new. A new connection
+    /// starts whole, whatever broke the last one.
     pub fn open_connection(&mut self, node: Node, broker: BrokerId) -> bool {
-        self.connections.insert((node, broker))
+        let opened = self.connections.insert((node, broker));
+        if opened {
+            self.stalled.remove(&(node, broker));
+        }
+        opened
     }
 
     pub fn close_connection(&mut self, node: Node, broker: BrokerId) {
+        self.stalled.remove(&(node, broker));
         self.connections.remove(&(node, broker));
     }
 
@@ -573,6 +593,7 @@ impl Network {
             .collect();
         self.connections
             .retain(|(node, to)| *to != broker && *node != Node::Broker(broker));
+        self.stalled.retain(|(_, to)| *to != broker);
         peers
     }
 
@@ -641,7 +662,23 @@ impl Network {
         self.last_arrival.insert(link, arrives_at);
         let id = MessageId(self.next_message_id);
         self.next_message_id += 1;
-        let doomed = dropped_by_chance || !self.link_up(from, to);
+        // Between a client and a broker, a loss breaks the connection (see `stalled`). An
+        // `acks=0` request expects no answer and so no timeout would ever close the
+        // connection: its loss stays a loss of that request alone. Followers fetch by offset,
+        // so a lost fetch between brokers is only a fetch to send again.
+        let connection = client_connection(from, to);
+        let stalled = connection.is_some_and(|c| self.stalled.contains(&c));
+        let answerless = matches!(
+            message,
+            Message::Produce {
+                acks: Acks::None,
+                ..
+            }
+        );
+        if let (true, Some(connection), false) = (dropped_by_chance, connection, answerless) {
+            self.stalled.insert(connection);
+        }
+        let doomed = dropped_by_chance || stalled || !self.link_up(from, to);
         // A lost message travels half way, so the picture shows where it vanished.
         let ends_at = if doomed {
             now.plus_ms(arrives_at.since(now) / 2)
@@ -701,84 +738,7 @@ impl Message {
     }
 }
 
-/// What the pictures of the network need from a message, so that no view takes the wire
-/// format apart: a protocol change then touches this block, not the UI.
-impl Message {
-    /// How many records the message carries on the wire: those of a produce request's
-    /// batches, of a fetch response's batches (including any records before the fetch offset,
-    /// which travel too) and of a replica fetch response's batches. Zero for every other
-    /// message.
-    pub fn record_count(&self) -> usize {
-        match self {
-            Message::Produce { batches, .. } => batches.iter().map(|b| b.records.len()).sum(),
-            Message::FetchResponse { partitions, .. } => partitions
-                .iter()
-                .flat_map(|p| &p.batches)
-                .map(RecordBatch::len)
-                .sum(),
-            Message::ReplicaFetchResponse { partitions, .. } => partitions
-                .iter()
-                .map(|(_, result)| match result {
-                    ReplicaFetchResult::Records { batches, .. } => {
-                        batches.iter().map(RecordBatch::len).sum()
-                    }
-                    _ => 0,
-                })
-                .sum(),
-            _ => 0,
-        }
-    }
-
-    /// The records the receiver takes from the message, in order, each with its partition
-    /// and the offset a broker gave it: a produce request's records (no offset yet), and a
-    /// fetch response's records from the fetch offset up to the high watermark (a batch can
-    /// begin before the offset asked for; the consumer skips those records). Empty for every
-    /// other message.
-    pub fn received_records(&self) -> Vec<(&TopicPartition, Option<Offset>, &Record)> {
-        match self {
-            Message::Produce { batches, .. } => batches
-                .iter()
-                .flat_map(|b| b.records.iter().map(|r| (&b.partition, None, r)))
-                .collect(),
-            Message::FetchResponse { partitions, .. } => partitions
-                .iter()
-                .flat_map(|p| {
-                    p.batches
-                        .iter()
-                        .flat_map(|b| b.iter_with_offsets())
-                        .filter(|(offset, _)| {
-                            *offset >= p.fetch_offset && *offset < p.high_watermark
-                        })
-                        .map(|(offset, r)| (&p.partition, Some(offset), r))
-                })
-                .collect(),
-            _ => Vec::new(),
-        }
-    }
-
-    /// A produce response's answer per partition: the offset of the first record appended,
-    /// or the error. Empty for every other message.
-    pub fn produce_results(&self) -> &[(TopicPartition, Result<Offset, ErrorCode>)] {
-        match self {
-            Message::ProduceResponse { results, .. } => results,
-            _ => &[],
-        }
-    }
-}
-
-impl InFlight {
-    /// How far along its link the message is at `now`, from 0.0 (just sent) to 1.0 (arrived).
-    /// Clamped, so a time before the send or after the arrival reads 0.0 or 1.0; a message sent
-    /// and delivered in the same millisecond has arrived.
-    pub fn progress_at(&self, now: SimTime) -> f64 {
-        if self.arrives_at > self.sent_at {
-            (now.since(self.sent_at) as f64 / self.arrives_at.since(self.sent_at) as f64)
-                .clamp(0.0, 1.0)
-        } else {
-            1.0
-        }
-    }
-}
+mod pictures;
 
 #[cfg(test)]
 mod tests;

@@ -111,9 +111,9 @@ impl Simulation {
         }
     }
 
-    fn send_fetches(&mut self, consumer_id: ConsumerId) {
-        let now = self.now;
-        // Topics the consumer has no metadata for yet are asked for; it polls again shortly.
+    /// Asks for metadata of the topics the consumer reads but knows nothing of yet; returns
+    /// whether there were any (the consumer then polls again shortly).
+    fn ask_for_unknown_topics(&mut self, consumer_id: ConsumerId) -> bool {
         let consumer = &self.consumers[&consumer_id];
         let unknown: Vec<String> = consumer
             .subscription
@@ -134,12 +134,18 @@ impl Simulation {
         for topic in &unknown {
             self.want_topic_metadata(Node::Consumer(consumer_id), topic);
         }
+        !unknown.is_empty()
+    }
+
+    fn send_fetches(&mut self, consumer_id: ConsumerId) {
+        let now = self.now;
+        let unknown = self.ask_for_unknown_topics(consumer_id);
         let consumer = &self.consumers[&consumer_id];
         let reading = consumer.reading(|topic| self.consumer_partition_count(consumer_id, topic));
         let mut by_leader: BTreeMap<BrokerId, Vec<(TopicPartition, FetchPosition)>> =
             BTreeMap::new();
         let mut no_offset = Vec::new();
-        let mut any_leaderless = !unknown.is_empty();
+        let mut any_leaderless = unknown;
         let mut backing_off = false;
         for tp in reading {
             let position = match self.fetch_start(consumer_id, &tp) {

@@ -163,6 +163,40 @@ fn idempotence(kind: &EventKind) -> Option<String> {
     }
 }
 
+/// An ISR change, with who joined or left and why.
+fn isr_changed(
+    partition: &crate::engine::TopicPartition,
+    isr: &[crate::engine::BrokerId],
+    added: &[crate::engine::BrokerId],
+    removed: &[crate::engine::BrokerId],
+    reason: &IsrChangeReason,
+) -> String {
+    let list: Vec<String> = isr.iter().map(|b| b.0.to_string()).collect();
+    let names = |brokers: &[crate::engine::BrokerId]| {
+        let names: Vec<String> = brokers.iter().map(|b| broker(*b)).collect();
+        names.join(" and ")
+    };
+    let why = match reason {
+        IsrChangeReason::CaughtUp => format!("{} caught up", names(added)),
+        IsrChangeReason::NotCaughtUp {
+            replica_lag_time_max_ms,
+        } => format!(
+            "{} had not caught up for replica.lag.time.max.ms ({replica_lag_time_max_ms} ms)",
+            names(removed)
+        ),
+        IsrChangeReason::BrokerFenced => {
+            format!("the controller fenced {}", names(removed))
+        }
+        IsrChangeReason::UncleanElection => {
+            "an unclean election leaves the new leader alone in sync".to_owned()
+        }
+    };
+    format!(
+        "in-sync replicas of {partition} are now [{}]: {why}",
+        list.join(", ")
+    )
+}
+
 /// Followers copying, the high watermark, truncation, leadership and log cleanup.
 fn replication(kind: &EventKind) -> Option<String> {
     use EventKind::*;
@@ -207,32 +241,7 @@ fn replication(kind: &EventKind) -> Option<String> {
             added,
             removed,
             reason,
-        } => {
-            let list: Vec<String> = isr.iter().map(|b| b.0.to_string()).collect();
-            let names = |brokers: &[crate::engine::BrokerId]| {
-                let names: Vec<String> = brokers.iter().map(|b| broker(*b)).collect();
-                names.join(" and ")
-            };
-            let why = match reason {
-                IsrChangeReason::CaughtUp => format!("{} caught up", names(added)),
-                IsrChangeReason::NotCaughtUp {
-                    replica_lag_time_max_ms,
-                } => format!(
-                    "{} had not caught up for replica.lag.time.max.ms ({replica_lag_time_max_ms} ms)",
-                    names(removed)
-                ),
-                IsrChangeReason::BrokerFenced => {
-                    format!("the controller fenced {}", names(removed))
-                }
-                IsrChangeReason::UncleanElection => {
-                    "an unclean election leaves the new leader alone in sync".to_owned()
-                }
-            };
-            format!(
-                "in-sync replicas of {partition} are now [{}]: {why}",
-                list.join(", ")
-            )
-        }
+        } => isr_changed(partition, isr, added, removed, reason),
         ReplicaTruncated {
             broker: b,
             partition,
