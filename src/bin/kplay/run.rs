@@ -52,6 +52,14 @@ pub fn run(out: &mut impl Write, options: &RunOptions) -> io::Result<Outcome> {
         .until_ms
         .map(SimTime::from_ms)
         .unwrap_or_else(|| scenario.run_until());
+    if let Some(total) = scenario.records_over_budget(until) {
+        eprintln!(
+            "{}: {}",
+            options.path.display(),
+            kafka_playground::scenario::file::budget::over_budget_message(total)
+        );
+        return Ok(Outcome::InvalidInput);
+    }
     let mut sim = scenario.build(Some(seed));
     // Without a trace only the audit is printed, and the auditor sees every record whether or
     // not per-message events are kept; dropping them saves memory on long runs.

@@ -9,6 +9,7 @@
 //! stops at the first problem, so one `kplay check` lists everything to fix, each with a line
 //! and column.
 
+pub mod budget;
 mod check;
 mod draft;
 mod duration;
@@ -116,6 +117,22 @@ impl Scenario {
         setup.build()
     }
 
+    /// The records its workloads would send in a run that ends at `until`, when that is over
+    /// [`budget::MAX_RECORDS_PER_RUN`] (a `--until` longer than the file's `duration` can
+    /// take a file that checked over the limit).
+    pub fn records_over_budget(&self, until: SimTime) -> Option<u64> {
+        let mut order: Vec<&ScheduledCommand> = self.commands.iter().collect();
+        order.sort_by_key(|c| c.at);
+        let counted = budget::workload_records(
+            order.iter().map(|c| (c.at.as_ms(), &c.command)),
+            until.as_ms(),
+        );
+        let total = counted
+            .iter()
+            .fold(0u64, |sum, w| sum.saturating_add(w.records));
+        (total > budget::MAX_RECORDS_PER_RUN).then_some(total)
+    }
+
     /// The scenario's `duration`, or [`DEFAULT_DURATION_MS`].
     pub fn run_until(&self) -> SimTime {
         SimTime::from_ms(self.duration_ms.unwrap_or(DEFAULT_DURATION_MS))
@@ -141,6 +158,7 @@ pub fn parse_scenario(text: &str) -> Result<Scenario, Vec<ScenarioError>> {
     let mut problems = problems::Problems::default();
     let draft = sections::read_document(&root, &mut problems);
     check::check(&draft, &mut problems);
+    check_record_budget(&draft, &mut problems);
     if !problems.errors.is_empty() {
         // Warnings go with the errors, marked as such: a warning such as "topic 'ordrs' is not
         // declared" often explains an error nearby.
@@ -172,6 +190,34 @@ pub fn parse_scenario(text: &str) -> Result<Scenario, Vec<ScenarioError>> {
         commands,
         warnings: located(&index, problems.warnings),
     })
+}
+
+/// Refuses a file whose workloads would send more than [`budget::MAX_RECORDS_PER_RUN`] records
+/// in its `duration`, pointing at the workload that crosses the limit.
+fn check_record_budget(draft: &draft::Draft, problems: &mut problems::Problems) {
+    let until_ms = draft.duration_ms.unwrap_or(DEFAULT_DURATION_MS);
+    let mut order: Vec<&draft::Planned> = draft.planned.iter().collect();
+    order.sort_by_key(|planned| planned.at_ms);
+    let counted = budget::workload_records(order.iter().map(|p| (p.at_ms, &p.command)), until_ms);
+    let total = counted
+        .iter()
+        .fold(0u64, |sum, w| sum.saturating_add(w.records));
+    if total <= budget::MAX_RECORDS_PER_RUN {
+        return;
+    }
+    let mut running = 0u64;
+    let crossing = counted
+        .iter()
+        .find(|w| {
+            running = running.saturating_add(w.records);
+            running > budget::MAX_RECORDS_PER_RUN
+        })
+        .expect("the total is over the budget");
+    let origin = &order[crossing.index].origin;
+    problems.error(
+        origin.span_of("rate"),
+        format!("{}: {}", origin.path, budget::over_budget_message(total)),
+    );
 }
 
 /// Converts spans to lines and columns, sorted by place, without repeats.
