@@ -132,6 +132,25 @@ async function auditFigure(page, id) {
   return Number(text.replace(/[^\d]/g, ''));
 }
 
+test('the zombie leader: cut from its peers, it keeps taking acks=1 writes that the heal loses', async () => {
+  for (const [viewport, name] of [[PROJECTOR, '1280x720'], [{ width: 768, height: 430 }, '768x430']]) {
+    const { page, problems } = await open('sandbox.html?preset=zombie-leader', viewport);
+    await page.selectOption('[data-testid=speed]', '5');
+    // After the cut (10 s) and the controller's election of another leader (19 s): broker 2's
+    // links to its peers are drawn broken, and the legend says what a broken link is.
+    await waitForClock(page, 21);
+    assert.ok((await page.locator('.cl-link.down').count()) >= 2, 'the cut links are drawn broken');
+    assert.match(await page.textContent('.cl-legend'), /no connection/);
+    await page.screenshot({ path: screenshotPath(`sandbox-zombie-cut-${name}.png`) });
+    // After the heal (40 s) the zombie truncates what only it had: acknowledged, then lost.
+    await waitForClock(page, 42);
+    assert.ok(await auditFigure(page, 'lost') >= 100, "the zombie's acknowledged writes are lost");
+    await page.screenshot({ path: screenshotPath(`sandbox-zombie-healed-${name}.png`) });
+    assert.deepEqual(problems, []);
+    await page.close();
+  }
+});
+
 test('killing the leader under acks=1 shows the acknowledged records that were lost', async () => {
   const { page, problems } = await open('sandbox.html?preset=acks1-by-hand');
   await page.selectOption('[data-testid=speed]', '2');

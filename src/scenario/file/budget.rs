@@ -111,7 +111,10 @@ mod tests {
         let errors = super::super::parse_scenario(&file("1h")).expect_err("over the budget");
         assert_eq!(
             errors[0].message,
-            format!("producers[0].workload: {}", over_budget_message(3_600_000_000))
+            format!(
+                "producers[0].workload: {}",
+                over_budget_message(3_600_000_000)
+            )
         );
         let scenario = super::super::parse_scenario(&file("2s")).expect("within the budget");
         assert_eq!(scenario.records_over_budget(scenario.run_until()), None);

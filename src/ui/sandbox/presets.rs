@@ -18,7 +18,7 @@ pub struct Preset {
 }
 
 /// Every preset, in menu order.
-pub const PRESETS: [Preset; 10] = [
+pub const PRESETS: [Preset; 11] = [
     Preset {
         slug: "default",
         title: "3 brokers, one topic, one group",
@@ -60,6 +60,12 @@ pub const PRESETS: [Preset; 10] = [
         title: "(e, f) Five members, four partitions, one crash",
         hint: "One member idles; a crash triggers a rebalance after session.timeout.ms, and uncommitted records arrive twice.",
         file: "consumer-group-rebalance",
+    },
+    Preset {
+        slug: "zombie-leader",
+        title: "The zombie leader: acks=1 to a cut-off leader",
+        hint: "At 10 s broker 2 loses its peers but not its clients: it keeps acknowledging acks=1 writes after another broker is elected, until metadata.max.age.ms. Everything it took after the cut is lost at the heal (40 s).",
+        file: "zombie-leader",
     },
     Preset {
         slug: "compaction",

@@ -8,8 +8,9 @@ use crate::ui::shell::palette::ink_on;
 use crate::ui::shell::palette::{message_style, NULL_KEY_COLOUR};
 
 /// One request of each family drawn in the picture; responses are the same mark, hollow.
-const KINDS: [MessageKind; 6] = [
+const KINDS: [MessageKind; 7] = [
     MessageKind::Produce,
+    MessageKind::Metadata,
     MessageKind::Fetch,
     MessageKind::ReplicaFetch,
     MessageKind::JoinGroup,
@@ -76,6 +77,10 @@ pub fn cluster_legend() -> Html {
             <li>
                 <svg viewBox="0 0 22 22" aria-hidden="true"><text class="cl-legend-vanish" x="11" y="18">{"✕"}</text></svg>
                 {"message lost on the network"}
+            </li>
+            <li>
+                <svg viewBox="0 0 30 22" aria-hidden="true"><line class="cl-link down" x1="1" y1="11" x2="29" y2="11" /></svg>
+                {"no connection: broker down, link cut, or reconnecting after reconnect.backoff.ms"}
             </li>
             <li class="cl-legend-note">{"filled = request, hollow = response"}</li>
         </ul>
