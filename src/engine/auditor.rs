@@ -436,10 +436,23 @@ impl Auditor {
         if audit.acknowledged == ACKNOWLEDGED_WITHOUT_OFFSET {
             return "acks=0: the producer never learned whether the broker wrote it".to_owned();
         }
-        match later.first() {
-            Some(election) => format!(
-                "the leader failed before any follower copied it; broker {} took over (epoch {}) at {} and the old leader truncated it",
+        // Neither wording says the old leader has truncated it yet: a leader cut off from its
+        // peers (a zombie) still holds the record until it rejoins as a follower.
+        if let Some(election) = later.first() {
+            return format!(
+                "no follower had copied it when broker {} took over (epoch {}) at {}; the new leader's log lacks it, and the old leader drops it when it follows",
                 election.leader.0, election.leader_epoch, election.at
+            );
+        }
+        let replaced = self
+            .elections(partition)
+            .iter()
+            .rev()
+            .find(|e| e.at < audit.acknowledged_at);
+        match replaced {
+            Some(election) => format!(
+                "acknowledged by a leader already replaced: broker {} had led since {} (epoch {}), so the old leader drops it when it follows",
+                election.leader.0, election.at, election.leader_epoch
             ),
             None => "truncated from the leader's log".to_owned(),
         }

@@ -406,7 +406,9 @@ fn replica_cells(replica: &ReplicaView, tail: &LogTail) -> Html {
             <text class="cl-badge-text" x={px(x + 18.0)} y={px(y + 16.0)}>{format!("P{}", replica.partition.partition)}</text>
             <text class="cl-role" x={px(x + 44.0)} y={px(y + 16.0)}>{role_text(replica)}</text>
             if replica.lost_hidden > 0 {
-                <text class="cl-lost-note" x={px(x + replica.width)} y={px(y + 16.0)}>{format!("✕ {} lost", replica.lost_hidden)}</text>
+                // On the row's bottom line, right-aligned: the role text on the top line can
+                // be as wide as the row (a leader with its epoch and ISR).
+                <text class="cl-lost-note" x={px(x + replica.width)} y={px(tail.marker_label_y)}>{format!("✕ {} lost", replica.lost_hidden)}</text>
             }
             if let Some(before) = before {
                 <text class="cl-before-note" x={px(x - 4.0)} y={px(tail.marker_label_y)}>{before}</text>
