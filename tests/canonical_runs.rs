@@ -89,7 +89,7 @@ fn a_acks_1_leader_dies_before_followers_copy_loses_acknowledged_records() {
     assert_eq!(lost.partition, "orders-0");
     assert_eq!(lost.offset, 1);
     assert!(
-        lost.reason.contains("before any follower copied it"),
+        lost.reason.contains("no follower had copied it"),
         "{}",
         lost.reason
     );
