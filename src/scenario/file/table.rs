@@ -368,13 +368,14 @@ pub(super) fn in_toml_terms(message: &str) -> String {
         ("u8", "from 0 to 255"),
         ("u16", "from 0 to 65535"),
         ("u32", "from 0 to 4294967295"),
-        ("u64", "from 0 to 18446744073709551615"),
-        ("usize", "from 0 to 18446744073709551615"),
+        // Twenty digits say nothing to a reader; the bound that matters is the sign.
+        ("u64", "of 0 or more"),
+        ("usize", "of 0 or more"),
         ("i8", "from -128 to 127"),
         ("i16", "from -32768 to 32767"),
         ("i32", "from -2147483648 to 2147483647"),
-        ("i64", "from -9223372036854775808 to 9223372036854775807"),
-        ("isize", "from -9223372036854775808 to 9223372036854775807"),
+        ("i64", "(negative, zero or positive)"),
+        ("isize", "(negative, zero or positive)"),
     ];
     let mut text = message.to_owned();
     for (rust, range) in WHOLE_NUMBERS {

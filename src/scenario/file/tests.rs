@@ -577,9 +577,9 @@ broker = { id = 0 }
     let messages: Vec<String> = errors_of(text).iter().map(ToString::to_string).collect();
     expect_test::expect![[r#"
         [
-            "3:8: seed: invalid value: integer `-1`, expected a whole number from 0 to 18446744073709551615",
+            "3:8: seed: invalid value: integer `-1`, expected a whole number of 0 or more",
             "5:11: cluster.brokers: invalid type: string \"three\", expected a whole number from 0 to 4294967295",
-            "6:27: cluster.replica_lag_time_max_ms: invalid type: float `1.5`, expected a whole number from 0 to 18446744073709551615",
+            "6:27: cluster.replica_lag_time_max_ms: invalid type: float `1.5`, expected a whole number of 0 or more",
             "8:20: network.drop_per_million: invalid type: boolean `true`, expected a whole number from 0 to 4294967295",
             "11:14: topics[0].partitions: invalid type: an array, expected a whole number from 0 to 4294967295",
             "14:8: producers[0].acks: unknown variant `2`, expected one of `0`, `1`, `all`",
