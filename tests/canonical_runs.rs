@@ -395,3 +395,23 @@ fn an_isr_shrinking_below_min_isr_while_waiting_times_the_write_out() {
     );
     assert_eq!(sim.audit().acknowledged, 0);
 }
+
+/// `static/scenarios/slow-follower.toml`: a follower 20 s away stays in the ISR through three
+/// idle minutes (each fetch reaches the leader's log end, so `Replica.isCaughtUp` holds), and
+/// leaves `replica.lag.time.max.ms` after records start to flow at 3 minutes.
+#[test]
+fn a_slow_follower_leaves_the_isr_only_once_it_falls_behind() {
+    let file = kafka_playground::scenario::Shipped::by_slug("slow-follower").expect("shipped");
+    let mut sim = file.setup().build();
+    let tp = TopicPartition::new("orders", 0);
+    let isr = |sim: &kafka_playground::engine::Simulation| {
+        let meta = sim.partition(&tp).expect("created");
+        meta.isr.iter().map(|b| b.0).collect::<Vec<u32>>()
+    };
+    sim.advance_to(at(179_000));
+    assert_eq!(isr(&sim), vec![0, 1, 2], "idle: the slow follower is in sync");
+    sim.advance_to(at(209_000));
+    assert_eq!(isr(&sim), vec![0, 1, 2], "behind for less than 30 s");
+    sim.advance_to(at(215_000));
+    assert_eq!(isr(&sim), vec![0, 1], "behind for 30 s: out of the ISR");
+}

@@ -27,7 +27,7 @@ macro_rules! shipped {
 }
 
 /// Every shipped scenario file, in the folder's alphabetical order.
-pub const SHIPPED: [Shipped; 13] = shipped![
+pub const SHIPPED: [Shipped; 14] = shipped![
     "acks-all-min-isr",
     "acks1-leader-dies",
     "compaction",
@@ -39,6 +39,7 @@ pub const SHIPPED: [Shipped; 13] = shipped![
     "sandbox-default",
     "sandbox-four-members",
     "sandbox-large",
+    "slow-follower",
     "unclean-election",
     "zombie-leader",
 ];
