@@ -409,7 +409,11 @@ fn a_slow_follower_leaves_the_isr_only_once_it_falls_behind() {
         meta.isr.iter().map(|b| b.0).collect::<Vec<u32>>()
     };
     sim.advance_to(at(179_000));
-    assert_eq!(isr(&sim), vec![0, 1, 2], "idle: the slow follower is in sync");
+    assert_eq!(
+        isr(&sim),
+        vec![0, 1, 2],
+        "idle: the slow follower is in sync"
+    );
     sim.advance_to(at(209_000));
     assert_eq!(isr(&sim), vec![0, 1, 2], "behind for less than 30 s");
     sim.advance_to(at(215_000));

@@ -1,6 +1,6 @@
 //! The record budget: how many records a scenario's workloads would send in a run, and the
 //! limit on it. A rate and a duration can each be within their limits while their product is
-//! not (a million records a second for an hour is 3.6 billion records, hours of work and many
+//! not (a million records a second for ten minutes is 600 million records, an hour of work and
 //! gigabytes), so the product is bounded too, and a file over it is refused before it runs.
 
 use crate::engine::{Command, ProducerId};
@@ -108,12 +108,12 @@ mod tests {
                 "version = 1\nname = \"x\"\nduration = \"{duration}\"\n[[topics]]\nname = \"t\"\n[[producers]]\nid = 1\nworkload = {{ topic = \"t\", rate = 1000000 }}\n"
             )
         };
-        let errors = super::super::parse_scenario(&file("1h")).expect_err("over the budget");
+        let errors = super::super::parse_scenario(&file("10m")).expect_err("over the budget");
         assert_eq!(
             errors[0].message,
             format!(
                 "producers[0].workload: {}",
-                over_budget_message(3_600_000_000)
+                over_budget_message(600_000_000)
             )
         );
         let scenario = super::super::parse_scenario(&file("2s")).expect("within the budget");

@@ -589,19 +589,19 @@ broker = { id = 0 }
 }
 
 #[test]
-fn a_run_longer_than_an_hour_is_refused_with_the_limit() {
+fn a_run_longer_than_ten_minutes_is_refused_with_the_limit() {
     let text = "version = 1\nname = \"x\"\nduration = \"100000000h\"\n";
     let errors = errors_of(text);
     assert_eq!(
         errors[0].to_string(),
-        "3:12: duration: 100000000h is longer than the playground allows (1h), so that every run finishes in seconds"
+        "3:12: duration: 100000000h is longer than the playground allows (10m), so that every run finishes in seconds"
     );
-    let text = "version = 1\nname = \"x\"\nduration = \"60m\"\n";
+    let text = "version = 1\nname = \"x\"\nduration = \"10m\"\n";
     assert_eq!(
         parse_scenario(text)
-            .expect("an hour is allowed")
+            .expect("ten minutes are allowed")
             .duration_ms,
-        Some(3_600_000)
+        Some(600_000)
     );
 }
 
