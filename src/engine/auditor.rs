@@ -440,7 +440,7 @@ impl Auditor {
         // peers (a zombie) still holds the record until it rejoins as a follower.
         if let Some(election) = later.first() {
             return format!(
-                "no follower had copied it when broker {} took over (epoch {}) at {}; the new leader's log lacks it, and the old leader drops it when it follows",
+                "no follower had copied it when broker {} took over (epoch {}) at {}; the old leader drops it when it follows",
                 election.leader.0, election.leader_epoch, election.at
             );
         }

@@ -30,7 +30,7 @@ fn snapshot_run_prints_the_audit() {
         acknowledged            2
         failed                  0
         acknowledged then lost  1
-          record-1 at orders-0 offset 1: no follower had copied it when broker 1 took over (epoch 1) at 8.050s; the new leader's log lacks it, and the old leader drops it when it follows
+          record-1 at orders-0 offset 1: no follower had copied it when broker 1 took over (epoch 1) at 8.050s; the old leader drops it when it follows
         duplicates in log       0
         duplicates delivered    0
           consumer-1            0
