@@ -13,6 +13,7 @@ use super::errors::ErrorCode;
 use super::ids::{BrokerId, Offset, RecordId, TopicPartition};
 use super::phases::ElectionKind;
 use super::record::Record;
+use super::shared_vec::SharedVec;
 use super::time::SimTime;
 
 const NO_PARTITION: u32 = u32::MAX;
@@ -125,7 +126,7 @@ pub struct AuditReport {
 #[derive(Clone, Debug, Default)]
 struct ReaderAudit {
     /// Deliveries per record, indexed by record id (ids are dense from 0).
-    delivered: Vec<u16>,
+    delivered: SharedVec<u16>,
     duplicates: u64,
     reordered: u64,
     last_sent_per_key: LastSentTable,
@@ -133,7 +134,9 @@ struct ReaderAudit {
 
 #[derive(Clone, Debug, Default)]
 pub struct Auditor {
-    records: Vec<RecordAudit>,
+    /// Shared between the copies of a simulation until one of them writes ([`SharedVec`]),
+    /// like each reader's `delivered`: these tables grow with the run.
+    records: SharedVec<RecordAudit>,
     elections: BTreeMap<TopicPartition, Vec<Election>>,
     readers: BTreeMap<String, ReaderAudit>,
     /// The partitions records went to, indexed by `RecordAudit::partition`.
@@ -157,7 +160,7 @@ impl Auditor {
 
     #[inline(never)]
     fn grow_to(&mut self, index: usize) {
-        self.records.resize(index + 1, RecordAudit::default());
+        self.records.grow_to(index + 1, RecordAudit::default());
     }
 
     /// The partition's index in the table; the topic name is usually the very same shared
@@ -302,14 +305,14 @@ impl Auditor {
         for &record in records {
             let index = record.0 as usize;
             if index >= self.records.len() {
-                self.records.resize(index + 1, RecordAudit::default());
+                self.records.grow_to(index + 1, RecordAudit::default());
             }
             let entry = &mut self.records[index];
             if entry.first_delivery_ms == NEVER {
                 entry.first_delivery_ms = now.as_ms();
             }
             if index >= audit.delivered.len() {
-                audit.delivered.resize(index + 1, 0);
+                audit.delivered.grow_to(index + 1, 0);
             }
             let count = &mut audit.delivered[index];
             *count = count.saturating_add(1);

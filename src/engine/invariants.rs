@@ -46,7 +46,7 @@ struct PartitionMemory {
     /// The controller's leader epoch at the last check.
     leader_epoch: u32,
     /// The record at each offset once it was below the leader's high watermark.
-    committed: Vec<Option<RecordId>>,
+    committed: crate::engine::shared_vec::SharedVec<Option<RecordId>>,
 }
 
 impl Simulation {
@@ -209,7 +209,7 @@ impl Simulation {
                 continue;
             };
             if offset >= known {
-                memory.committed.resize(offset as usize, None);
+                memory.committed.grow_to(offset as usize, None);
                 memory.committed.push(Some(record.id));
                 continue;
             }

@@ -26,6 +26,7 @@ mod network;
 mod phases;
 mod record;
 mod rng;
+pub(crate) mod shared_vec;
 mod time;
 mod timer;
 
@@ -79,6 +80,7 @@ pub use network::{
 pub use phases::{ElectionKind, GroupPhase, IsrChangeReason, MemberPhase};
 pub use record::{Payload, Record, RecordBatch};
 pub use rng::SimRng;
+pub use shared_vec::SharedVec;
 pub use time::SimTime;
 
 use auditor::Auditor;

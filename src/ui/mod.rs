@@ -6,6 +6,7 @@
 //! - [`tour`]: the guided tour (`index.html`).
 //! - [`sandbox`]: the sandbox (`sandbox.html`), one sub-folder per panel.
 //! - [`pipelines`]: the pipelines page (`pipelines.html`).
+//! - [`reader`]: the scenario reader, a web worker a page starts when a file is pasted.
 //!
 //! State lives in plain Rust modules that are tested natively; components, one per file,
 //! draw it and send actions back.
@@ -28,6 +29,7 @@
 //! picture needs).
 
 pub mod pipelines;
+pub mod reader;
 pub mod sandbox;
 pub mod shell;
 pub mod tour;

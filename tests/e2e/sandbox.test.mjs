@@ -122,6 +122,16 @@ test('a scenario file with a mistake is answered with line and column', async ()
   await page.fill('[data-testid=scenario-text]', 'version = 1\nname = "x"\nseed = "nope"\n');
   await page.click('text=Load scenario');
   assert.match(await page.textContent('[data-testid=scenario-errors]'), /line 3, column/);
+  // The reader is a worker of its own, fetched the first time a file is pasted; a correct
+  // file then starts the sandbox from it.
+  const good = [
+    'version = 1', 'name = "pasted by hand"', 'seed = 7', '[cluster]', 'brokers = 1',
+    '[[topics]]', 'name = "t"', 'partitions = 2', 'replication_factor = 1',
+  ].join('\n');
+  await page.fill('[data-testid=scenario-text]', good);
+  await page.click('text=Load scenario');
+  await page.waitForFunction(() => document.querySelector('[data-testid=setup-name]')?.textContent.includes('pasted by hand'));
+  assert.equal(await page.locator('[data-testid=scenario-errors]').count(), 0);
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -38,7 +38,10 @@ export async function open(site, viewport, query = '', ready = '[data-testid=app
   const page = await site.browser.newPage({ viewport });
   const problems = [];
   page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+    // Warnings count too: a page should load and run without a word in the console.
+    if (message.type() === 'error' || message.type() === 'warning') {
+      problems.push(`console ${message.type()}: ${message.text()}`);
+    }
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));

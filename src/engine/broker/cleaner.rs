@@ -11,6 +11,7 @@ use crate::engine::ids::BrokerId;
 use crate::engine::ids::Offset;
 use crate::engine::ids::TopicPartition;
 use crate::engine::record::{Record, RecordBatch};
+use crate::engine::shared_vec::SharedVec;
 use crate::engine::time::SimTime;
 use crate::engine::timer::Timer;
 use crate::engine::Simulation;
@@ -66,7 +67,7 @@ pub fn apply_retention(
     let removed: Vec<RecordBatch> = log
         .segments_mut()
         .drain(..delete_count)
-        .flat_map(|segment| segment.batches)
+        .flat_map(|mut segment| segment.batches.take_all())
         .collect();
     let new_start = log.segments()[0].base_offset;
     log.raise_log_start_offset(new_start);
@@ -106,8 +107,8 @@ pub fn compact(log: &mut PartitionLog, config: &TopicConfig, now: SimTime) -> Co
         if segment.base_offset >= first_uncleanable {
             break;
         }
-        let mut kept_batches = Vec::with_capacity(segment.batches.len());
-        for batch in segment.batches.drain(..) {
+        let mut kept_batches = SharedVec::new();
+        for batch in segment.batches.take_all() {
             let mut kept: Vec<(Offset, Record)> = Vec::new();
             for (offset, record) in batch.iter_with_offsets() {
                 let keep = match &record.key {

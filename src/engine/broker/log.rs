@@ -7,13 +7,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::ids::Offset;
 use crate::engine::record::{ProducerStamp, Record, RecordBatch};
+use crate::engine::shared_vec::SharedVec;
 use crate::engine::time::SimTime;
 
 /// A segment: a file in Kafka, named by its base offset. Only the last one takes appends.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Segment {
     pub base_offset: Offset,
-    pub batches: Vec<RecordBatch>,
+    /// Shared between the copies of a simulation (the sandbox's snapshots) until one of them
+    /// writes: see [`SharedVec`].
+    pub batches: SharedVec<RecordBatch>,
     pub size_bytes: u64,
     pub created_at: SimTime,
     /// The newest append time in the segment (Kafka's largest timestamp).
@@ -24,7 +27,7 @@ impl Segment {
     fn new(base_offset: Offset, now: SimTime) -> Self {
         Segment {
             base_offset,
-            batches: Vec::new(),
+            batches: SharedVec::new(),
             size_bytes: 0,
             created_at: now,
             largest_timestamp: now,
@@ -310,7 +313,7 @@ impl PartitionLog {
             .saturating_sub(1);
         for segment in &self.segments[first_segment..] {
             let first_batch = segment.batches.partition_point(|b| b.next_offset() <= from);
-            for batch in &segment.batches[first_batch..] {
+            for batch in segment.batches.iter_from(first_batch) {
                 if batch.base_offset >= until || count >= max_records {
                     return out;
                 }
@@ -337,7 +340,7 @@ impl PartitionLog {
             .saturating_sub(1);
         for segment in &self.segments[first_segment..] {
             let first_batch = segment.batches.partition_point(|b| b.next_offset() <= from);
-            for batch in &segment.batches[first_batch..] {
+            for batch in segment.batches.iter_from(first_batch) {
                 if batch.base_offset >= until || (!out.is_empty() && size >= max_bytes) {
                     return out;
                 }

@@ -4,7 +4,7 @@
 //! file in `static/scenarios/` ([`crate::scenario::shipped`]); this module only names and
 //! explains them.
 
-use crate::scenario::{parse_scenario, Setup, Shipped};
+use crate::scenario::{shipped, Setup};
 
 /// A setup the visitor can pick, by a stable slug (used in links and storage).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,24 +92,11 @@ impl Preset {
         PRESETS.iter().copied().find(|p| p.slug == slug)
     }
 
+    /// The preset's setup, from the compiled setups: the sandbox's page carries no TOML
+    /// parser (see [`crate::ui::reader`]).
     pub fn setup(&self) -> Setup {
-        Shipped::by_slug(self.file)
-            .expect("every preset names a shipped file (tested)")
-            .setup()
+        shipped::compiled_setup(self.file).expect("every preset names a shipped file (tested)")
     }
-}
-
-/// Reads a scenario file the visitor pasted; errors say line and column.
-pub fn setup_from_text(text: &str) -> Result<Setup, String> {
-    parse_scenario(text)
-        .map(|scenario| scenario.setup())
-        .map_err(|errors| {
-            errors
-                .iter()
-                .map(|e| format!("line {}, column {}: {}", e.line, e.column, e.message))
-                .collect::<Vec<_>>()
-                .join("\n")
-        })
 }
 
 #[cfg(test)]
@@ -143,11 +130,5 @@ mod tests {
         let lost = session.sim().audit().acknowledged_then_lost.len();
         assert!(lost >= 3, "{lost} acknowledged records lost");
         assert!(session.sim().broker(BrokerId(leader.0)).is_some());
-    }
-
-    #[test]
-    fn a_pasted_scenario_with_a_mistake_says_where() {
-        let error = setup_from_text("version = 1\nname = \"x\"\nseed = \"nope\"\n").unwrap_err();
-        assert!(error.contains("line 3"), "{error}");
     }
 }

@@ -1,10 +1,13 @@
 //! Start the sandbox from a preset or from a scenario file pasted in (the format of
-//! `docs/scenarios.md`); a file with mistakes is answered with line and column.
+//! `docs/scenarios.md`); a file with mistakes is answered with line and column. A pasted file
+//! is read by the scenario reader's worker ([`crate::ui::reader`]), which the page downloads
+//! the first time a file is loaded.
 
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
-use crate::ui::sandbox::presets::{setup_from_text, Preset, PRESETS};
+use crate::scenario::Setup;
+use crate::ui::sandbox::presets::{Preset, PRESETS};
 use crate::ui::sandbox::state::SandboxAction;
 use crate::ui::widgets::form_input::event_value;
 
@@ -17,6 +20,7 @@ pub struct SetupPickerProps {
 #[component(SetupPicker)]
 pub fn setup_picker(props: &SetupPickerProps) -> Html {
     let error = use_state(|| None::<String>);
+    let reading = use_state(|| false);
     let text_ref = use_node_ref();
     let pick = props.on_action.reform(|event: Event| {
         let slug = event_value(&event);
@@ -24,21 +28,34 @@ pub fn setup_picker(props: &SetupPickerProps) -> Html {
         SandboxAction::Load(preset.setup())
     });
     let load_text = {
-        let (error, text_ref, on_action) =
-            (error.clone(), text_ref.clone(), props.on_action.clone());
+        let (error, reading, text_ref, on_action) = (
+            error.clone(),
+            reading.clone(),
+            text_ref.clone(),
+            props.on_action.clone(),
+        );
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             let text = text_ref
                 .cast::<HtmlTextAreaElement>()
                 .map(|t| t.value())
                 .unwrap_or_default();
-            match setup_from_text(&text) {
-                Ok(setup) => {
-                    error.set(None);
-                    on_action.emit(SandboxAction::Load(setup));
-                }
-                Err(problems) => error.set(Some(problems)),
-            }
+            let done = {
+                let (error, reading, on_action) =
+                    (error.clone(), reading.clone(), on_action.clone());
+                Callback::from(move |outcome: Result<Setup, String>| {
+                    reading.set(false);
+                    match outcome {
+                        Ok(setup) => {
+                            error.set(None);
+                            on_action.emit(SandboxAction::Load(setup));
+                        }
+                        Err(problems) => error.set(Some(problems)),
+                    }
+                })
+            };
+            reading.set(true);
+            read_scenario(text, done);
         })
     };
     let hint = PRESETS
@@ -65,7 +82,9 @@ pub fn setup_picker(props: &SetupPickerProps) -> Html {
                         <textarea ref={text_ref} rows="8" spellcheck="false" data-testid="scenario-text"
                                   placeholder="version = 1\nname = \"my scenario\"\n..." />
                     </label>
-                    <button type="submit" class="primary">{"Load scenario"}</button>
+                    <button type="submit" class="primary" disabled={*reading}>
+                        { if *reading { "Reading the file…" } else { "Load scenario" } }
+                    </button>
                     if let Some(problems) = &*error {
                         <pre class="scenario-errors" role="alert" data-testid="scenario-errors">{problems}</pre>
                     }
@@ -73,4 +92,16 @@ pub fn setup_picker(props: &SetupPickerProps) -> Html {
             </details>
         </section>
     }
+}
+
+/// In the browser the worker reads the file; natively (the crate's own tests) it is read in
+/// place, with the same answer.
+fn read_scenario(text: String, done: Callback<Result<Setup, String>>) {
+    #[cfg(target_arch = "wasm32")]
+    crate::ui::reader::client::read_scenario(text, done);
+    #[cfg(not(target_arch = "wasm32"))]
+    done.emit(match crate::ui::reader::reply::read_scenario(&text) {
+        crate::ui::reader::reply::Outcome::Setup(setup) => Ok(*setup),
+        crate::ui::reader::reply::Outcome::Problems(problems) => Err(problems),
+    });
 }

@@ -106,7 +106,7 @@ impl Component for Tour {
         let stage = StageView::build(sim, &scene.topic, self.layout);
         let printed = sim
             .consumer(scene.consumer)
-            .map(|c| c.polled.clone())
+            .map(|c| c.polled.iter().cloned().collect::<Vec<_>>())
             .unwrap_or_default();
         let next_scene = playground.next_scene_in_ms().and_then(|ms| {
             let next = scene.id.next()?;

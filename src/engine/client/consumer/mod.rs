@@ -18,6 +18,7 @@ use crate::engine::group::member::ConsumerCoordinator;
 use crate::engine::ids::{BrokerId, ConsumerId, Offset, RecordId, TopicPartition};
 use crate::engine::network::Node;
 use crate::engine::record::Record;
+use crate::engine::shared_vec::SharedVec;
 use crate::engine::time::SimTime;
 use crate::engine::Simulation;
 
@@ -67,8 +68,9 @@ impl BufferedRun {
     }
 }
 
-/// Everything `poll()` returned is kept for the view up to this many records.
-pub const POLLED_KEPT: usize = 10_000;
+/// Everything `poll()` returned is kept for the view up to this many records: forty chunks of
+/// a [`SharedVec`], so dropping the older half drops whole chunks and copies nothing.
+pub const POLLED_KEPT: usize = 40 * crate::engine::shared_vec::CHUNK_LEN;
 
 /// A consumer client's state.
 #[derive(Clone, Debug)]
@@ -110,8 +112,8 @@ pub struct Consumer {
     fetching_from: BTreeMap<BrokerId, u64>,
     next_correlation_id: u64,
     /// What `poll()` returned, in order (the newest [`POLLED_KEPT`]), kept for display while
-    /// detailed events are on.
-    pub polled: Vec<PolledRecord>,
+    /// detailed events are on. Shared between copies of the simulation ([`SharedVec`]).
+    pub polled: SharedVec<PolledRecord>,
     pub records_polled: u64,
     /// The offset of the last record `poll()` returned, per partition.
     pub last_polled: BTreeMap<TopicPartition, Offset>,
@@ -150,7 +152,7 @@ impl Consumer {
             in_flight_fetches: BTreeMap::new(),
             fetching_from: BTreeMap::new(),
             next_correlation_id: 0,
-            polled: Vec::new(),
+            polled: SharedVec::new(),
             records_polled: 0,
             last_polled: BTreeMap::new(),
             buffer: VecDeque::new(),

@@ -1,0 +1,99 @@
+//! What the sandbox's timeline costs in memory (issue 12, "flat over time"). A session keeps
+//! up to `MAX_SNAPSHOTS` copies of the simulation so that rewinding anywhere is quick; if each
+//! copy held its own copy of every record, of every batch and of the auditor's table, a long
+//! run would need that many times the memory of the run itself (2.9 GB after five minutes at
+//! 100× in Chromium). Snapshots share what they have in common instead, so a snapshot costs a
+//! small part of the run it copies.
+//!
+//! Bytes are counted by a global allocator, so the figures are exact and the same on every
+//! machine; nothing here is timed.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicIsize, Ordering};
+
+use kafka_playground::engine::SimTime;
+use kafka_playground::scenario::shipped::compiled_setup;
+use kafka_playground::ui::sandbox::session::Session;
+
+struct Counting;
+
+static LIVE_BYTES: AtomicIsize = AtomicIsize::new(0);
+
+// SAFETY: every call is forwarded to the system allocator unchanged; only a counter is kept.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE_BYTES.fetch_add(layout.size() as isize, Ordering::Relaxed);
+        System.alloc(layout)
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE_BYTES.fetch_sub(layout.size() as isize, Ordering::Relaxed);
+        System.dealloc(ptr, layout)
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        LIVE_BYTES.fetch_add(
+            new_size as isize - layout.size() as isize,
+            Ordering::Relaxed,
+        );
+        System.realloc(ptr, layout, new_size)
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+fn live_bytes() -> isize {
+    LIVE_BYTES.load(Ordering::Relaxed)
+}
+
+/// The bytes of the default preset's simulation after `run_ms` simulated milliseconds, of one
+/// more copy of it, and of the sandbox's session (the simulation, its snapshots and its log).
+fn measure(run_ms: u64) -> (isize, isize, isize) {
+    let setup = compiled_setup("sandbox-default").unwrap();
+
+    let before = live_bytes();
+    let mut sim = setup.build();
+    sim.advance_to(SimTime::from_ms(run_ms));
+    drop(sim.drain_events());
+    let sim_bytes = live_bytes() - before;
+
+    let before = live_bytes();
+    let copy = sim.clone();
+    let copy_bytes = live_bytes() - before;
+    drop(copy);
+
+    let before = live_bytes();
+    let mut session = Session::<()>::new(setup);
+    session.advance_to(SimTime::from_ms(run_ms));
+    let session_bytes = live_bytes() - before;
+    println!(
+        "{} s, {} records: simulation {sim_bytes} B, one more copy {copy_bytes} B, \
+         session with {} snapshots {session_bytes} B",
+        run_ms / 1000,
+        sim.audit().produced,
+        session.snapshot_count()
+    );
+    (sim_bytes, copy_bytes, session_bytes)
+}
+
+/// Ten and thirty simulated minutes: the simulation grows with its records, and a copy of it
+/// does not. Before snapshots shared their tables, a copy grew with the run (692 KB at ten
+/// minutes, 1,307 KB at thirty), and so did every one of the session's snapshots.
+#[test]
+fn a_copy_of_the_simulation_does_not_grow_with_the_run() {
+    let (sim_early, copy_early, _) = measure(10 * 60 * 1_000);
+    let (sim_late, copy_late, _) = measure(30 * 60 * 1_000);
+    assert!(
+        sim_late > 2 * sim_early,
+        "the run grew from {sim_early} B to {sim_late} B"
+    );
+    assert!(
+        copy_late * 10 < copy_early * 11,
+        "a copy grew from {copy_early} B to {copy_late} B"
+    );
+    assert!(
+        copy_late * 10 < sim_late,
+        "a copy costs {copy_late} B of a {sim_late} B simulation"
+    );
+}
