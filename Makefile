@@ -9,13 +9,14 @@ PORT ?= 8080
 # Relative by default, so dist/ works from any path on any static host.
 PUBLIC_URL ?= ./
 
-.PHONY: serve dev test dist setup-serve setup-test lint test-native test-browser test-e2e frame-times
+.PHONY: serve dev test dist setup-serve setup-test setup-dev lint test-native test-browser test-e2e frame-times
 
 serve: dist
 	node scripts/serve.mjs $(PORT)
 
 # For working on the tour with live rebuilds (the sandbox and pipelines pages are not built).
-dev: setup-serve
+# The only command that needs Trunk; it installs it the first time.
+dev: setup-dev
 	trunk serve --port $(PORT)
 
 test: setup-test lint test-native test-browser test-e2e
@@ -29,6 +30,9 @@ setup-serve:
 
 setup-test:
 	@scripts/setup.sh test
+
+setup-dev:
+	@scripts/setup.sh dev
 
 lint:
 	cargo fmt --check
