@@ -19,7 +19,7 @@ rm -rf "$out"
 mkdir -p "$out"
 
 started=$SECONDS
-printf '\033[1m==> %s\033[0m\n' "building the site's four wasm bundles (about 6 minutes the first time, seconds after)"
+printf '\033[1m==> %s\033[0m\n' "building the site's four wasm bundles (about 5 minutes the first time, seconds after)"
 # One cargo invocation for every bundle, so the crate and its dependencies compile once.
 cargo build --profile web-release --target wasm32-unknown-unknown $(printf -- '--bin %s ' "${bins[@]}")
 

@@ -42,7 +42,7 @@ if ! command -v cargo >/dev/null; then
 fi
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
-  step "adding the wasm32-unknown-unknown target (about 20 seconds)" rustup target add wasm32-unknown-unknown
+  step "adding the wasm32-unknown-unknown target (a download of about 20 MB)" rustup target add wasm32-unknown-unknown
 fi
 for component in rustfmt clippy; do
   if ! rustup component list --installed | grep -q "^$component"; then
@@ -53,7 +53,7 @@ done
 
 if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $WASM_BINDGEN_VERSION"; then
   # --locked fails for this version: its lockfile pins a crate the registry no longer serves.
-  step "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 3 minutes, once)" \
+  step "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 4 minutes, once)" \
     cargo install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION"
 fi
 
