@@ -10,7 +10,25 @@ use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+thread_local! {
+    /// The apps earlier tests mounted, destroyed before the next test mounts one. A page's
+    /// frame loop keeps running after its root leaves the document, and earlier tests' pages
+    /// running in the background slowed `every_run_hashes_as_committed` past its timeout.
+    static MOUNTED: std::cell::RefCell<Vec<Box<dyn FnOnce()>>> = std::cell::RefCell::new(Vec::new());
+}
+
+fn destroy_earlier_apps() {
+    for destroy in MOUNTED.with(|mounted| std::mem::take(&mut *mounted.borrow_mut())) {
+        destroy();
+    }
+}
+
+fn keep_until_next_mount<C: yew::BaseComponent>(app: yew::AppHandle<C>) {
+    MOUNTED.with(|mounted| mounted.borrow_mut().push(Box::new(move || app.destroy())));
+}
+
 async fn mount() -> Element {
+    destroy_earlier_apps();
     let document = gloo::utils::document();
     let root = document.create_element("div").expect("a div");
     document
@@ -18,7 +36,7 @@ async fn mount() -> Element {
         .expect("a body")
         .append_child(&root)
         .expect("appended");
-    yew::Renderer::<tour::Page>::with_root(root.clone()).render();
+    keep_until_next_mount(yew::Renderer::<tour::Page>::with_root(root.clone()).render());
     yew::scheduler::flush().await;
     root
 }
@@ -129,6 +147,7 @@ async fn time_moves_while_playing() {
 }
 
 async fn mount_sandbox() -> Element {
+    destroy_earlier_apps();
     // A fresh sandbox, not one a previous test saved.
     let _ = gloo::utils::window()
         .local_storage()
@@ -142,7 +161,7 @@ async fn mount_sandbox() -> Element {
         .expect("a body")
         .append_child(&root)
         .expect("appended");
-    yew::Renderer::<sandbox::Page>::with_root(root.clone()).render();
+    keep_until_next_mount(yew::Renderer::<sandbox::Page>::with_root(root.clone()).render());
     yew::scheduler::flush().await;
     root
 }
@@ -277,9 +296,12 @@ async fn the_charts_panel_draws_four_labelled_charts() {
     let root = document.create_element("div").expect("a div");
     root.set_attribute("style", "width: 900px").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
+    destroy_earlier_apps();
     let view = charts_view();
-    yew::Renderer::<ChartsPanel>::with_root_and_props(root.clone(), ChartsPanelProps { view })
-        .render();
+    keep_until_next_mount(
+        yew::Renderer::<ChartsPanel>::with_root_and_props(root.clone(), ChartsPanelProps { view })
+            .render(),
+    );
     yew::scheduler::flush().await;
     wait_ms(50).await;
     let canvases = root.query_selector_all("canvas.chart-canvas").unwrap();
@@ -302,6 +324,7 @@ mod random_runs;
 /// schedules, built for wasm32, give the event-trace hashes the native build committed.
 #[wasm_bindgen_test]
 async fn every_run_hashes_as_committed() {
+    destroy_earlier_apps();
     let mut compared = 0;
     let mut differing = Vec::new();
     for (name, hash) in random_runs::every_run() {

@@ -14,6 +14,7 @@
 //! The check only reads the simulation (and its own memory of earlier steps), so it cannot
 //! change a run: the same seed gives the same trace with or without it.
 
+use crate::engine::IntoBTree;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::engine::controller::TopicMeta;
@@ -290,7 +291,7 @@ impl Simulation {
                 .values()
                 .filter(|c| c.group.as_ref().is_some_and(|g| g.group == group.id))
                 .flat_map(|c| c.application_offsets.iter())
-                .collect();
+                .into_btree_set();
             for (tp, offset) in offsets {
                 if chosen.contains(tp) {
                     continue;

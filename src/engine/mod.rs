@@ -15,6 +15,7 @@
 // The vocabulary: ids, time, the doors' messages (commands, events, rejections), error codes,
 // phases, configs and wire messages. They name nothing an actor below defines
 // (tests/engine_purity.rs).
+mod collect;
 mod command;
 pub mod config;
 mod errors;
@@ -57,6 +58,7 @@ pub use broker::log::{PartitionLog, Segment};
 pub use broker::{BrokerState, FollowerProgress, PartitionView, Replica};
 pub use client::consumer::{Consumer, PolledRecord};
 pub use client::producer::{Producer, ProducerStats};
+pub use collect::IntoBTree;
 pub use command::{BrokerAction, Command, KeyPattern, Rejection, SeekTarget, Workload};
 pub use config::{
     Acks, AutoOffsetReset, BrokerConfig, CleanupPolicy, ConsumerConfig, KeylessPartitioner,
@@ -151,7 +153,7 @@ impl Simulation {
             network: Network::new(network_config),
             brokers: (0..broker_count)
                 .map(|id| (BrokerId(id), BrokerState::new(BrokerId(id))))
-                .collect(),
+                .into_btree_map(),
             topics: BTreeMap::new(),
             producers: BTreeMap::new(),
             consumers: BTreeMap::new(),

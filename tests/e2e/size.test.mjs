@@ -9,7 +9,9 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { repo } from './support.mjs';
 
-const BUDGET_BYTES = 600 * 1024;
+// Lowered from 600 KB to what issue 12's work reached (the sandbox is 557 202 B); the issue's
+// aim is 400 KB.
+const BUDGET_BYTES = 560 * 1024;
 const BUNDLES = ['kafka-playground', 'kafka-playground-sandbox', 'kafka-playground-pipelines', 'kafka-playground-reader'];
 
 test(`each wasm bundle is at most ${BUDGET_BYTES / 1024} KB gzipped`, () => {

@@ -9,6 +9,7 @@ mod metadata;
 mod produce;
 mod replication;
 
+use crate::engine::IntoBTree;
 use std::collections::{BTreeMap, VecDeque};
 
 use crate::engine::broker::log::{PartitionLog, SegmentSettings};
@@ -259,7 +260,7 @@ impl Simulation {
                         },
                     )
                 })
-                .collect();
+                .into_btree_map();
         }
         if !leads_now {
             replica.followers.clear();

@@ -13,6 +13,7 @@
 //! before connecting again, doubling per failure up to `reconnect.backoff.max.ms`, with 20 %
 //! jitter from the run's seed (`ClusterConnectionStates`).
 
+use crate::engine::IntoBTree;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -62,7 +63,7 @@ impl ClientMetadata {
             names: topics
                 .keys()
                 .map(|t| (t.clone(), Arc::from(t.as_str())))
-                .collect(),
+                .into_btree_map(),
             topics,
             brokers,
             updated_at: now,

@@ -4,6 +4,7 @@
 
 use crate::engine::ids::{BrokerId, TopicPartition};
 use crate::engine::network::PartitionMetadata;
+use crate::engine::IntoBTree;
 use crate::engine::Simulation;
 use std::collections::BTreeMap;
 
@@ -36,7 +37,7 @@ impl Simulation {
                     .collect();
                 (topic.name.clone(), partitions)
             })
-            .collect()
+            .into_btree_map()
     }
 
     /// What a new client's bootstrap Metadata exchange returns: every topic and broker.

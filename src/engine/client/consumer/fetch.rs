@@ -2,6 +2,7 @@
 //! (none for paused partitions or ones waiting for a seek), buffers what comes back, and hands
 //! the application at most `max.poll.records` at a time.
 
+use crate::engine::IntoBTree;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -240,7 +241,7 @@ impl Simulation {
         let reading: std::collections::BTreeSet<TopicPartition> = consumer
             .reading(|topic| self.consumer_partition_count(consumer_id, topic))
             .into_iter()
-            .collect();
+            .into_btree_set();
         let consumer = self.consumers.get_mut(&consumer_id).expect("exists");
         consumer.fetching_from.remove(&broker);
         if !consumer.is_running() {

@@ -1,6 +1,7 @@
 //! The input every assignor works on, prepared the way Kafka's `AbstractPartitionAssignor`
 //! prepares it before calling the concrete assignor.
 
+use crate::engine::IntoBTree;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -39,7 +40,7 @@ impl TopicTable {
             .iter()
             .enumerate()
             .map(|(position, name)| (name.clone(), position))
-            .collect();
+            .into_btree_map();
         TopicTable {
             names,
             counts,
@@ -123,7 +124,7 @@ impl Group {
         let subscribed: BTreeSet<String> = by_id
             .values()
             .flat_map(|subscription| subscription.topics.iter().cloned())
-            .collect();
+            .into_btree_set();
         let topics = TopicTable::new(existing, &subscribed);
 
         // The leader inserts members in the order the broker lists them, which the assignor
@@ -163,7 +164,7 @@ impl Group {
 
 impl Member {
     fn new(subscription: &MemberSubscription, id_rank: usize, topics: &TopicTable) -> Self {
-        let topic_names: BTreeSet<String> = subscription.topics.iter().cloned().collect();
+        let topic_names: BTreeSet<String> = subscription.topics.iter().cloned().into_btree_set();
         let subscribed = topic_names
             .iter()
             .filter_map(|name| topics.find(name))

@@ -13,6 +13,7 @@ mod sticky;
 #[cfg(test)]
 mod tests;
 
+use crate::engine::IntoBTree;
 use std::collections::BTreeMap;
 
 use group::{Group, Tp};
@@ -102,7 +103,7 @@ fn named_assignment(
         .members
         .iter()
         .map(|member| (member.id.clone(), Vec::new()))
-        .collect();
+        .into_btree_map();
     for (member, partitions) in group.members.iter().zip(assignment) {
         let list = named.entry(member.id.clone()).or_default();
         list.extend(

@@ -21,6 +21,7 @@
 //! [`SENT_KEPT_MAX`] records; the journal that makes rewinds exact is kept for the full
 //! resolution tier and at most [`JOURNAL_MAX_FACTS`] facts.
 
+use crate::engine::IntoBTree;
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
@@ -152,7 +153,7 @@ impl Sample {
                 let count = self.polled.get(reader).copied().unwrap_or(0);
                 (reader.clone(), per_second(count))
             })
-            .collect()
+            .into_btree_map()
     }
 
     /// Every user partition (not `__consumer_offsets`).

@@ -3,6 +3,7 @@
 //! apart by colour alone), the time cursor, and a one-sentence text alternative per chart.
 //! The components only paint this.
 
+use crate::engine::IntoBTree;
 use std::collections::BTreeMap;
 
 use crate::engine::{SimTime, TopicPartition};
@@ -222,7 +223,7 @@ fn lag_chart(mut chart: ChartSpec, samples: &[&Sample], latest: Option<&Sample>)
             s.lag_rows()
                 .into_iter()
                 .map(|r| ((r.reader, r.partition), r.position_lag))
-                .collect()
+                .into_btree_map()
         })
         .collect();
     let mut rows: BTreeMap<(Reader, TopicPartition), f64> = BTreeMap::new();

@@ -3,6 +3,7 @@
 //! members, rebalances in progress, and the consumers that read without a group. Built from
 //! the engine's state and the [`RebalanceWatch`]. Plain Rust, no Yew.
 
+use crate::engine::IntoBTree;
 use std::collections::BTreeSet;
 
 use crate::engine::{
@@ -314,7 +315,7 @@ fn group_view(
     // Members: the consumers that belong to the group, plus any the coordinator still
     // counts (a crashed member stays until its session times out).
     let coordinator_members: BTreeSet<ConsumerId> =
-        group.members.values().map(|m| m.consumer).collect();
+        group.members.values().map(|m| m.consumer).into_btree_set();
     let consumers: Vec<&Consumer> = sim
         .consumers()
         .filter(|c| c.group.as_ref().is_some_and(|g| g.group == group.id))

@@ -5,6 +5,7 @@
 //! again (eager: all of them; cooperative: only the moving ones), and which ones an owner
 //! received recently. Plain Rust, no Yew.
 
+use crate::engine::IntoBTree;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use crate::engine::{
@@ -90,7 +91,7 @@ fn apply(state: &mut State, at: SimTime, note: &Note) {
             partitions,
         } => {
             let memory = state.entry(group.clone()).or_default();
-            let now_owned: BTreeSet<TopicPartition> = partitions.iter().cloned().collect();
+            let now_owned: BTreeSet<TopicPartition> = partitions.iter().cloned().into_btree_set();
             let before = memory
                 .owned
                 .insert(*consumer, now_owned)

@@ -2,6 +2,7 @@
 //! [`JourneyBook`]'s memory of a record into lines, with "not yet" for the steps still
 //! expected. Plain Rust, no Yew.
 
+use crate::engine::IntoBTree;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::engine::{Acks, BrokerId, RecordId, Simulation};
@@ -215,7 +216,7 @@ fn pending(
                 StepKind::Copied { broker, .. } => Some(broker),
                 _ => None,
             })
-            .collect();
+            .into_btree_set();
         if let Some(meta) = sim.partition(tp) {
             let leader = append_leader.or(meta.leader);
             for replica in &meta.replicas {

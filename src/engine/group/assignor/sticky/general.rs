@@ -5,6 +5,7 @@
 //! partition could move to a member with two or more fewer. A pass that makes the balance no
 //! better than it was is undone, so stickiness wins ties.
 
+use crate::engine::IntoBTree;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::super::group::{Group, Tp};
@@ -170,7 +171,7 @@ impl<'a> Builder<'a> {
         // are left out of the balancing passes.
         let fixed_topics: BTreeSet<usize> = (0..self.group.topics.len())
             .filter(|&topic| self.consumers_of_topic[topic].len() < 2)
-            .collect();
+            .into_btree_set();
         all_partitions.retain(|partition| !fixed_topics.contains(&partition.topic));
         unassigned.retain(|partition| !fixed_topics.contains(&partition.topic));
         for member in 0..self.group.members.len() {

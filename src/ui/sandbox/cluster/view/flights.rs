@@ -1,6 +1,7 @@
 //! Every message in flight, placed at its current point along its link.
 
 use super::*;
+use crate::engine::IntoBTree;
 
 /// Records a message carries, shown beside its mark.
 pub(super) fn records_carried(message: &Message) -> u32 {
@@ -21,7 +22,7 @@ pub(super) fn flight_views(
         .iter()
         .enumerate()
         .map(|(i, l)| ((l.a.min(l.b), l.a.max(l.b)), i))
-        .collect();
+        .into_btree_map();
     let now = sim.now();
     sim.in_flight()
         .filter_map(|flight: &InFlight| {

@@ -8,6 +8,7 @@
 //! last records as cells; beyond that (48 partitions, say) each replica is one thin row with a
 //! bar, so the picture stays legible and the DOM small enough to redraw every frame.
 
+use crate::engine::IntoBTree;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -486,8 +487,11 @@ impl ClusterView {
         // svg, desc, defs, the hatch pattern and its path, the links' and flights' groups.
         let mut count = 7;
         // Links are drawn as one path per kind and state.
-        let link_styles: BTreeSet<(u8, bool)> =
-            self.links.iter().map(|l| (l.kind as u8, l.down)).collect();
+        let link_styles: BTreeSet<(u8, bool)> = self
+            .links
+            .iter()
+            .map(|l| (l.kind as u8, l.down))
+            .into_btree_set();
         count += link_styles.len();
         for broker in &self.brokers {
             // group, title, box, name, state; the hatch overlay when crashed or isolated.
@@ -527,8 +531,10 @@ struct Placement {
 impl Placement {
     fn of(sim: &Simulation, options: &ClusterOptions) -> Placement {
         let broker_ids: Vec<BrokerId> = sim.brokers().map(|b| b.id).collect();
-        let mut rows: BTreeMap<BrokerId, TopicRows> =
-            broker_ids.iter().map(|id| (*id, Vec::new())).collect();
+        let mut rows: BTreeMap<BrokerId, TopicRows> = broker_ids
+            .iter()
+            .map(|id| (*id, Vec::new()))
+            .into_btree_map();
         let mut internal: BTreeMap<BrokerId, InternalSummary> = BTreeMap::new();
         let mut partition_brokers: BTreeSet<BrokerId> = BTreeSet::new();
         for topic in sim.topics() {

@@ -2,6 +2,7 @@
 //! bar) with the log start, the high watermark, the log end and the lost records.
 
 use super::*;
+use crate::engine::IntoBTree;
 
 /// Acknowledged-then-lost records with their partition parsed, borrowed from the caller's
 /// list (which is short: a handful of records even in a bad run).
@@ -24,7 +25,7 @@ impl<'a> LostIndex<'a> {
             .collect();
         LostIndex {
             entries,
-            records: lost.iter().map(|r| r.record).collect(),
+            records: lost.iter().map(|r| r.record).into_btree_set(),
         }
     }
 

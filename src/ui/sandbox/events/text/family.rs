@@ -1,5 +1,6 @@
 //! The families of events the event log filters by, and which events deserve attention.
 
+use crate::engine::IntoBTree;
 use std::collections::BTreeSet;
 
 use crate::engine::{ElectionKind, EventKind};
@@ -79,7 +80,7 @@ impl EventFamily {
         EventFamily::ALL
             .into_iter()
             .filter(|f| *f != EventFamily::Network)
-            .collect()
+            .into_btree_set()
     }
 }
 

@@ -1,6 +1,7 @@
 //! What an event touched: the brokers, partitions, groups, clients and record it is about,
 //! so hovering it in the log can highlight those things in the other panels.
 
+use crate::engine::IntoBTree;
 use std::collections::BTreeSet;
 
 use crate::engine::{Event, EventKind, Node, TopicPartition};
@@ -283,7 +284,7 @@ pub fn topics_of(event: &Event, touched: &Highlight) -> BTreeSet<String> {
         .partitions
         .iter()
         .map(|tp| tp.topic.to_string())
-        .collect();
+        .into_btree_set();
     if let EventKind::ConsumerAdded { topic, .. } = &event.kind {
         topics.insert(topic.clone());
     }
