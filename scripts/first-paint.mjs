@@ -10,8 +10,8 @@
 //   node scripts/first-paint.mjs [loads-per-page]      (after `make dist`)
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { serve } from '../tests/e2e/serve.mjs';
+import { launchChromium } from '../tests/e2e/support.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const loads = Number(process.argv[2] ?? 5);
@@ -22,13 +22,7 @@ const PAGES = [
 ];
 
 const { server, url } = await serve(path.join(repo, 'dist'), '/');
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run',
-  ],
-});
+const browser = await launchChromium();
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 

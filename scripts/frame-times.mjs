@@ -6,8 +6,8 @@
 //   node scripts/frame-times.mjs [seconds] [preset...]
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { serve } from '../tests/e2e/serve.mjs';
+import { launchChromium } from '../tests/e2e/support.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const [secondsArg = '10', ...presetArgs] = process.argv.slice(2);
@@ -15,13 +15,7 @@ const seconds = Number(secondsArg);
 const presets = presetArgs.length ? presetArgs : ['default', 'large'];
 
 const { server, url } = await serve(path.join(repo, 'dist'), '/');
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run',
-  ],
-});
+const browser = await launchChromium();
 
 function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];

@@ -13,18 +13,26 @@ export const shots = path.join(repo, 'target', 'screenshots');
 // Served under a subpath, as on a project page, to prove the build does not assume "/".
 const BASE = '/kafka-playground/';
 
-/** Starts the server and the browser; returns what `open` and `stop` need. */
-export async function start() {
-  assert.ok(fs.existsSync(path.join(dist, 'index.html')), 'dist/ is missing: run `make dist` first');
-  fs.mkdirSync(shots, { recursive: true });
-  const { server, url } = await serve(dist, BASE);
-  const browser = await chromium.launch({
+/**
+ * Headless Chromium as every test and benchmark script runs it. Without the background-networking
+ * flags Chromium keeps trying to reach Google's hosts, which this machine's network refuses.
+ */
+export function launchChromium() {
+  return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--no-first-run',
     ],
   });
+}
+
+/** Starts the server and the browser; returns what `open` and `stop` need. */
+export async function start() {
+  assert.ok(fs.existsSync(path.join(dist, 'index.html')), 'dist/ is missing: run `make dist` first');
+  fs.mkdirSync(shots, { recursive: true });
+  const { server, url } = await serve(dist, BASE);
+  const browser = await launchChromium();
   return { server, url, browser };
 }
 
