@@ -5,6 +5,9 @@
 #
 #   scripts/build-site.sh [PUBLIC_URL]      (default ./, which works from any path)
 #
+# KEEP_NAMES=1 keeps the functions' names in the wasm (`wasm-opt -g`), for profiles that name
+# them (scripts/frame-profile.mjs --cpu); the bundles are then larger than the ones shipped.
+#
 # Cargo, wasm-bindgen and wasm-opt do the work; scripts/assemble-site.mjs writes the pages.
 # Trunk is not needed here (only `make dev` uses it), which spares a newcomer's first
 # `make serve` the eight minutes of compiling it.
@@ -27,7 +30,7 @@ for bin in "${bins[@]}"; do
   wasm-bindgen --target web --no-typescript --out-dir "$out" \
     "target/wasm32-unknown-unknown/web-release/$bin.wasm"
   # The features rustc 1.95 enables for wasm32 by default, so wasm-opt may keep using them.
-  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  wasm-opt -Oz ${KEEP_NAMES:+-g} --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "$out/${bin}_bg.wasm" -o "$out/${bin}_bg.wasm"
 done

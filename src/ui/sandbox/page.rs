@@ -10,7 +10,8 @@ use yew::prelude::*;
 
 use crate::ui::shell::page::{listen_for_shortcuts, query_value, viewport_is_portrait, FrameLoop};
 
-use crate::engine::AuditReport;
+use crate::engine::{AuditReport, RecordId};
+use crate::ui::sandbox::observe::Highlight;
 
 use crate::ui::sandbox::audit::bar::AuditBar;
 use crate::ui::sandbox::audit::view::AuditSummaryView;
@@ -124,6 +125,32 @@ pub struct Page {
     audit: AuditReport,
     audit_wall_ms: f64,
     panels: PanelViews,
+    callbacks: Callbacks,
+}
+
+/// The callbacks handed to the page's components, made once. Yew compares a callback by
+/// identity, so one made afresh in every `view` would make every component that takes it
+/// render again on every animation frame, forms and panels included, though nothing of
+/// theirs changed.
+struct Callbacks {
+    on_action: Callback<SandboxAction>,
+    on_hover: Callback<Highlight>,
+    on_select_record: Callback<RecordId>,
+    on_filter: Callback<EventFilter>,
+    dismiss: Callback<MouseEvent>,
+}
+
+impl Callbacks {
+    fn new(ctx: &Context<Page>) -> Self {
+        let on_action = ctx.link().callback(Msg::Act);
+        Callbacks {
+            on_hover: on_action.reform(SandboxAction::Hover),
+            on_select_record: on_action.reform(|r| SandboxAction::Select(Some(r))),
+            on_filter: ctx.link().callback(Msg::Filter),
+            dismiss: on_action.reform(|_: MouseEvent| SandboxAction::DismissNotice),
+            on_action,
+        }
+    }
 }
 
 impl Component for Page {
@@ -143,6 +170,7 @@ impl Component for Page {
         };
         let panels = PanelViews::build(&sandbox, &audit, &EventFilter::default(), 0.0);
         Page {
+            callbacks: Callbacks::new(ctx),
             panels,
             _resize: resize,
             shape: current_shape(),
@@ -204,11 +232,17 @@ impl Component for Page {
         }
     }
 
-    fn view(&self, ctx: &Context<Self>) -> Html {
+    fn view(&self, _ctx: &Context<Self>) -> Html {
         let sandbox = &self.sandbox;
         let sim = sandbox.sim();
         let session = sandbox.session();
-        let on_action = ctx.link().callback(Msg::Act);
+        let Callbacks {
+            on_action,
+            on_hover,
+            on_select_record,
+            on_filter,
+            dismiss,
+        } = &self.callbacks;
         let panels = &self.panels;
         let inventory = &panels.inventory;
         let notice = match (&self.load_notice, sandbox.notice()) {
@@ -217,8 +251,6 @@ impl Component for Page {
             (None, Some(Notice::Info(text))) => Some((false, text.clone())),
             (None, None) => None,
         };
-        let dismiss = on_action.reform(|_: MouseEvent| SandboxAction::DismissNotice);
-        let on_hover = on_action.reform(SandboxAction::Hover);
         html! {
             <div class="app sandbox" data-testid="sandbox">
                 <header class="top">
@@ -233,7 +265,7 @@ impl Component for Page {
                 if let Some((is_error, text)) = notice {
                     <div class={classes!("notice", is_error.then_some("error"))} role={if is_error { "alert" } else { "status" }} data-testid="notice">
                         <p>{text}</p>
-                        <button class="small" onclick={dismiss} aria-label="Dismiss this message">{"✕"}</button>
+                        <button class="small" onclick={dismiss.clone()} aria-label="Dismiss this message">{"✕"}</button>
                     </div>
                 }
                 <AuditBar view={panels.audit.clone()} />
@@ -247,7 +279,7 @@ impl Component for Page {
                                             lost: &self.audit.acknowledged_then_lost,
                                             show_internal: false,
                                         }))}
-                                        on_select_record={on_action.reform(|r| SandboxAction::Select(Some(r)))}
+                                        on_select_record={on_select_record.clone()}
                                         on_hover={on_hover.clone()} />
                             <ClusterLegend />
                         </section>
@@ -257,7 +289,7 @@ impl Component for Page {
                         <section class="panel event-log-wrap">
                             <EventLogPanel view={panels.event_log.clone()}
                                            filter={self.event_filter.clone()}
-                                           on_filter={ctx.link().callback(Msg::Filter)}
+                                           on_filter={on_filter.clone()}
                                            on_hover={on_hover.clone()} />
                         </section>
                     </main>
@@ -266,7 +298,7 @@ impl Component for Page {
                         <GroupsPanel view={panels.groups.clone()} on_hover={Some(on_hover.clone())} />
                         <JourneyPanel view={panels.journey.clone()}
                                       selected={sandbox.selected()}
-                                      on_select={on_action.reform(|r| SandboxAction::Select(Some(r)))} />
+                                      on_select={on_select_record.clone()} />
                     </aside>
                 </div>
                 <section class="sandbox-controls" aria-label="Sandbox controls">

@@ -145,11 +145,13 @@ pub fn cluster_svg(props: &ClusterSvgProps) -> Html {
         })
     };
 
+    let view_box = format!("0 0 {} {:.0}", view.width, view.height);
     html! {
         <>
+        <div class="cluster-box">
         <svg class={classes!("cluster", (view.shape == Shape::Portrait).then_some("portrait"),
                               view.compact.then_some("compact"), held.then_some("held"))}
-             viewBox={format!("0 0 {} {:.0}", view.width, view.height)}
+             viewBox={view_box.clone()}
              role="figure" aria-label={view.description.clone()} data-testid="cluster"
              {onmouseover} {onmouseleave} {onfocusin} {onfocusout} {onclick} {onkeydown} {onpointerdown} {onpointerup}>
             <desc>{"Brokers are boxes holding partition replicas; producers are above them and consumers below; coloured marks travelling along the links are requests (filled) and responses (hollow)."}</desc>
@@ -164,8 +166,15 @@ pub fn cluster_svg(props: &ClusterSvgProps) -> Html {
             { for view.brokers.iter().map(broker) }
             { for view.consumers.iter().map(client) }
             { more(view.more_consumers, "consumers") }
-            <g class="cl-flights" aria-hidden="true">{ for view.flights.iter().map(flight) }</g>
         </svg>
+        // The messages in flight move every frame. Drawn on an SVG of their own laid over the
+        // cluster (its own compositing layer), their moves repaint only themselves, not the
+        // brokers and logs under them.
+        <svg class={classes!("cluster", "cluster-flights", (view.shape == Shape::Portrait).then_some("portrait"))}
+             viewBox={view_box} aria-hidden="true" data-testid="cluster-flights">
+            <g class="cl-flights">{ for view.flights.iter().map(flight) }</g>
+        </svg>
+        </div>
         if held {
             <p class="cl-held-note" role="status" data-testid="cluster-held"
                title="The picture holds still while you point at a record, so the record you aim at stays where it is. Time runs on; the picture catches up when you move away.">
@@ -333,7 +342,7 @@ fn broker(broker: &BrokerView) -> Html {
             { for broker.topics.iter().map(|topic| html! {
                 <>
                     <text class="cl-topic" x={px(x + 10.0)} y={px(topic.title_y)}>{format!("topic {}", topic.topic)}</text>
-                    { for topic.replicas.iter().map(replica) }
+                    { for topic.replicas.iter().map(|replica| html! { <ReplicaRow replica={replica.clone()} /> }) }
                 </>
             }) }
             if broker.hidden_replicas > 0 {
@@ -384,7 +393,18 @@ fn role_text(replica: &ReplicaView) -> String {
     }
 }
 
-fn replica(replica: &ReplicaView) -> Html {
+#[derive(Properties, PartialEq)]
+struct ReplicaRowProps {
+    replica: Rc<ReplicaView>,
+}
+
+/// One replica's row, as a component of its own: its view is rebuilt every frame, but a row
+/// whose picture did not change compares equal to the one drawn, so Yew neither renders it
+/// again nor compares its cells with the document. On the large preset most of the 144 rows
+/// are unchanged in any one frame.
+#[component(ReplicaRow)]
+fn replica_row(props: &ReplicaRowProps) -> Html {
+    let replica = &*props.replica;
     match &replica.detail {
         ReplicaDetail::Cells(tail) => replica_cells(replica, tail),
         ReplicaDetail::Bar(bar) => replica_bar(replica, bar),
@@ -599,7 +619,7 @@ fn flight(flight: &FlightView) -> Html {
         .vanishing
         .map(|fade| format!("opacity: {:.2}", 1.0 - 0.7 * fade));
     html! {
-        <g class={classes!("cl-flight", flight.hollow.then_some("response"), flight.vanishing.is_some().then_some("vanishing"),
+        <g key={flight.id} class={classes!("cl-flight", flight.hollow.then_some("response"), flight.vanishing.is_some().then_some("vanishing"),
                            emphasis_class(flight.emphasis))}
            data-kind={flight.kind.to_string()} transform={transform}>
             <circle r="11" fill={fill} stroke={stroke} style={faded.clone()} />

@@ -199,7 +199,7 @@ fn partition_row(row: &PartitionRow) -> Html {
             </span>
             <span class="lag" role="meter" aria-label={row.tooltip.clone()}
                   aria-valuemin="0" aria-valuemax="1" aria-valuenow={format!("{:.2}", row.lag_fraction)}>
-                <span class="lag-bar" style={format!("width:{:.1}%", row.lag_fraction * 100.0)}></span>
+                <span class="lag-bar" style={format!("transform:scaleX({:.3})", row.lag_fraction)}></span>
                 <span class="lag-text">{format!("lag {}", row.lag)}</span>
             </span>
         </li>

@@ -10,6 +10,7 @@
 
 use crate::engine::IntoBTree;
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 use std::sync::Arc;
 
 use crate::engine::{
@@ -132,7 +133,9 @@ pub struct TopicGroupView {
     pub topic: Arc<str>,
     /// Baseline of the topic's title.
     pub title_y: f64,
-    pub replicas: Vec<ReplicaView>,
+    /// Shared, so that a row whose picture did not change between frames compares equal to
+    /// the one drawn and its component is skipped (see `svg.rs`).
+    pub replicas: Vec<Rc<ReplicaView>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -372,7 +375,7 @@ impl ClusterView {
             .iter_mut()
             .flat_map(|broker| broker.topics.iter_mut())
             .flat_map(|topic| topic.replicas.iter_mut())
-            .filter_map(|replica| match &mut replica.detail {
+            .filter_map(|replica| match &mut Rc::make_mut(replica).detail {
                 ReplicaDetail::Cells(tail) => Some(tail),
                 ReplicaDetail::Bar(_) => None,
             });
@@ -643,7 +646,7 @@ impl BrokerCtx<'_> {
                     continue;
                 };
                 view.leader_count += u32::from(replica.role == ReplicaRole::Leader);
-                group.replicas.push(replica);
+                group.replicas.push(Rc::new(replica));
             }
             cursor += rows.height();
             view.topics.push(group);

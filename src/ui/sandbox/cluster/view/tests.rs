@@ -73,7 +73,7 @@ fn rows<'a>(view: &'a ClusterView, tp: &'a TopicPartition) -> Vec<&'a ReplicaVie
     view.brokers
         .iter()
         .flat_map(|b| &b.topics)
-        .flat_map(|t| &t.replicas)
+        .flat_map(|t| t.replicas.iter().map(|r| &**r))
         .filter(|r| r.partition == *tp)
         .collect()
 }
@@ -400,6 +400,63 @@ fn forty_eight_partitions_switch_to_bars_and_stay_small() {
                 assert!(inside(outer, row.x + row.width, row.y + row.height));
             }
         }
+    }
+}
+
+/// The picture is rebuilt every frame, but a replica row is drawn again only when its view
+/// differs from the last one (`svg.rs`). So a row must not change unless its replica did: 16 ms
+/// later, the rows of partitions that took no record compare equal, and only those that did
+/// (or whose high watermark moved) differ.
+#[test]
+fn a_frame_later_only_the_rows_of_partitions_that_moved_differ() {
+    let mut sim = cluster(3, 5);
+    topic(&mut sim, "orders", 48, 2);
+    let p = producer(&mut sim, 1, Acks::All);
+    sim.handle(Command::StartWorkload {
+        producer: p,
+        workload: crate::engine::Workload {
+            topic: "orders".to_owned(),
+            records_per_second: 50,
+            keys: crate::engine::KeyPattern::None,
+            count: None,
+        },
+    })
+    .unwrap();
+    run_for(&mut sim, 3_000);
+    let before = build(&sim, Shape::Landscape, &[]);
+    run_for(&mut sim, 16);
+    let after = build(&sim, Shape::Landscape, &[]);
+    let rows = |view: &ClusterView| -> Vec<Rc<ReplicaView>> {
+        view.brokers
+            .iter()
+            .flat_map(|b| &b.topics)
+            .flat_map(|t| t.replicas.iter().cloned())
+            .collect()
+    };
+    let (before, after) = (rows(&before), rows(&after));
+    assert_eq!(before.len(), 48 * 3);
+    let changed: Vec<&Rc<ReplicaView>> = after
+        .iter()
+        .zip(&before)
+        .filter(|(a, b)| a != b)
+        .map(|(a, _)| a)
+        .collect();
+    // 50 records/s over 48 partitions: in 16 ms a handful of partitions move at most.
+    assert!(
+        changed.len() <= 3 * 6,
+        "{} of 144 rows changed in 16 ms",
+        changed.len()
+    );
+    for (a, b) in after.iter().zip(&before) {
+        let moved = (a.log_end_offset, a.high_watermark, a.role, a.in_sync)
+            != (b.log_end_offset, b.high_watermark, b.role, b.in_sync);
+        assert_eq!(
+            a != b,
+            moved,
+            "{} on broker {}: the row changed without its replica moving, or the other way round",
+            a.partition,
+            a.broker.0
+        );
     }
 }
 
