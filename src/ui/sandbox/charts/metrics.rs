@@ -128,8 +128,35 @@ pub struct Sample {
     pub latency_p50_ms: Option<u64>,
     pub latency_p99_ms: Option<u64>,
     /// Shared with the previous sample while nothing changed.
-    state: Arc<State>,
+    state: Arc<SampleState>,
 }
+
+/// A sample's state, and its lag rows once asked for. A sample's state never changes after it
+/// is taken, so its rows are worked out at most once however many chart builds show it (the
+/// lag chart shows every sample of its last minute on each build, five times a second).
+#[derive(Debug)]
+struct SampleState {
+    state: State,
+    lag_rows: std::sync::OnceLock<Vec<LagRow>>,
+}
+
+impl SampleState {
+    fn new(state: State) -> Self {
+        SampleState {
+            state,
+            lag_rows: std::sync::OnceLock::new(),
+        }
+    }
+}
+
+/// Two samples' states are equal when the states are; the rows are only derived from them.
+impl PartialEq for SampleState {
+    fn eq(&self, other: &Self) -> bool {
+        self.state == other.state
+    }
+}
+
+impl Eq for SampleState {}
 
 fn per_second(count: u64) -> f64 {
     count as f64 * 1000.0 / SAMPLE_INTERVAL_MS as f64
@@ -145,8 +172,14 @@ impl Sample {
     }
 
     /// Every reader known at this sample, with its rate (zero when it polled nothing).
+    /// Records `reader` polled per second in the window (zero when it polled nothing).
+    pub fn polled_per_second_by(&self, reader: &Reader) -> f64 {
+        per_second(self.polled.get(reader).copied().unwrap_or(0))
+    }
+
     pub fn polled_per_second(&self) -> BTreeMap<Reader, f64> {
         self.state
+            .state
             .readers
             .keys()
             .map(|reader| {
@@ -158,7 +191,7 @@ impl Sample {
 
     /// Every user partition (not `__consumer_offsets`).
     pub fn partitions(&self) -> &BTreeMap<TopicPartition, PartitionState> {
-        &self.state.partitions
+        &self.state.state.partitions
     }
 
     pub fn under_replicated(&self) -> u32 {
@@ -178,29 +211,61 @@ impl Sample {
     }
 
     /// One row per reader and partition of the topic it reads, in reader then partition order.
-    pub fn lag_rows(&self) -> Vec<LagRow> {
-        let state = &*self.state;
-        let mut rows = Vec::new();
-        for (reader, topic) in &state.readers {
-            for (tp, partition) in state
-                .partitions
-                .range(TopicPartition::new(topic.clone(), 0)..)
-            {
-                if tp.topic != *topic {
-                    break;
-                }
-                let key = (reader.clone(), tp.clone());
-                let hw = partition.high_watermark;
-                rows.push(LagRow {
-                    reader: reader.clone(),
-                    partition: tp.clone(),
-                    committed_lag: state.committed.get(&key).map(|o| hw.saturating_sub(*o)),
-                    position_lag: state.positions.get(&key).map(|o| hw.saturating_sub(*o)),
-                });
-            }
-        }
-        rows
+    pub fn lag_rows(&self) -> &[LagRow] {
+        self.state
+            .lag_rows
+            .get_or_init(|| lag_rows_of(&self.state.state))
     }
+}
+
+fn lag_rows_of(state: &State) -> Vec<LagRow> {
+    let mut rows = Vec::new();
+    for (reader, topic) in &state.readers {
+        // The committed offsets and positions are ordered by (reader, partition) like the
+        // rows, so each is walked once alongside them instead of searched per row: the
+        // lag chart asks every visible sample for its rows on every build.
+        let first = (reader.clone(), TopicPartition::new(topic.clone(), 0));
+        let mut committed = state.committed.range(&first..).peekable();
+        let mut positions = state.positions.range(&first..).peekable();
+        for (tp, partition) in state
+            .partitions
+            .range(TopicPartition::new(topic.clone(), 0)..)
+        {
+            if tp.topic != *topic {
+                break;
+            }
+            let hw = partition.high_watermark;
+            rows.push(LagRow {
+                reader: reader.clone(),
+                partition: tp.clone(),
+                committed_lag: next_at(&mut committed, reader, tp).map(|o| hw.saturating_sub(o)),
+                position_lag: next_at(&mut positions, reader, tp).map(|o| hw.saturating_sub(o)),
+            });
+        }
+    }
+    rows
+}
+
+/// The value at `(reader, partition)` of an ordered walk over `(reader, partition)` keys, which
+/// is moved past every key before it (the caller asks in increasing order).
+fn next_at<'a>(
+    walk: &mut std::iter::Peekable<impl Iterator<Item = (&'a (Reader, TopicPartition), &'a u64)>>,
+    reader: &Reader,
+    partition: &TopicPartition,
+) -> Option<u64> {
+    while let Some(((r, p), value)) = walk.peek() {
+        if r != reader {
+            return None;
+        }
+        match (*p).cmp(partition) {
+            std::cmp::Ordering::Less => {
+                walk.next();
+            }
+            std::cmp::Ordering::Equal => return Some(**value),
+            std::cmp::Ordering::Greater => return None,
+        }
+    }
+    None
 }
 
 /// An event reduced to what the history needs, with whatever it needed from the simulation
@@ -460,8 +525,8 @@ impl MetricsHistory {
             let mut latencies = window.latencies_ms;
             latencies.sort_unstable();
             let state = match self.samples.back() {
-                Some(last) if *last.state == self.state => last.state.clone(),
-                _ => Arc::new(self.state.clone()),
+                Some(last) if last.state.state == self.state => last.state.clone(),
+                _ => Arc::new(SampleState::new(self.state.clone())),
             };
             self.samples.push_back(Sample {
                 at: self.next_boundary,
@@ -686,7 +751,7 @@ impl Observer for MetricsHistory {
             self.samples.pop_back();
         }
         let (base_at, base_state) = match self.samples.back() {
-            Some(sample) => (Some(sample.at), (*sample.state).clone()),
+            Some(sample) => (Some(sample.at), sample.state.state.clone()),
             None => (None, (*self.seed).clone()),
         };
         self.state = base_state;

@@ -4,6 +4,7 @@
 //! The components only paint this.
 
 use crate::engine::IntoBTree;
+use crate::ui::sandbox::charts::metrics::LagRow;
 use std::collections::BTreeMap;
 
 use crate::engine::{SimTime, TopicPartition};
@@ -187,7 +188,7 @@ fn rates_chart(mut chart: ChartSpec, samples: &[&Sample], latest: Option<&Sample
             DASHES[(index + 2) % DASHES.len()],
             MARKERS[(index + 2) % MARKERS.len()],
             samples,
-            |_, s| Some(s.polled_per_second().get(reader).copied().unwrap_or(0.0)),
+            |_, s| Some(s.polled_per_second_by(reader)),
         ));
     }
     chart.y_max = y_max(&chart.series, 10.0);
@@ -216,23 +217,24 @@ fn rates_chart(mut chart: ChartSpec, samples: &[&Sample], latest: Option<&Sample
 
 fn lag_chart(mut chart: ChartSpec, samples: &[&Sample], latest: Option<&Sample>) -> ChartSpec {
     // Every row's lag per sample (computed once, as a build may run every frame), then the
-    // rows with the largest lag in view.
-    let per_sample: Vec<BTreeMap<(Reader, TopicPartition), Option<u64>>> = samples
-        .iter()
-        .map(|s| {
-            s.lag_rows()
-                .into_iter()
-                .map(|r| ((r.reader, r.partition), r.position_lag))
-                .into_btree_map()
-        })
-        .collect();
-    let mut rows: BTreeMap<(Reader, TopicPartition), f64> = BTreeMap::new();
-    for sample in &per_sample {
-        for (key, lag) in sample {
-            let worst = rows.entry(key.clone()).or_insert(0.0);
-            *worst = worst.max(lag.unwrap_or(0) as f64);
-        }
+    // rows with the largest lag in view. A sample's rows come in (reader, partition) order,
+    // so a row is found in each sample by binary search rather than through a map per sample.
+    let per_sample: Vec<&[LagRow]> = samples.iter().map(|s| s.lag_rows()).collect();
+    let lag_in = |rows: &[LagRow], key: &(Reader, TopicPartition)| -> Option<u64> {
+        rows.binary_search_by(|r| (&r.reader, &r.partition).cmp(&(&key.0, &key.1)))
+            .ok()
+            .and_then(|index| rows[index].position_lag)
+    };
+    let mut worst: BTreeMap<(&Reader, &TopicPartition), f64> = BTreeMap::new();
+    for row in per_sample.iter().flat_map(|rows| rows.iter()) {
+        let lag = row.position_lag.unwrap_or(0) as f64;
+        let entry = worst.entry((&row.reader, &row.partition)).or_insert(0.0);
+        *entry = entry.max(lag);
     }
+    let rows: BTreeMap<(Reader, TopicPartition), f64> = worst
+        .into_iter()
+        .map(|((reader, partition), lag)| ((reader.clone(), partition.clone()), lag))
+        .into_btree_map();
     let readers: Vec<&Reader> = {
         let mut readers: Vec<&Reader> = rows.keys().map(|(r, _)| r).collect();
         readers.dedup();
@@ -259,14 +261,7 @@ fn lag_chart(mut chart: ChartSpec, samples: &[&Sample], latest: Option<&Sample>)
             DASHES[reader_index % DASHES.len()],
             MARKERS[(tp.partition as usize / 4 + tp.partition as usize) % MARKERS.len()],
             samples,
-            |_, s| {
-                let index = samples.iter().position(|x| x.at == s.at)?;
-                per_sample[index]
-                    .get(key)
-                    .copied()
-                    .flatten()
-                    .map(|lag| lag as f64)
-            },
+            |index, _| lag_in(per_sample[index], key).map(|lag| lag as f64),
         ));
     }
     if left_out > 0 {
@@ -284,7 +279,7 @@ fn lag_chart(mut chart: ChartSpec, samples: &[&Sample], latest: Option<&Sample>)
             } else {
                 let mut per_reader: BTreeMap<&Reader, (u64, u64, Option<&TopicPartition>, u64)> =
                     BTreeMap::new();
-                for row in &rows {
+                for row in rows {
                     let entry = per_reader.entry(&row.reader).or_default();
                     let lag = row.position_lag.unwrap_or(0);
                     entry.0 += lag;
