@@ -144,7 +144,15 @@ pub struct Auditor {
     /// The topic of the latest record, and its partitions' indexes by partition number.
     last_topic: Option<Arc<str>>,
     last_topic_partitions: Vec<u32>,
+    /// What the incremental report keeps up to date per event ([`Auditor::report_incremental`]),
+    /// from its first report on: a run nobody asks incremental reports of (the command line,
+    /// the benchmarks) pays nothing for it.
+    incremental: Option<Box<Incremental>>,
 }
+
+mod incremental;
+use incremental::Incremental;
+pub use incremental::LeaderLog;
 
 impl Auditor {
     /// A record's audit, created (with every id before it) if it has none yet. Inlined: it is
@@ -211,13 +219,29 @@ impl Auditor {
                 sent_at,
                 ..RecordAudit::default()
             });
+            if let Some(incremental) = self.incremental.as_deref_mut() {
+                incremental.tally.produced += 1;
+            }
             return;
         }
         let entry = self.entry(record.id);
+        let first_send = entry.partition == NO_PARTITION;
         entry.producer = producer;
         entry.partition = partition;
         entry.key_hash = key_hash;
         entry.sent_at = sent_at;
+        let (acknowledged, failed) = (entry.acknowledgement().is_some(), entry.failed);
+        if let Some(incremental) = self.incremental.as_deref_mut() {
+            if first_send {
+                // Counted only once the record has a partition, as the full report does.
+                incremental.tally.produced += 1;
+                incremental.tally.acknowledged += u64::from(acknowledged);
+                if let Some(error) = failed {
+                    incremental.tally.count_failure(None, error);
+                }
+            }
+            incremental.losses.recheck.push(record.id);
+        }
     }
 
     pub fn on_leader_append(
@@ -231,6 +255,13 @@ impl Auditor {
         for record in records {
             let entry = self.entry(record.id);
             entry.appends = entry.appends.saturating_add(1);
+            // An `acks=0` record's loss depends on its appends, not on an offset.
+            let without_offset = entry.acknowledged == ACKNOWLEDGED_WITHOUT_OFFSET;
+            if let Some(incremental) = self.incremental.as_deref_mut() {
+                if without_offset {
+                    incremental.losses.recheck.push(record.id);
+                }
+            }
         }
     }
 
@@ -243,6 +274,7 @@ impl Auditor {
     ) {
         for id in records {
             self.entry(*id).truncated = true;
+            self.recheck(*id);
         }
     }
 
@@ -253,6 +285,7 @@ impl Auditor {
     ) {
         for id in records {
             self.entry(id).removed_by_policy = true;
+            self.recheck(id);
         }
     }
 
@@ -284,14 +317,26 @@ impl Auditor {
     ) {
         for (index, id) in records.iter().enumerate() {
             let entry = self.entry(*id);
+            let newly = entry.acknowledged == NOT_ACKNOWLEDGED && entry.partition != NO_PARTITION;
             entry.acknowledged = base.map_or(ACKNOWLEDGED_WITHOUT_OFFSET, |b| b.0 + index as u64);
             entry.acknowledged_at = now;
+            if let Some(incremental) = self.incremental.as_deref_mut() {
+                incremental.tally.acknowledged += u64::from(newly);
+                incremental.losses.recheck.push(*id);
+            }
         }
     }
 
     pub fn on_failed(&mut self, records: &[RecordId], error: ErrorCode) {
         for id in records {
-            self.entry(*id).failed = Some(error);
+            let entry = self.entry(*id);
+            let (before, sent) = (entry.failed, entry.partition != NO_PARTITION);
+            entry.failed = Some(error);
+            if let Some(incremental) = self.incremental.as_deref_mut() {
+                if sent {
+                    incremental.tally.count_failure(before, error);
+                }
+            }
         }
     }
 
@@ -310,6 +355,9 @@ impl Auditor {
             let entry = &mut self.records[index];
             if entry.first_delivery_ms == NEVER {
                 entry.first_delivery_ms = now.as_ms();
+                if let Some(incremental) = self.incremental.as_deref_mut() {
+                    incremental.tally.count_delivery(now.since(entry.sent_at));
+                }
             }
             if index >= audit.delivered.len() {
                 audit.delivered.grow_to(index + 1, 0);
@@ -374,27 +422,10 @@ impl Auditor {
             if audit.removed_by_policy {
                 continue;
             }
-            let lost_at = match acknowledged {
-                Some(offset) => match record_at(partition, offset) {
-                    Some(Some(found)) if found == id => None,
-                    Some(_) => Some(offset),
-                    None => None,
-                },
-                // acks=0: there is no offset to check; it is lost if no leader append happened
-                // or the append was truncated away.
-                None => (audit.appends == 0 || audit.truncated).then_some(Offset(u64::MAX)),
-            };
-            if let Some(offset) = lost_at {
-                report.acknowledged_then_lost.push(LostRecord {
-                    record: id,
-                    partition: partition.to_string(),
-                    offset: if offset.0 == u64::MAX {
-                        -1
-                    } else {
-                        i64::try_from(offset.0).unwrap_or(i64::MAX)
-                    },
-                    reason: self.loss_reason(partition, audit),
-                });
+            if let Some(offset) = lost_at(audit, id, partition, acknowledged, &record_at) {
+                report
+                    .acknowledged_then_lost
+                    .push(self.lost_record(id, offset));
             }
         }
         for (reader, audit) in &self.readers {
@@ -422,6 +453,21 @@ impl Auditor {
             };
         }
         report
+    }
+
+    fn lost_record(&self, id: RecordId, offset: Offset) -> LostRecord {
+        let audit = &self.records[id.0 as usize];
+        let partition = &self.partitions[audit.partition as usize];
+        LostRecord {
+            record: id,
+            partition: partition.to_string(),
+            offset: if offset.0 == u64::MAX {
+                -1
+            } else {
+                i64::try_from(offset.0).unwrap_or(i64::MAX)
+            },
+            reason: self.loss_reason(partition, audit),
+        }
     }
 
     fn loss_reason(&self, partition: &TopicPartition, audit: &RecordAudit) -> String {
@@ -459,6 +505,29 @@ impl Auditor {
             ),
             None => "truncated from the leader's log".to_owned(),
         }
+    }
+}
+
+/// Where an acknowledged record is lost: at its acknowledged offset if the partition's leader
+/// holds something else there (or nothing), or `u64::MAX` for an `acks=0` record no leader
+/// appended or whose append was truncated away; `None` if it is not lost (or the partition
+/// has no leader to ask).
+fn lost_at(
+    audit: &RecordAudit,
+    id: RecordId,
+    partition: &TopicPartition,
+    acknowledged: Option<Offset>,
+    record_at: &impl Fn(&TopicPartition, Offset) -> Option<Option<RecordId>>,
+) -> Option<Offset> {
+    match acknowledged {
+        Some(offset) => match record_at(partition, offset) {
+            Some(Some(found)) if found == id => None,
+            Some(_) => Some(offset),
+            None => None,
+        },
+        // acks=0: there is no offset to check; it is lost if no leader append happened or the
+        // append was truncated away.
+        None => (audit.appends == 0 || audit.truncated).then_some(Offset(u64::MAX)),
     }
 }
 

@@ -42,6 +42,7 @@ mod group;
 // checked after every step in debug builds, and the fixtures for tests and benchmarks.
 mod auditor;
 mod dispatch;
+mod duplicate_scan;
 mod invariants;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
@@ -129,6 +130,8 @@ pub struct Simulation {
     next_record_id: u64,
     next_kafka_producer_id: u64,
     auditor: Auditor,
+    /// The duplicate appends in the leaders' logs, as the incremental audit counts them.
+    duplicate_scan: duplicate_scan::DuplicateScan,
     outbox: Vec<Event>,
     /// Whether per-message and per-record events are kept (off for benchmarks).
     detailed_events: bool,
@@ -161,6 +164,7 @@ impl Simulation {
             next_record_id: 0,
             next_kafka_producer_id: 1000,
             auditor: Auditor::default(),
+            duplicate_scan: duplicate_scan::DuplicateScan::default(),
             outbox: Vec::new(),
             detailed_events: true,
             invariants: invariants::InvariantMemory::default(),
@@ -289,19 +293,9 @@ impl Simulation {
         self.queue.peek().map(|Reverse(s)| s.at)
     }
 
-    /// The audit of the run so far.
+    /// The audit of the run so far, worked out from every record of the run.
     pub fn audit(&self) -> AuditReport {
-        let mut lag = self.group_lag();
-        for consumer in self.consumers.values().filter(|c| c.group.is_none()) {
-            let entry = lag.entry(consumer.id.to_string()).or_default();
-            let reading =
-                consumer.reading(|topic| self.topics.get(topic).map_or(0, |t| t.partition_count()));
-            for tp in reading {
-                let high_watermark = self.leader_log(&tp).map_or(0, |l| l.high_watermark().0);
-                let position = consumer.positions.get(&tp).map_or(0, |o| o.0);
-                entry.insert(tp.to_string(), high_watermark.saturating_sub(position));
-            }
-        }
+        let lag = self.audit_lag();
         // A record id appearing twice in one leader's log is a duplicate append that survived.
         let mut seen = vec![false; self.next_record_id as usize];
         let mut duplicates_in_log = 0;
@@ -326,6 +320,64 @@ impl Simulation {
             lag,
             duplicates_in_log,
         )
+    }
+
+    /// The same audit as [`Simulation::audit`], kept up to date rather than worked out again:
+    /// the counts follow each event, and only what changed since the last call is looked at
+    /// (new records and appends; a whole partition again only after its leader changed or its
+    /// leader's log lost or rewrote records). For a page that shows the audit while the run
+    /// plays: its cost follows the time since the last call, not the length of the run.
+    pub fn audit_incremental(&mut self) -> AuditReport {
+        let lag = self.audit_lag();
+        let mut scan = std::mem::take(&mut self.duplicate_scan);
+        let partitions = self.all_partitions();
+        let duplicates_in_log = scan.update(
+            partitions.iter().map(|tp| {
+                let (now, log) = self.leader_log_seen(tp);
+                (tp.clone(), now, log)
+            }),
+            self.next_record_id,
+        );
+        self.duplicate_scan = scan;
+        let mut auditor = std::mem::take(&mut self.auditor);
+        let report = auditor.report_incremental(
+            |tp| self.leader_log_seen(tp).0,
+            |tp, offset| {
+                self.leader_log(tp)
+                    .map(|log| log.record_at(offset).map(|r| r.id))
+            },
+            lag,
+            duplicates_in_log,
+        );
+        self.auditor = auditor;
+        report
+    }
+
+    /// The partition's leader log as the incremental audit compares it between calls.
+    fn leader_log_seen(&self, tp: &TopicPartition) -> (auditor::LeaderLog, Option<&PartitionLog>) {
+        let leader = self.partition_meta(tp).and_then(|meta| meta.leader);
+        let log = leader.and_then(|leader| self.replica_log(leader, tp));
+        let seen = auditor::LeaderLog {
+            leader: leader.zip(log.map(PartitionLog::identity)),
+            log_end_offset: log.map_or(0, |l| l.log_end_offset().0),
+        };
+        (seen, log)
+    }
+
+    /// Lag per reader and partition, for the audit.
+    fn audit_lag(&self) -> BTreeMap<String, BTreeMap<String, u64>> {
+        let mut lag = self.group_lag();
+        for consumer in self.consumers.values().filter(|c| c.group.is_none()) {
+            let entry = lag.entry(consumer.id.to_string()).or_default();
+            let reading =
+                consumer.reading(|topic| self.topics.get(topic).map_or(0, |t| t.partition_count()));
+            for tp in reading {
+                let high_watermark = self.leader_log(&tp).map_or(0, |l| l.high_watermark().0);
+                let position = consumer.positions.get(&tp).map_or(0, |o| o.0);
+                entry.insert(tp.to_string(), high_watermark.saturating_sub(position));
+            }
+        }
+        lag
     }
 
     // Commands.

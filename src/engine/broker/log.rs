@@ -59,6 +59,21 @@ pub struct PartitionLog {
     settings: SegmentSettings,
     /// Compaction's checkpoint: everything below it has been cleaned.
     pub(in crate::engine) cleaner_checkpoint: Offset,
+    /// When the log was created, and how many times records below its end were removed or
+    /// rewritten since (truncation, retention, compaction). Appends change neither, so while
+    /// both stay the same every offset the log held still holds the same record: the
+    /// incremental audit checks again only the logs whose [`LogIdentity`] changed.
+    #[serde(default)]
+    created_at: SimTime,
+    #[serde(default)]
+    rewrites: u64,
+}
+
+/// See [`PartitionLog::identity`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LogIdentity {
+    pub created_at: SimTime,
+    pub rewrites: u64,
 }
 
 impl PartitionLog {
@@ -71,6 +86,17 @@ impl PartitionLog {
             epochs: Vec::new(),
             settings,
             cleaner_checkpoint: Offset(0),
+            created_at: now,
+            rewrites: 0,
+        }
+    }
+
+    /// Which log this is and how often records below its end changed: equal identities (and
+    /// a log end no lower) mean every offset below the earlier log end holds the same record.
+    pub fn identity(&self) -> LogIdentity {
+        LogIdentity {
+            created_at: self.created_at,
+            rewrites: self.rewrites,
         }
     }
 
@@ -108,6 +134,25 @@ impl PartitionLog {
     /// Every record with its offset, oldest first.
     pub fn records(&self) -> impl Iterator<Item = (Offset, &Record)> {
         self.batches().flat_map(RecordBatch::iter_with_offsets)
+    }
+
+    /// The records at `from` and after, with their offsets, oldest first.
+    pub fn records_from(&self, from: Offset) -> impl Iterator<Item = (Offset, &Record)> {
+        let first_segment = self
+            .segments
+            .partition_point(|s| s.base_offset <= from)
+            .saturating_sub(1);
+        self.segments[first_segment..]
+            .iter()
+            .flat_map(move |segment| {
+                let first_batch = segment
+                    .batches
+                    .partition_point(|b| b.base_offset <= from)
+                    .saturating_sub(1);
+                segment.batches.iter_from(first_batch)
+            })
+            .flat_map(RecordBatch::iter_with_offsets)
+            .filter(move |(offset, _)| *offset >= from)
     }
 
     pub fn record_count(&self) -> usize {
@@ -259,6 +304,7 @@ impl PartitionLog {
         if offset >= self.log_end_offset() {
             return Vec::new();
         }
+        self.rewrites += 1;
         let mut removed = Vec::new();
         while let Some(segment) = self.segments.last_mut() {
             while segment
@@ -354,11 +400,14 @@ impl PartitionLog {
     // Used by retention and compaction (cleaner.rs).
 
     pub(in crate::engine) fn segments_mut(&mut self) -> &mut Vec<Segment> {
+        // Whoever takes the segments may remove or rewrite records.
+        self.rewrites += 1;
         &mut self.segments
     }
 
     /// Raises the log start offset (retention, DeleteRecords); it never goes back.
     pub(in crate::engine) fn raise_log_start_offset(&mut self, offset: Offset) {
+        self.rewrites += 1;
         self.log_start_offset = self.log_start_offset.max(offset.0.min(self.high_watermark));
     }
 

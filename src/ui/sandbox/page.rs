@@ -46,8 +46,9 @@ pub const UNREADABLE_KEY: &str = "kafka-playground.sandbox.v1.unreadable";
 /// While the run plays, it is saved at most this often (wall-clock), besides after every action.
 const SAVE_EVERY_MS: f64 = 3_000.0;
 
-/// The auditor's report is O(records), so it is refreshed at most this often while playing
-/// (and at once after anything the visitor does).
+/// The auditor's report is refreshed at most this often while playing (and at once after
+/// anything the visitor does). It is kept up to date per event, so a refresh costs what
+/// happened since the last one, not the length of the run.
 const AUDIT_EVERY_MS: f64 = 400.0;
 
 /// The panels around the cluster view (groups, event log, charts, audit bar, forms) change
@@ -158,10 +159,10 @@ impl Component for Page {
     type Properties = ();
 
     fn create(ctx: &Context<Self>) -> Self {
-        let (sandbox, load_notice) = initial_sandbox();
+        let (mut sandbox, load_notice) = initial_sandbox();
         let keys = listen_for_shortcuts(ctx, shortcut);
         let saved_revision = sandbox.revision();
-        let audit = sandbox.sim().audit();
+        let audit = sandbox.audit();
         let resize = {
             let link = ctx.link().clone();
             EventListener::new(&gloo::utils::window(), "resize", move |_| {
@@ -196,7 +197,7 @@ impl Component for Page {
                 }
                 // At most one of the two slow refreshes per frame, so no frame pays for both.
                 if changed && timestamp_ms - self.audit_wall_ms > AUDIT_EVERY_MS {
-                    self.audit = self.sandbox.sim().audit();
+                    self.audit = self.sandbox.audit();
                     self.audit_wall_ms = timestamp_ms;
                 } else if changed && timestamp_ms - self.panels.built_wall_ms > PANELS_EVERY_MS {
                     self.refresh_panels(timestamp_ms);
@@ -213,7 +214,7 @@ impl Component for Page {
                     self.save(self.frames.last_frame_ms().unwrap_or(0.0));
                 }
                 if refresh_audit {
-                    self.audit = self.sandbox.sim().audit();
+                    self.audit = self.sandbox.audit();
                     self.refresh_panels(self.frames.last_frame_ms().unwrap_or(0.0));
                 }
                 changed

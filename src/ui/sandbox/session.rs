@@ -144,6 +144,12 @@ impl<O: Observer + StartFrom> Session<O> {
         &self.sim
     }
 
+    /// The run's audit now, kept up to date between calls rather than worked out from every
+    /// record ([`Simulation::audit_incremental`]): the page asks for it several times a second.
+    pub fn audit(&mut self) -> crate::engine::AuditReport {
+        self.sim.audit_incremental()
+    }
+
     pub fn setup(&self) -> &Setup {
         &self.setup
     }

@@ -117,6 +117,11 @@ impl<O: Observer + StartFrom> Sandbox<O> {
         self.session.sim()
     }
 
+    /// The run's audit now (see [`Session::audit`]).
+    pub fn audit(&mut self) -> crate::engine::AuditReport {
+        self.session.audit()
+    }
+
     pub fn observer(&self) -> &O {
         self.session.observer()
     }
