@@ -9,7 +9,7 @@ PORT ?= 8080
 # Relative by default, so dist/ works from any path on any static host.
 PUBLIC_URL ?= ./
 
-.PHONY: serve dev test dist setup-serve setup-test setup-dev lint test-native test-browser test-e2e frame-times
+.PHONY: serve dev test dist setup-serve setup-test setup-dev lint test-native test-browser test-e2e frame-times bench
 
 serve: dist
 	node scripts/serve.mjs $(PORT)
@@ -55,6 +55,12 @@ test-browser:
 test-e2e: dist
 	node --test tests/e2e/
 
-# The frame-time benchmark (BENCHMARKS.md): not a test, so `make test` does not run it.
+# The frame-time benchmark (BENCHMARKS.md): not a test, so `make test` does not run it. Without
+# targets it runs issue 12's matrix (both presets at 1x and 10x, the pipelines page, at
+# 1280x720 and 1920x1080).
 frame-times: dist
-	node scripts/frame-times.mjs 10 default large
+	node scripts/frame-times.mjs 8
+
+# Native and wasm throughput and frame times in one run, printed as ratios (BENCHMARKS.md).
+bench: setup-test dist
+	node scripts/bench.mjs
