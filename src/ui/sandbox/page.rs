@@ -56,6 +56,12 @@ const AUDIT_EVERY_MS: f64 = 400.0;
 /// at once after anything the visitor does), so each animation frame only redraws the cluster.
 const PANELS_EVERY_MS: f64 = 200.0;
 
+/// When events come so fast that a refresh of the event log would replace every entry it
+/// shows, nobody can read it as it scrolls: it is then refreshed at most this often (a busy run
+/// at 10× logs hundreds of events between two refreshes), which spares the page rebuilding a
+/// hundred rows five times a second.
+const EVENT_LOG_FLOOD_EVERY_MS: f64 = 1_000.0;
+
 /// The panels' views as last built. Unchanged views compare equal, so Yew skips their
 /// components entirely between refreshes.
 struct PanelViews {
@@ -69,6 +75,8 @@ struct PanelViews {
     next_producer: crate::engine::ProducerId,
     next_consumer: crate::engine::ConsumerId,
     built_wall_ms: f64,
+    /// When the event log's view was last replaced.
+    event_log_wall_ms: f64,
 }
 
 impl PanelViews {
@@ -93,7 +101,16 @@ impl PanelViews {
             next_producer: sandbox.next_producer_id(),
             next_consumer: sandbox.next_consumer_id(),
             built_wall_ms: wall_ms,
+            event_log_wall_ms: wall_ms,
         }
+    }
+}
+
+/// Whether `new` shows none of the entries `old` shows: every entry came since.
+fn replaces_every_entry(old: &EventLogView, new: &EventLogView) -> bool {
+    match (old.entries.first(), new.entries.last()) {
+        (Some(newest_old), Some(oldest_new)) => oldest_new.key > newest_old.key,
+        _ => false,
     }
 }
 
@@ -200,7 +217,7 @@ impl Component for Page {
                     self.audit = self.sandbox.audit();
                     self.audit_wall_ms = timestamp_ms;
                 } else if changed && timestamp_ms - self.panels.built_wall_ms > PANELS_EVERY_MS {
-                    self.refresh_panels(timestamp_ms);
+                    self.refresh_panels_while_playing(timestamp_ms);
                 }
                 changed
             }
@@ -320,6 +337,19 @@ impl Component for Page {
 impl Page {
     fn refresh_panels(&mut self, wall_ms: f64) {
         self.panels = PanelViews::build(&self.sandbox, &self.audit, &self.event_filter, wall_ms);
+    }
+
+    /// The periodic refresh: as [`Page::refresh_panels`], but an event log flooded with new
+    /// entries keeps its view for up to [`EVENT_LOG_FLOOD_EVERY_MS`].
+    fn refresh_panels_while_playing(&mut self, wall_ms: f64) {
+        let mut panels = PanelViews::build(&self.sandbox, &self.audit, &self.event_filter, wall_ms);
+        if replaces_every_entry(&self.panels.event_log, &panels.event_log)
+            && wall_ms - self.panels.event_log_wall_ms < EVENT_LOG_FLOOD_EVERY_MS
+        {
+            panels.event_log = self.panels.event_log.clone();
+            panels.event_log_wall_ms = self.panels.event_log_wall_ms;
+        }
+        self.panels = panels;
     }
 
     fn save(&mut self, now_ms: f64) {
