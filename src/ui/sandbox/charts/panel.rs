@@ -18,10 +18,10 @@ pub struct ChartsPanelProps {
 pub fn charts_panel(props: &ChartsPanelProps) -> Html {
     html! {
         <section class="charts-panel" aria-label="Charts">
-            { for props.view.charts.iter().map(|chart| html! {
+            { for props.view.charts.iter().enumerate().map(|(index, chart)| html! {
                 <figure class="chart" key={chart.key}>
                     <figcaption class="chart-title">{ chart.title }</figcaption>
-                    <ChartCanvas chart={chart.clone()} />
+                    <ChartCanvas chart={chart.clone()} stagger={index as u32} />
                     <ChartLegend series={chart.series.clone()} note={chart.note.clone()} />
                 </figure>
             }) }

@@ -18,9 +18,18 @@ const INK: RGBColor = RGBColor(0x14, 0x20, 0x2e);
 const INK_SOFT: RGBColor = RGBColor(0x46, 0x56, 0x6b);
 const GRID: RGBColor = RGBColor(0xe3, 0xe8, 0xee);
 
+/// How far apart, in ms, charts with consecutive `stagger` numbers are painted.
+const STAGGER_MS: u32 = 30;
+
 #[derive(Properties, PartialEq)]
 pub struct ChartCanvasProps {
     pub chart: ChartSpec,
+    /// Paints `stagger × 30 ms` after the render that changed the chart, in a task of its own.
+    /// A panel of several charts numbers them 0, 1, 2…, so they are not all painted in the
+    /// frame that changed them: plotters paints a chart in a few ms, and four at once made
+    /// the frame that refreshed the sandbox's panels miss its vsync.
+    #[prop_or_default]
+    pub stagger: u32,
 }
 
 #[component(ChartCanvas)]
@@ -39,12 +48,29 @@ pub fn chart_canvas(props: &ChartCanvasProps) -> Html {
     }
     {
         let canvas = canvas.clone();
+        let stagger = props.stagger;
         use_effect_with((props.chart.clone(), *resizes), move |(chart, _)| {
-            if let Some(element) = canvas.cast::<HtmlCanvasElement>() {
-                // A chart that fails to draw leaves its text alternative and legend; there is
-                // nothing more useful to do with the error in a browser.
-                let _ = draw(&element, chart);
-            }
+            let paint = {
+                let chart = chart.clone();
+                move || {
+                    if let Some(element) = canvas.cast::<HtmlCanvasElement>() {
+                        // A chart that fails to draw leaves its text alternative and legend;
+                        // there is nothing more useful to do with the error in a browser.
+                        let _ = draw(&element, &chart);
+                    }
+                }
+            };
+            // A newer chart cancels the paint still waiting for an older one.
+            let pending = if stagger == 0 {
+                paint();
+                None
+            } else {
+                Some(gloo::timers::callback::Timeout::new(
+                    stagger * STAGGER_MS,
+                    paint,
+                ))
+            };
+            move || drop(pending)
         });
     }
     let chart = &props.chart;
