@@ -303,7 +303,10 @@ async fn the_charts_panel_draws_four_labelled_charts() {
             .render(),
     );
     yew::scheduler::flush().await;
-    wait_ms(50).await;
+    // The charts are painted one after another, STAGGER_MS apart (the last one three steps
+    // after the first), so that a refresh does not paint all four in one frame.
+    let stagger_ms = kafka_playground::ui::widgets::chart::canvas::STAGGER_MS;
+    wait_ms(50 + 3 * stagger_ms).await;
     let canvases = root.query_selector_all("canvas.chart-canvas").unwrap();
     assert_eq!(canvases.length(), 4);
     for index in 0..canvases.length() {

@@ -19,7 +19,7 @@ const INK_SOFT: RGBColor = RGBColor(0x46, 0x56, 0x6b);
 const GRID: RGBColor = RGBColor(0xe3, 0xe8, 0xee);
 
 /// How far apart, in ms, charts with consecutive `stagger` numbers are painted.
-const STAGGER_MS: u32 = 30;
+pub const STAGGER_MS: u32 = 30;
 
 #[derive(Properties, PartialEq)]
 pub struct ChartCanvasProps {
