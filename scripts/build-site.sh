@@ -16,13 +16,13 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 public_url="${1:-./}"
 
-bins=(kafka-playground kafka-playground-sandbox kafka-playground-pipelines kafka-playground-reader)
+bins=(kafka-playground kafka-playground-sandbox kafka-playground-pipelines kafka-playground-reader kafka-playground-peak)
 out=target/site/bindgen
 rm -rf "$out"
 mkdir -p "$out"
 
 started=$SECONDS
-printf '\033[1m==> %s\033[0m\n' "building the site's four wasm bundles (about 5 minutes the first time, seconds after)"
+printf '\033[1m==> %s\033[0m\n' "building the site's five wasm bundles (about 5 minutes the first time, seconds after)"
 # One cargo invocation for every bundle, so the crate and its dependencies compile once.
 cargo build --profile web-release --target wasm32-unknown-unknown $(printf -- '--bin %s ' "${bins[@]}")
 

@@ -113,6 +113,7 @@ fn linger_gathers_records_into_batches() {
     let stats = sim.producer(producer).unwrap().stats;
     assert_eq!(stats.records_acknowledged, 20);
     assert_eq!(stats.requests_sent, 1, "one batch, one request");
+    assert_eq!(stats.batches_sent, 1, "the request carried that one batch");
 }
 
 #[test]

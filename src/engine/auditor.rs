@@ -148,6 +148,9 @@ pub struct Auditor {
     /// from its first report on: a run nobody asks incremental reports of (the command line,
     /// the benchmarks) pays nothing for it.
     incremental: Option<Box<Incremental>>,
+    /// Set for a bulk run ([`Auditor::stop_following_records`]): no record is followed, so
+    /// nothing here grows with the run; elections are still noted.
+    bulk: bool,
 }
 
 mod incremental;
@@ -155,6 +158,16 @@ use incremental::Incremental;
 pub use incremental::LeaderLog;
 
 impl Auditor {
+    /// Stops following records, for a run that pushes millions of them and never asks for an
+    /// audit (the pipelines page's peak second): a row per record would hold 56 bytes of
+    /// every record of the run. The reports then count nothing.
+    pub fn stop_following_records(&mut self) {
+        self.bulk = true;
+        self.records = SharedVec::default();
+        self.readers.clear();
+        self.incremental = None;
+    }
+
     /// A record's audit, created (with every id before it) if it has none yet. Inlined: it is
     /// called for every record at every stage, and almost always finds the entry.
     #[inline]
@@ -205,6 +218,9 @@ impl Auditor {
     }
 
     pub fn on_send(&mut self, record: &Record, partition: &TopicPartition) {
+        if self.bulk {
+            return;
+        }
         let partition = self.partition_index(partition);
         let producer = record.producer.0;
         let key_hash = record.key.as_deref().map_or(0, key_hash);
@@ -252,6 +268,9 @@ impl Auditor {
         _broker: BrokerId,
         _now: SimTime,
     ) {
+        if self.bulk {
+            return;
+        }
         for record in records {
             let entry = self.entry(record.id);
             entry.appends = entry.appends.saturating_add(1);
@@ -272,6 +291,9 @@ impl Auditor {
         records: &[RecordId],
         _now: SimTime,
     ) {
+        if self.bulk {
+            return;
+        }
         for id in records {
             self.entry(*id).truncated = true;
             self.recheck(*id);
@@ -283,6 +305,9 @@ impl Auditor {
         _partition: &TopicPartition,
         records: impl Iterator<Item = RecordId>,
     ) {
+        if self.bulk {
+            return;
+        }
         for id in records {
             self.entry(id).removed_by_policy = true;
             self.recheck(id);
@@ -315,6 +340,9 @@ impl Auditor {
         base: Option<Offset>,
         now: SimTime,
     ) {
+        if self.bulk {
+            return;
+        }
         for (index, id) in records.iter().enumerate() {
             let entry = self.entry(*id);
             let newly = entry.acknowledged == NOT_ACKNOWLEDGED && entry.partition != NO_PARTITION;
@@ -328,6 +356,9 @@ impl Auditor {
     }
 
     pub fn on_failed(&mut self, records: &[RecordId], error: ErrorCode) {
+        if self.bulk {
+            return;
+        }
         for id in records {
             let entry = self.entry(*id);
             let (before, sent) = (entry.failed, entry.partition != NO_PARTITION);
@@ -342,6 +373,9 @@ impl Auditor {
 
     /// `poll()` returned these records to `reader` (a group id or a standalone consumer).
     pub fn on_delivered(&mut self, reader: &str, records: &[RecordId], now: SimTime) {
+        if self.bulk {
+            return;
+        }
         if !self.readers.contains_key(reader) {
             self.readers
                 .insert(reader.to_owned(), ReaderAudit::default());

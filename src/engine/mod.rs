@@ -187,6 +187,15 @@ impl Simulation {
         self.detailed_events = detailed;
     }
 
+    /// Stops the auditor following records (see [`Auditor::stop_following_records`]) and
+    /// keeps no detailed events: for a bulk run whose memory must not grow with its records.
+    /// [`Simulation::audit`] then reports no records; clients' statistics and the logs still
+    /// count everything.
+    pub fn set_bulk(&mut self) {
+        self.detailed_events = false;
+        self.auditor.stop_following_records();
+    }
+
     // Getters: the current state, for drawing and for tests.
 
     pub fn config(&self) -> &SimConfig {

@@ -9,6 +9,7 @@
 //! - [`compare`]: the comparison table, sourced statements beside what each graph says.
 //! - [`stories`]: failure stories (a pipeline plus a timeline of faults).
 //! - [`burst_experiment`]: the CodeMentor burst experiment, with and without Kafka.
+//! - [`peak_second`]: one second of Netflix's 2016 peak, about 8 M events, in bulk.
 //!
 //! Like the engine, nothing here reads a clock or OS randomness: a run is a pure function of
 //! its pipeline, seed, load and faults.
@@ -18,6 +19,7 @@ pub mod burst_experiment;
 pub mod compare;
 pub mod figures;
 pub mod model;
+pub mod peak_second;
 pub mod run;
 pub mod stories;
 

@@ -12,6 +12,7 @@ pub use codementor::{
 };
 pub use coupang_eats::coupang_eats;
 pub use netflix::netflix;
+pub(crate) use netflix::{EVOLUTION as NETFLIX_EVOLUTION, KAFKA_INSIDE as NETFLIX_KAFKA_INSIDE};
 pub use uber::uber;
 
 use super::model::{

@@ -6,9 +6,9 @@ use crate::pipeline::model::{
     RecordClass, ServiceTime, Source, Tier,
 };
 
-const EVOLUTION: &str = "nf-evolution-2016";
+pub(crate) const EVOLUTION: &str = "nf-evolution-2016";
 const INFOQ_2016: &str = "nf-infoq-2016";
-const KAFKA_INSIDE: &str = "nf-kafka-inside-keystone-2016";
+pub(crate) const KAFKA_INSIDE: &str = "nf-kafka-inside-keystone-2016";
 const KAFKA_INSIDE_SUMMARY: &str = "nf-kafka-inside-keystone-summary";
 const DAXINI_2016: &str = "nf-daxini-keystone-2016";
 const FLINK_2018: &str = "nf-flink-2018";

@@ -6,6 +6,7 @@
 //! [`view`] turn runs and results into view structs. The components, one per file, only draw
 //! those structs.
 
+pub mod peak;
 pub mod state;
 pub mod view;
 
@@ -14,6 +15,7 @@ mod diagram_svg;
 mod experiment_form;
 mod experiment_results;
 mod page;
+mod peak_panel;
 mod pipeline_card;
 mod provenance_badge;
 mod provenance_legend;

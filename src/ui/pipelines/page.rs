@@ -8,6 +8,7 @@ use yew::prelude::*;
 use super::comparison_table::ComparisonTableView;
 use super::experiment_form::ExperimentFormView;
 use super::experiment_results::ExperimentResults;
+use super::peak_panel::PeakPanel;
 use super::pipeline_card::PipelineCard;
 use super::provenance_legend::ProvenanceLegend;
 use super::state::{Board, BoardAction, Lane};
@@ -127,6 +128,7 @@ impl Component for Page {
                         <a href="#table">{"Table"}</a>
                         <a href="#stories">{"Failure stories"}</a>
                         <a href="#experiment">{"CodeMentor experiment"}</a>
+                        <a href="#peak">{"Netflix's peak second"}</a>
                     </nav>
                 </header>
                 <p class="pipe-intro">
@@ -164,6 +166,11 @@ impl Component for Page {
                     if let Some(experiment) = board.experiment() {
                         <ExperimentResults view={ExperimentView::build(experiment)} />
                     }
+                </section>
+                <section id="peak" class="pipe-section" aria-labelledby="peak-title">
+                    <h2 id="peak-title">{"Netflix's peak second: 8 M events through the engine"}</h2>
+                    <p>{"In February 2016 Netflix's Keystone pipeline peaked at about 8 million events a second. Press the button to push one such second through the playground's broker core: producers batch the events (linger.ms), send with acks=1 and drop rather than block when their buffer is full, as Netflix's did. It runs in a web worker, so this page keeps moving while it works, and it shows the engine's own counts beside the wall time it took in this tab."}</p>
+                    <PeakPanel />
                 </section>
             </div>
         }

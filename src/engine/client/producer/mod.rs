@@ -126,6 +126,8 @@ pub struct ProducerStats {
     pub records_failed: u64,
     pub batches_retried: u64,
     pub requests_sent: u64,
+    /// Record batches carried by those requests, a retried batch once per attempt.
+    pub batches_sent: u64,
 }
 
 /// A producer client's state.
@@ -152,6 +154,9 @@ pub struct Producer {
     workload_keys: Option<Arc<[Arc<str>]>>,
     workload_sent: u64,
     workload_carry_millis: u64,
+    /// When the sender's linger wake is queued: a `ProducerWake` timer is queued for exactly
+    /// this time, and none earlier for a linger. Kept exact (only the timer it names clears
+    /// it), so the sender schedules one wake per deadline rather than one per `send()`.
     wake_at: Option<SimTime>,
     /// Bytes of `buffer.memory` held by batches not yet answered.
     buffer_used: u64,
@@ -438,8 +443,14 @@ impl Simulation {
         // a queue behind the front batch. Otherwise the linger timer wakes it.
         let ready = linger_ms == 0 || front_ready;
         let wake_at = front_created_at.plus_ms(linger_ms);
-        // Decided while the producer is at hand, so it is looked up once per record.
-        let wake = !ready && producer.wake_at.is_none_or(|w| w <= now || wake_at < w);
+        // Decided while the producer is at hand, so it is looked up once per record. A front
+        // batch whose linger has already run out needs no wake of its own: the sender looked
+        // at it when it fell due (or a wake at or before now is still queued), and what holds
+        // it back now (requests in flight, a backoff) drains it or schedules its own wake.
+        // Kafka's `RecordAccumulator.append` likewise wakes the sender only for a new or full
+        // batch, not for every record; scheduling one here made a timer per record whenever
+        // `max.in.flight.requests.per.connection` was reached.
+        let wake = !ready && wake_at > now && producer.wake_at.is_none_or(|w| wake_at < w);
         if wake {
             producer.wake_at = Some(wake_at);
         }

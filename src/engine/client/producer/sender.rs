@@ -23,9 +23,18 @@ impl Simulation {
     /// The sender thread: sends every ready batch whose leader is known, one batch per
     /// partition per request, within `max.in.flight.requests.per.connection`.
     pub(in crate::engine) fn drain_producer(&mut self, producer_id: ProducerId) {
+        // Kafka's sender loop polls without waiting while nodes had data ready
+        // (`Sender.sendProducerData`), so after a pass that sent, it drains again at once: a
+        // second batch of a partition, or the rest of a request cut at `max.request.size`,
+        // goes out in the same millisecond while requests in flight allow.
+        while self.drain_once(producer_id) {}
+    }
+
+    /// One pass of the sender: true if it sent a request, so a next pass may send more.
+    fn drain_once(&mut self, producer_id: ProducerId) -> bool {
         let now = self.now;
         if !self.producers.contains_key(&producer_id) {
-            return;
+            return false;
         }
         self.resolve_sequence_gaps(producer_id);
         let producer = &self.producers[&producer_id];
@@ -48,6 +57,12 @@ impl Simulation {
             let linger_done = now >= front.created_at.plus_ms(linger);
             let full = front.bytes >= batch_size || deque.len() > 1;
             let ready = (linger_done || full || front.attempts > 0) && now >= front.retry_at;
+            // Kafka's sender also wakes when the oldest batch would expire
+            // (`RecordAccumulator.nextExpiryTimeMs`), so a batch held back below (by requests
+            // in flight, a backoff, an unknown leader) fails at `delivery.timeout.ms` even when
+            // nothing else happens.
+            let expires_at = front.created_at.plus_ms(delivery_timeout);
+            next_wake = Some(next_wake.map_or(expires_at, |w: SimTime| w.min(expires_at)));
             if ready && !producer.may_drain(tp, front) {
                 // Waits for answers in flight; the sender looks again when they come.
                 continue;
@@ -83,6 +98,31 @@ impl Simulation {
                 self.fail_batch(producer_id, batch, ErrorCode::DeliveryTimeout);
             }
         }
+        if self.send_requests(producer_id, per_broker, max_in_flight) {
+            return true;
+        }
+        let producer = self.producers.get_mut(&producer_id).expect("exists");
+        if producer.accumulator.values().any(|d| !d.is_empty()) {
+            if let Some(at) = next_wake {
+                let at = at.max(now);
+                if producer.wake_at.is_none_or(|w| at < w) {
+                    producer.wake_at = Some(at);
+                    self.schedule_timer(at, Timer::ProducerWake(producer_id));
+                }
+            }
+        }
+        false
+    }
+
+    /// Sends each broker a request with the ready partitions' front batches, within
+    /// `max.in.flight.requests.per.connection` and `max.request.size`; true if any went.
+    fn send_requests(
+        &mut self,
+        producer_id: ProducerId,
+        per_broker: BTreeMap<BrokerId, Vec<TopicPartition>>,
+        max_in_flight: usize,
+    ) -> bool {
+        let mut sent = false;
         for (broker, partitions) in per_broker {
             let producer = self.producers.get_mut(&producer_id).expect("exists");
             if producer.in_flight_to(broker) >= max_in_flight {
@@ -113,16 +153,9 @@ impl Simulation {
                 continue;
             }
             self.send_produce_request(producer_id, broker, batches);
+            sent = true;
         }
-        let producer = self.producers.get_mut(&producer_id).expect("exists");
-        if producer.accumulator.values().any(|d| !d.is_empty()) {
-            if let Some(at) = next_wake {
-                if producer.wake_at.is_none_or(|w| w <= now || at < w) {
-                    producer.wake_at = Some(at);
-                    self.schedule_timer(at.max(now), Timer::ProducerWake(producer_id));
-                }
-            }
-        }
+        sent
     }
 
     pub(super) fn send_produce_request(
@@ -135,6 +168,7 @@ impl Simulation {
         let correlation_id = producer.next_correlation_id;
         producer.next_correlation_id += 1;
         producer.stats.requests_sent += 1;
+        producer.stats.batches_sent += batches.len() as u64;
         let acks = producer.config.acks;
         let timeout_ms = producer.config.request_timeout_ms;
         let wire: Vec<ProduceBatch> = batches
@@ -466,7 +500,11 @@ impl Simulation {
         let Some(producer) = self.producers.get_mut(&producer_id) else {
             return;
         };
-        producer.wake_at = None;
+        // Only the linger wake `wake_at` names clears it: a retry's or a blocked send's wake,
+        // or one an earlier deadline replaced, leaves the queued linger wake in place.
+        if producer.wake_at == Some(self.now) {
+            producer.wake_at = None;
+        }
         if producer.memory_wait.is_some() {
             self.after_producer_progress(producer_id);
         } else {

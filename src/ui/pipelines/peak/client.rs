@@ -1,0 +1,116 @@
+//! The page's side: the worker is started the first time a visitor asks for the run (so a
+//! visit that never does downloads nothing more), reports go to one callback, and a worker
+//! that cannot load or that fails is reported as a sentence, while the page goes on working.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
+use yew::Callback;
+
+use super::{PeakReport, PeakRequest, READY};
+use crate::pipeline::peak_second::PeakPlan;
+
+/// The module that starts the worker (`static/workers/peak-loader.js`, copied beside the
+/// page), relative to the page.
+const WORKER_URL: &str = "./peak-loader.js";
+
+pub type OnReport = Callback<Result<PeakReport, String>>;
+
+/// A running worker. Dropping it terminates the worker.
+pub struct PeakWorker {
+    worker: Worker,
+    /// The request waiting for the worker's [`READY`], or `None` once it listens.
+    waiting: Rc<RefCell<Waiting>>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+}
+
+#[derive(Default)]
+struct Waiting {
+    ready: bool,
+    request: Option<String>,
+}
+
+impl PeakWorker {
+    pub fn start(on_report: OnReport) -> Result<Self, String> {
+        // A module worker, so the loader imports wasm-bindgen's module the way a page does.
+        let options = WorkerOptions::new();
+        options.set_type(WorkerType::Module);
+        let worker = Worker::new_with_options(WORKER_URL, &options).map_err(describe)?;
+        let waiting = Rc::new(RefCell::new(Waiting::default()));
+        let on_message = {
+            let (worker, waiting, on_report) = (worker.clone(), waiting.clone(), on_report.clone());
+            Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+                let text = event.data().as_string().unwrap_or_default();
+                if text == READY {
+                    let mut waiting = waiting.borrow_mut();
+                    waiting.ready = true;
+                    if let Some(request) = waiting.request.take() {
+                        if let Err(error) = worker.post_message(&JsValue::from_str(&request)) {
+                            on_report.emit(Err(describe(error)));
+                        }
+                    }
+                    return;
+                }
+                on_report.emit(
+                    serde_json::from_str::<PeakReport>(&text)
+                        .map_err(|error| format!("the worker answered unreadably: {error}")),
+                );
+            })
+        };
+        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
+            let message = event.message();
+            on_report.emit(Err(if message.is_empty() {
+                format!("{WORKER_URL} did not load")
+            } else {
+                message
+            }));
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        Ok(PeakWorker {
+            worker,
+            waiting,
+            _on_message: on_message,
+            _on_error: on_error,
+        })
+    }
+
+    /// Asks for a run; it starts as soon as the worker listens.
+    pub fn run(&self, run: u32, plan: &PeakPlan) -> Result<(), String> {
+        let request = serde_json::to_string(&PeakRequest::Start {
+            run,
+            plan: plan.clone(),
+        })
+        .map_err(|error| error.to_string())?;
+        let mut waiting = self.waiting.borrow_mut();
+        if waiting.ready {
+            self.worker
+                .post_message(&JsValue::from_str(&request))
+                .map_err(describe)
+        } else {
+            waiting.request = Some(request);
+            Ok(())
+        }
+    }
+}
+
+impl Drop for PeakWorker {
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
+}
+
+fn describe(error: JsValue) -> String {
+    error
+        .as_string()
+        .or_else(|| {
+            error
+                .dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+        })
+        .unwrap_or_else(|| format!("{error:?}"))
+}
