@@ -222,6 +222,11 @@ impl ProducerStamp {
 /// The fixed part of a record batch header in Kafka's format (v2), in bytes.
 pub const BATCH_OVERHEAD_BYTES: u32 = 61;
 
+/// A batch's records, shared by every copy of the batch (requests, replicas, fetches, logs). A
+/// `Vec` behind the `Arc` rather than a slice, so sealing a producer's batch moves its records
+/// in rather than copying them: the copy cost a tenth of a bulk run.
+pub type SharedRecords = Arc<Vec<Record>>;
+
 /// A batch of records with consecutive offsets from `base_offset`. The records are shared
 /// (`Arc`), so copying a batch to a follower or into a fetch response costs no allocation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -230,7 +235,7 @@ pub struct RecordBatch {
     /// The leader epoch of the leader that appended it.
     pub leader_epoch: u32,
     pub producer: Option<ProducerStamp>,
-    pub records: Arc<[Record]>,
+    pub records: SharedRecords,
     /// When the leader appended it; the segment's timestamp for time retention.
     pub appended_at: SimTime,
     /// Set by the first compaction that keeps a tombstone batch: it may go after this time.
@@ -262,7 +267,7 @@ impl RecordBatch {
         base_offset: Offset,
         leader_epoch: u32,
         producer: Option<ProducerStamp>,
-        records: Arc<[Record]>,
+        records: SharedRecords,
         appended_at: SimTime,
         delete_horizon: Option<SimTime>,
     ) -> Self {
@@ -279,7 +284,7 @@ impl RecordBatch {
     }
 
     /// The same batch with fewer records (truncation keeps a prefix or drops a suffix).
-    pub fn with_records(&self, base_offset: Offset, records: Arc<[Record]>) -> Self {
+    pub fn with_records(&self, base_offset: Offset, records: SharedRecords) -> Self {
         RecordBatch::new(
             base_offset,
             self.leader_epoch,

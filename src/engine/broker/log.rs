@@ -1,8 +1,6 @@
 //! One replica's log of one partition: segments of record batches, the log start offset, the
 //! high watermark and the leader epoch cache. Retention and compaction live in `cleaner.rs`.
 
-use std::sync::Arc;
-
 use serde::{Deserialize, Serialize};
 
 use crate::engine::ids::Offset;
@@ -226,7 +224,7 @@ impl PartitionLog {
     /// are assigned here and only here, which is what makes them unique in the partition.
     pub fn append_as_leader(
         &mut self,
-        records: Arc<[Record]>,
+        records: crate::engine::record::SharedRecords,
         epoch: u32,
         producer: Option<ProducerStamp>,
         now: SimTime,
@@ -317,8 +315,12 @@ impl PartitionLog {
                 if batch.base_offset < offset {
                     // Keep the part of the batch below the truncation point.
                     let keep = (offset.0 - batch.base_offset.0) as usize;
-                    let kept = batch.with_records(batch.base_offset, batch.records[..keep].into());
-                    let dropped = batch.with_records(offset, batch.records[keep..].into());
+                    let kept = batch.with_records(
+                        batch.base_offset,
+                        std::sync::Arc::new(batch.records[..keep].to_vec()),
+                    );
+                    let dropped = batch
+                        .with_records(offset, std::sync::Arc::new(batch.records[keep..].to_vec()));
                     segment.size_bytes += u64::from(kept.size_bytes());
                     segment.batches.push(kept);
                     removed.push(dropped);
@@ -422,7 +424,7 @@ mod tests {
     use super::*;
     use crate::engine::ids::{ProducerId, RecordId};
 
-    fn records(ids: std::ops::Range<u64>) -> Arc<[Record]> {
+    fn records(ids: std::ops::Range<u64>) -> crate::engine::record::SharedRecords {
         ids.map(|n| {
             Record::new(
                 RecordId(n),
@@ -432,7 +434,8 @@ mod tests {
                 SimTime::ZERO,
             )
         })
-        .collect()
+        .collect::<Vec<_>>()
+        .into()
     }
 
     fn log() -> PartitionLog {

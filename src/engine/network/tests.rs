@@ -2,6 +2,7 @@ use std::sync::Arc;
 
 use super::*;
 use crate::engine::record::Payload;
+use crate::engine::record::Record;
 use crate::engine::RecordId;
 
 fn record(id: u64) -> Record {
@@ -16,7 +17,7 @@ fn record(id: u64) -> Record {
 }
 
 fn batch(base_offset: u64, ids: std::ops::Range<u64>) -> RecordBatch {
-    let records: Arc<[Record]> = ids.map(record).collect();
+    let records = Arc::new(ids.map(record).collect::<Vec<_>>());
     RecordBatch::new(Offset(base_offset), 0, None, records, SimTime::ZERO, None)
 }
 
@@ -29,7 +30,7 @@ fn a_message_counts_and_hands_over_its_records() {
         timeout_ms: 30_000,
         batches: vec![ProduceBatch {
             partition: tp.clone(),
-            records: (0..3).map(record).collect(),
+            records: Arc::new((0..3).map(record).collect()),
             stamp: None,
         }],
     };

@@ -172,7 +172,7 @@ pub(super) struct PendingBatch {
     /// The records while the batch is open.
     pub(super) records: Vec<Record>,
     /// The records once the batch was first sent: shared with every request that carries it.
-    pub(super) sealed: Option<Arc<[Record]>>,
+    pub(super) sealed: Option<crate::engine::record::SharedRecords>,
     pub(super) bytes: u32,
     /// The bytes of `buffer.memory` this batch holds until it is answered.
     pub(super) allocated: u64,
@@ -230,9 +230,13 @@ impl PendingBatch {
     }
 
     /// Closes the batch: its records move into one shared allocation, once.
-    pub(super) fn seal(&mut self) -> Arc<[Record]> {
+    pub(super) fn seal(&mut self) -> crate::engine::record::SharedRecords {
         if self.sealed.is_none() {
-            self.sealed = Some(Arc::from(std::mem::take(&mut self.records)));
+            // Moved, not copied: the spare capacity is given back first (in place for a
+            // batch that filled up, a copy of a few records for one that linger sent early).
+            let mut records = std::mem::take(&mut self.records);
+            records.shrink_to_fit();
+            self.sealed = Some(Arc::new(records));
         }
         self.sealed.clone().expect("just sealed")
     }

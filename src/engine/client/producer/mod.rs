@@ -393,6 +393,9 @@ impl Simulation {
         if producer.config.send_mode == SendMode::Synchronous {
             producer.awaiting = Some(record_id);
         }
+        // Read while the producer is at hand, so it is looked up once here.
+        let max_record_bytes =
+            u64::from(producer.config.max_request_size).min(producer.config.buffer_memory);
         // The auditor and the event look at the record before the accumulator takes it, so
         // the record moves into its batch without a clone (and its key's count is not touched).
         self.auditor.on_send(&record, &tp);
@@ -406,9 +409,6 @@ impl Simulation {
                 choice,
             });
         }
-        let producer = &self.producers[&producer_id];
-        let max_record_bytes =
-            u64::from(producer.config.max_request_size).min(producer.config.buffer_memory);
         if u64::from(BATCH_OVERHEAD_BYTES + size) > max_record_bytes {
             // KafkaProducer.ensureValidRecordSize: the send fails at once.
             self.fail_records(producer_id, tp, &[record_id], ErrorCode::RecordTooLarge);

@@ -42,26 +42,42 @@ pub(super) fn choose(
                 )
             }
             KeylessPartitioner::UniformSticky => {
-                if !producer.sticky.contains_key(topic) {
-                    let first = rng.below(u64::from(partition_count)) as u32;
-                    producer.sticky.insert(topic.to_owned(), (first, 0));
+                // One lookup for every record but a topic's first (the text of the topic is
+                // compared at each step of the map's search).
+                if let Some(entry) = producer.sticky.get_mut(topic) {
+                    return sticky_step(entry, rng, partition_count, size, batch_size);
                 }
-                let entry = producer.sticky.get_mut(topic).expect("inserted");
-                let chosen = entry.0;
-                entry.1 += size;
-                // KIP-794: switch after batch.size bytes (Kafka switches between 1x and
-                // 2x batch.size, when the batch is full; this picks the first point).
-                if entry.1 >= batch_size {
-                    let next = if partition_count > 1 {
-                        let offset = 1 + rng.below(u64::from(partition_count - 1)) as u32;
-                        (chosen + offset) % partition_count
-                    } else {
-                        0
-                    };
-                    *entry = (next, 0);
-                }
-                (chosen, PartitionChoice::Sticky)
+                let first = rng.below(u64::from(partition_count)) as u32;
+                let entry = producer
+                    .sticky
+                    .entry(topic.to_owned())
+                    .or_insert((first, 0));
+                sticky_step(entry, rng, partition_count, size, batch_size)
             }
         },
     }
+}
+
+/// The uniform sticky partitioner's choice for one record: the sticky partition, which it
+/// leaves after `batch.size` bytes (KIP-794 switches between 1x and 2x `batch.size`, when the
+/// batch is full; this picks the first point) for another drawn at random.
+fn sticky_step(
+    entry: &mut (u32, u32),
+    rng: &mut SimRng,
+    partition_count: u32,
+    size: u32,
+    batch_size: u32,
+) -> (u32, PartitionChoice) {
+    let chosen = entry.0;
+    entry.1 += size;
+    if entry.1 >= batch_size {
+        let next = if partition_count > 1 {
+            let offset = 1 + rng.below(u64::from(partition_count - 1)) as u32;
+            (chosen + offset) % partition_count
+        } else {
+            0
+        };
+        *entry = (next, 0);
+    }
+    (chosen, PartitionChoice::Sticky)
 }
