@@ -1,7 +1,8 @@
 // `make bench`: the native criterion benchmark, the same workloads as wasm in headless Chromium,
-// and the frame-time script, printed side by side as ratios (wasm / native per workload; fps
-// per page against the display's 60), so a regression shows as a changed ratio rather than as
-// a noisy absolute figure on a shared machine. Not part of `make test`.
+// Netflix's peak second natively and on the pipelines page, and the frame-time script, printed
+// side by side as ratios (wasm / native per workload; fps per page against the display's 60),
+// so a regression shows as a changed ratio rather than as a noisy absolute figure on a shared
+// machine. Not part of `make test`.
 //
 //   node scripts/bench.mjs            (after `make dist`; the Makefile's `bench` does both)
 import { spawn } from 'node:child_process';
@@ -59,6 +60,20 @@ const frames = (await run('node', ['scripts/frame-times.mjs', '8', 'default@1x',
   .filter((line) => line.startsWith('{'))
   .map((line) => JSON.parse(line));
 
+// Netflix's peak second: natively with `kplay pipeline peak` (three runs), and in Chromium
+// with scripts/peak-second.mjs (three runs of the page's button; the first also loads the
+// worker's wasm, so the best of the three is compared).
+const nativePeakMs = [];
+for (let i = 0; i < 3; i += 1) {
+  const out = await run('cargo', ['run', '--quiet', '--release', '--bin', 'kplay', '--', 'pipeline', 'peak', '--json']);
+  nativePeakMs.push(JSON.parse(out.slice(out.indexOf('{'))).wall_ms);
+}
+const msOf = (text) => Number(text.replace(/[^\d]/g, ''));
+const pagePeakMs = (await run('node', ['scripts/peak-second.mjs', '3']))
+  .split('\n')
+  .filter((line) => line.startsWith('{'))
+  .map((line) => msOf(JSON.parse(line).wall_in_worker));
+
 const rate = (n) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M/s` : `${(n / 1e3).toFixed(1)} k/s`);
 console.log('\nSimulated records per second');
 console.log('case                      native       wasm         wasm / native');
@@ -66,6 +81,11 @@ for (const name of Object.keys(native)) {
   const ratio = wasm[name] ? (wasm[name] / native[name]).toFixed(2) : '–';
   console.log(`${name.padEnd(25)} ${rate(native[name]).padEnd(12)} ${(wasm[name] ? rate(wasm[name]) : '–').padEnd(12)} ${ratio}`);
 }
+console.log('\nNetflix\'s peak second (8 M events), wall ms');
+const best = (list) => Math.min(...list);
+console.log('                          native       wasm         wasm / native');
+console.log(`${'each run'.padEnd(25)} ${nativePeakMs.map((ms) => ms.toFixed(0)).join(' ').padEnd(12)} ${pagePeakMs.join(' ')}`);
+console.log(`${'best'.padEnd(25)} ${best(nativePeakMs).toFixed(0).padEnd(12)} ${String(best(pagePeakMs)).padEnd(12)} ${(best(pagePeakMs) / best(nativePeakMs)).toFixed(2)}`);
 console.log('\nFrames per second (1280x720)');
 console.log('page                      fps     p95 ms   fps / 60');
 for (const f of frames) {

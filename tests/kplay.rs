@@ -477,6 +477,32 @@ fn pipeline_codementor_drops_without_kafka_and_not_with_it_reproducibly() {
 }
 
 #[test]
+fn pipeline_peak_answers_every_event_in_batches_and_counts_the_same_twice() {
+    let (first, _) = pipeline_json(&["peak", "--events", "80000"]);
+    let progress = &first["progress"];
+    assert_eq!(progress["events_sent"], 80_000);
+    let answered = progress["events_acknowledged"]
+        .as_u64()
+        .expect("acknowledged")
+        + progress["events_failed"].as_u64().expect("failed");
+    assert_eq!(answered, 80_000, "{progress}");
+    assert!(
+        progress["batches"].as_u64().expect("batches") * 20 < 80_000,
+        "{progress}"
+    );
+    assert!(first["wall_ms"].as_f64().expect("wall") > 0.0);
+    // Everything but the wall time is the run's own, so a second run counts the same.
+    let (second, _) = pipeline_json(&["peak", "--events", "80000"]);
+    assert_eq!(first["progress"], second["progress"]);
+    let refused = kplay(&["pipeline", "peak", "--events", "9000000"]);
+    assert_eq!(
+        refused.status.code(),
+        Some(2),
+        "more than the peak is refused"
+    );
+}
+
+#[test]
 fn pipeline_codementor_prints_both_variants_as_text() {
     let output = kplay(&[
         "pipeline",

@@ -124,6 +124,17 @@ enum PipelineCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Netflix's 2016 peak second: about 8 M events through the engine's batched path in
+    /// bulk, as the pipelines page's button runs it. Prints the engine's counts and the wall
+    /// time it took here (the one figure that differs between two runs).
+    Peak {
+        /// Events in the second (Netflix's peak was about 8 M), shared by eight producers.
+        #[arg(long, default_value_t = kafka_playground::pipeline::peak_second::NETFLIX_PEAK_EVENTS_PER_SECOND,
+              value_parser = clap::value_parser!(u64).range(8..=8_000_000))]
+        events: u64,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn parse_until(text: &str) -> Result<u64, String> {
@@ -159,6 +170,7 @@ fn pipeline(out: &mut impl Write, command: PipelineCommand) -> io::Result<Outcom
             },
         ),
         PipelineCommand::Compare { json } => p::compare(out, json),
+        PipelineCommand::Peak { events, json } => p::peak(out, events, json),
         PipelineCommand::Codementor {
             burst,
             seed,
