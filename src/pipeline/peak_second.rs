@@ -11,7 +11,7 @@
 //! The driver calls [`PeakSecond::advance`] in slices of simulated time and measures the wall
 //! time itself: like the engine, nothing here reads a clock.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::builtin::{NETFLIX_EVOLUTION, NETFLIX_KAFKA_INSIDE};
 use super::model::{Fact, Provenance};
@@ -27,7 +27,7 @@ const DRAIN_LIMIT_MS: u64 = 60_000;
 const TOPIC: &str = "fronting-events";
 
 /// The cluster and clients of the peak second.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PeakPlan {
     /// Events sent in the second, spread evenly over it.
     pub events: u64,
@@ -74,7 +74,7 @@ impl PeakPlan {
 }
 
 /// How far a peak second has got, in the engine's own counts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct PeakProgress {
     /// Simulated time since the first send.
     pub simulated_ms: u64,

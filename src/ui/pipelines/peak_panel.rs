@@ -55,10 +55,7 @@ impl Component for PeakPanel {
                     }
                 }
                 self.run += 1;
-                let asked = self
-                    .worker
-                    .as_ref()
-                    .map(|worker| worker.run(self.run, &self.plan));
+                let asked = self.worker.as_ref().map(|worker| worker.run(self.run));
                 self.state = match asked {
                     Some(Ok(())) => PeakRunState::Starting,
                     Some(Err(why)) => PeakRunState::Failed(why),

@@ -10,8 +10,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 use yew::Callback;
 
-use super::{PeakReport, PeakRequest, READY};
-use crate::pipeline::peak_second::PeakPlan;
+use super::{PeakReport, READY};
 
 /// The module that starts the worker (`static/workers/peak-loader.js`, copied beside the
 /// page), relative to the page.
@@ -22,7 +21,7 @@ pub type OnReport = Callback<Result<PeakReport, String>>;
 /// A running worker. Dropping it terminates the worker.
 pub struct PeakWorker {
     worker: Worker,
-    /// The request waiting for the worker's [`READY`], or `None` once it listens.
+    /// The run waiting for the worker's [`READY`].
     waiting: Rc<RefCell<Waiting>>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(ErrorEvent)>,
@@ -31,7 +30,7 @@ pub struct PeakWorker {
 #[derive(Default)]
 struct Waiting {
     ready: bool,
-    request: Option<String>,
+    run: Option<u32>,
 }
 
 impl PeakWorker {
@@ -44,20 +43,24 @@ impl PeakWorker {
         let on_message = {
             let (worker, waiting, on_report) = (worker.clone(), waiting.clone(), on_report.clone());
             Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-                let text = event.data().as_string().unwrap_or_default();
-                if text == READY {
+                let data = event.data();
+                if data.as_string().as_deref() == Some(READY) {
                     let mut waiting = waiting.borrow_mut();
                     waiting.ready = true;
-                    if let Some(request) = waiting.request.take() {
-                        if let Err(error) = worker.post_message(&JsValue::from_str(&request)) {
+                    if let Some(run) = waiting.run.take() {
+                        if let Err(error) = worker.post_message(&JsValue::from(run)) {
                             on_report.emit(Err(describe(error)));
                         }
                     }
                     return;
                 }
+                let numbers = data
+                    .dyn_into::<js_sys::Float64Array>()
+                    .map(|array| array.to_vec())
+                    .unwrap_or_default();
                 on_report.emit(
-                    serde_json::from_str::<PeakReport>(&text)
-                        .map_err(|error| format!("the worker answered unreadably: {error}")),
+                    PeakReport::from_numbers(&numbers)
+                        .ok_or_else(|| "the worker answered unreadably".to_owned()),
                 );
             })
         };
@@ -79,20 +82,16 @@ impl PeakWorker {
         })
     }
 
-    /// Asks for a run; it starts as soon as the worker listens.
-    pub fn run(&self, run: u32, plan: &PeakPlan) -> Result<(), String> {
-        let request = serde_json::to_string(&PeakRequest::Start {
-            run,
-            plan: plan.clone(),
-        })
-        .map_err(|error| error.to_string())?;
+    /// Asks for run number `run` (Netflix's 2016 peak second); it starts as soon as the worker
+    /// listens.
+    pub fn run(&self, run: u32) -> Result<(), String> {
         let mut waiting = self.waiting.borrow_mut();
         if waiting.ready {
             self.worker
-                .post_message(&JsValue::from_str(&request))
+                .post_message(&JsValue::from(run))
                 .map_err(describe)
         } else {
-            waiting.request = Some(request);
+            waiting.run = Some(run);
             Ok(())
         }
     }

@@ -6,8 +6,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use super::{PeakReport, PeakRequest, READY};
-use crate::pipeline::peak_second::PeakSecond;
+use super::{PeakReport, READY};
+use crate::pipeline::peak_second::{PeakPlan, PeakSecond};
 
 /// Simulated time per slice: small enough that reports come often, large enough that slicing
 /// costs nothing next to the run.
@@ -20,11 +20,9 @@ pub fn run() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let reply_scope = scope.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let text = event.data().as_string().unwrap_or_default();
-        match serde_json::from_str::<PeakRequest>(&text) {
-            Ok(PeakRequest::Start { run, plan }) => run_peak(&reply_scope, run, &plan),
-            // The page only sends what it serialized itself; anything else is ignored.
-            Err(_) => {}
+        // The page sends the run's number; anything else is not the page's and is ignored.
+        if let Some(run) = event.data().as_f64() {
+            run_peak(&reply_scope, run as u32, &PeakPlan::netflix_2016());
         }
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -35,11 +33,7 @@ pub fn run() {
     let _ = scope.post_message(&JsValue::from_str(READY));
 }
 
-fn run_peak(
-    scope: &DedicatedWorkerGlobalScope,
-    run: u32,
-    plan: &crate::pipeline::peak_second::PeakPlan,
-) {
+fn run_peak(scope: &DedicatedWorkerGlobalScope, run: u32, plan: &PeakPlan) {
     let clock = scope.performance();
     let now_ms = || clock.as_ref().map_or(0.0, web_sys::Performance::now);
     let started_ms = now_ms();
@@ -55,11 +49,10 @@ fn run_peak(
                 progress,
                 wall_ms: wall_now_ms - started_ms,
             };
-            if let Ok(json) = serde_json::to_string(&report) {
-                // A report that cannot be posted is lost; the next one carries the same
-                // counts, and the page says so if the worker fails.
-                let _ = scope.post_message(&JsValue::from_str(&json));
-            }
+            let numbers = js_sys::Float64Array::from(&report.to_numbers()[..]);
+            // A report that cannot be posted is lost; the next one carries the same counts,
+            // and the page says so if the worker fails.
+            let _ = scope.post_message(&numbers);
         }
         if progress.done {
             break;
