@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use super::provenance_badge::ProvenanceBadge;
+use super::assumptions_list::AssumptionsList;
 use super::view::chart::spec;
 use super::view::experiment::ExperimentView;
 use crate::ui::widgets::chart::canvas::ChartCanvas;
@@ -63,17 +63,7 @@ pub fn experiment_results(props: &ExperimentResultsProps) -> Html {
                     }
                 }) }
             </div>
-            <details class="exp-assumptions">
-                <summary>{"Assumptions: what is sourced, what is modelled"}</summary>
-                <ul>
-                    { for view.assumptions.iter().map(|a| html! {
-                        <li>
-                            <span class="fact-label">{ format!("{}: ", a.label) }</span>{ a.value.clone() }
-                            {" "}<ProvenanceBadge badge={a.badge.clone()} />
-                        </li>
-                    }) }
-                </ul>
-            </details>
+            <AssumptionsList assumptions={view.assumptions.clone()} />
             <p class="exp-command">{"The same run on the command line: "}<code>{ view.command.clone() }</code></p>
         </div>
     }

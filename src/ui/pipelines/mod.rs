@@ -10,6 +10,7 @@ pub mod peak;
 pub mod state;
 pub mod view;
 
+mod assumptions_list;
 mod comparison_table;
 mod diagram_svg;
 mod experiment_form;

@@ -4,9 +4,9 @@
 
 use yew::prelude::*;
 
+use super::assumptions_list::AssumptionsList;
 use super::peak::client::PeakWorker;
 use super::peak::PeakReport;
-use super::provenance_badge::ProvenanceBadge;
 use super::view::peak::{PeakRunState, PeakView};
 use crate::pipeline::peak_second::PeakPlan;
 
@@ -112,17 +112,7 @@ impl Component for PeakPanel {
                         }) }
                     </dl>
                 }
-                <details class="exp-assumptions">
-                    <summary>{"Assumptions: what is sourced, what is modelled"}</summary>
-                    <ul>
-                        { for view.assumptions.iter().map(|a| html! {
-                            <li>
-                                <span class="fact-label">{ format!("{}: ", a.label) }</span>{ a.value.clone() }
-                                {" "}<ProvenanceBadge badge={a.badge.clone()} />
-                            </li>
-                        }) }
-                    </ul>
-                </details>
+                <AssumptionsList assumptions={view.assumptions.clone()} />
             </div>
         }
     }

@@ -15,6 +15,7 @@ use yew::Callback;
 use super::reply::{Outcome, Reply, Request};
 use super::worker::READY;
 use crate::scenario::Setup;
+use crate::ui::shell::js_error::describe;
 
 /// The module that starts the reader's worker (`static/workers/reader-loader.js`, copied beside
 /// the page), relative to the page.
@@ -148,15 +149,4 @@ fn start() -> Result<Reader, String> {
         next_request: 0,
         waiting: BTreeMap::new(),
     })
-}
-
-fn describe(error: JsValue) -> String {
-    error
-        .as_string()
-        .or_else(|| {
-            error
-                .dyn_ref::<js_sys::Error>()
-                .map(|e| String::from(e.message()))
-        })
-        .unwrap_or_else(|| format!("{error:?}"))
 }

@@ -1,7 +1,8 @@
 //! The mechanics every page shares: the page root's frame loop, shortcuts, query string and
-//! viewport ([`page`]), the play clock ([`play_clock`]), the colours ([`palette`]) and the links
-//! between the pages ([`mode_nav`]).
+//! viewport ([`page`]), the play clock ([`play_clock`]), the colours ([`palette`]), the links
+//! between the pages ([`mode_nav`]) and thrown JavaScript errors as text ([`js_error`]).
 
+pub mod js_error;
 pub mod mode_nav;
 pub mod page;
 pub mod palette;

@@ -11,6 +11,7 @@ use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 use yew::Callback;
 
 use super::{PeakReport, READY};
+use crate::ui::shell::js_error::describe;
 
 /// The module that starts the worker (`static/workers/peak-loader.js`, copied beside the
 /// page), relative to the page.
@@ -101,15 +102,4 @@ impl Drop for PeakWorker {
     fn drop(&mut self) {
         self.worker.terminate();
     }
-}
-
-fn describe(error: JsValue) -> String {
-    error
-        .as_string()
-        .or_else(|| {
-            error
-                .dyn_ref::<js_sys::Error>()
-                .map(|e| String::from(e.message()))
-        })
-        .unwrap_or_else(|| format!("{error:?}"))
 }
