@@ -1,6 +1,6 @@
-//! The worker's side: each `Start` request runs a peak second to the end, posting a report
-//! every [`REPORT_EVERY_MS`] of wall time and one when it is done. The run blocks only this
-//! worker; the page goes on drawing and reads the reports as they arrive.
+//! The worker's side: each run number the page sends starts a peak second, run to the end,
+//! with a report every [`REPORT_EVERY_MS`] of wall time and one when it is done. The run
+//! blocks only this worker; the page goes on drawing and reads the reports as they arrive.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
