@@ -5,8 +5,8 @@ mod support;
 
 use kafka_playground::engine::{
     Acks, BrokerConfig, BrokerId, Command, ErrorCode, EventKind, KeyPattern, KeylessPartitioner,
-    NetworkConfig, ProducerConfig, SendMode, SimConfig, Simulation, TopicConfig, TopicPartition,
-    Workload,
+    MessageKind, NetworkConfig, ProducerConfig, SendMode, SimConfig, Simulation, TopicConfig,
+    TopicPartition, Workload,
 };
 use support::*;
 
@@ -663,5 +663,61 @@ fn timestamps_and_headers_reach_the_consumer() {
     assert!(
         line.ends_with(r#"timestamp=1700000000000 headers={"trace-id": "abc", "trace-id": "def"}"#),
         "{line}"
+    );
+}
+
+/// Kafka's sender polls without waiting while nodes had data ready, so after sending a
+/// request it drains again at once: batches that did not fit in one request under
+/// `max.request.size` go out in the same millisecond as the first, while requests in flight
+/// allow, rather than when the first is answered.
+#[test]
+fn batches_cut_off_by_max_request_size_go_out_in_the_same_millisecond() {
+    let mut sim = cluster(1, 1);
+    create_topic(&mut sim, "t", topic(3));
+    let producer = add_producer(
+        &mut sim,
+        1,
+        ProducerConfig {
+            linger_ms: 50,
+            // One batch of one small record fits; two do not.
+            max_request_size: 100,
+            ..ProducerConfig::default()
+        },
+    );
+    run_for(&mut sim, 1_000);
+    for partition in 0..3 {
+        sim.handle(Command::Produce {
+            producer,
+            topic: "t".to_owned(),
+            key: Some("k".to_owned()),
+            value: Some("v".to_owned()),
+            partition: Some(partition),
+            timestamp: None,
+            headers: Vec::new(),
+        })
+        .expect("send accepted");
+    }
+    let events = run_for(&mut sim, 1_000);
+    let produce_requests: Vec<_> = events
+        .iter()
+        .filter(|e| {
+            matches!(
+                &e.kind,
+                EventKind::MessageSent {
+                    kind: MessageKind::Produce,
+                    ..
+                }
+            )
+        })
+        .map(|e| e.at)
+        .collect();
+    assert_eq!(produce_requests.len(), 3, "{:#?}", trace(&events));
+    assert!(
+        produce_requests.iter().all(|at| *at == produce_requests[0]),
+        "one request per batch, all at the linger deadline: {produce_requests:?}"
+    );
+    assert_eq!(
+        sim.producer(producer).unwrap().stats.records_acknowledged,
+        3
     );
 }
