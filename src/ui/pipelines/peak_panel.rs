@@ -85,10 +85,10 @@ impl Component for PeakPanel {
 
     fn view(&self, ctx: &Context<Self>) -> Html {
         let view = PeakView::build(&self.state, &self.plan);
-        let label = if matches!(self.state, PeakRunState::Done(_)) {
-            "Run it again"
-        } else {
-            "Run the peak second"
+        let label = match self.state {
+            PeakRunState::Starting | PeakRunState::Running(_) => "Running…",
+            PeakRunState::Done(_) => "Run it again",
+            PeakRunState::Idle | PeakRunState::Failed(_) => "Run the peak second",
         };
         html! {
             <div class="peak" data-testid="peak">
