@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::config::{Acks, AutoOffsetReset};
 use super::errors::ErrorCode;
 use super::ids::{BrokerId, ConsumerId, MessageId, Offset, ProducerId, TopicPartition};
-use super::record::{ProducerStamp, RecordBatch};
+use super::record::{ProducerStamp, RecordBatch, SharedRecords};
 use super::rng::SimRng;
 use super::time::SimTime;
 
@@ -46,7 +46,7 @@ pub enum FetchPosition {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProduceBatch {
     pub partition: TopicPartition,
-    pub records: crate::engine::record::SharedRecords,
+    pub records: SharedRecords,
     pub stamp: Option<ProducerStamp>,
 }
 

@@ -1,10 +1,12 @@
 //! One replica's log of one partition: segments of record batches, the log start offset, the
 //! high watermark and the leader epoch cache. Retention and compaction live in `cleaner.rs`.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::engine::ids::Offset;
-use crate::engine::record::{ProducerStamp, Record, RecordBatch};
+use crate::engine::record::{ProducerStamp, Record, RecordBatch, SharedRecords};
 use crate::engine::shared_vec::SharedVec;
 use crate::engine::time::SimTime;
 
@@ -224,7 +226,7 @@ impl PartitionLog {
     /// are assigned here and only here, which is what makes them unique in the partition.
     pub fn append_as_leader(
         &mut self,
-        records: crate::engine::record::SharedRecords,
+        records: SharedRecords,
         epoch: u32,
         producer: Option<ProducerStamp>,
         now: SimTime,
@@ -315,12 +317,10 @@ impl PartitionLog {
                 if batch.base_offset < offset {
                     // Keep the part of the batch below the truncation point.
                     let keep = (offset.0 - batch.base_offset.0) as usize;
-                    let kept = batch.with_records(
-                        batch.base_offset,
-                        std::sync::Arc::new(batch.records[..keep].to_vec()),
-                    );
-                    let dropped = batch
-                        .with_records(offset, std::sync::Arc::new(batch.records[keep..].to_vec()));
+                    let kept = batch
+                        .with_records(batch.base_offset, Arc::new(batch.records[..keep].to_vec()));
+                    let dropped =
+                        batch.with_records(offset, Arc::new(batch.records[keep..].to_vec()));
                     segment.size_bytes += u64::from(kept.size_bytes());
                     segment.batches.push(kept);
                     removed.push(dropped);
@@ -424,7 +424,7 @@ mod tests {
     use super::*;
     use crate::engine::ids::{ProducerId, RecordId};
 
-    fn records(ids: std::ops::Range<u64>) -> crate::engine::record::SharedRecords {
+    fn records(ids: std::ops::Range<u64>) -> SharedRecords {
         ids.map(|n| {
             Record::new(
                 RecordId(n),

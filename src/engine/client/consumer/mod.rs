@@ -17,6 +17,7 @@ use crate::engine::group::assignor::AssignorKind;
 use crate::engine::group::member::ConsumerCoordinator;
 use crate::engine::ids::{BrokerId, ConsumerId, Offset, RecordId, TopicPartition};
 use crate::engine::network::Node;
+use crate::engine::record::SharedRecords;
 use crate::engine::shared_vec::SharedVec;
 use crate::engine::time::SimTime;
 use crate::engine::Simulation;
@@ -53,7 +54,7 @@ impl PolledRecord {
 #[derive(Clone, Debug)]
 struct BufferedRun {
     partition: TopicPartition,
-    records: crate::engine::record::SharedRecords,
+    records: SharedRecords,
     /// The offset of `records[0]`.
     base_offset: Offset,
     /// The records of `records` not yet returned, as indexes.

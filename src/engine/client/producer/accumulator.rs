@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use crate::engine::ids::TopicPartition;
-use crate::engine::record::{Record, BATCH_OVERHEAD_BYTES};
+use crate::engine::record::{Record, SharedRecords, BATCH_OVERHEAD_BYTES};
 use crate::engine::time::SimTime;
 
 /// The record accumulator's queues, one per partition, in the order partitions were first
@@ -172,7 +172,7 @@ pub(super) struct PendingBatch {
     /// The records while the batch is open.
     pub(super) records: Vec<Record>,
     /// The records once the batch was first sent: shared with every request that carries it.
-    pub(super) sealed: Option<crate::engine::record::SharedRecords>,
+    pub(super) sealed: Option<SharedRecords>,
     pub(super) bytes: u32,
     /// The bytes of `buffer.memory` this batch holds until it is answered.
     pub(super) allocated: u64,
@@ -230,7 +230,7 @@ impl PendingBatch {
     }
 
     /// Closes the batch: its records move into one shared allocation, once.
-    pub(super) fn seal(&mut self) -> crate::engine::record::SharedRecords {
+    pub(super) fn seal(&mut self) -> SharedRecords {
         if self.sealed.is_none() {
             // Moved, not copied: the spare capacity is given back first (in place for a
             // batch that filled up, a copy of a few records for one that linger sent early).
