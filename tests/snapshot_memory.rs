@@ -43,6 +43,10 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 
+/// The counter is global, so the tests take turns: one test's allocations would otherwise
+/// count in the other's figures.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn live_bytes() -> isize {
     LIVE_BYTES.load(Ordering::Relaxed)
 }
@@ -82,6 +86,9 @@ fn measure(run_ms: u64) -> (isize, isize, isize) {
 /// minutes, 1,307 KB at thirty), and so did every one of the session's snapshots.
 #[test]
 fn a_copy_of_the_simulation_does_not_grow_with_the_run() {
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let (sim_early, copy_early, _) = measure(10 * 60 * 1_000);
     let (sim_late, copy_late, _) = measure(30 * 60 * 1_000);
     assert!(
@@ -95,5 +102,37 @@ fn a_copy_of_the_simulation_does_not_grow_with_the_run() {
     assert!(
         copy_late * 10 < sim_late,
         "a copy costs {copy_late} B of a {sim_late} B simulation"
+    );
+}
+
+/// The simulation the session runs costs what the same simulation costs alone, although the
+/// timeline's snapshots share its tables and so copy the last chunk of each one they write
+/// to. Before copies were made with room for exactly a chunk, a copied chunk doubled its
+/// room at the next push and kept up to twice the slots it needed: after two simulated hours
+/// the session's simulation held 1.6 times the bytes of the same run alone.
+#[test]
+fn the_sessions_simulation_costs_what_the_simulation_costs_alone() {
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let run_ms = 2 * 3_600 * 1_000;
+    let (alone_bytes, _, _) = measure(run_ms);
+
+    let before = live_bytes();
+    let mut session = Session::<()>::new(compiled_setup("sandbox-default").unwrap());
+    // As the page advances it: one frame's worth of time at 100× per step.
+    let mut now_ms = 0;
+    while now_ms < run_ms {
+        now_ms = (now_ms + 1_670).min(run_ms);
+        session.advance_to(SimTime::from_ms(now_ms));
+    }
+    let kept = session.sim().clone();
+    drop(session);
+    let in_session_bytes = live_bytes() - before;
+    drop(kept);
+    println!("alone {alone_bytes} B, the session's simulation {in_session_bytes} B");
+    assert!(
+        in_session_bytes * 100 < alone_bytes * 105,
+        "the session's simulation holds {in_session_bytes} B, the same run alone {alone_bytes} B"
     );
 }

@@ -5,7 +5,7 @@
 //! each reader's deliveries. A `Vec` copies all of them with every snapshot, so memory grew as
 //! snapshots × run length. A `SharedVec` keeps its elements in fixed-size chunks behind
 //! reference counts: a copy copies the list of chunks, and a chunk is copied only when one of
-//! the copies writes to it (`Arc::make_mut`), which for these tables is almost always the last
+//! the copies writes to it (copy on write), which for these tables is almost always the last
 //! chunk. Iteration order, equality and indexing are exactly those of the `Vec` it replaces, so
 //! runs and their traces are unchanged.
 
@@ -97,12 +97,39 @@ impl<T> SharedVec<T> {
     }
 }
 
+/// The chunk for writing: copied first if another copy of the vector shares it.
+///
+/// Not `Arc::make_mut`, which copies with a capacity equal to the length: the next push
+/// would then double it, and a table whose last chunk is copied at every snapshot (each log,
+/// the auditor's rows) would keep chunks of up to twice [`CHUNK_LEN`] slots, half of them
+/// empty. The copy gets the capacity the chunk would have reached by pushing (a power of
+/// two, at most [`CHUNK_LEN`]), so full chunks hold exactly [`CHUNK_LEN`] slots.
+fn writable<T: Clone>(chunk: &mut Arc<Vec<T>>) -> &mut Vec<T> {
+    if Arc::get_mut(chunk).is_none() {
+        let capacity = (chunk.len() + 1).next_power_of_two().min(CHUNK);
+        let mut copy = Vec::with_capacity(capacity.max(chunk.len()));
+        copy.extend_from_slice(chunk);
+        *chunk = Arc::new(copy);
+    }
+    Arc::get_mut(chunk).expect("no other copy shares it now")
+}
+
 impl<T: Clone> SharedVec<T> {
     pub fn push(&mut self, value: T) {
         match self.chunks.last_mut() {
-            Some(last) if last.len() < CHUNK => Arc::make_mut(last).push(value),
+            Some(last) if last.len() < CHUNK => {
+                let chunk = writable(last);
+                // Grow by doubling up to exactly a chunk: powers of two reach CHUNK_LEN
+                // without overshooting it, however the chunk started.
+                if chunk.len() == chunk.capacity() {
+                    chunk.reserve_exact((chunk.len() * 2).clamp(4, CHUNK) - chunk.len());
+                }
+                chunk.push(value)
+            }
             _ => {
-                let mut chunk = Vec::with_capacity(CHUNK);
+                // A new chunk starts small: many tables (a log per replica of each of
+                // `__consumer_offsets`' fifty partitions) hold a handful of elements.
+                let mut chunk = Vec::with_capacity(4);
                 chunk.push(value);
                 self.chunks.push(Arc::new(chunk));
             }
@@ -112,7 +139,7 @@ impl<T: Clone> SharedVec<T> {
 
     pub fn pop(&mut self) -> Option<T> {
         let last = self.chunks.last_mut()?;
-        let value = Arc::make_mut(last).pop();
+        let value = writable(last).pop();
         if last.is_empty() {
             self.chunks.pop();
         }
@@ -122,11 +149,11 @@ impl<T: Clone> SharedVec<T> {
 
     pub fn get_mut(&mut self, index: usize) -> Option<&mut T> {
         let chunk = self.chunks.get_mut(index / CHUNK)?;
-        Arc::make_mut(chunk).get_mut(index % CHUNK)
+        writable(chunk).get_mut(index % CHUNK)
     }
 
     pub fn last_mut(&mut self) -> Option<&mut T> {
-        Arc::make_mut(self.chunks.last_mut()?).last_mut()
+        writable(self.chunks.last_mut()?).last_mut()
     }
 
     /// Grows to `len` elements with copies of `value` (never shrinks).
@@ -197,7 +224,7 @@ impl<T> Index<usize> for SharedVec<T> {
 
 impl<T: Clone> IndexMut<usize> for SharedVec<T> {
     fn index_mut(&mut self, index: usize) -> &mut T {
-        &mut Arc::make_mut(&mut self.chunks[index / CHUNK])[index % CHUNK]
+        &mut writable(&mut self.chunks[index / CHUNK])[index % CHUNK]
     }
 }
 
@@ -299,5 +326,26 @@ mod tests {
         assert_eq!(shared.take_all(), plain);
         assert!(shared.is_empty());
         assert_eq!(copy.len(), 3 * CHUNK);
+    }
+
+    #[test]
+    fn chunks_copied_on_write_never_hold_more_than_a_chunk_of_slots() {
+        // A snapshot after every push: each push then copies the shared last chunk, as the
+        // sandbox's timeline does to each log at every snapshot.
+        let mut shared = SharedVec::new();
+        let mut snapshots = Vec::new();
+        for value in 0..3 * CHUNK as u32 + 5 {
+            snapshots.push(shared.clone());
+            shared.push(value);
+            shared[value as usize / 2] += 0;
+        }
+        assert_eq!(shared.len(), 3 * CHUNK + 5);
+        for chunk in &shared.chunks {
+            assert!(chunk.capacity() <= CHUNK, "capacity {}", chunk.capacity());
+        }
+        assert!(shared.iter().copied().eq(0..3 * CHUNK as u32 + 5));
+        // And a chunk filled without copies ends at exactly a chunk's slots too.
+        let plain: SharedVec<u8> = (0..CHUNK as u32).map(|v| v as u8).collect();
+        assert_eq!(plain.chunks[0].capacity(), CHUNK);
     }
 }
