@@ -53,3 +53,142 @@ fn the_incremental_audit_equals_the_full_one_at_every_step() {
         "only {runs_with_losses} runs lost records"
     );
 }
+
+/// A random schedule whose topics keep records for 1.5 s in 400 ms segments, checked every
+/// 250 ms, so retention deletes all the time and the auditor folds settled records away.
+fn short_retention(number: u64) -> String {
+    random_scenario(number)
+        .replace(
+            "broker_session_timeout_ms = 3000",
+            "broker_session_timeout_ms = 3000\nlog_retention_check_interval_ms = 250",
+        )
+        .replace(
+            "min_insync_replicas = ",
+            "retention_ms = 1500\nsegment_ms = 400\nmin_insync_replicas = ",
+        )
+}
+
+/// Folding settled records out of the auditor's table (which `audit_incremental` does after
+/// each report) changes no figure of any report: the same run audited in full, never folded,
+/// gives the same report at every step.
+#[test]
+fn folding_settled_records_changes_no_figure_of_the_audit() {
+    let mut folded_runs = 0;
+    let mut runs_with_losses = 0;
+    for number in 0..RANDOM_COMPARED {
+        let name = format!("short-retention-{number}");
+        let text = short_retention(number);
+        let scenario = parse_scenario(&text).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        let mut folding: Simulation = scenario.build(None);
+        let mut plain: Simulation = scenario.build(None);
+        let until = scenario.run_until();
+        let mut at = SimTime::ZERO;
+        let mut lost_seen = 0;
+        while at < until {
+            at = SimTime::from_ms((at.as_ms() + STEP_MS).min(until.as_ms()));
+            for sim in [&mut folding, &mut plain] {
+                sim.advance_to(at);
+                sim.drain_events();
+            }
+            let incremental = folding.audit_incremental();
+            let full = plain.audit();
+            assert_eq!(
+                incremental, full,
+                "{name} at {at}: the incremental audit differs"
+            );
+            assert_eq!(
+                folding.audit(),
+                full,
+                "{name} at {at}: the folded auditor's full report differs"
+            );
+            lost_seen = lost_seen.max(full.acknowledged_then_lost.len());
+        }
+        let produced = plain.audit().produced as usize;
+        if folding.audit_rows_kept() * 2 < produced {
+            folded_runs += 1;
+        }
+        runs_with_losses += usize::from(lost_seen > 0);
+    }
+    // Many random runs fold nothing: an `acks=0` producer's records (whose offset nobody
+    // learns) or a broker that crashed and stays down (its replicas keep their old log start)
+    // keep their chunks unsettled, as they should.
+    assert!(
+        folded_runs >= 4,
+        "only {folded_runs} of {RANDOM_COMPARED} runs kept fewer rows than half their records"
+    );
+    assert!(
+        runs_with_losses >= 3,
+        "only {runs_with_losses} runs lost records"
+    );
+}
+
+/// Ten simulated minutes of 50 records a second into a topic that keeps a minute of records,
+/// with a broker crashing and coming back: the auditor's table follows what the logs keep
+/// (about a minute of records and the segment being written), not the 30,000 records of the
+/// run, while its report stays the one worked out from every record.
+#[test]
+fn the_auditor_keeps_what_the_logs_keep_when_retention_deletes() {
+    let text = r#"
+        version = 1
+        name = "retention bounds the audit"
+        seed = 3
+        duration = "10m"
+        [cluster]
+        brokers = 3
+        log_retention_check_interval_ms = 5000
+        [[topics]]
+        name = "orders"
+        partitions = 3
+        replication_factor = 3
+        retention_ms = 60000
+        segment_ms = 10000
+        [[producers]]
+        id = 1
+        acks = "all"
+        workload = { topic = "orders", rate = 50, keys = "cycle:6" }
+        [[consumers]]
+        id = 1
+        topic = "orders"
+        group = "billing"
+        [[consumers]]
+        id = 2
+        topic = "orders"
+        group = "billing"
+        [[timeline]]
+        at = "2m"
+        action = "crash-broker"
+        broker = 1
+        [[timeline]]
+        at = "3m"
+        action = "restart-broker"
+        broker = 1
+    "#;
+    let scenario = parse_scenario(text).expect("reads");
+    let mut folding: Simulation = scenario.build(None);
+    let mut plain: Simulation = scenario.build(None);
+    let mut most_rows_kept = 0;
+    let mut at = SimTime::ZERO;
+    while at < scenario.run_until() {
+        at = SimTime::from_ms(at.as_ms() + 400);
+        for sim in [&mut folding, &mut plain] {
+            sim.advance_to(at);
+            sim.drain_events();
+        }
+        let incremental = folding.audit_incremental();
+        if at.as_ms().is_multiple_of(10_000) {
+            assert_eq!(incremental, plain.audit(), "at {at}");
+            assert_eq!(folding.audit(), plain.audit(), "at {at}");
+        }
+        if at.as_ms() >= 5 * 60_000 {
+            most_rows_kept = most_rows_kept.max(folding.audit_rows_kept());
+        }
+    }
+    let produced = plain.audit().produced as usize;
+    assert!(produced > 29_000, "produced {produced}");
+    // A minute of records is 3,000; retention deletes a segment once all of it is older than a
+    // minute and the check comes round, and rows leave in chunks of 256.
+    assert!(
+        most_rows_kept < 6_000,
+        "the auditor kept up to {most_rows_kept} rows of {produced} records"
+    );
+}

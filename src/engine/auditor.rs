@@ -130,6 +130,8 @@ struct ReaderAudit {
     duplicates: u64,
     reordered: u64,
     last_sent_per_key: LastSentTable,
+    /// Deliveries of records folded with their chunk while not settled ([`fold`]), by id.
+    stray_delivered: BTreeMap<u64, u16>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -151,8 +153,12 @@ pub struct Auditor {
     /// Set for a bulk run ([`Auditor::stop_following_records`]): no record is followed, so
     /// nothing here grows with the run; elections are still noted.
     bulk: bool,
+    /// Settled records taken out of `records` and the readers' tables ([`fold`]): `records`
+    /// starts at id `folded.below`.
+    folded: fold::Folded,
 }
 
+mod fold;
 mod incremental;
 use incremental::Incremental;
 pub use incremental::LeaderLog;
@@ -164,6 +170,7 @@ impl Auditor {
     pub fn stop_following_records(&mut self) {
         self.bulk = true;
         self.records = SharedVec::default();
+        self.folded = fold::Folded::default();
         self.readers.clear();
         self.incremental = None;
     }
@@ -172,7 +179,10 @@ impl Auditor {
     /// called for every record at every stage, and almost always finds the entry.
     #[inline]
     fn entry(&mut self, id: RecordId) -> &mut RecordAudit {
-        let index = id.0 as usize;
+        let Some(index) = id.0.checked_sub(self.folded.below) else {
+            return self.stray(id);
+        };
+        let index = index as usize;
         if index >= self.records.len() {
             self.grow_to(index);
         }
@@ -182,6 +192,14 @@ impl Auditor {
     #[inline(never)]
     fn grow_to(&mut self, index: usize) {
         self.records.grow_to(index + 1, RecordAudit::default());
+    }
+
+    /// The row of a record folded away with its chunk. Settled records get no more events, so
+    /// this is one kept as a stray; were it not, a fresh row counts for nothing, since the
+    /// counts only take a record once it has a partition, which a folded one already had.
+    #[inline(never)]
+    fn stray(&mut self, id: RecordId) -> &mut RecordAudit {
+        self.folded.strays.entry(id.0).or_default()
     }
 
     /// The partition's index in the table; the topic name is usually the very same shared
@@ -225,7 +243,7 @@ impl Auditor {
         let producer = record.producer.0;
         let key_hash = record.key.as_deref().map_or(0, key_hash);
         let sent_at = record.created_at;
-        if record.id.0 as usize == self.records.len() {
+        if record.id.0 == self.folded.below + self.records.len() as u64 {
             // Ids are handed out in order, so a new record is almost always the next one: its
             // entry is written once, whole.
             self.records.push(RecordAudit {
@@ -380,23 +398,35 @@ impl Auditor {
             self.readers
                 .insert(reader.to_owned(), ReaderAudit::default());
         }
-        let audit = self.readers.get_mut(reader).expect("inserted");
         for &record in records {
-            let index = record.0 as usize;
-            if index >= self.records.len() {
-                self.records.grow_to(index + 1, RecordAudit::default());
-            }
-            let entry = &mut self.records[index];
+            let below = self.folded.below;
+            let entry = match record.0.checked_sub(below) {
+                Some(index) => {
+                    let index = index as usize;
+                    if index >= self.records.len() {
+                        self.records.grow_to(index + 1, RecordAudit::default());
+                    }
+                    &mut self.records[index]
+                }
+                None => self.folded.strays.entry(record.0).or_default(),
+            };
+            let audit = self.readers.get_mut(reader).expect("inserted");
             if entry.first_delivery_ms == NEVER {
                 entry.first_delivery_ms = now.as_ms();
                 if let Some(incremental) = self.incremental.as_deref_mut() {
                     incremental.tally.count_delivery(now.since(entry.sent_at));
                 }
             }
-            if index >= audit.delivered.len() {
-                audit.delivered.grow_to(index + 1, 0);
-            }
-            let count = &mut audit.delivered[index];
+            let count = match record.0.checked_sub(below) {
+                Some(index) => {
+                    let index = index as usize;
+                    if index >= audit.delivered.len() {
+                        audit.delivered.grow_to(index + 1, 0);
+                    }
+                    &mut audit.delivered[index]
+                }
+                None => audit.stray_delivered.entry(record.0).or_insert(0),
+            };
             *count = count.saturating_add(1);
             if *count > 1 {
                 audit.duplicates += 1;
@@ -436,23 +466,19 @@ impl Auditor {
             duplicates_in_log,
             ..AuditReport::default()
         };
-        for (index, audit) in self.records.iter().enumerate() {
+        let tally = self.tally_of_run();
+        report.produced = tally.produced;
+        report.acknowledged = tally.acknowledged;
+        report.failed = tally.failed;
+        report.failed_by_error = tally.failed_by_error_names();
+        report.end_to_end_latency = tally.latency_summary();
+        for (id, audit) in self.rows() {
             let Some(partition) = self.partitions.get(audit.partition as usize) else {
                 continue;
             };
-            let id = RecordId(index as u64);
-            report.produced += 1;
-            if let Some(error) = audit.failed {
-                report.failed += 1;
-                *report
-                    .failed_by_error
-                    .entry(error.name().to_owned())
-                    .or_insert(0) += 1;
-            }
             let Some(acknowledged) = audit.acknowledgement() else {
                 continue;
             };
-            report.acknowledged += 1;
             if audit.removed_by_policy {
                 continue;
             }
@@ -470,27 +496,13 @@ impl Auditor {
                 .reordered_per_key
                 .insert(reader.clone(), audit.reordered);
         }
-        let mut latencies: Vec<u64> = self
-            .records
-            .iter()
-            .filter(|a| a.first_delivery_ms != NEVER)
-            .map(|a| SimTime::from_ms(a.first_delivery_ms).since(a.sent_at))
-            .collect();
-        latencies.sort_unstable();
-        if !latencies.is_empty() {
-            let pick = |q: f64| latencies[((latencies.len() - 1) as f64 * q).round() as usize];
-            report.end_to_end_latency = LatencySummary {
-                count: latencies.len() as u64,
-                p50_ms: pick(0.50),
-                p99_ms: pick(0.99),
-                max_ms: *latencies.last().expect("non-empty"),
-            };
-        }
         report
     }
 
     fn lost_record(&self, id: RecordId, offset: Offset) -> LostRecord {
-        let audit = &self.records[id.0 as usize];
+        let audit = self
+            .row(id)
+            .expect("a lost record has a row: it is not settled");
         let partition = &self.partitions[audit.partition as usize];
         LostRecord {
             record: id,

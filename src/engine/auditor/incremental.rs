@@ -4,12 +4,11 @@
 
 use std::collections::BTreeMap;
 
-use super::{lost_at, AuditReport, Auditor, LatencySummary, NEVER, NO_PARTITION};
+use super::{lost_at, AuditReport, Auditor, LatencySummary};
 use crate::engine::broker::log::LogIdentity;
 use crate::engine::collect::IntoBTree;
 use crate::engine::errors::ErrorCode;
 use crate::engine::ids::{BrokerId, Offset, RecordId, TopicPartition};
-use crate::engine::time::SimTime;
 
 #[derive(Clone, Debug, Default)]
 pub(super) struct Incremental {
@@ -23,7 +22,7 @@ pub(super) struct Incremental {
 pub(super) struct Tally {
     pub(super) produced: u64,
     pub(super) acknowledged: u64,
-    failed: u64,
+    pub(super) failed: u64,
     failed_by_error: BTreeMap<&'static str, u64>,
     /// End-to-end latencies (send to first delivery) in ms, with how many records took each:
     /// the exact percentiles of the run, in room that grows with distinct values only.
@@ -83,12 +82,7 @@ impl Auditor {
             produced: tally.produced,
             acknowledged: tally.acknowledged,
             failed: tally.failed,
-            failed_by_error: tally
-                .failed_by_error
-                .iter()
-                .filter(|(_, count)| **count > 0)
-                .map(|(name, count)| ((*name).to_owned(), *count))
-                .into_btree_map(),
+            failed_by_error: tally.failed_by_error_names(),
             end_to_end_latency: tally.latency_summary(),
             ..AuditReport::default()
         };
@@ -114,7 +108,9 @@ impl Auditor {
         leader_log: impl Fn(&TopicPartition) -> LeaderLog,
         record_at: &impl Fn(&TopicPartition, Offset) -> Option<Option<RecordId>>,
     ) {
-        let losses = &mut self.incremental.as_deref_mut().expect("made").losses;
+        // Taken out while the rows are read, and put back at the end.
+        let mut incremental = self.incremental.take().expect("made");
+        let losses = &mut incremental.losses;
         losses.checked.resize(self.partitions.len(), None);
         // Partitions whose leader log is not the one last checked, or lost records below its
         // old end: every record of theirs is checked again.
@@ -128,10 +124,9 @@ impl Auditor {
             losses.checked[index] = Some(now);
         }
         let recheck = std::mem::take(&mut losses.recheck);
-        let check = |losses: &mut LossCache, index: usize| {
-            let id = RecordId(index as u64);
+        let check = |losses: &mut LossCache, id: RecordId| {
             losses.lost.remove(&id);
-            let Some(audit) = self.records.get(index) else {
+            let Some(audit) = self.row(id) else {
                 return;
             };
             let Some(partition) = self.partitions.get(audit.partition as usize) else {
@@ -148,35 +143,22 @@ impl Auditor {
             }
         };
         if changed.iter().any(|c| *c) {
-            for (index, audit) in self.records.iter().enumerate() {
+            for (id, audit) in self.rows() {
                 if changed.get(audit.partition as usize) == Some(&true) {
-                    check(losses, index);
+                    check(losses, id);
                 }
             }
         }
         for id in recheck {
-            check(losses, id.0 as usize);
+            check(losses, id);
         }
+        self.incremental = Some(incremental);
     }
 
     /// The tally of the run so far, counted once over every record: where the incremental
     /// report starts from.
     fn first_tally(&self) -> Incremental {
-        let mut tally = Tally::default();
-        for audit in self.records.iter() {
-            if audit.first_delivery_ms != NEVER {
-                tally
-                    .count_delivery(SimTime::from_ms(audit.first_delivery_ms).since(audit.sent_at));
-            }
-            if audit.partition == NO_PARTITION {
-                continue;
-            }
-            tally.produced += 1;
-            tally.acknowledged += u64::from(audit.acknowledgement().is_some());
-            if let Some(error) = audit.failed {
-                tally.count_failure(None, error);
-            }
-        }
+        let tally = self.tally_of_run();
         // No partition has been checked yet, so the first report checks every record.
         Incremental {
             tally,
@@ -192,7 +174,24 @@ impl Auditor {
     }
 }
 
+impl LossCache {
+    /// Drops what is known of a record folded away ([`Auditor::fold_settled`]): a settled
+    /// record is not lost.
+    pub(super) fn forget(&mut self, id: RecordId) {
+        self.lost.remove(&id);
+    }
+}
+
 impl Tally {
+    /// Failures by error name, leaving out errors no record has any more.
+    pub(super) fn failed_by_error_names(&self) -> BTreeMap<String, u64> {
+        self.failed_by_error
+            .iter()
+            .filter(|(_, count)| **count > 0)
+            .map(|(name, count)| ((*name).to_owned(), *count))
+            .into_btree_map()
+    }
+
     /// A record's failure, replacing the one it had (`before`), if any.
     pub(super) fn count_failure(&mut self, before: Option<ErrorCode>, error: ErrorCode) {
         match before {
@@ -212,7 +211,7 @@ impl Tally {
     }
 
     /// Percentiles by nearest rank, as [`Auditor::report`] takes them from the sorted list.
-    fn latency_summary(&self) -> LatencySummary {
+    pub(super) fn latency_summary(&self) -> LatencySummary {
         if self.delivered == 0 {
             return LatencySummary::default();
         }
