@@ -473,3 +473,67 @@ fn an_invalid_record_fails_alone_and_the_producer_carries_on_with_a_bumped_epoch
     run_for(&mut sim, 1_000);
     assert_eq!(sim.audit().acknowledged, 4);
 }
+
+/// A follower that was down while its leader's retention deleted what it had not copied yet
+/// cannot fetch those offsets any more. Kafka's leader answers `OFFSET_OUT_OF_RANGE`, and the
+/// follower empties its log and starts again at the leader's log start offset
+/// (`truncateFullyAndStartAt`), then catches up and rejoins the ISR. Before, the follower
+/// asked for the deleted offsets forever and stayed out of the ISR.
+#[test]
+fn a_follower_behind_its_leaders_log_start_starts_again_there_and_rejoins_the_isr() {
+    let text = r#"
+        version = 1
+        name = "a follower returns after retention ran"
+        seed = 3
+        duration = "4m"
+        [cluster]
+        brokers = 3
+        log_retention_check_interval_ms = 5000
+        [[topics]]
+        name = "orders"
+        partitions = 3
+        replication_factor = 3
+        retention_ms = 30000
+        segment_ms = 5000
+        [[producers]]
+        id = 1
+        acks = "all"
+        workload = { topic = "orders", rate = 20, keys = "cycle:6" }
+        [[timeline]]
+        at = "1m"
+        action = "crash-broker"
+        broker = 1
+        [[timeline]]
+        at = "2m"
+        action = "restart-broker"
+        broker = 1
+    "#;
+    let scenario = kafka_playground::scenario::parse_scenario(text).expect("reads");
+    let mut sim: Simulation = scenario.build(None);
+    sim.advance_to(scenario.run_until());
+    let returned = kafka_playground::engine::BrokerId(1);
+    let mut started_again = 0;
+    for event in sim.drain_events() {
+        if let EventKind::SegmentsDeleted { broker, .. } = &event.kind {
+            started_again += usize::from(*broker == returned);
+        }
+    }
+    assert!(started_again > 0, "broker 1 never deleted anything");
+    for partition in 0..3 {
+        let tp = TopicPartition::new("orders", partition);
+        let leader = sim.leader_log(&tp).expect("a leader");
+        let follower = sim.replica_log(returned, &tp).expect("a replica");
+        assert!(
+            follower.log_end_offset().0 + 50 >= leader.log_end_offset().0,
+            "{tp}: broker 1 is at {:?}, the leader at {:?}",
+            follower.log_end_offset(),
+            leader.log_end_offset()
+        );
+        let isr = &sim.partition(&tp).expect("exists").isr;
+        assert!(isr.contains(&returned), "{tp}: ISR {isr:?}");
+    }
+    assert!(
+        sim.audit().acknowledged_then_lost.is_empty(),
+        "retention is not loss"
+    );
+}

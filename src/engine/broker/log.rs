@@ -347,6 +347,29 @@ impl PartitionLog {
         removed
     }
 
+    /// Empties the log and starts it again at `offset`: what a follower does when its log ends
+    /// below its leader's log start (Kafka's `truncateFullyAndStartAt`, after the leader
+    /// answered `OFFSET_OUT_OF_RANGE`), since the records it lacks are gone from the leader.
+    /// Returns the removed batches.
+    pub fn truncate_fully_and_start_at(
+        &mut self,
+        offset: Offset,
+        now: SimTime,
+    ) -> Vec<RecordBatch> {
+        self.rewrites += 1;
+        let removed = std::mem::take(&mut self.segments)
+            .into_iter()
+            .flat_map(|mut segment| segment.batches.take_all())
+            .collect();
+        self.segments = vec![Segment::new(offset, now)];
+        self.log_start_offset = offset.0;
+        self.log_end_offset = offset.0;
+        self.high_watermark = offset.0;
+        self.epochs.clear();
+        self.cleaner_checkpoint = offset;
+        removed
+    }
+
     /// Batches that hold offsets in `from..until`, at most about `max_records` records, for a
     /// fetch. Whole batches are returned, as Kafka does; the reader skips records before `from`.
     pub fn read(&self, from: Offset, until: Offset, max_records: usize) -> Vec<RecordBatch> {

@@ -353,8 +353,34 @@ impl Simulation {
                 ReplicaFetchResult::Records {
                     batches,
                     high_watermark,
-                    ..
+                    log_start_offset,
                 } => {
+                    if log_start_offset > replica.log.log_end_offset() {
+                        // The leader deleted what this follower still lacks (it was down or
+                        // cut off while retention ran): Kafka's leader answers
+                        // OFFSET_OUT_OF_RANGE, and the follower empties its log and starts
+                        // again at the leader's log start. Without this it would ask for the
+                        // missing offsets forever and never rejoin the ISR.
+                        let removed = replica
+                            .log
+                            .truncate_fully_and_start_at(log_start_offset, self.now);
+                        replica.rebuild_producer_state();
+                        let records = removed.iter().map(|b| b.len() as u64).sum();
+                        self.auditor.on_removed_by_policy(
+                            &tp,
+                            removed.iter().flat_map(|b| b.records.iter().map(|r| r.id)),
+                        );
+                        self.emit(EventKind::SegmentsDeleted {
+                            broker: follower,
+                            partition: tp.clone(),
+                            records,
+                            log_start_offset,
+                        });
+                        // It fetches again from its new log end. The leader read nothing for
+                        // an offset below its log start, so no batch is in hand.
+                        debug_assert!(batches.is_empty());
+                        continue;
+                    }
                     let mut copied = Vec::new();
                     for batch in batches {
                         if batch.base_offset < replica.log.log_end_offset() {
