@@ -6,9 +6,12 @@
 //   node scripts/long-run.mjs [minutes] [speed] [preset] [every_seconds]
 //   node scripts/long-run.mjs 30 100 default 60     (30 wall minutes at 100x: ~50 h simulated)
 //   node scripts/long-run.mjs 60 1 default 300      (an hour-long talk at 1x)
+//   SCENARIO=benches/data/sandbox-default-one-hour-retention.toml node scripts/long-run.mjs 30 100
+//                                                   (a scenario file pasted into the sandbox first)
 //
 // Wasm memory never shrinks (linear memory only grows), so a flat line means the sandbox
 // reuses what it took; the JS heap is measured after a garbage collection.
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '../tests/e2e/serve.mjs';
@@ -38,6 +41,15 @@ await page.addInitScript(() => {
 });
 await page.goto(`${url}sandbox.html?preset=${preset}`);
 await page.waitForSelector('[data-testid="sandbox"]');
+if (process.env.SCENARIO) {
+  // Pasted as a visitor would, through the scenario reader; the run starts from the file.
+  const text = fs.readFileSync(path.resolve(repo, process.env.SCENARIO), 'utf8');
+  const name = /^name = "(.*)"$/m.exec(text)?.[1] ?? '';
+  await page.click('text=Paste a scenario file');
+  await page.fill('[data-testid=scenario-text]', text);
+  await page.click('text=Load scenario');
+  await page.waitForFunction((n) => document.querySelector('[data-testid=setup-name]')?.textContent.includes(n), name);
+}
 if (speed !== '1') await page.selectOption('[data-testid="speed"]', speed);
 const cdp = await page.context().newCDPSession(page);
 

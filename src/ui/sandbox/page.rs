@@ -52,9 +52,15 @@ const SAVE_EVERY_MS: f64 = 3_000.0;
 const AUDIT_EVERY_MS: f64 = 400.0;
 
 /// The panels around the cluster view (groups, event log, charts, audit bar, forms) change
-/// more slowly than the eye follows; they are rebuilt at most this often while playing (and
-/// at once after anything the visitor does), so each animation frame only redraws the cluster.
+/// more slowly than the eye follows; each is rebuilt at most this often while playing (and
+/// at once after anything the visitor does), so most animation frames only redraw the
+/// cluster.
 const PANELS_EVERY_MS: f64 = 200.0;
+
+/// While playing, the panels are rebuilt one part per frame, in turn ([`PanelPart`]): a frame
+/// that rebuilt them all (and had Yew patch and the browser lay out all of them) missed its
+/// vsync on the large preset, five times a second.
+const PANEL_PARTS: usize = 4;
 
 /// When events come so fast that a refresh of the event log would replace every entry it
 /// shows, nobody can read it as it scrolls: it is then refreshed at most this often (a busy run
@@ -77,6 +83,26 @@ struct PanelViews {
     built_wall_ms: f64,
     /// When the event log's view was last replaced.
     event_log_wall_ms: f64,
+}
+
+/// The parts of [`PanelViews`] rebuilt in turn while playing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PanelPart {
+    Groups,
+    EventLog,
+    /// The charts and the selected record's journey.
+    Charts,
+    /// The audit bar and what the forms need (the inventory, the network, the next ids).
+    Rest,
+}
+
+impl PanelPart {
+    const IN_TURN: [PanelPart; PANEL_PARTS] = [
+        PanelPart::Groups,
+        PanelPart::EventLog,
+        PanelPart::Charts,
+        PanelPart::Rest,
+    ];
 }
 
 impl PanelViews {
@@ -141,6 +167,9 @@ pub struct Page {
     load_notice: Option<String>,
     event_filter: EventFilter,
     audit: AuditReport,
+    /// The part of the panels the next periodic refresh rebuilds, an index into
+    /// [`PanelPart::IN_TURN`].
+    next_panel_part: usize,
     audit_wall_ms: f64,
     panels: PanelViews,
     callbacks: Callbacks,
@@ -194,6 +223,7 @@ impl Component for Page {
             shape: current_shape(),
             event_filter: EventFilter::default(),
             audit,
+            next_panel_part: 0,
             audit_wall_ms: 0.0,
             sandbox,
             last_save_ms: 0.0,
@@ -216,8 +246,11 @@ impl Component for Page {
                 if changed && timestamp_ms - self.audit_wall_ms > AUDIT_EVERY_MS {
                     self.audit = self.sandbox.audit();
                     self.audit_wall_ms = timestamp_ms;
-                } else if changed && timestamp_ms - self.panels.built_wall_ms > PANELS_EVERY_MS {
-                    self.refresh_panels_while_playing(timestamp_ms);
+                } else if changed
+                    && timestamp_ms - self.panels.built_wall_ms
+                        > PANELS_EVERY_MS / PANEL_PARTS as f64
+                {
+                    self.refresh_panel_part_while_playing(timestamp_ms);
                 }
                 changed
             }
@@ -339,17 +372,45 @@ impl Page {
         self.panels = PanelViews::build(&self.sandbox, &self.audit, &self.event_filter, wall_ms);
     }
 
-    /// The periodic refresh: as [`Page::refresh_panels`], but an event log flooded with new
-    /// entries keeps its view for up to [`EVENT_LOG_FLOOD_EVERY_MS`].
-    fn refresh_panels_while_playing(&mut self, wall_ms: f64) {
-        let mut panels = PanelViews::build(&self.sandbox, &self.audit, &self.event_filter, wall_ms);
-        if replaces_every_entry(&self.panels.event_log, &panels.event_log)
-            && wall_ms - self.panels.event_log_wall_ms < EVENT_LOG_FLOOD_EVERY_MS
-        {
-            panels.event_log = self.panels.event_log.clone();
-            panels.event_log_wall_ms = self.panels.event_log_wall_ms;
+    /// The periodic refresh: the next part of the panels in turn (see [`PANEL_PARTS`]); an
+    /// event log flooded with new entries keeps its view for up to
+    /// [`EVENT_LOG_FLOOD_EVERY_MS`].
+    fn refresh_panel_part_while_playing(&mut self, wall_ms: f64) {
+        let part = PanelPart::IN_TURN[self.next_panel_part % PANEL_PARTS];
+        self.next_panel_part = (self.next_panel_part + 1) % PANEL_PARTS;
+        let sandbox = &self.sandbox;
+        let sim = sandbox.sim();
+        let observer = sandbox.observer();
+        let panels = &mut self.panels;
+        panels.built_wall_ms = wall_ms;
+        match part {
+            PanelPart::Groups => panels.groups = GroupsView::build(sim, &observer.rebalances),
+            PanelPart::EventLog => {
+                let event_log = observer
+                    .event_log
+                    .view(sim, &self.event_filter, EVENT_LOG_SHOWN);
+                let flooded = replaces_every_entry(&panels.event_log, &event_log)
+                    && wall_ms - panels.event_log_wall_ms < EVENT_LOG_FLOOD_EVERY_MS;
+                if !flooded {
+                    panels.event_log = event_log;
+                    panels.event_log_wall_ms = wall_ms;
+                }
+            }
+            PanelPart::Charts => {
+                panels.charts =
+                    ChartsView::build(&observer.metrics, chart_cursor(sim.now()), DEFAULT_SPAN_MS);
+                panels.journey = sandbox
+                    .selected()
+                    .and_then(|r| JourneyView::build(&observer.journeys, r, sim));
+            }
+            PanelPart::Rest => {
+                panels.audit = AuditSummaryView::build(&self.audit);
+                panels.inventory = Inventory::build(sim);
+                panels.network = sim.network_config();
+                panels.next_producer = sandbox.next_producer_id();
+                panels.next_consumer = sandbox.next_consumer_id();
+            }
         }
-        self.panels = panels;
     }
 
     fn save(&mut self, now_ms: f64) {
