@@ -1,7 +1,7 @@
 //! Runs the assignor cases taken from Kafka's own tests and javadoc
 //! (`tests/data/assignor_cases.json`) against every assignor each case lists.
 
-use std::collections::BTreeMap;
+use kafka_playground::engine::sorted::VecMap;
 
 use kafka_playground::engine::assignor::{assign, AssignorKind, MemberSubscription};
 use serde_json::Value;
@@ -76,7 +76,7 @@ fn kafka_assignor_cases_pass() {
     let mut failures = Vec::new();
     for case in &cases {
         let id = case["id"].as_str().expect("case id");
-        let topics: BTreeMap<String, u32> = case["topics"]
+        let topics: VecMap<String, u32> = case["topics"]
             .as_object()
             .expect("topics object")
             .iter()
@@ -88,7 +88,7 @@ fn kafka_assignor_cases_pass() {
             .iter()
             .map(|(member_id, value)| subscription(member_id, value))
             .collect();
-        let expected: BTreeMap<String, Vec<(String, u32)>> = case["expected"]
+        let expected: VecMap<String, Vec<(String, u32)>> = case["expected"]
             .as_object()
             .expect("expected object")
             .iter()
@@ -101,7 +101,7 @@ fn kafka_assignor_cases_pass() {
             let name = name.as_str().expect("assignor name");
             let kind = AssignorKind::from_name(name)
                 .unwrap_or_else(|| panic!("case {id}: unknown assignor {name}"));
-            let actual: BTreeMap<String, Vec<(String, u32)>> = assign(kind, &topics, &members)
+            let actual: VecMap<String, Vec<(String, u32)>> = assign(kind, &topics, &members)
                 .into_iter()
                 .map(|(member_id, mut list)| {
                     list.sort();

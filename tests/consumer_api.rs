@@ -5,7 +5,7 @@
 
 mod support;
 
-use std::collections::BTreeSet;
+use kafka_playground::engine::sorted::VecSet;
 
 use kafka_playground::engine::{
     AutoOffsetReset, Command, ConsumerConfig, ConsumerId, Event, EventKind, MessageKind, Node,
@@ -69,14 +69,14 @@ fn produce_n(sim: &mut Simulation, producer: ProducerId, topic: &str, key: &str,
     }
 }
 
-fn assigned(sim: &Simulation, id: u32) -> BTreeSet<TopicPartition> {
+fn assigned(sim: &Simulation, id: u32) -> VecSet<TopicPartition> {
     sim.consumer(ConsumerId(id))
         .and_then(|c| c.group.as_ref())
         .map(|g| g.assigned.clone())
         .unwrap_or_default()
 }
 
-fn set(list: &[(&str, u32)]) -> BTreeSet<TopicPartition> {
+fn set(list: &[(&str, u32)]) -> VecSet<TopicPartition> {
     list.iter().map(|(t, p)| tp(t, *p)).collect()
 }
 

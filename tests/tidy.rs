@@ -7,6 +7,8 @@
 //! - Source files stay small enough to read: none over [`FILE_LINES_MAX`] lines.
 //! - Functions stay short enough to read: none over [`FUNCTION_LINES_MAX`] lines, data literals
 //!   aside.
+//! - Maps and sets are sorted vectors (`VecMap`, `VecSet`) unless they grow with a run: the
+//!   B-trees allowed are listed, each with its reason beside its declaration.
 //!
 //! Each rule has a self-test that feeds it a violation, so a checker that silently stopped
 //! checking would fail too.
@@ -389,4 +391,88 @@ fn the_function_length_checker_catches_what_it_should() {
         2,
         "a declaration without a body is not a function here"
     );
+}
+
+/// The B-trees the shipped code may declare, each a map or set that grows with a run and
+/// loses its oldest entries (where a sorted vector would move every other entry each time).
+/// Everything else is a `VecMap` or `VecSet` (`src/engine/sorted/`): each B-tree key and
+/// value type adds several kilobytes of wasm to every page that runs the engine.
+const B_TREES_ALLOWED: &[(&str, &str)] = &[
+    (
+        "src/engine/network.rs",
+        "in_flight: BTreeMap<MessageId, InFlight>",
+    ),
+    (
+        "src/engine/auditor/fold.rs",
+        "strays: BTreeMap<u64, RecordAudit>",
+    ),
+    (
+        "src/ui/sandbox/journey/book.rs",
+        "journeys: BTreeMap<RecordId, Journey>",
+    ),
+    (
+        "src/ui/sandbox/journey/book.rs",
+        "BTreeMap<Offset, VecSet<RecordId>>",
+    ),
+    (
+        "src/pipeline/run/mod.rs",
+        "records: BTreeMap<RecordId, Trace>",
+    ),
+    (
+        "src/pipeline/run/timers.rs",
+        "timers: BTreeMap<(SimTime, u64), Action>",
+    ),
+];
+
+/// Lines (1-based) of `source` that name a B-tree type outside comments and the allowed
+/// declarations (`use` lines and `BTreeMap::new()` are not declarations of a new type).
+fn unexpected_b_trees(file: &str, source: &str) -> Vec<usize> {
+    let allowed: Vec<&str> = B_TREES_ALLOWED
+        .iter()
+        .filter(|(path, _)| *path == file)
+        .map(|(_, declaration)| *declaration)
+        .collect();
+    source
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| {
+            let code = line.split("//").next().unwrap_or("");
+            let names_a_tree = code.contains("BTreeMap<") || code.contains("BTreeSet");
+            names_a_tree && !allowed.iter().any(|declaration| code.contains(declaration))
+        })
+        .map(|(index, _)| index + 1)
+        .collect()
+}
+
+#[test]
+fn b_trees_are_kept_for_the_maps_that_grow_with_a_run() {
+    let mut found = Vec::new();
+    for path in repository_files() {
+        let file = relative(&path);
+        // The native command line never ships as wasm; the sorted module's own tests compare
+        // against the B-trees.
+        let shipped = file.starts_with("src/") && file.ends_with(".rs");
+        if !shipped || file.starts_with("src/bin/") || file.starts_with("src/engine/sorted/") {
+            continue;
+        }
+        let source = std::fs::read_to_string(&path).unwrap_or_default();
+        for line in unexpected_b_trees(&file, &source) {
+            found.push(format!("{file}:{line}"));
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "B-trees outside B_TREES_ALLOWED (use VecMap or VecSet from crate::engine::sorted, or \
+         add the declaration with the reason it grows): {found:?}"
+    );
+}
+
+#[test]
+fn the_b_tree_checker_catches_what_it_should() {
+    let source = "use std::collections::BTreeMap;\nstruct S {\n    in_flight: BTreeMap<MessageId, InFlight>,\n    names: BTreeMap<String, u32>,\n    // a BTreeSet<u8> in a comment\n    seen: BTreeSet<u8>,\n}\n";
+    assert_eq!(
+        unexpected_b_trees("src/engine/network.rs", source),
+        vec![4, 6]
+    );
+    assert_eq!(unexpected_b_trees("src/other.rs", source), vec![3, 4, 6]);
 }

@@ -4,7 +4,7 @@
 //! what a Kafka user would want to know: acknowledged records that were lost and why,
 //! duplicates, reordering per key, end-to-end latency and lag.
 
-use std::collections::BTreeMap;
+use crate::engine::sorted::VecMap;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -108,18 +108,18 @@ pub struct AuditReport {
     pub produced: u64,
     pub acknowledged: u64,
     pub failed: u64,
-    pub failed_by_error: BTreeMap<String, u64>,
+    pub failed_by_error: VecMap<String, u64>,
     pub acknowledged_then_lost: Vec<LostRecord>,
     /// Extra copies of records in the current leaders' logs (retries without idempotence).
     pub duplicates_in_log: u64,
     /// Per reader (group or standalone consumer): deliveries beyond the first.
-    pub duplicates_delivered: BTreeMap<String, u64>,
+    pub duplicates_delivered: VecMap<String, u64>,
     /// Per reader: records of one key from one producer delivered out of send order.
-    pub reordered_per_key: BTreeMap<String, u64>,
+    pub reordered_per_key: VecMap<String, u64>,
     /// From `send()` to the first delivery to any reader.
     pub end_to_end_latency: LatencySummary,
     /// Per reader and partition: high watermark minus committed offset (or position).
-    pub lag: BTreeMap<String, BTreeMap<String, u64>>,
+    pub lag: VecMap<String, VecMap<String, u64>>,
 }
 
 /// Per reader: deliveries, and the last send order seen per (producer, key).
@@ -131,7 +131,7 @@ struct ReaderAudit {
     reordered: u64,
     last_sent_per_key: LastSentTable,
     /// Deliveries of records folded with their chunk while not settled ([`fold`]), by id.
-    stray_delivered: BTreeMap<u64, u16>,
+    stray_delivered: VecMap<u64, u16>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -139,8 +139,8 @@ pub struct Auditor {
     /// Shared between the copies of a simulation until one of them writes ([`SharedVec`]),
     /// like each reader's `delivered`: these tables grow with the run.
     records: SharedVec<RecordAudit>,
-    elections: BTreeMap<TopicPartition, Vec<Election>>,
-    readers: BTreeMap<String, ReaderAudit>,
+    elections: VecMap<TopicPartition, Vec<Election>>,
+    readers: VecMap<String, ReaderAudit>,
     /// The partitions records went to, indexed by `RecordAudit::partition`.
     partitions: Vec<TopicPartition>,
     /// The topic of the latest record, and its partitions' indexes by partition number.
@@ -458,7 +458,7 @@ impl Auditor {
     pub fn report(
         &self,
         record_at: impl Fn(&TopicPartition, Offset) -> Option<Option<RecordId>>,
-        lag: BTreeMap<String, BTreeMap<String, u64>>,
+        lag: VecMap<String, VecMap<String, u64>>,
         duplicates_in_log: u64,
     ) -> AuditReport {
         let mut report = AuditReport {

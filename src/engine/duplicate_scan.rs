@@ -2,7 +2,7 @@
 //! [`Simulation::audit_incremental`](super::Simulation::audit_incremental) reports as
 //! `duplicates_in_log` without reading every log from its start at every report.
 
-use std::collections::BTreeMap;
+use crate::engine::sorted::VecMap;
 
 use super::auditor::LeaderLog;
 use super::ids::{Offset, TopicPartition};
@@ -19,7 +19,7 @@ pub(crate) struct DuplicateScan {
     /// the simulation (snapshots) until written, like the auditor's tables.
     seen: SharedVec<u64>,
     /// Per partition: the leader log scanned and the offset the scan reached.
-    scanned: BTreeMap<TopicPartition, (LeaderLog, Offset)>,
+    scanned: VecMap<TopicPartition, (LeaderLog, Offset)>,
     duplicates: u64,
 }
 

@@ -14,8 +14,7 @@
 //! The check only reads the simulation (and its own memory of earlier steps), so it cannot
 //! change a run: the same seed gives the same trace with or without it.
 
-use crate::engine::IntoBTree;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::engine::sorted::{VecMap, VecSet};
 
 use crate::engine::controller::TopicMeta;
 #[cfg(debug_assertions)]
@@ -32,7 +31,7 @@ pub(in crate::engine) struct InvariantMemory {
     /// Steps taken so far, to name the one that broke an invariant (debug builds count them).
     #[cfg(debug_assertions)]
     steps: u64,
-    partitions: BTreeMap<TopicPartition, PartitionMemory>,
+    partitions: VecMap<TopicPartition, PartitionMemory>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -41,7 +40,7 @@ struct PartitionMemory {
     /// The highest high watermark any replica ever had.
     max_high_watermark: u64,
     /// Each replica's last high watermark.
-    replica_high_watermarks: BTreeMap<BrokerId, u64>,
+    replica_high_watermarks: VecMap<BrokerId, u64>,
     /// The leader and epoch at the last check.
     leader: Option<(BrokerId, u32)>,
     /// The controller's leader epoch at the last check.
@@ -58,10 +57,7 @@ impl Simulation {
     }
 
     /// Checks every partition, or only `only`.
-    fn check_invariants_of(
-        &mut self,
-        only: Option<&BTreeSet<TopicPartition>>,
-    ) -> Result<(), String> {
+    fn check_invariants_of(&mut self, only: Option<&VecSet<TopicPartition>>) -> Result<(), String> {
         let mut memory = std::mem::take(&mut self.invariants);
         let result = self.check_partitions(&mut memory, only);
         let result = result.and_then(|()| self.check_leaders_per_epoch(only));
@@ -76,7 +72,7 @@ impl Simulation {
     pub(in crate::engine) fn assert_invariants_after(&mut self, fired: &Timer, first_event: usize) {
         self.invariants.steps += 1;
         let touched = touched_partitions(&self.outbox[first_event..]);
-        if touched.as_ref().is_some_and(BTreeSet::is_empty) {
+        if touched.as_ref().is_some_and(VecSet::is_empty) {
             return;
         }
         if let Err(broken) = self.check_invariants_of(touched.as_ref()) {
@@ -90,7 +86,7 @@ impl Simulation {
     fn check_partitions(
         &self,
         memory: &mut InvariantMemory,
-        only: Option<&BTreeSet<TopicPartition>>,
+        only: Option<&VecSet<TopicPartition>>,
     ) -> Result<(), String> {
         let Some(only) = only else {
             for topic in self.topics.values() {
@@ -232,11 +228,8 @@ impl Simulation {
 
     /// One leader per partition and epoch: no two brokers believe they lead a partition in the
     /// same epoch, and none believes in an epoch the controller has not reached.
-    fn check_leaders_per_epoch(
-        &self,
-        only: Option<&BTreeSet<TopicPartition>>,
-    ) -> Result<(), String> {
-        let mut leaders: BTreeMap<(&TopicPartition, u32), BrokerId> = BTreeMap::new();
+    fn check_leaders_per_epoch(&self, only: Option<&VecSet<TopicPartition>>) -> Result<(), String> {
+        let mut leaders: VecMap<(&TopicPartition, u32), BrokerId> = VecMap::new();
         for broker in self.brokers.values() {
             let replicas: Vec<_> = match only {
                 None => broker.replicas.iter().collect(),
@@ -276,7 +269,7 @@ impl Simulation {
     fn check_committed_offsets(
         &self,
         memory: &InvariantMemory,
-        only: Option<&BTreeSet<TopicPartition>>,
+        only: Option<&VecSet<TopicPartition>>,
     ) -> Result<(), String> {
         for group in self.groups.values() {
             let offsets: Vec<_> = match only {
@@ -286,12 +279,12 @@ impl Simulation {
                     .filter_map(|tp| group.offsets.get_key_value(tp))
                     .collect(),
             };
-            let chosen: BTreeSet<&TopicPartition> = self
+            let chosen: VecSet<&TopicPartition> = self
                 .consumers
                 .values()
                 .filter(|c| c.group.as_ref().is_some_and(|g| g.group == group.id))
                 .flat_map(|c| c.application_offsets.iter())
-                .into_btree_set();
+                .collect::<VecSet<_>>();
             for (tp, offset) in offsets {
                 if chosen.contains(tp) {
                     continue;
@@ -349,8 +342,8 @@ fn check_isr(
 /// The partitions a step's events say it changed, or `None` when the step changed brokers or
 /// topics wholesale and everything is to be checked.
 #[cfg(debug_assertions)]
-fn touched_partitions(events: &[Event]) -> Option<BTreeSet<TopicPartition>> {
-    let mut touched = BTreeSet::new();
+fn touched_partitions(events: &[Event]) -> Option<VecSet<TopicPartition>> {
+    let mut touched = VecSet::new();
     for event in events {
         match &event.kind {
             EventKind::BatchAppended { partition, .. }

@@ -15,7 +15,6 @@
 // The vocabulary: ids, time, the doors' messages (commands, events, rejections), error codes,
 // phases, configs and wire messages. They name nothing an actor below defines
 // (tests/engine_purity.rs).
-mod collect;
 mod command;
 pub mod config;
 mod errors;
@@ -28,6 +27,7 @@ mod phases;
 mod record;
 mod rng;
 pub(crate) mod shared_vec;
+pub mod sorted;
 mod time;
 mod timer;
 
@@ -49,8 +49,9 @@ pub mod testing;
 
 pub use group::assignor;
 
+use crate::engine::sorted::VecMap;
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::BinaryHeap;
 
 // The engine's API: everything outside `src/engine/` names the engine through these re-exports
 // and the public modules above, never through a file's own path.
@@ -59,7 +60,6 @@ pub use broker::log::{PartitionLog, Segment};
 pub use broker::{BrokerState, FollowerProgress, PartitionView, Replica};
 pub use client::consumer::{Consumer, PolledRecord};
 pub use client::producer::{Producer, ProducerStats};
-pub use collect::IntoBTree;
 pub use command::{BrokerAction, Command, KeyPattern, Rejection, SeekTarget, Workload};
 pub use config::{
     Acks, AutoOffsetReset, BrokerConfig, CleanupPolicy, ConsumerConfig, KeylessPartitioner,
@@ -122,11 +122,11 @@ pub struct Simulation {
     next_sequence: u64,
     rng: SimRng,
     network: Network,
-    brokers: BTreeMap<BrokerId, BrokerState>,
-    topics: BTreeMap<String, TopicMeta>,
-    producers: BTreeMap<ProducerId, Producer>,
-    consumers: BTreeMap<ConsumerId, Consumer>,
-    groups: BTreeMap<String, group::coordinator::GroupState>,
+    brokers: VecMap<BrokerId, BrokerState>,
+    topics: VecMap<String, TopicMeta>,
+    producers: VecMap<ProducerId, Producer>,
+    consumers: VecMap<ConsumerId, Consumer>,
+    groups: VecMap<String, group::coordinator::GroupState>,
     next_record_id: u64,
     next_kafka_producer_id: u64,
     auditor: Auditor,
@@ -156,11 +156,11 @@ impl Simulation {
             network: Network::new(network_config),
             brokers: (0..broker_count)
                 .map(|id| (BrokerId(id), BrokerState::new(BrokerId(id))))
-                .into_btree_map(),
-            topics: BTreeMap::new(),
-            producers: BTreeMap::new(),
-            consumers: BTreeMap::new(),
-            groups: BTreeMap::new(),
+                .collect::<VecMap<_, _>>(),
+            topics: VecMap::new(),
+            producers: VecMap::new(),
+            consumers: VecMap::new(),
+            groups: VecMap::new(),
             next_record_id: 0,
             next_kafka_producer_id: 1000,
             auditor: Auditor::default(),
@@ -394,7 +394,7 @@ impl Simulation {
     }
 
     /// Lag per reader and partition, for the audit.
-    fn audit_lag(&self) -> BTreeMap<String, BTreeMap<String, u64>> {
+    fn audit_lag(&self) -> VecMap<String, VecMap<String, u64>> {
         let mut lag = self.group_lag();
         for consumer in self.consumers.values().filter(|c| c.group.is_none()) {
             let entry = lag.entry(consumer.id.to_string()).or_default();
@@ -598,14 +598,14 @@ impl Simulation {
     // Reports.
 
     /// Lag per group and partition: the high watermark minus the committed offset.
-    fn group_lag(&self) -> BTreeMap<String, BTreeMap<String, u64>> {
-        let mut lag = BTreeMap::new();
+    fn group_lag(&self) -> VecMap<String, VecMap<String, u64>> {
+        let mut lag = VecMap::new();
         for consumer in self.consumers.values() {
             let Some(client) = &consumer.group else {
                 continue;
             };
             let committed = self.groups.get(&client.group).map(|g| &g.offsets);
-            let entry: &mut BTreeMap<String, u64> = lag.entry(client.group.clone()).or_default();
+            let entry: &mut VecMap<String, u64> = lag.entry(client.group.clone()).or_default();
             for topic_name in &consumer.subscription {
                 let Some(topic) = self.topics.get(topic_name) else {
                     continue;

@@ -4,7 +4,8 @@
 //! their clients or from everyone. It also remembers which TCP connections are open, so that a
 //! process that dies can reset them.
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::engine::sorted::{VecMap, VecSet};
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -494,24 +495,26 @@ pub enum Sent {
 #[derive(Clone, Debug, Default)]
 pub struct Network {
     pub config: NetworkConfig,
+    /// A B-tree, not a `VecMap`: thousands at a time on the large preset, leaving from the
+    /// front as they arrive, which a sorted vector would pay for by moving all the others.
     in_flight: BTreeMap<MessageId, InFlight>,
     /// Messages that will vanish rather than arrive, drawn where they vanish.
-    doomed: BTreeSet<MessageId>,
+    doomed: VecSet<MessageId>,
     /// The latest arrival time on each directed link. Kafka's connections are TCP, so
     /// messages between two nodes arrive in the order they were sent.
-    last_arrival: BTreeMap<(Node, Node), SimTime>,
+    last_arrival: VecMap<(Node, Node), SimTime>,
     /// Brokers cut off from their peers, their clients or both.
-    isolated: BTreeMap<BrokerId, Isolation>,
+    isolated: VecMap<BrokerId, Isolation>,
     /// Directed links that carry nothing: `(from, to)`.
-    cut: BTreeSet<(Node, Node)>,
+    cut: VecSet<(Node, Node)>,
     /// Open TCP connections, as `(the side that connected, the broker it connected to)`.
-    connections: BTreeSet<(Node, BrokerId)>,
+    connections: VecSet<(Node, BrokerId)>,
     /// Client connections on which a message was lost. TCP never loses one message and
     /// delivers the next: a loss means the connection is broken, so everything sent on it
     /// after is lost too, until the client closes it (its request times out) and reconnects.
-    stalled: BTreeSet<(Node, BrokerId)>,
+    stalled: VecSet<(Node, BrokerId)>,
     /// Latency overrides for particular links, both directions, keyed by the ordered pair.
-    link_latency_ms: BTreeMap<(Node, Node), u64>,
+    link_latency_ms: VecMap<(Node, Node), u64>,
     next_message_id: u64,
 }
 

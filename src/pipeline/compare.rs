@@ -1,7 +1,7 @@
 //! The comparison table: the sourced statements of each pipeline next to what its graph says
 //! (Kafka hops, sinks, groups per topic, tiers), so the two can be checked against each other.
 
-use std::collections::BTreeSet;
+use crate::engine::sorted::VecSet;
 
 use serde::Serialize;
 
@@ -37,7 +37,7 @@ pub fn comparison(pipelines: &[Pipeline]) -> Vec<ComparisonRow> {
 fn row(pipeline: &Pipeline) -> ComparisonRow {
     let (hops, ends) = walk(pipeline);
     let c = &pipeline.comparison;
-    let tiers: BTreeSet<Tier> = pipeline
+    let tiers: VecSet<Tier> = pipeline
         .edges
         .iter()
         .filter(|e| e.style == EdgeStyle::Data && e.tier != Tier::None)
@@ -91,12 +91,12 @@ fn max_groups_per_topic(pipeline: &Pipeline) -> u32 {
 
 /// Walks every path from every source along the data edges a successful record takes,
 /// returning the most topics on one path and the nodes where paths end.
-fn walk(pipeline: &Pipeline) -> (u32, BTreeSet<String>) {
+fn walk(pipeline: &Pipeline) -> (u32, VecSet<String>) {
     let mut walk = Walk {
         pipeline,
-        seen: BTreeSet::new(),
+        seen: VecSet::new(),
         best: 0,
-        ends: BTreeSet::new(),
+        ends: VecSet::new(),
     };
     for source in pipeline
         .nodes
@@ -114,11 +114,11 @@ fn walk(pipeline: &Pipeline) -> (u32, BTreeSet<String>) {
 struct Walk<'a> {
     pipeline: &'a Pipeline,
     /// (node, the node it was entered from) pairs already visited on this source's walk.
-    seen: BTreeSet<(String, String)>,
+    seen: VecSet<(String, String)>,
     /// The most topics on one path.
     best: u32,
     /// The nodes where paths end.
-    ends: BTreeSet<String>,
+    ends: VecSet<String>,
 }
 
 impl Walk<'_> {

@@ -9,9 +9,10 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { repo } from './support.mjs';
 
-// Lowered from 600 KB to what issue 12's work reached (the sandbox is 557 202 B); the issue's
-// aim is 400 KB.
-const BUDGET_BYTES = 560 * 1024;
+// Lowered from 600 KB to what issue 12's work reached: 560 KB after collecting B-trees by
+// insertion, 450 KB after sorted vectors for the small maps (the sandbox is 446 871 B). The
+// issue's aim is 400 KB.
+const BUDGET_BYTES = 450 * 1024;
 const BUNDLES = [
   'kafka-playground',
   'kafka-playground-sandbox',

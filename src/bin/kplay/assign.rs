@@ -1,7 +1,7 @@
 //! `kplay assign`: the classic protocol's client-side assignors on JSON-lines cases, in the
 //! shape of `assignor_cases.json`.
 
-use std::collections::BTreeMap;
+use kafka_playground::engine::sorted::VecMap;
 use std::io::{self, BufRead, Write};
 
 use kafka_playground::engine::assignor::{assign, AssignorKind, MemberSubscription};
@@ -17,7 +17,7 @@ pub fn json_lines(input: impl BufRead, out: &mut impl Write) -> io::Result<Outco
 /// (name to partition count) and `members` (member id to a topic list or to
 /// `{topics, owned, generation, group_instance_id}`). The answer maps every member, in sorted
 /// order, to its partitions, sorted.
-fn answer(case: &Value) -> Result<BTreeMap<String, Vec<(String, u32)>>, String> {
+fn answer(case: &Value) -> Result<VecMap<String, Vec<(String, u32)>>, String> {
     let case = case
         .as_object()
         .ok_or("expected an object with assignor, topics and members")?;
@@ -56,9 +56,9 @@ fn assignor_kind(case: &Map<String, Value>) -> Result<AssignorKind, String> {
     })
 }
 
-fn topic_counts(value: Option<&Value>) -> Result<BTreeMap<String, u32>, String> {
+fn topic_counts(value: Option<&Value>) -> Result<VecMap<String, u32>, String> {
     let Some(value) = value else {
-        return Ok(BTreeMap::new());
+        return Ok(VecMap::new());
     };
     value
         .as_object()

@@ -108,7 +108,7 @@ pub fn write_text(out: &mut impl Write, summary: &RunSummary<'_>) -> io::Result<
 fn write_per_reader(
     out: &mut impl Write,
     label: &str,
-    per_reader: &std::collections::BTreeMap<String, u64>,
+    per_reader: &kafka_playground::engine::sorted::VecMap<String, u64>,
 ) -> io::Result<()> {
     if per_reader.is_empty() {
         return writeln!(out, "{label:LABEL_WIDTH$}no reader");

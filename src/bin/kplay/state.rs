@@ -1,7 +1,7 @@
 //! The cluster's state at the end of a run, for `kplay run --json`: what a test or a reader
 //! asserts on instead of trace wording.
 
-use std::collections::BTreeMap;
+use kafka_playground::engine::sorted::VecMap;
 
 use kafka_playground::engine::{GroupPhase, Simulation, TopicPartition, OFFSETS_TOPIC};
 use serde::Serialize;
@@ -37,9 +37,9 @@ pub struct GroupSummary {
     pub protocol: Option<String>,
     pub leader: Option<String>,
     /// Each member's assignment, by member id.
-    pub members: BTreeMap<String, MemberSummary>,
+    pub members: VecMap<String, MemberSummary>,
     /// Committed offsets (the next offset to read), by partition.
-    pub committed: BTreeMap<String, u64>,
+    pub committed: VecMap<String, u64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -57,9 +57,9 @@ pub struct ConsumerSummary {
     /// Records `poll()` returned, duplicates included.
     pub records_read: u64,
     /// The offset of the last record read, by partition.
-    pub last_offsets: BTreeMap<String, u64>,
+    pub last_offsets: VecMap<String, u64>,
     /// The next offset to read, by partition.
-    pub positions: BTreeMap<String, u64>,
+    pub positions: VecMap<String, u64>,
 }
 
 impl FinalState {

@@ -32,6 +32,7 @@ pub(super) struct Folded {
     /// The counts of the folded records, as a report counts them.
     pub(super) tally: Tally,
     /// Rows below `below` that were not settled when their chunk was folded.
+    /// A B-tree: strays accumulate over a whole run, in any order.
     pub(super) strays: BTreeMap<u64, RecordAudit>,
 }
 

@@ -2,11 +2,10 @@
 //! checked again only where something changed, so a page can show the audit several times a
 //! second however long the run ([`Auditor::report_incremental`]).
 
-use std::collections::BTreeMap;
+use crate::engine::sorted::VecMap;
 
 use super::{lost_at, AuditReport, Auditor, LatencySummary};
 use crate::engine::broker::log::LogIdentity;
-use crate::engine::collect::IntoBTree;
 use crate::engine::errors::ErrorCode;
 use crate::engine::ids::{BrokerId, Offset, RecordId, TopicPartition};
 
@@ -23,10 +22,10 @@ pub(super) struct Tally {
     pub(super) produced: u64,
     pub(super) acknowledged: u64,
     pub(super) failed: u64,
-    failed_by_error: BTreeMap<&'static str, u64>,
+    failed_by_error: VecMap<&'static str, u64>,
     /// End-to-end latencies (send to first delivery) in ms, with how many records took each:
     /// the exact percentiles of the run, in room that grows with distinct values only.
-    latencies_ms: BTreeMap<u64, u64>,
+    latencies_ms: VecMap<u64, u64>,
     delivered: u64,
 }
 
@@ -45,7 +44,7 @@ pub(super) struct LossCache {
     checked: Vec<Option<LeaderLog>>,
     /// The lost records found, with the offset they were acknowledged at (`u64::MAX` for
     /// `acks=0`).
-    lost: BTreeMap<RecordId, u64>,
+    lost: VecMap<RecordId, u64>,
 }
 
 /// A partition's leader log as the incremental report saw it.
@@ -67,7 +66,7 @@ impl Auditor {
         &mut self,
         leader_log: impl Fn(&TopicPartition) -> LeaderLog,
         record_at: impl Fn(&TopicPartition, Offset) -> Option<Option<RecordId>>,
-        lag: BTreeMap<String, BTreeMap<String, u64>>,
+        lag: VecMap<String, VecMap<String, u64>>,
         duplicates_in_log: u64,
     ) -> AuditReport {
         if self.incremental.is_none() {
@@ -184,12 +183,12 @@ impl LossCache {
 
 impl Tally {
     /// Failures by error name, leaving out errors no record has any more.
-    pub(super) fn failed_by_error_names(&self) -> BTreeMap<String, u64> {
+    pub(super) fn failed_by_error_names(&self) -> VecMap<String, u64> {
         self.failed_by_error
             .iter()
             .filter(|(_, count)| **count > 0)
             .map(|(name, count)| ((*name).to_owned(), *count))
-            .into_btree_map()
+            .collect::<VecMap<_, _>>()
     }
 
     /// A record's failure, replacing the one it had (`before`), if any.

@@ -1,7 +1,7 @@
 //! Retention (`cleanup.policy=delete`) and compaction (`cleanup.policy=compact`) of one log,
 //! following `UnifiedLog.deleteOldSegments` and `LogCleaner`.
 
-use std::collections::BTreeMap;
+use crate::engine::sorted::VecMap;
 use std::sync::Arc;
 
 use crate::engine::broker::log::PartitionLog;
@@ -174,10 +174,10 @@ fn latest_offsets_if_dirty(
     checkpoint: Offset,
     first_uncleanable: Offset,
     config: &TopicConfig,
-) -> Option<BTreeMap<Arc<str>, Offset>> {
+) -> Option<VecMap<Arc<str>, Offset>> {
     let mut clean_bytes: u64 = 0;
     let mut dirty_bytes: u64 = 0;
-    let mut latest: BTreeMap<Arc<str>, Offset> = BTreeMap::new();
+    let mut latest: VecMap<Arc<str>, Offset> = VecMap::new();
     for batch in log.batches() {
         if batch.base_offset >= first_uncleanable {
             break;

@@ -9,8 +9,8 @@ mod metadata;
 mod produce;
 mod replication;
 
-use crate::engine::IntoBTree;
-use std::collections::{BTreeMap, VecDeque};
+use crate::engine::sorted::VecMap;
+use std::collections::VecDeque;
 
 use crate::engine::broker::log::{PartitionLog, SegmentSettings};
 use crate::engine::errors::ErrorCode;
@@ -85,8 +85,8 @@ pub struct Replica {
     pub log: PartitionLog,
     pub view: PartitionView,
     /// Followers' progress, kept while this replica leads.
-    pub followers: BTreeMap<BrokerId, FollowerProgress>,
-    pub producers: BTreeMap<u64, ProducerEntry>,
+    pub followers: VecMap<BrokerId, FollowerProgress>,
+    pub producers: VecMap<u64, ProducerEntry>,
 }
 
 impl Replica {
@@ -94,8 +94,8 @@ impl Replica {
         Replica {
             log: PartitionLog::new(settings, now),
             view: PartitionView::default(),
-            followers: BTreeMap::new(),
-            producers: BTreeMap::new(),
+            followers: VecMap::new(),
+            producers: VecMap::new(),
         }
     }
 
@@ -115,7 +115,7 @@ impl Replica {
 }
 
 pub(in crate::engine) fn record_producer_batch(
-    producers: &mut BTreeMap<u64, ProducerEntry>,
+    producers: &mut VecMap<u64, ProducerEntry>,
     stamp: ProducerStamp,
     count: usize,
     base_offset: Offset,
@@ -184,18 +184,18 @@ pub struct BrokerState {
     pub fenced: bool,
     /// Bumped at every crash and restart, so timers of an earlier life are ignored.
     pub incarnation: u64,
-    pub replicas: BTreeMap<TopicPartition, Replica>,
-    pub(in crate::engine) parked_fetches: BTreeMap<u64, ParkedFetch>,
-    pub(in crate::engine) pending_produces: BTreeMap<u64, PendingProduce>,
-    pub(in crate::engine) parked_replica_fetches: BTreeMap<u64, ParkedReplicaFetch>,
+    pub replicas: VecMap<TopicPartition, Replica>,
+    pub(in crate::engine) parked_fetches: VecMap<u64, ParkedFetch>,
+    pub(in crate::engine) pending_produces: VecMap<u64, PendingProduce>,
+    pub(in crate::engine) parked_replica_fetches: VecMap<u64, ParkedReplicaFetch>,
     pub(in crate::engine) next_wait_id: u64,
     /// This broker's follower fetch sessions, by leader: the in-flight correlation id.
-    pub(in crate::engine) fetchers: BTreeMap<BrokerId, Option<u64>>,
+    pub(in crate::engine) fetchers: VecMap<BrokerId, Option<u64>>,
     pub(in crate::engine) next_correlation_id: u64,
     /// This broker's copy of the cluster's metadata, by topic, as the controller last
     /// published it (in KRaft every broker caches the metadata log): what it answers a client's
     /// Metadata request with. It goes stale while the controller cannot reach the broker.
-    pub metadata_image: BTreeMap<String, Vec<PartitionMetadata>>,
+    pub metadata_image: VecMap<String, Vec<PartitionMetadata>>,
 }
 
 impl BrokerState {
@@ -205,14 +205,14 @@ impl BrokerState {
             up: true,
             fenced: false,
             incarnation: 0,
-            replicas: BTreeMap::new(),
-            parked_fetches: BTreeMap::new(),
-            pending_produces: BTreeMap::new(),
-            parked_replica_fetches: BTreeMap::new(),
+            replicas: VecMap::new(),
+            parked_fetches: VecMap::new(),
+            pending_produces: VecMap::new(),
+            parked_replica_fetches: VecMap::new(),
             next_wait_id: 0,
-            fetchers: BTreeMap::new(),
+            fetchers: VecMap::new(),
             next_correlation_id: 0,
-            metadata_image: BTreeMap::new(),
+            metadata_image: VecMap::new(),
         }
     }
 
@@ -260,7 +260,7 @@ impl Simulation {
                         },
                     )
                 })
-                .into_btree_map();
+                .collect::<VecMap<_, _>>();
         }
         if !leads_now {
             replica.followers.clear();

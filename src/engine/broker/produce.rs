@@ -16,10 +16,10 @@ use crate::engine::network::Message;
 use crate::engine::network::Node;
 use crate::engine::network::ProduceBatch;
 use crate::engine::record::{ProducerStamp, Record, BATCH_OVERHEAD_BYTES};
+use crate::engine::sorted::VecMap;
 use crate::engine::time::SimTime;
 use crate::engine::timer::Timer;
 use crate::engine::Simulation;
-use std::collections::BTreeMap;
 
 impl Simulation {
     /// The leader appends a produce request's batches, then answers according to `acks`.
@@ -310,7 +310,7 @@ enum SequenceCheck {
 }
 
 fn check_sequence(
-    producers: &BTreeMap<u64, ProducerEntry>,
+    producers: &VecMap<u64, ProducerEntry>,
     stamp: ProducerStamp,
     count: usize,
 ) -> SequenceCheck {

@@ -13,8 +13,7 @@
 //! before connecting again, doubling per failure up to `reconnect.backoff.max.ms`, with 20 %
 //! jitter from the run's seed (`ClusterConnectionStates`).
 
-use crate::engine::IntoBTree;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::engine::sorted::{VecMap, VecSet};
 use std::sync::Arc;
 
 use crate::engine::errors::ErrorCode;
@@ -29,11 +28,11 @@ use crate::engine::Simulation;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ClientMetadata {
     /// Partitions by topic, as the last Metadata responses described them.
-    pub topics: BTreeMap<String, Vec<PartitionMetadata>>,
+    pub topics: VecMap<String, Vec<PartitionMetadata>>,
     /// The brokers the cluster has, from the last response (the bootstrap list before).
     pub brokers: Vec<BrokerId>,
     /// The topics the client asks about.
-    wanted: BTreeSet<String>,
+    wanted: VecSet<String>,
     /// When the last Metadata response arrived.
     updated_at: SimTime,
     /// A refresh was asked for and not yet answered.
@@ -45,16 +44,16 @@ pub struct ClientMetadata {
     /// The refresh timer already scheduled, so that only one runs.
     refresh_at: Option<SimTime>,
     /// Per broker: consecutive connection failures and when the client may connect again.
-    backoff: BTreeMap<BrokerId, (u32, SimTime)>,
+    backoff: VecMap<BrokerId, (u32, SimTime)>,
     /// Each cached topic's name, made once and shared by the partitions the client creates.
-    names: BTreeMap<String, Arc<str>>,
+    names: VecMap<String, Arc<str>>,
 }
 
 impl ClientMetadata {
     /// Starts from a first Metadata exchange (the bootstrap one, which is not drawn) and wants
     /// `topics`.
     pub fn bootstrapped(
-        topics: BTreeMap<String, Vec<PartitionMetadata>>,
+        topics: VecMap<String, Vec<PartitionMetadata>>,
         brokers: Vec<BrokerId>,
         now: SimTime,
     ) -> Self {
@@ -63,7 +62,7 @@ impl ClientMetadata {
             names: topics
                 .keys()
                 .map(|t| (t.clone(), Arc::from(t.as_str())))
-                .into_btree_map(),
+                .collect::<VecMap<_, _>>(),
             topics,
             brokers,
             updated_at: now,

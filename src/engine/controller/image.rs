@@ -4,9 +4,8 @@
 
 use crate::engine::ids::{BrokerId, TopicPartition};
 use crate::engine::network::PartitionMetadata;
-use crate::engine::IntoBTree;
+use crate::engine::sorted::VecMap;
 use crate::engine::Simulation;
-use std::collections::BTreeMap;
 
 impl Simulation {
     /// The brokers the controller reaches now: running and not cut off from their peers.
@@ -19,7 +18,7 @@ impl Simulation {
     }
 
     /// The controller's metadata of every topic, as a Metadata response lists it.
-    pub(in crate::engine) fn metadata_snapshot(&self) -> BTreeMap<String, Vec<PartitionMetadata>> {
+    pub(in crate::engine) fn metadata_snapshot(&self) -> VecMap<String, Vec<PartitionMetadata>> {
         self.topics
             .values()
             .map(|topic| {
@@ -37,13 +36,13 @@ impl Simulation {
                     .collect();
                 (topic.name.clone(), partitions)
             })
-            .into_btree_map()
+            .collect::<VecMap<_, _>>()
     }
 
     /// What a new client's bootstrap Metadata exchange returns: every topic and broker.
     pub(in crate::engine) fn bootstrap_metadata(
         &self,
-    ) -> (BTreeMap<String, Vec<PartitionMetadata>>, Vec<BrokerId>) {
+    ) -> (VecMap<String, Vec<PartitionMetadata>>, Vec<BrokerId>) {
         (
             self.metadata_snapshot(),
             self.brokers.keys().copied().collect(),

@@ -250,7 +250,7 @@ fn check_assignment(
             return invalid(format!("broker {broker} does not exist"));
         }
         let mut distinct = replicas.clone();
-        distinct.sort_unstable();
+        crate::engine::sorted::sort(&mut distinct);
         distinct.dedup();
         if distinct.len() != replicas.len() {
             return invalid(format!("partition {partition} names a broker twice"));

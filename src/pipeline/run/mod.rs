@@ -23,7 +23,8 @@ mod routing;
 mod setup;
 mod timers;
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::engine::sorted::{VecMap, VecSet};
+use std::collections::BTreeMap;
 
 use super::figures::{latency_summary, RunFigures, StageFigures};
 use super::model::{Behaviour, Pipeline, ProcessorSpec, ServiceTime};
@@ -60,7 +61,7 @@ struct NodeState {
     /// End-to-end latency of every record that ended here.
     latencies_ms: Vec<u64>,
     /// Origins that ended here, for unique counts.
-    ended: BTreeSet<u32>,
+    ended: VecSet<u32>,
     /// When the last distinct record ended here.
     last_end: SimTime,
     /// Records being served or held for a release.
@@ -84,13 +85,14 @@ pub struct PipelineRun {
     sim: Simulation,
     timers: TimerQueue,
     nodes: Vec<NodeState>,
-    topic_nodes: BTreeMap<String, usize>,
-    consumer_nodes: BTreeMap<ConsumerId, usize>,
+    topic_nodes: VecMap<String, usize>,
+    consumer_nodes: VecMap<ConsumerId, usize>,
+    /// A B-tree: every record in the pipeline, leaving from the front as each one ends.
     records: BTreeMap<RecordId, Trace>,
     origins: Vec<Origin>,
     next_consumer: u32,
-    busy_until: BTreeMap<ConsumerId, SimTime>,
-    paused_by_run: BTreeSet<ConsumerId>,
+    busy_until: VecMap<ConsumerId, SimTime>,
+    paused_by_run: VecSet<ConsumerId>,
     /// Smooth weighted round robin over the sources: (node, share, current weight).
     sources: Vec<(usize, i64, i64)>,
     load_percent: u32,
@@ -136,13 +138,13 @@ impl PipelineRun {
             sim,
             timers: TimerQueue::default(),
             nodes: vec![NodeState::default(); pipeline.nodes.len()],
-            topic_nodes: BTreeMap::new(),
-            consumer_nodes: BTreeMap::new(),
+            topic_nodes: VecMap::new(),
+            consumer_nodes: VecMap::new(),
             records: BTreeMap::new(),
             origins: Vec::new(),
             next_consumer: 0,
-            busy_until: BTreeMap::new(),
-            paused_by_run: BTreeSet::new(),
+            busy_until: VecMap::new(),
+            paused_by_run: VecSet::new(),
             sources: Vec::new(),
             load_percent: 100,
             emit_clock_us: 0,

@@ -28,6 +28,7 @@ pub(super) enum Action {
 /// The driver's timers in the order they fire: by time, then by the order they were scheduled.
 #[derive(Clone, Debug, Default)]
 pub(super) struct TimerQueue {
+    /// A B-tree: a queue that takes from the front and adds anywhere.
     timers: BTreeMap<(SimTime, u64), Action>,
     next_sequence: u64,
 }

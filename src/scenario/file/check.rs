@@ -2,7 +2,7 @@
 //! run them: every producer, consumer, topic and broker an action names must exist at that
 //! moment, nothing is declared twice, and the playground's limits hold.
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::engine::sorted::{VecMap, VecSet};
 
 use crate::engine::limits;
 use crate::engine::{BrokerId, Command, ConsumerId, Node, ProducerId};
@@ -22,21 +22,21 @@ struct ConsumerState {
 #[derive(Default)]
 struct World {
     /// Each topic that exists, and when it was created.
-    topics: BTreeMap<String, u64>,
+    topics: VecMap<String, u64>,
     partitions_total: u64,
-    producers: BTreeSet<ProducerId>,
-    consumers: BTreeMap<ConsumerId, ConsumerState>,
-    brokers_down: BTreeSet<BrokerId>,
-    brokers_isolated: BTreeSet<BrokerId>,
-    auto_created_warned: BTreeSet<String>,
+    producers: VecSet<ProducerId>,
+    consumers: VecMap<ConsumerId, ConsumerState>,
+    brokers_down: VecSet<BrokerId>,
+    brokers_isolated: VecSet<BrokerId>,
+    auto_created_warned: VecSet<String>,
 }
 
 pub(super) fn check(draft: &Draft, problems: &mut Problems) {
     // Everything ever added, to tell "not declared at all" from "not added yet".
-    let mut ever_producers = BTreeMap::new();
-    let mut ever_consumers = BTreeMap::new();
-    let mut ever_topics = BTreeMap::new();
-    let mut partition_counts = BTreeMap::new();
+    let mut ever_producers = VecMap::new();
+    let mut ever_consumers = VecMap::new();
+    let mut ever_topics = VecMap::new();
+    let mut partition_counts = VecMap::new();
     for planned in &draft.planned {
         if let Command::CreateTopic { name, config } = &planned.command {
             partition_counts
@@ -88,11 +88,11 @@ pub(super) fn check(draft: &Draft, problems: &mut Problems) {
 
 struct Checker<'a> {
     draft: &'a Draft,
-    ever_producers: BTreeMap<ProducerId, u64>,
-    ever_consumers: BTreeMap<ConsumerId, u64>,
-    ever_topics: BTreeMap<String, u64>,
+    ever_producers: VecMap<ProducerId, u64>,
+    ever_consumers: VecMap<ConsumerId, u64>,
+    ever_topics: VecMap<String, u64>,
     /// Each declared topic's number of partitions.
-    partition_counts: BTreeMap<String, u32>,
+    partition_counts: VecMap<String, u32>,
 }
 
 impl Checker<'_> {

@@ -1,8 +1,8 @@
 //! Reading one TOML table field by field, keeping the span of every value so later checks can
 //! point at the exact place, and reporting unknown or mistyped fields without stopping.
 
+use crate::engine::sorted::VecMap;
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -21,7 +21,7 @@ type Key<'i> = Spanned<Cow<'i, str>>;
 pub(super) struct Origin {
     pub path: String,
     pub span: Span,
-    pub field_spans: BTreeMap<String, Span>,
+    pub field_spans: VecMap<String, Span>,
 }
 
 impl Origin {
@@ -68,7 +68,7 @@ impl<'i> TableReader<'i> {
             origin: Origin {
                 path,
                 span,
-                field_spans: BTreeMap::new(),
+                field_spans: VecMap::new(),
             },
             entries: table
                 .iter()

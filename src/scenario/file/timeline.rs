@@ -1,7 +1,7 @@
 //! `[[timeline]]` entries: `{ at = "5s", action = "crash-broker", broker = 2 }`. One action for
 //! every [`Command`] the engine accepts; each reads its own fields and rejects any other.
 
-use std::collections::BTreeMap;
+use crate::engine::sorted::VecMap;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -282,7 +282,7 @@ fn read_record_extras(
 ) -> (Option<u32>, Option<i64>, Vec<(String, String)>) {
     let partition: Option<u32> = reader.optional("partition", problems);
     let timestamp: Option<i64> = reader.optional("timestamp", problems);
-    let headers: Option<BTreeMap<String, String>> = reader.optional("headers", problems);
+    let headers: Option<VecMap<String, String>> = reader.optional("headers", problems);
     let path = reader.path().to_owned();
     if timestamp.is_some_and(|t| t < 0) {
         problems.error(
@@ -491,7 +491,7 @@ fn read_seek(reader: &mut TableReader<'_>, problems: &mut Problems) -> Option<Co
 /// read, as `commitSync(Map<TopicPartition, OffsetAndMetadata>)` takes them.
 fn read_commit_offsets(reader: &mut TableReader<'_>, problems: &mut Problems) -> Option<Command> {
     let consumer = consumer_field(reader, problems);
-    let given: Option<std::collections::BTreeMap<String, u64>> =
+    let given: Option<crate::engine::sorted::VecMap<String, u64>> =
         reader.required("offsets", problems);
     let path = reader.field_path("offsets");
     let given = given?;

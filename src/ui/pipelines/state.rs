@@ -217,7 +217,7 @@ impl Board {
                 lane.advance_to(self.now_ms());
                 self.lanes.push(lane);
                 let order = builtin::ids();
-                self.lanes.sort_by_key(|l| {
+                crate::engine::sorted::sort_by_key(&mut self.lanes, |l| {
                     order
                         .iter()
                         .position(|id| *id == l.run.pipeline().id)

@@ -4,8 +4,8 @@
 //! cached page, a host that dropped the file), every waiting request is answered with a
 //! message that says so, and the page goes on working.
 
+use crate::engine::sorted::VecMap;
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -30,7 +30,7 @@ struct Reader {
     ready: bool,
     queued: Vec<String>,
     next_request: u32,
-    waiting: BTreeMap<u32, Done>,
+    waiting: VecMap<u32, Done>,
 }
 
 thread_local! {
@@ -147,6 +147,6 @@ fn start() -> Result<Reader, String> {
         ready: false,
         queued: Vec::new(),
         next_request: 0,
-        waiting: BTreeMap::new(),
+        waiting: VecMap::new(),
     })
 }

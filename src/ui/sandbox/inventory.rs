@@ -132,7 +132,7 @@ impl Inventory {
             .consumers()
             .filter_map(|c| c.group.as_ref().map(|g| g.group.clone()))
             .collect();
-        groups.sort();
+        crate::engine::sorted::sort(&mut groups);
         groups.dedup();
         Inventory {
             topics,

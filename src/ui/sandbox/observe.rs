@@ -4,7 +4,7 @@
 //! it, so an observer is first rewound to the snapshot's time and then fed the replay; its
 //! state is therefore always a function of the event stream up to now.
 
-use std::collections::BTreeSet;
+use crate::engine::sorted::VecSet;
 
 use crate::engine::{
     BrokerId, ConsumerId, Event, ProducerId, RecordId, SimTime, Simulation, TopicPartition,
@@ -43,11 +43,11 @@ impl Observer for () {
 /// panels can highlight it. Empty means "highlight nothing".
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Highlight {
-    pub brokers: BTreeSet<BrokerId>,
-    pub partitions: BTreeSet<TopicPartition>,
-    pub groups: BTreeSet<String>,
-    pub consumers: BTreeSet<ConsumerId>,
-    pub producers: BTreeSet<ProducerId>,
+    pub brokers: VecSet<BrokerId>,
+    pub partitions: VecSet<TopicPartition>,
+    pub groups: VecSet<String>,
+    pub consumers: VecSet<ConsumerId>,
+    pub producers: VecSet<ProducerId>,
     pub record: Option<RecordId>,
 }
 

@@ -105,7 +105,7 @@ mod tests {
 
     #[test]
     fn every_preset_builds_and_slugs_are_unique() {
-        let slugs: std::collections::BTreeSet<_> = PRESETS.iter().map(|p| p.slug).collect();
+        let slugs: crate::engine::sorted::VecSet<_> = PRESETS.iter().map(|p| p.slug).collect();
         assert_eq!(slugs.len(), PRESETS.len());
         for preset in PRESETS {
             let setup = preset.setup();

@@ -145,7 +145,7 @@ mod tests {
 
     #[test]
     fn the_first_49_members_all_look_different() {
-        let styles: std::collections::BTreeSet<_> = (0..49)
+        let styles: crate::engine::sorted::VecSet<_> = (0..49)
             .map(|n| {
                 let style = member_style(ConsumerId(n));
                 (style.fill, style.glyph)

@@ -2,7 +2,7 @@
 //! (to an offset, the beginning or the end) and `pause`/`resume` of partitions, with the
 //! `IllegalStateException`s Kafka throws turned into rejections.
 
-use std::collections::BTreeSet;
+use crate::engine::sorted::VecSet;
 
 use crate::engine::command::{Rejection, SeekTarget};
 use crate::engine::config::AutoOffsetReset;
@@ -82,7 +82,7 @@ impl Simulation {
         }
         // The playground refuses a partition that does not exist when the command is given,
         // so a typo in a scenario is reported rather than read from forever.
-        let mut wanted = BTreeSet::new();
+        let mut wanted = VecSet::new();
         for tp in &partitions {
             let known = self
                 .existing_partition(tp)

@@ -2,8 +2,8 @@
 //! (none for paused partitions or ones waiting for a seek), buffers what comes back, and hands
 //! the application at most `max.poll.records` at a time.
 
-use crate::engine::IntoBTree;
-use std::collections::BTreeMap;
+use crate::engine::sorted::VecMap;
+use crate::engine::sorted::VecSet;
 use std::sync::Arc;
 
 use super::{BufferedRun, PolledRecord, POLLED_KEPT};
@@ -129,7 +129,7 @@ impl Simulation {
             )
             .filter(|topic| consumer.metadata.partition_count(topic).is_none())
             .map(str::to_owned)
-            .collect::<std::collections::BTreeSet<String>>()
+            .collect::<crate::engine::sorted::VecSet<String>>()
             .into_iter()
             .collect();
         for topic in &unknown {
@@ -143,8 +143,7 @@ impl Simulation {
         let unknown = self.ask_for_unknown_topics(consumer_id);
         let consumer = &self.consumers[&consumer_id];
         let reading = consumer.reading(|topic| self.consumer_partition_count(consumer_id, topic));
-        let mut by_leader: BTreeMap<BrokerId, Vec<(TopicPartition, FetchPosition)>> =
-            BTreeMap::new();
+        let mut by_leader: VecMap<BrokerId, Vec<(TopicPartition, FetchPosition)>> = VecMap::new();
         let mut no_offset = Vec::new();
         let mut any_leaderless = unknown;
         let mut backing_off = false;
@@ -238,10 +237,10 @@ impl Simulation {
         if consumer.fetching_from.get(&broker) != Some(&correlation_id) {
             return;
         }
-        let reading: std::collections::BTreeSet<TopicPartition> = consumer
+        let reading: crate::engine::sorted::VecSet<TopicPartition> = consumer
             .reading(|topic| self.consumer_partition_count(consumer_id, topic))
             .into_iter()
-            .into_btree_set();
+            .collect::<VecSet<_>>();
         let consumer = self.consumers.get_mut(&consumer_id).expect("exists");
         consumer.fetching_from.remove(&broker);
         if !consumer.is_running() {
@@ -296,8 +295,7 @@ impl Simulation {
                 }
                 None => {}
             }
-            if let std::collections::btree_map::Entry::Vacant(slot) =
-                consumer.positions.entry(tp.clone())
+            if let crate::engine::sorted::Entry::Vacant(slot) = consumer.positions.entry(tp.clone())
             {
                 slot.insert(part.fetch_offset);
                 consumer.pending_resets.remove(&tp);

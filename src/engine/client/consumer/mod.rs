@@ -7,7 +7,8 @@
 mod api;
 mod fetch;
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use crate::engine::sorted::{VecMap, VecSet};
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use crate::engine::command::Rejection;
@@ -83,40 +84,40 @@ pub struct Consumer {
     pub subscription: Vec<String>,
     /// `assign(partitions)`: the partitions it reads without group membership, if the
     /// application assigned them by hand.
-    pub manual_assignment: Option<BTreeSet<TopicPartition>>,
+    pub manual_assignment: Option<VecSet<TopicPartition>>,
     pub config: ConsumerConfig,
     /// The next offset to read per partition; absent until a committed offset,
     /// `auto.offset.reset` or a seek gives one.
-    pub positions: BTreeMap<TopicPartition, Offset>,
+    pub positions: VecMap<TopicPartition, Offset>,
     /// `pause(partitions)`: assigned partitions it does not fetch until `resume`; their
     /// positions stay, and `poll()` goes on for the others.
-    pub paused_partitions: BTreeSet<TopicPartition>,
+    pub paused_partitions: VecSet<TopicPartition>,
     /// Partitions whose position could not be found under `auto.offset.reset=none`
     /// (`NoOffsetForPartitionException`, or `OffsetOutOfRangeException`): not fetched until
     /// the application seeks.
-    pub awaiting_seek: BTreeSet<TopicPartition>,
+    pub awaiting_seek: VecSet<TopicPartition>,
     /// `seekToBeginning` / `seekToEnd`: partitions whose position is resolved at the next
     /// fetch by this policy instead of `auto.offset.reset`.
-    pending_resets: BTreeMap<TopicPartition, AutoOffsetReset>,
+    pending_resets: VecMap<TopicPartition, AutoOffsetReset>,
     /// Under `assign()` with a `group.id`: partitions whose committed offset was already asked
     /// for (and had none), so the position now comes from the reset policy.
-    pub(in crate::engine) committed_checked: BTreeSet<TopicPartition>,
+    pub(in crate::engine) committed_checked: VecSet<TopicPartition>,
     /// Partitions whose position or committed offset the application chose itself (a seek
     /// to an offset, `commitSync(offsets)`): Kafka checks neither against the log, so such an
     /// offset may lie beyond the high watermark, unlike one reached by reading.
-    pub application_offsets: BTreeSet<TopicPartition>,
+    pub application_offsets: VecSet<TopicPartition>,
     /// Where each partition's outstanding fetch started. A fetched partition missing here was
     /// sought, paused or revoked since, and its records are discarded.
-    in_flight_fetches: BTreeMap<TopicPartition, crate::engine::network::FetchPosition>,
+    in_flight_fetches: VecMap<TopicPartition, crate::engine::network::FetchPosition>,
     /// Brokers with a fetch of ours outstanding; Kafka keeps at most one per broker.
-    fetching_from: BTreeMap<BrokerId, u64>,
+    fetching_from: VecMap<BrokerId, u64>,
     next_correlation_id: u64,
     /// What `poll()` returned, in order (the newest [`POLLED_KEPT`]), kept for display while
     /// detailed events are on. Shared between copies of the simulation ([`SharedVec`]).
     pub polled: SharedVec<PolledRecord>,
     pub records_polled: u64,
     /// The offset of the last record `poll()` returned, per partition.
-    pub last_polled: BTreeMap<TopicPartition, Offset>,
+    pub last_polled: VecMap<TopicPartition, Offset>,
     /// Fetched records not yet returned by `poll()` (it returns at most `max.poll.records`),
     /// oldest first; never an empty run.
     buffer: VecDeque<BufferedRun>,
@@ -143,18 +144,18 @@ impl Consumer {
             topic,
             manual_assignment: None,
             config,
-            positions: BTreeMap::new(),
-            paused_partitions: BTreeSet::new(),
-            awaiting_seek: BTreeSet::new(),
-            pending_resets: BTreeMap::new(),
-            committed_checked: BTreeSet::new(),
-            application_offsets: BTreeSet::new(),
-            in_flight_fetches: BTreeMap::new(),
-            fetching_from: BTreeMap::new(),
+            positions: VecMap::new(),
+            paused_partitions: VecSet::new(),
+            awaiting_seek: VecSet::new(),
+            pending_resets: VecMap::new(),
+            committed_checked: VecSet::new(),
+            application_offsets: VecSet::new(),
+            in_flight_fetches: VecMap::new(),
+            fetching_from: VecMap::new(),
             next_correlation_id: 0,
             polled: SharedVec::new(),
             records_polled: 0,
-            last_polled: BTreeMap::new(),
+            last_polled: VecMap::new(),
             buffer: VecDeque::new(),
             group: None,
             metadata: ClientMetadata::default(),
@@ -232,11 +233,11 @@ impl Consumer {
     }
 
     /// The partitions it owns for committing: its manual assignment or its group's.
-    pub fn owned_partitions(&self) -> BTreeSet<TopicPartition> {
+    pub fn owned_partitions(&self) -> VecSet<TopicPartition> {
         match (&self.manual_assignment, &self.group) {
             (Some(partitions), _) => partitions.clone(),
             (None, Some(client)) => client.assigned.clone(),
-            (None, None) => BTreeSet::new(),
+            (None, None) => VecSet::new(),
         }
     }
 

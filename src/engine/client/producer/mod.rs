@@ -4,7 +4,8 @@
 //! backoff within `delivery.timeout.ms`, the idempotent producer's sequences and epoch bumps
 //! (`idempotence.rs`), and rate-driven workloads.
 
-use std::collections::{BTreeMap, VecDeque};
+use crate::engine::sorted::VecMap;
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -139,10 +140,10 @@ pub struct Producer {
     pub producer_id: Option<u64>,
     pub producer_epoch: u16,
     accumulator: Accumulator,
-    sequences: BTreeMap<TopicPartition, idempotence::PartitionSequences>,
-    in_flight: BTreeMap<u64, RequestInFlight>,
-    sticky: BTreeMap<String, (u32, u32)>,
-    round_robin: BTreeMap<String, u32>,
+    sequences: VecMap<TopicPartition, idempotence::PartitionSequences>,
+    in_flight: VecMap<u64, RequestInFlight>,
+    sticky: VecMap<String, (u32, u32)>,
+    round_robin: VecMap<String, u32>,
     next_correlation_id: u64,
     /// In synchronous mode, the record whose answer `send().get()` waits for.
     awaiting: Option<RecordId>,
@@ -184,10 +185,10 @@ impl Producer {
             producer_id,
             producer_epoch: 0,
             accumulator: Accumulator::default(),
-            sequences: BTreeMap::new(),
-            in_flight: BTreeMap::new(),
-            sticky: BTreeMap::new(),
-            round_robin: BTreeMap::new(),
+            sequences: VecMap::new(),
+            in_flight: VecMap::new(),
+            sticky: VecMap::new(),
+            round_robin: VecMap::new(),
             next_correlation_id: 0,
             awaiting: None,
             blocked_sends: VecDeque::new(),

@@ -15,8 +15,8 @@ use crate::engine::Simulation;
 use super::accumulator::PendingBatch;
 use super::RequestInFlight;
 use crate::engine::ids::RecordId;
+use crate::engine::sorted::VecMap;
 use crate::engine::time::SimTime;
-use std::collections::BTreeMap;
 use std::collections::VecDeque;
 
 impl Simulation {
@@ -43,7 +43,7 @@ impl Simulation {
         let max_in_flight = producer.config.max_in_flight_requests_per_connection as usize;
         let batch_size = producer.config.batch_size;
         let mut expired = Vec::new();
-        let mut per_broker: BTreeMap<BrokerId, Vec<TopicPartition>> = BTreeMap::new();
+        let mut per_broker: VecMap<BrokerId, Vec<TopicPartition>> = VecMap::new();
         let mut next_wake: Option<SimTime> = None;
         let mut needs_metadata = false;
         for (tp, deque) in producer.accumulator.iter() {
@@ -119,7 +119,7 @@ impl Simulation {
     fn send_requests(
         &mut self,
         producer_id: ProducerId,
-        per_broker: BTreeMap<BrokerId, Vec<TopicPartition>>,
+        per_broker: VecMap<BrokerId, Vec<TopicPartition>>,
         max_in_flight: usize,
     ) -> bool {
         let mut sent = false;

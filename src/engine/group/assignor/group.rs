@@ -1,9 +1,8 @@
 //! The input every assignor works on, prepared the way Kafka's `AbstractPartitionAssignor`
 //! prepares it before calling the concrete assignor.
 
-use crate::engine::IntoBTree;
+use crate::engine::sorted::{VecMap, VecSet};
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
 
 use super::java_order::{compare_strings, string_hash, JavaHashOrder};
 use super::MemberSubscription;
@@ -23,24 +22,24 @@ pub struct TopicTable {
     names: Vec<String>,
     counts: Vec<u32>,
     hashes: Vec<i32>,
-    index: BTreeMap<String, usize>,
+    index: VecMap<String, usize>,
 }
 
 impl TopicTable {
-    fn new(existing: &BTreeMap<String, u32>, subscribed: &BTreeSet<String>) -> Self {
+    fn new(existing: &VecMap<String, u32>, subscribed: &VecSet<String>) -> Self {
         let mut names: Vec<String> = subscribed
             .iter()
             .filter(|name| existing.get(*name).is_some_and(|&count| count > 0))
             .cloned()
             .collect();
-        names.sort_by(|a, b| compare_strings(a, b));
+        crate::engine::sorted::sort_by(&mut names, |a, b| compare_strings(a, b));
         let counts = names.iter().map(|name| existing[name]).collect();
         let hashes = names.iter().map(|name| string_hash(name)).collect();
         let index = names
             .iter()
             .enumerate()
             .map(|(position, name)| (name.clone(), position))
-            .into_btree_map();
+            .collect::<VecMap<_, _>>();
         TopicTable {
             names,
             counts,
@@ -92,9 +91,9 @@ pub struct Member {
     pub id: String,
     pub instance_id: Option<String>,
     /// The subscribed topic names as sent, without duplicates, existing or not.
-    pub topic_names: BTreeSet<String>,
+    pub topic_names: VecSet<String>,
     /// The subscribed topics that take part in the assignment.
-    pub topics: BTreeSet<usize>,
+    pub topics: VecSet<usize>,
     /// The owned partitions that still exist, in the order the member reported them.
     pub owned: Vec<Tp>,
     pub generation: Option<i32>,
@@ -111,20 +110,20 @@ pub struct Group {
 }
 
 impl Group {
-    pub fn new(existing: &BTreeMap<String, u32>, subscriptions: &[MemberSubscription]) -> Self {
+    pub fn new(existing: &VecMap<String, u32>, subscriptions: &[MemberSubscription]) -> Self {
         // A map keeps one subscription per member id; as with Java's `put`, a repeated id keeps
         // the last subscription given for it.
-        let mut by_id: BTreeMap<&str, &MemberSubscription> = BTreeMap::new();
+        let mut by_id: VecMap<&str, &MemberSubscription> = VecMap::new();
         for subscription in subscriptions {
             by_id.insert(subscription.member_id.as_str(), subscription);
         }
         let mut sorted_ids: Vec<&str> = by_id.keys().copied().collect();
-        sorted_ids.sort_by(|a, b| compare_strings(a, b));
+        crate::engine::sorted::sort_by(&mut sorted_ids, |a, b| compare_strings(a, b));
 
-        let subscribed: BTreeSet<String> = by_id
+        let subscribed: VecSet<String> = by_id
             .values()
             .flat_map(|subscription| subscription.topics.iter().cloned())
-            .into_btree_set();
+            .collect::<VecSet<_>>();
         let topics = TopicTable::new(existing, &subscribed);
 
         // The leader inserts members in the order the broker lists them, which the assignor
@@ -157,14 +156,17 @@ impl Group {
         let mut chosen: Vec<usize> = (0..self.members.len())
             .filter(|&index| keep(&self.members[index]))
             .collect();
-        chosen.sort_by(|&a, &b| compare_member_info(&self.members[a], &self.members[b]));
+        crate::engine::sorted::sort_by(&mut chosen, |&a, &b| {
+            compare_member_info(&self.members[a], &self.members[b])
+        });
         chosen
     }
 }
 
 impl Member {
     fn new(subscription: &MemberSubscription, id_rank: usize, topics: &TopicTable) -> Self {
-        let topic_names: BTreeSet<String> = subscription.topics.iter().cloned().into_btree_set();
+        let topic_names: VecSet<String> =
+            subscription.topics.iter().cloned().collect::<VecSet<_>>();
         let subscribed = topic_names
             .iter()
             .filter_map(|name| topics.find(name))

@@ -123,7 +123,9 @@ impl<T: PartialEq + Clone> JavaHashOrder<T> {
     /// The items in the order Java's iterator would return them.
     pub fn iteration_order(&self) -> Vec<T> {
         let mut ordered: Vec<&HashEntry<T>> = self.entries.iter().collect();
-        ordered.sort_by_key(|entry| (bucket_of(entry.hash, self.capacity), entry.sequence));
+        crate::engine::sorted::sort_by_key(&mut ordered, |entry| {
+            (bucket_of(entry.hash, self.capacity), entry.sequence)
+        });
         ordered
             .into_iter()
             .map(|entry| entry.item.clone())

@@ -13,8 +13,7 @@ mod sticky;
 #[cfg(test)]
 mod tests;
 
-use crate::engine::IntoBTree;
-use std::collections::BTreeMap;
+use crate::engine::sorted::VecMap;
 
 use group::{Group, Tp};
 
@@ -81,9 +80,9 @@ pub struct MemberSubscription {
 /// revoked.
 pub fn assign(
     kind: AssignorKind,
-    topics: &BTreeMap<String, u32>,
+    topics: &VecMap<String, u32>,
     members: &[MemberSubscription],
-) -> BTreeMap<String, Vec<(String, u32)>> {
+) -> VecMap<String, Vec<(String, u32)>> {
     let group = Group::new(topics, members);
     let assignment = match kind {
         AssignorKind::Range => range::assign(&group),
@@ -95,15 +94,12 @@ pub fn assign(
 }
 
 /// Turns per-member partition lists (indexed like `group.members`) into the public form.
-fn named_assignment(
-    group: &Group,
-    assignment: Vec<Vec<Tp>>,
-) -> BTreeMap<String, Vec<(String, u32)>> {
-    let mut named: BTreeMap<String, Vec<(String, u32)>> = group
+fn named_assignment(group: &Group, assignment: Vec<Vec<Tp>>) -> VecMap<String, Vec<(String, u32)>> {
+    let mut named: VecMap<String, Vec<(String, u32)>> = group
         .members
         .iter()
         .map(|member| (member.id.clone(), Vec::new()))
-        .into_btree_map();
+        .collect::<VecMap<_, _>>();
     for (member, partitions) in group.members.iter().zip(assignment) {
         let list = named.entry(member.id.clone()).or_default();
         list.extend(
@@ -111,7 +107,7 @@ fn named_assignment(
                 .into_iter()
                 .map(|tp| (group.topics.name(tp.topic).to_string(), tp.partition)),
         );
-        list.sort();
+        crate::engine::sorted::sort(list);
     }
     named
 }

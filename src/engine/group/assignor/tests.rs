@@ -1,6 +1,6 @@
 //! Properties every assignor must keep, checked over many generated groups.
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::engine::sorted::{VecMap, VecSet};
 
 use super::{assign, AssignorKind, MemberSubscription};
 
@@ -34,7 +34,7 @@ fn member(id: &str, topics: &[&str]) -> MemberSubscription {
     }
 }
 
-fn topics(list: &[(&str, u32)]) -> BTreeMap<String, u32> {
+fn topics(list: &[(&str, u32)]) -> VecMap<String, u32> {
     list.iter()
         .map(|(name, count)| (name.to_string(), *count))
         .collect()
@@ -44,10 +44,10 @@ fn topics(list: &[(&str, u32)]) -> BTreeMap<String, u32> {
 fn random_group(
     rng: &mut Lcg,
     equal_subscriptions: bool,
-) -> (BTreeMap<String, u32>, Vec<MemberSubscription>) {
+) -> (VecMap<String, u32>, Vec<MemberSubscription>) {
     let topic_count = 1 + rng.below(4) as usize;
     let names: Vec<String> = (0..topic_count).map(|t| format!("topic-{t}")).collect();
-    let existing: BTreeMap<String, u32> = names
+    let existing: VecMap<String, u32> = names
         .iter()
         .map(|name| (name.clone(), 1 + rng.below(7) as u32))
         .collect();
@@ -84,12 +84,12 @@ fn random_group(
     (existing, members)
 }
 
-fn counts(result: &BTreeMap<String, Vec<(String, u32)>>) -> Vec<usize> {
+fn counts(result: &VecMap<String, Vec<(String, u32)>>) -> Vec<usize> {
     result.values().map(Vec::len).collect()
 }
 
-fn assert_no_partition_twice(result: &BTreeMap<String, Vec<(String, u32)>>) {
-    let mut seen = BTreeSet::new();
+fn assert_no_partition_twice(result: &VecMap<String, Vec<(String, u32)>>) {
+    let mut seen = VecSet::new();
     for partitions in result.values() {
         for partition in partitions {
             assert!(
@@ -160,8 +160,8 @@ fn no_partition_is_assigned_twice_and_every_member_gets_an_entry() {
         for kind in ALL_KINDS {
             let result = assign(kind, &existing, &members);
             assert_no_partition_twice(&result);
-            let ids: BTreeSet<&String> = members.iter().map(|m| &m.member_id).collect();
-            assert_eq!(result.keys().collect::<BTreeSet<_>>(), ids);
+            let ids: VecSet<&String> = members.iter().map(|m| &m.member_id).collect();
+            assert_eq!(result.keys().collect::<VecSet<_>>(), ids);
             for (id, partitions) in &result {
                 let subscription = members.iter().find(|m| &m.member_id == id).unwrap();
                 for (topic, partition) in partitions {
@@ -177,7 +177,7 @@ fn no_partition_is_assigned_twice_and_every_member_gets_an_entry() {
                 );
             }
             if kind != AssignorKind::CooperativeSticky {
-                let subscribed: BTreeSet<&String> =
+                let subscribed: VecSet<&String> =
                     members.iter().flat_map(|m| m.topics.iter()).collect();
                 let total: u32 = subscribed.iter().map(|topic| existing[*topic]).sum();
                 let assigned: usize = counts(&result).iter().sum();
@@ -266,7 +266,7 @@ fn odd_inputs_do_not_panic() {
         }
     }
     for kind in ALL_KINDS {
-        assert!(assign(kind, &BTreeMap::new(), &[]).is_empty());
+        assert!(assign(kind, &VecMap::new(), &[]).is_empty());
     }
 }
 

@@ -2,7 +2,7 @@
 //! phase with its initial delay and rebalance timeout, and the end of the join, when the
 //! coordinator picks a protocol and answers every member (the leader with the others' metadata).
 
-use std::collections::BTreeMap;
+use crate::engine::sorted::VecMap;
 
 use crate::engine::errors::ErrorCode;
 use crate::engine::event::EventKind;
@@ -392,7 +392,7 @@ impl Simulation {
 
 /// The protocol every member supports that gets the most first-choice votes.
 fn choose_protocol(
-    members: &BTreeMap<String, MemberMetadata>,
+    members: &VecMap<String, MemberMetadata>,
     leader: Option<&str>,
 ) -> Option<String> {
     let first = members.values().next()?;
@@ -401,7 +401,7 @@ fn choose_protocol(
         .iter()
         .filter(|p| members.values().all(|m| m.protocols.contains(p)))
         .collect();
-    let mut votes: BTreeMap<&String, usize> = BTreeMap::new();
+    let mut votes: VecMap<&String, usize> = VecMap::new();
     for member in members.values() {
         if let Some(choice) = member.protocols.iter().find(|p| candidates.contains(p)) {
             *votes.entry(choice).or_insert(0) += 1;

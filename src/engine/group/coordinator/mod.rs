@@ -8,7 +8,7 @@
 //! survive a coordinator failover as if the new coordinator had loaded them from the
 //! replicated log.
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::engine::sorted::{VecMap, VecSet};
 
 mod heartbeat;
 mod join;
@@ -66,11 +66,11 @@ pub struct GroupState {
     pub generation: i32,
     pub protocol: Option<String>,
     pub leader: Option<String>,
-    pub members: BTreeMap<String, MemberMetadata>,
+    pub members: VecMap<String, MemberMetadata>,
     /// Committed offsets: the next offset to read.
-    pub offsets: BTreeMap<TopicPartition, Offset>,
+    pub offsets: VecMap<TopicPartition, Offset>,
     /// Member ids handed out with MEMBER_ID_REQUIRED and not yet used.
-    pending_member_ids: BTreeSet<String>,
+    pending_member_ids: VecSet<String>,
     /// Bumped at each new join phase, so timers of an older one are ignored.
     round: u64,
     /// The initial rebalance's delay in progress (Kafka's `InitialDelayedJoin`).
@@ -89,9 +89,9 @@ impl GroupState {
             generation: 0,
             protocol: None,
             leader: None,
-            members: BTreeMap::new(),
-            offsets: BTreeMap::new(),
-            pending_member_ids: BTreeSet::new(),
+            members: VecMap::new(),
+            offsets: VecMap::new(),
+            pending_member_ids: VecSet::new(),
             round: 0,
             initial_join: None,
             new_member_added: false,

@@ -14,8 +14,8 @@ use crate::engine::network::GroupRequest;
 use crate::engine::network::JoinedMember;
 use crate::engine::network::Node;
 use crate::engine::phases::MemberPhase;
+use crate::engine::sorted::VecMap;
 use crate::engine::Simulation;
-use std::collections::BTreeMap;
 
 /// A JoinGroup answer's fields, as the member reads them.
 pub(super) struct JoinResponse {
@@ -194,7 +194,7 @@ impl Simulation {
         let kind = protocol
             .and_then(AssignorKind::from_name)
             .unwrap_or(AssignorKind::Range);
-        let mut topics = BTreeMap::new();
+        let mut topics = VecMap::new();
         let mut unknown = Vec::new();
         for topic in members.iter().flat_map(|m| m.topics.iter()) {
             match self.member_partition_count(consumer_id, topic) {

@@ -11,7 +11,7 @@ mod manual;
 mod poll;
 mod sync;
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::engine::sorted::{VecMap, VecSet};
 
 use crate::engine::command::Rejection;
 use crate::engine::errors::ErrorCode;
@@ -49,7 +49,7 @@ pub struct ConsumerCoordinator {
     pub is_leader: bool,
     pub protocol: Option<String>,
     /// Partitions assigned and not revoked.
-    pub assigned: BTreeSet<TopicPartition>,
+    pub assigned: VecSet<TopicPartition>,
     /// Partitions owned before an eager revocation, reported to sticky assignors.
     previously_owned: Vec<TopicPartition>,
     owned_generation: i32,
@@ -57,9 +57,9 @@ pub struct ConsumerCoordinator {
     /// (`ConsumerCoordinator.rejoinNeededOrPending`).
     joined_subscription: Vec<String>,
     /// The last offsets this member committed successfully, per partition.
-    pub committed: BTreeMap<TopicPartition, Offset>,
+    pub committed: VecMap<TopicPartition, Offset>,
     awaiting_offsets: bool,
-    in_flight: BTreeMap<u64, GroupCall>,
+    in_flight: VecMap<u64, GroupCall>,
     pub last_poll_at: SimTime,
     next_auto_commit_at: SimTime,
     heartbeat_running: bool,
@@ -74,13 +74,13 @@ impl ConsumerCoordinator {
             phase: MemberPhase::Unjoined,
             is_leader: false,
             protocol: None,
-            assigned: BTreeSet::new(),
+            assigned: VecSet::new(),
             previously_owned: Vec::new(),
             owned_generation: -1,
             joined_subscription: Vec::new(),
-            committed: BTreeMap::new(),
+            committed: VecMap::new(),
             awaiting_offsets: false,
-            in_flight: BTreeMap::new(),
+            in_flight: VecMap::new(),
             last_poll_at: now,
             next_auto_commit_at: now,
             heartbeat_running: false,

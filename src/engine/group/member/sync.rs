@@ -8,10 +8,9 @@ use crate::engine::ids::ConsumerId;
 use crate::engine::ids::TopicPartition;
 use crate::engine::network::GroupRequest;
 use crate::engine::phases::MemberPhase;
+use crate::engine::sorted::VecSet;
 use crate::engine::timer::Timer;
-use crate::engine::IntoBTree;
 use crate::engine::Simulation;
-use std::collections::BTreeSet;
 
 impl Simulation {
     pub(in crate::engine) fn on_sync_response(
@@ -43,7 +42,7 @@ impl Simulation {
         let heartbeat_interval = consumer.config.heartbeat_interval_ms;
         let auto_commit = consumer.config.enable_auto_commit;
         let client = consumer.group.as_mut().expect("checked");
-        let new: BTreeSet<TopicPartition> = assignment.iter().cloned().into_btree_set();
+        let new: VecSet<TopicPartition> = assignment.iter().cloned().collect::<VecSet<_>>();
         let revoked: Vec<TopicPartition> = client.assigned.difference(&new).cloned().collect();
         let added: Vec<TopicPartition> = new.difference(&client.assigned).cloned().collect();
         let cooperative = client.cooperative();

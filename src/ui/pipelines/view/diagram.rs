@@ -161,7 +161,7 @@ pub fn wrap_label(label: &str) -> Vec<String> {
 /// Nodes that share a coordinate stay aligned.
 fn axis(primary: &[f64], other: &[f64], other_need: f64, scale: f64, need: f64) -> Vec<f64> {
     let mut values: Vec<f64> = primary.to_vec();
-    values.sort_by(f64::total_cmp);
+    crate::engine::sorted::sort_by(&mut values, f64::total_cmp);
     values.dedup();
     let mut at: Vec<f64> = Vec::with_capacity(values.len());
     for (k, &value) in values.iter().enumerate() {

@@ -29,7 +29,7 @@ pub struct AuditSummaryView {
 /// How many lost records the explanation names.
 const LOST_NAMED: usize = 3;
 
-fn per_reader(map: &std::collections::BTreeMap<String, u64>, what: &str) -> String {
+fn per_reader(map: &crate::engine::sorted::VecMap<String, u64>, what: &str) -> String {
     if map.is_empty() {
         return format!("no reader yet, so no {what}");
     }

@@ -21,8 +21,8 @@
 //! [`SENT_KEPT_MAX`] records; the journal that makes rewinds exact is kept for the full
 //! resolution tier and at most [`JOURNAL_MAX_FACTS`] facts.
 
-use crate::engine::IntoBTree;
-use std::collections::{BTreeMap, VecDeque};
+use crate::engine::sorted::VecMap;
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use crate::engine::{
@@ -95,13 +95,13 @@ pub struct LagRow {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct State {
     /// (up, fenced) per broker, to tell which replicas of a new topic start in its ISR.
-    brokers: BTreeMap<BrokerId, (bool, bool)>,
-    partitions: BTreeMap<TopicPartition, PartitionState>,
+    brokers: VecMap<BrokerId, (bool, bool)>,
+    partitions: VecMap<TopicPartition, PartitionState>,
     /// The topic each reader subscribes to.
-    readers: BTreeMap<Reader, Arc<str>>,
-    consumer_readers: BTreeMap<ConsumerId, Reader>,
-    committed: BTreeMap<(Reader, TopicPartition), u64>,
-    positions: BTreeMap<(Reader, TopicPartition), u64>,
+    readers: VecMap<Reader, Arc<str>>,
+    consumer_readers: VecMap<ConsumerId, Reader>,
+    committed: VecMap<(Reader, TopicPartition), u64>,
+    positions: VecMap<(Reader, TopicPartition), u64>,
 }
 
 /// What happened in one window, reset at each boundary.
@@ -109,7 +109,7 @@ struct State {
 struct Window {
     sent: u64,
     acked: u64,
-    polled: BTreeMap<Reader, u64>,
+    polled: VecMap<Reader, u64>,
     latencies_ms: Vec<u64>,
 }
 
@@ -123,7 +123,7 @@ pub struct Sample {
     /// Records whose send was acknowledged in the window.
     pub acked: u64,
     /// Records `poll()` returned in the window, per reader.
-    pub polled: BTreeMap<Reader, u64>,
+    pub polled: VecMap<Reader, u64>,
     /// End-to-end latency (send to poll) of the records polled in the window, by nearest rank.
     pub latency_p50_ms: Option<u64>,
     pub latency_p99_ms: Option<u64>,
@@ -177,7 +177,7 @@ impl Sample {
         per_second(self.polled.get(reader).copied().unwrap_or(0))
     }
 
-    pub fn polled_per_second(&self) -> BTreeMap<Reader, f64> {
+    pub fn polled_per_second(&self) -> VecMap<Reader, f64> {
         self.state
             .state
             .readers
@@ -186,11 +186,11 @@ impl Sample {
                 let count = self.polled.get(reader).copied().unwrap_or(0);
                 (reader.clone(), per_second(count))
             })
-            .into_btree_map()
+            .collect::<VecMap<_, _>>()
     }
 
     /// Every user partition (not `__consumer_offsets`).
-    pub fn partitions(&self) -> &BTreeMap<TopicPartition, PartitionState> {
+    pub fn partitions(&self) -> &VecMap<TopicPartition, PartitionState> {
         &self.state.state.partitions
     }
 
@@ -308,7 +308,7 @@ enum Fact {
 /// Send times of recent records, for end-to-end latency.
 #[derive(Clone, Debug, Default)]
 struct SentTimes {
-    by_record: BTreeMap<RecordId, SimTime>,
+    by_record: VecMap<RecordId, SimTime>,
     order: VecDeque<(SimTime, RecordId)>,
 }
 
@@ -523,7 +523,7 @@ impl MetricsHistory {
         while self.next_boundary < time {
             let window = std::mem::take(&mut self.window);
             let mut latencies = window.latencies_ms;
-            latencies.sort_unstable();
+            crate::engine::sorted::sort(&mut latencies);
             let state = match self.samples.back() {
                 Some(last) if last.state.state == self.state => last.state.clone(),
                 _ => Arc::new(SampleState::new(self.state.clone())),

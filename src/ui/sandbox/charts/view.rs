@@ -3,9 +3,8 @@
 //! apart by colour alone), the time cursor, and a one-sentence text alternative per chart.
 //! The components only paint this.
 
-use crate::engine::IntoBTree;
+use crate::engine::sorted::VecMap;
 use crate::ui::sandbox::charts::metrics::LagRow;
-use std::collections::BTreeMap;
 
 use crate::engine::{SimTime, TopicPartition};
 use crate::ui::sandbox::charts::metrics::{MetricsHistory, Reader, Sample};
@@ -225,16 +224,16 @@ fn lag_chart(mut chart: ChartSpec, samples: &[&Sample], latest: Option<&Sample>)
             .ok()
             .and_then(|index| rows[index].position_lag)
     };
-    let mut worst: BTreeMap<(&Reader, &TopicPartition), f64> = BTreeMap::new();
+    let mut worst: VecMap<(&Reader, &TopicPartition), f64> = VecMap::new();
     for row in per_sample.iter().flat_map(|rows| rows.iter()) {
         let lag = row.position_lag.unwrap_or(0) as f64;
         let entry = worst.entry((&row.reader, &row.partition)).or_insert(0.0);
         *entry = entry.max(lag);
     }
-    let rows: BTreeMap<(Reader, TopicPartition), f64> = worst
+    let rows: VecMap<(Reader, TopicPartition), f64> = worst
         .into_iter()
         .map(|((reader, partition), lag)| ((reader.clone(), partition.clone()), lag))
-        .into_btree_map();
+        .collect::<VecMap<_, _>>();
     let readers: Vec<&Reader> = {
         let mut readers: Vec<&Reader> = rows.keys().map(|(r, _)| r).collect();
         readers.dedup();
@@ -243,10 +242,10 @@ fn lag_chart(mut chart: ChartSpec, samples: &[&Sample], latest: Option<&Sample>)
     let mut chosen: Vec<(&(Reader, TopicPartition), f64)> =
         rows.iter().map(|(k, v)| (k, *v)).collect();
     // Largest lag first; ties keep reader and partition order (the sort is stable).
-    chosen.sort_by(|a, b| b.1.total_cmp(&a.1));
+    crate::engine::sorted::sort_by(&mut chosen, |a, b| b.1.total_cmp(&a.1));
     let left_out = chosen.len().saturating_sub(MAX_LAG_LINES);
     chosen.truncate(MAX_LAG_LINES);
-    chosen.sort_by(|a, b| a.0.cmp(b.0));
+    crate::engine::sorted::sort_by(&mut chosen, |a, b| a.0.cmp(b.0));
     for (key, _) in chosen {
         let (reader, tp) = key;
         let reader_index = readers.iter().position(|r| *r == reader).unwrap_or(0);
@@ -277,8 +276,8 @@ fn lag_chart(mut chart: ChartSpec, samples: &[&Sample], latest: Option<&Sample>)
             if rows.is_empty() {
                 format!("{}: no consumers.", chart.title)
             } else {
-                let mut per_reader: BTreeMap<&Reader, (u64, u64, Option<&TopicPartition>, u64)> =
-                    BTreeMap::new();
+                let mut per_reader: VecMap<&Reader, (u64, u64, Option<&TopicPartition>, u64)> =
+                    VecMap::new();
                 for row in rows {
                     let entry = per_reader.entry(&row.reader).or_default();
                     let lag = row.position_lag.unwrap_or(0);

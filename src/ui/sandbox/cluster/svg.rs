@@ -10,8 +10,8 @@
 //! record's element is keyed by its offset, so between frames it is updated in place rather
 //! than rebuilt.
 
+use crate::engine::sorted::VecMap;
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use web_sys::Element;
@@ -291,7 +291,7 @@ fn emphasis_class(emphasis: Emphasis) -> Option<&'static str> {
 
 /// All links as one path per kind and state, so hundreds of client links cost a few elements.
 fn links(links: &[LinkView]) -> Html {
-    let mut paths: BTreeMap<(u8, bool), (LinkKind, String)> = BTreeMap::new();
+    let mut paths: VecMap<(u8, bool), (LinkKind, String)> = VecMap::new();
     for link in links {
         let entry = paths
             .entry((link.kind as u8, link.down))

@@ -6,7 +6,8 @@
 //! network messages, the data path (produce, replication, consume) and the control events
 //! (everything else). A view merges them back in the order they happened.
 
-use std::collections::{BTreeSet, VecDeque};
+use crate::engine::sorted::VecSet;
+use std::collections::VecDeque;
 
 use crate::engine::{BrokerId, Event, SimTime, Simulation};
 
@@ -39,7 +40,7 @@ struct Entry {
     family: EventFamily,
     event: Event,
     touched: Highlight,
-    topics: BTreeSet<String>,
+    topics: VecSet<String>,
 }
 
 /// The recent events, bounded. An [`Observer`].
@@ -177,7 +178,7 @@ pub struct EventFilter {
     pub broker: Option<BrokerId>,
     pub topic: Option<String>,
     pub group: Option<String>,
-    pub families: BTreeSet<EventFamily>,
+    pub families: VecSet<EventFamily>,
 }
 
 impl Default for EventFilter {

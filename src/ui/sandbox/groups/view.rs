@@ -3,8 +3,7 @@
 //! members, rebalances in progress, and the consumers that read without a group. Built from
 //! the engine's state and the [`RebalanceWatch`]. Plain Rust, no Yew.
 
-use crate::engine::IntoBTree;
-use std::collections::BTreeSet;
+use crate::engine::sorted::VecSet;
 
 use crate::engine::{
     offsets_partition_for, Consumer, ConsumerId, GroupPhase, GroupState, MemberPhase, Simulation,
@@ -314,8 +313,11 @@ fn group_view(
 ) -> GroupView {
     // Members: the consumers that belong to the group, plus any the coordinator still
     // counts (a crashed member stays until its session times out).
-    let coordinator_members: BTreeSet<ConsumerId> =
-        group.members.values().map(|m| m.consumer).into_btree_set();
+    let coordinator_members: VecSet<ConsumerId> = group
+        .members
+        .values()
+        .map(|m| m.consumer)
+        .collect::<VecSet<_>>();
     let consumers: Vec<&Consumer> = sim
         .consumers()
         .filter(|c| c.group.as_ref().is_some_and(|g| g.group == group.id))
@@ -361,7 +363,7 @@ fn group_view(
         live_members: consumers.iter().filter(|c| !c.crashed && !c.closed).count() as u32,
         partition_count,
     };
-    let mut owned_anywhere = BTreeSet::new();
+    let mut owned_anywhere = VecSet::new();
     let members = consumers
         .iter()
         .map(|consumer| ctx.member_view(consumer, &mut owned_anywhere))
@@ -444,7 +446,7 @@ impl MemberCtx<'_> {
     fn member_view(
         &self,
         consumer: &Consumer,
-        owned_anywhere: &mut BTreeSet<TopicPartition>,
+        owned_anywhere: &mut VecSet<TopicPartition>,
     ) -> MemberView {
         let MemberCtx {
             sim,

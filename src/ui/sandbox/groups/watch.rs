@@ -5,8 +5,8 @@
 //! again (eager: all of them; cooperative: only the moving ones), and which ones an owner
 //! received recently. Plain Rust, no Yew.
 
-use crate::engine::IntoBTree;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use crate::engine::sorted::{VecMap, VecSet};
+use std::collections::VecDeque;
 
 use crate::engine::{
     ConsumerId, Event, EventKind, GroupPhase, SimTime, Simulation, TopicPartition,
@@ -28,11 +28,11 @@ pub struct Revocation {
 /// One group's rebalance memory.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct GroupMemory {
-    pub revoked: BTreeMap<TopicPartition, Revocation>,
+    pub revoked: VecMap<TopicPartition, Revocation>,
     /// When each owner received each partition it did not own before.
-    pub received: BTreeMap<TopicPartition, (ConsumerId, SimTime)>,
+    pub received: VecMap<TopicPartition, (ConsumerId, SimTime)>,
     /// What each member owns after its latest assignment.
-    pub owned: BTreeMap<ConsumerId, BTreeSet<TopicPartition>>,
+    pub owned: VecMap<ConsumerId, VecSet<TopicPartition>>,
     /// The latest rebalance: when and why.
     pub last_rebalance: Option<(SimTime, String)>,
 }
@@ -59,7 +59,7 @@ enum Note {
     },
 }
 
-type State = BTreeMap<String, GroupMemory>;
+type State = VecMap<String, GroupMemory>;
 
 fn apply(state: &mut State, at: SimTime, note: &Note) {
     match note {
@@ -91,7 +91,8 @@ fn apply(state: &mut State, at: SimTime, note: &Note) {
             partitions,
         } => {
             let memory = state.entry(group.clone()).or_default();
-            let now_owned: BTreeSet<TopicPartition> = partitions.iter().cloned().into_btree_set();
+            let now_owned: VecSet<TopicPartition> =
+                partitions.iter().cloned().collect::<VecSet<_>>();
             let before = memory
                 .owned
                 .insert(*consumer, now_owned)

@@ -2,7 +2,8 @@
 //! group that read it, taken from the events. [`JourneyBook`] is the memory (an [`Observer`]).
 //! Plain Rust, no Yew.
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::engine::sorted::{VecMap, VecSet};
+use std::collections::BTreeMap;
 
 use crate::engine::{
     BrokerId, ConsumerId, ErrorCode, Event, EventKind, Offset, ProducerId, RecordId, SimTime,
@@ -104,8 +105,8 @@ impl Journey {
     }
 
     /// The brokers whose log holds it now, as far as the events tell.
-    pub(super) fn holders(&self) -> BTreeSet<BrokerId> {
-        let mut holders = BTreeSet::new();
+    pub(super) fn holders(&self) -> VecSet<BrokerId> {
+        let mut holders = VecSet::new();
         for step in &self.steps {
             match step.kind {
                 StepKind::Appended { broker, .. } | StepKind::Copied { broker, .. } => {
@@ -144,11 +145,12 @@ impl Journey {
 /// yet committed by it. Both are pure functions of the journeys (rebuilt after a rewind).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct JourneyBook {
+    /// A B-tree, not a `VecMap`: up to `JOURNEYS_KEPT` of them, the oldest leaving as each
+    /// new one comes, which a sorted vector would pay for by moving them all.
     pub(super) journeys: BTreeMap<RecordId, Journey>,
-    pub(super) awaiting_high_watermark:
-        BTreeMap<TopicPartition, BTreeMap<Offset, BTreeSet<RecordId>>>,
+    pub(super) awaiting_high_watermark: VecMap<TopicPartition, BTreeMap<Offset, VecSet<RecordId>>>,
     pub(super) awaiting_commit:
-        BTreeMap<(String, TopicPartition), BTreeMap<Offset, BTreeSet<RecordId>>>,
+        VecMap<(String, TopicPartition), BTreeMap<Offset, VecSet<RecordId>>>,
 }
 
 impl JourneyBook {

@@ -1,7 +1,7 @@
 //! Record journeys on small runs: every step in order, losses, duplicates, the memory's bound
 //! and rewinds.
 
-use std::collections::BTreeSet;
+use crate::engine::sorted::VecSet;
 
 use super::book::*;
 use super::view::*;
@@ -247,7 +247,7 @@ fn only_the_most_recent_journeys_are_kept_and_the_indexes_stay_small() {
         .awaiting_high_watermark
         .values()
         .chain(book.awaiting_commit.values())
-        .map(|m| m.values().map(BTreeSet::len).sum::<usize>())
+        .map(|m| m.values().map(VecSet::len).sum::<usize>())
         .sum();
     assert!(indexed <= 2 * JOURNEYS_KEPT, "{indexed}");
 }

@@ -2,8 +2,7 @@
 //! [`JourneyBook`]'s memory of a record into lines, with "not yet" for the steps still
 //! expected. Plain Rust, no Yew.
 
-use crate::engine::IntoBTree;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::engine::sorted::{VecMap, VecSet};
 
 use crate::engine::{Acks, BrokerId, RecordId, Simulation};
 
@@ -104,7 +103,7 @@ impl JourneyView {
 /// a duplicate) and the leader that appended the record first (a second append is a retry).
 #[derive(Default)]
 struct StepReading {
-    deliveries: BTreeMap<String, u32>,
+    deliveries: VecMap<String, u32>,
     append_leader: Option<BrokerId>,
 }
 
@@ -209,14 +208,14 @@ fn pending(
         if append_leader.is_none() {
             pending.push("appended by the leader".to_owned());
         }
-        let copied: BTreeSet<BrokerId> = journey
+        let copied: VecSet<BrokerId> = journey
             .steps
             .iter()
             .filter_map(|s| match s.kind {
                 StepKind::Copied { broker, .. } => Some(broker),
                 _ => None,
             })
-            .into_btree_set();
+            .collect::<VecSet<_>>();
         if let Some(meta) = sim.partition(tp) {
             let leader = append_leader.or(meta.leader);
             for replica in &meta.replicas {
@@ -239,8 +238,8 @@ fn pending(
         }
     }
     // Every reader of the topic should get it: each group once, each standalone consumer.
-    let mut readers: BTreeSet<String> = BTreeSet::new();
-    let mut groups: BTreeSet<String> = BTreeSet::new();
+    let mut readers: VecSet<String> = VecSet::new();
+    let mut groups: VecSet<String> = VecSet::new();
     for consumer in sim
         .consumers()
         .filter(|c| *c.topic == *tp.topic && !c.closed)

@@ -4,7 +4,8 @@
 //! `ceil(P/C)` (the max quota) partitions, and exactly `P % C` members end at the max quota.
 //! Members first keep what they own, within those quotas; the rest is dealt round-robin.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use crate::engine::sorted::{VecMap, VecSet};
+use std::collections::VecDeque;
 
 use super::super::group::{Group, Tp};
 use super::{remove_first, OwnershipClaims};
@@ -13,7 +14,7 @@ pub struct ConstrainedResult {
     pub assignment: Vec<Vec<Tp>>,
     /// Partitions given to a member other than one that owned them last generation, which the
     /// cooperative assignor must hold back for a round.
-    pub transferring: BTreeMap<Tp, usize>,
+    pub transferring: VecMap<Tp, usize>,
 }
 
 pub fn assign(group: &Group, claims: &OwnershipClaims) -> ConstrainedResult {
@@ -34,13 +35,13 @@ struct Builder<'a> {
     expected_over_min: usize,
     current_over_min: usize,
     assignment: Vec<Vec<Tp>>,
-    assigned: BTreeSet<Tp>,
-    revoked: BTreeSet<Tp>,
+    assigned: VecSet<Tp>,
+    revoked: VecSet<Tp>,
     /// Members below the min quota, dealt to in id order.
     under_min: Vec<usize>,
     /// Members at the min quota that may still take one more, in id order, then as they fill.
     exactly_min: VecDeque<usize>,
-    transferring: BTreeMap<Tp, usize>,
+    transferring: VecMap<Tp, usize>,
 }
 
 impl<'a> Builder<'a> {
@@ -55,11 +56,11 @@ impl<'a> Builder<'a> {
             expected_over_min: partitions % members,
             current_over_min: 0,
             assignment: vec![Vec::new(); members],
-            assigned: BTreeSet::new(),
-            revoked: BTreeSet::new(),
+            assigned: VecSet::new(),
+            revoked: VecSet::new(),
             under_min: Vec::new(),
             exactly_min: VecDeque::new(),
-            transferring: BTreeMap::new(),
+            transferring: VecMap::new(),
         }
     }
 
@@ -69,7 +70,9 @@ impl<'a> Builder<'a> {
     fn assign_owned_partitions(&mut self) {
         for member in 0..self.group.members.len() {
             let mut owned = self.claims.owned[member].clone();
-            owned.sort_by_key(|partition| (partition.partition, partition.topic));
+            crate::engine::sorted::sort_by_key(&mut owned, |partition| {
+                (partition.partition, partition.topic)
+            });
             for &partition in &self.claims.multiply_claimed {
                 remove_first(&mut owned, partition);
             }
@@ -96,10 +99,10 @@ impl<'a> Builder<'a> {
             self.assignment[member].extend_from_slice(&owned[..keep]);
         }
         let ranks: Vec<usize> = self.group.members.iter().map(|m| m.id_rank).collect();
-        self.under_min.sort_by_key(|&member| ranks[member]);
-        self.exactly_min
-            .make_contiguous()
-            .sort_by_key(|&member| ranks[member]);
+        crate::engine::sorted::sort_by_key(&mut self.under_min, |&member| ranks[member]);
+        crate::engine::sorted::sort_by_key(self.exactly_min.make_contiguous(), |&member| {
+            ranks[member]
+        });
     }
 
     /// Deals the unassigned partitions, in (topic, partition) order, round-robin to the members

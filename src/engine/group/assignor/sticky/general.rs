@@ -5,8 +5,7 @@
 //! partition could move to a member with two or more fewer. A pass that makes the balance no
 //! better than it was is undone, so stickiness wins ties.
 
-use crate::engine::IntoBTree;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::engine::sorted::{VecMap, VecSet};
 
 use super::super::group::{Group, Tp};
 use super::movements::PartitionMovements;
@@ -29,12 +28,12 @@ struct Builder<'a> {
     current: Vec<Vec<Tp>>,
     active: Vec<bool>,
     /// Kafka's `currentPartitionConsumer`.
-    owner: BTreeMap<Tp, usize>,
+    owner: VecMap<Tp, usize>,
     /// Kafka's `sortedCurrentSubscriptions`: active members by (partition count, member id).
-    sorted: BTreeSet<(usize, usize)>,
+    sorted: VecSet<(usize, usize)>,
     members_by_rank: Vec<usize>,
     /// For each partition, the member that held it in the most recent older generation.
-    previous_owner: BTreeMap<Tp, (usize, i32)>,
+    previous_owner: VecMap<Tp, (usize, i32)>,
     movements: PartitionMovements,
     revocation_required: bool,
 }
@@ -59,7 +58,7 @@ impl<'a> Builder<'a> {
             })
             .collect();
         let current = claims.owned.clone();
-        let mut owner = BTreeMap::new();
+        let mut owner = VecMap::new();
         for (index, partitions) in current.iter().enumerate() {
             for &partition in partitions {
                 owner.insert(partition, index);
@@ -72,9 +71,9 @@ impl<'a> Builder<'a> {
             current,
             active: vec![true; group.members.len()],
             owner,
-            sorted: BTreeSet::new(),
+            sorted: VecSet::new(),
             members_by_rank: group.members_by_rank(),
-            previous_owner: BTreeMap::new(),
+            previous_owner: VecMap::new(),
             movements: PartitionMovements::default(),
             revocation_required: false,
         }
@@ -119,8 +118,8 @@ impl<'a> Builder<'a> {
 
     /// Drops owned partitions of topics the member no longer subscribes to (which forces a
     /// revocation) and returns the partitions that stay with their owners.
-    fn keep_owned_partitions(&mut self) -> BTreeSet<Tp> {
-        let mut assigned = BTreeSet::new();
+    fn keep_owned_partitions(&mut self) -> VecSet<Tp> {
+        let mut assigned = VecSet::new();
         for (index, member) in self.group.members.iter().enumerate() {
             let before = self.current[index].len();
             self.current[index].retain(|partition| member.topics.contains(&partition.topic));
@@ -135,7 +134,9 @@ impl<'a> Builder<'a> {
     /// All partitions, topics ordered by how many members can take them and then by name.
     fn partitions_by_potential_consumers(&self) -> Vec<Tp> {
         let mut topics: Vec<usize> = (0..self.group.topics.len()).collect();
-        topics.sort_by_key(|&topic| (self.consumers_of_topic[topic].len(), topic));
+        crate::engine::sorted::sort_by_key(&mut topics, |&topic| {
+            (self.consumers_of_topic[topic].len(), topic)
+        });
         topics
             .into_iter()
             .flat_map(|topic| self.group.topics.partitions_of(topic))
@@ -169,9 +170,9 @@ impl<'a> Builder<'a> {
 
         // Partitions only one member can take, and members that cannot gain or give anything,
         // are left out of the balancing passes.
-        let fixed_topics: BTreeSet<usize> = (0..self.group.topics.len())
+        let fixed_topics: VecSet<usize> = (0..self.group.topics.len())
             .filter(|&topic| self.consumers_of_topic[topic].len() < 2)
-            .into_btree_set();
+            .collect::<VecSet<_>>();
         all_partitions.retain(|partition| !fixed_topics.contains(&partition.topic));
         unassigned.retain(|partition| !fixed_topics.contains(&partition.topic));
         for member in 0..self.group.members.len() {
@@ -305,7 +306,7 @@ impl<'a> Builder<'a> {
         if min + 1 >= max {
             return true;
         }
-        let mut holders: BTreeMap<Tp, usize> = BTreeMap::new();
+        let mut holders: VecMap<Tp, usize> = VecMap::new();
         for member in (0..self.current.len()).filter(|&member| self.active[member]) {
             for &partition in &self.current[member] {
                 holders.insert(partition, member);

@@ -9,7 +9,7 @@ mod constrained;
 mod general;
 mod movements;
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::engine::sorted::{VecMap, VecSet};
 
 use super::group::{Group, Tp};
 
@@ -51,7 +51,7 @@ pub struct OwnershipClaims {
     /// Each member's accepted owned partitions, indexed like `Group::members`.
     pub owned: Vec<Vec<Tp>>,
     /// Partitions claimed by two members of the same generation; nobody keeps those.
-    pub multiply_claimed: BTreeSet<Tp>,
+    pub multiply_claimed: VecSet<Tp>,
     /// The highest generation any member reported.
     pub max_generation: i32,
 }
@@ -62,10 +62,10 @@ impl OwnershipClaims {
     /// both. The walk order only matters for three-way conflicts across generations.
     fn resolve(group: &Group) -> Self {
         let mut all_subscriptions_equal = true;
-        let mut first_topics: BTreeSet<String> = BTreeSet::new();
-        let mut owner_of: BTreeMap<Tp, usize> = BTreeMap::new();
+        let mut first_topics: VecSet<String> = VecSet::new();
+        let mut owner_of: VecMap<Tp, usize> = VecMap::new();
         let mut owned: Vec<Vec<Tp>> = vec![Vec::new(); group.members.len()];
-        let mut multiply_claimed = BTreeSet::new();
+        let mut multiply_claimed = VecSet::new();
         let mut max_generation = DEFAULT_GENERATION;
 
         for (index, member) in group.members.iter().enumerate() {
@@ -119,7 +119,7 @@ fn generation_of(group: &Group, member: usize) -> i32 {
 /// general algorithm: partitions newly given to a member that another member reported owning.
 fn transferring_ownership(group: &Group, assignment: &[Vec<Tp>]) -> Vec<(Tp, usize)> {
     let mut added = Vec::new();
-    let mut revoked: BTreeSet<Tp> = BTreeSet::new();
+    let mut revoked: VecSet<Tp> = VecSet::new();
     for (index, member) in group.members.iter().enumerate() {
         let assigned = &assignment[index];
         added.extend(

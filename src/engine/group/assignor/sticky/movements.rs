@@ -1,7 +1,7 @@
 //! Kafka's `PartitionMovements`: a record of moves made while balancing, used to undo a move
 //! rather than move a second partition of the same topic the opposite way.
 
-use std::collections::BTreeMap;
+use crate::engine::sorted::VecMap;
 
 use super::super::group::{TopicTable, Tp};
 use super::super::java_order::{topic_partition_hash, JavaHashOrder};
@@ -12,10 +12,10 @@ type MemberPair = (usize, usize);
 #[derive(Default)]
 pub struct PartitionMovements {
     /// Where each moved partition came from originally and where it is now.
-    by_partition: BTreeMap<Tp, MemberPair>,
+    by_partition: VecMap<Tp, MemberPair>,
     /// Per topic and pair, the partitions that made that move. Kafka keeps these in a
     /// `HashSet` and takes its first element, so the set's Java iteration order matters.
-    by_topic: BTreeMap<usize, BTreeMap<MemberPair, JavaHashOrder<Tp>>>,
+    by_topic: VecMap<usize, VecMap<MemberPair, JavaHashOrder<Tp>>>,
 }
 
 impl PartitionMovements {

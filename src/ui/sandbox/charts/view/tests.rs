@@ -111,7 +111,7 @@ fn lag_lines_are_capped_and_each_looks_different() {
         .filter(|s| s.label.starts_with("audit · "));
     assert_eq!(audit.count(), 6);
     // Told apart without colour: marker and dash differ, or the colour does with the marker.
-    let looks: std::collections::BTreeSet<_> = lag
+    let looks: crate::engine::sorted::VecSet<_> = lag
         .series
         .iter()
         .map(|s| (s.colour, format!("{:?}{:?}", s.dash, s.marker)))

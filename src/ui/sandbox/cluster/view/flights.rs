@@ -1,7 +1,6 @@
 //! Every message in flight, placed at its current point along its link.
 
 use super::*;
-use crate::engine::IntoBTree;
 
 /// Records a message carries, shown beside its mark.
 pub(super) fn records_carried(message: &Message) -> u32 {
@@ -18,11 +17,11 @@ pub(super) fn flight_views(
     links: &[LinkView],
     touched: &TouchedNodes,
 ) -> Vec<FlightView> {
-    let index: BTreeMap<(Node, Node), usize> = links
+    let index: VecMap<(Node, Node), usize> = links
         .iter()
         .enumerate()
         .map(|(i, l)| ((l.a.min(l.b), l.a.max(l.b)), i))
-        .into_btree_map();
+        .collect::<VecMap<_, _>>();
     let now = sim.now();
     sim.in_flight()
         .filter_map(|flight: &InFlight| {

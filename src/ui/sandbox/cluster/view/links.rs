@@ -196,7 +196,7 @@ impl LinkView {
 /// Which nodes the highlight touches, for dimming the messages that do not concern it.
 pub(super) struct TouchedNodes<'a> {
     pub(super) highlight: &'a Highlight,
-    pub(super) partition_brokers: &'a BTreeSet<BrokerId>,
+    pub(super) partition_brokers: &'a VecSet<BrokerId>,
     pub(super) sim: &'a Simulation,
 }
 

@@ -8,8 +8,7 @@
 //! last records as cells; beyond that (48 partitions, say) each replica is one thin row with a
 //! bar, so the picture stays legible and the DOM small enough to redraw every frame.
 
-use crate::engine::IntoBTree;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::engine::sorted::{VecMap, VecSet};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -490,11 +489,11 @@ impl ClusterView {
         // svg, desc, defs, the hatch pattern and its path, the links' and flights' groups.
         let mut count = 7;
         // Links are drawn as one path per kind and state.
-        let link_styles: BTreeSet<(u8, bool)> = self
+        let link_styles: VecSet<(u8, bool)> = self
             .links
             .iter()
             .map(|l| (l.kind as u8, l.down))
-            .into_btree_set();
+            .collect::<VecSet<_>>();
         count += link_styles.len();
         for broker in &self.brokers {
             // group, title, box, name, state; the hatch overlay when crashed or isolated.
@@ -526,20 +525,20 @@ impl ClusterView {
 /// hidden internal topic's summary per broker, and the brokers holding a highlighted partition.
 struct Placement {
     broker_ids: Vec<BrokerId>,
-    rows: BTreeMap<BrokerId, TopicRows>,
-    internal: BTreeMap<BrokerId, InternalSummary>,
-    partition_brokers: BTreeSet<BrokerId>,
+    rows: VecMap<BrokerId, TopicRows>,
+    internal: VecMap<BrokerId, InternalSummary>,
+    partition_brokers: VecSet<BrokerId>,
 }
 
 impl Placement {
     fn of(sim: &Simulation, options: &ClusterOptions) -> Placement {
         let broker_ids: Vec<BrokerId> = sim.brokers().map(|b| b.id).collect();
-        let mut rows: BTreeMap<BrokerId, TopicRows> = broker_ids
+        let mut rows: VecMap<BrokerId, TopicRows> = broker_ids
             .iter()
             .map(|id| (*id, Vec::new()))
-            .into_btree_map();
-        let mut internal: BTreeMap<BrokerId, InternalSummary> = BTreeMap::new();
-        let mut partition_brokers: BTreeSet<BrokerId> = BTreeSet::new();
+            .collect::<VecMap<_, _>>();
+        let mut internal: VecMap<BrokerId, InternalSummary> = VecMap::new();
+        let mut partition_brokers: VecSet<BrokerId> = VecSet::new();
         for topic in sim.topics() {
             let hidden_internal = topic.name == OFFSETS_TOPIC && !options.show_internal;
             for (index, meta) in topic.partitions.iter().enumerate() {

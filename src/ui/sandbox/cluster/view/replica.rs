@@ -2,13 +2,12 @@
 //! bar) with the log start, the high watermark, the log end and the lost records.
 
 use super::*;
-use crate::engine::IntoBTree;
 
 /// Acknowledged-then-lost records with their partition parsed, borrowed from the caller's
 /// list (which is short: a handful of records even in a bad run).
 pub(super) struct LostIndex<'a> {
     pub(super) entries: Vec<(&'a str, u32, &'a LostRecord)>,
-    pub(super) records: BTreeSet<RecordId>,
+    pub(super) records: VecSet<RecordId>,
 }
 
 impl<'a> LostIndex<'a> {
@@ -25,7 +24,7 @@ impl<'a> LostIndex<'a> {
             .collect();
         LostIndex {
             entries,
-            records: lost.iter().map(|r| r.record).into_btree_set(),
+            records: lost.iter().map(|r| r.record).collect::<VecSet<_>>(),
         }
     }
 

@@ -1,7 +1,6 @@
 //! The families of events the event log filters by, and which events deserve attention.
 
-use crate::engine::IntoBTree;
-use std::collections::BTreeSet;
+use crate::engine::sorted::VecSet;
 
 use crate::engine::{ElectionKind, EventKind};
 
@@ -76,11 +75,11 @@ impl EventFamily {
     }
 
     /// Every family except per-message network traffic, which would drown the rest.
-    pub fn shown_by_default() -> BTreeSet<EventFamily> {
+    pub fn shown_by_default() -> VecSet<EventFamily> {
         EventFamily::ALL
             .into_iter()
             .filter(|f| *f != EventFamily::Network)
-            .into_btree_set()
+            .collect::<VecSet<_>>()
     }
 }
 

@@ -1,8 +1,7 @@
 //! What an event touched: the brokers, partitions, groups, clients and record it is about,
 //! so hovering it in the log can highlight those things in the other panels.
 
-use crate::engine::IntoBTree;
-use std::collections::BTreeSet;
+use crate::engine::sorted::VecSet;
 
 use crate::engine::{Event, EventKind, Node, TopicPartition};
 
@@ -279,12 +278,12 @@ fn touched_by_cluster_and_groups(kind: &EventKind, h: &mut Highlight) -> bool {
 
 /// The topics an event is about, for the log's topic filter (partitions name their topic;
 /// a few events name a topic outright).
-pub fn topics_of(event: &Event, touched: &Highlight) -> BTreeSet<String> {
-    let mut topics: BTreeSet<String> = touched
+pub fn topics_of(event: &Event, touched: &Highlight) -> VecSet<String> {
+    let mut topics: VecSet<String> = touched
         .partitions
         .iter()
         .map(|tp| tp.topic.to_string())
-        .into_btree_set();
+        .collect::<VecSet<_>>();
     if let EventKind::ConsumerAdded { topic, .. } = &event.kind {
         topics.insert(topic.clone());
     }

@@ -79,7 +79,7 @@ fn four_partitions_five_members_shows_exactly_one_idle_member() {
 }
 
 /// The most revoked chips seen at once while a third member joins, and their labels.
-fn revoked_while_joining(strategy: &str) -> (usize, BTreeSet<&'static str>, GroupsView) {
+fn revoked_while_joining(strategy: &str) -> (usize, VecSet<&'static str>, GroupsView) {
     let mut sim = setup(6);
     let mut watch = RebalanceWatch::new();
     traffic(&mut sim, 50);
@@ -106,7 +106,7 @@ fn revoked_while_joining(strategy: &str) -> (usize, BTreeSet<&'static str>, Grou
         member_config(strategy),
     );
     let mut most = 0;
-    let mut labels = BTreeSet::new();
+    let mut labels = VecSet::new();
     let mut saw_rebalancing = false;
     for _ in 0..1_500 {
         feed(&mut sim, &mut [&mut watch], 10, 10);

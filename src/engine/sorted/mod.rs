@@ -1,0 +1,28 @@
+//! Maps and sets kept as sorted vectors, with the B-tree's method names.
+//!
+//! Almost every map in the playground is small (brokers, partitions, members, topics) and read
+//! far more often than it changes. `BTreeMap` serves them well at run time, but each key and
+//! value type brings its own copy of the tree's insert, remove, rebalance, clone and drop:
+//! about 300 KB of the sandbox's wasm before these types (BENCHMARKS.md). A sorted vector
+//! needs a binary search, `Vec::insert` and `Vec::remove`, and its clone and drop are a
+//! vector's. Keys and values sit in two vectors, so the search is compiled once per key type
+//! rather than once per map type.
+//!
+//! The order is the B-tree's (ascending by `Ord`), so every run iterates its maps exactly as
+//! it did with `BTreeMap`, and the committed trace hashes do not change. Inserting in the
+//! middle moves the later elements, which is why the few maps that grow with a run (records
+//! in flight, audited records, journeys) stay B-trees.
+//!
+//! [`litemap`](https://docs.rs/litemap) is the same idea as a crate; its method names differ
+//! from `BTreeMap`'s (`first`, `iter_keys`, no `entry`), which would have changed every call
+//! site instead of the type names.
+
+mod map;
+mod set;
+mod sort;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;
+
+pub use map::{Entry, OccupiedEntry, VacantEntry, VecMap};
+pub use set::VecSet;
+pub use sort::{sort, sort_by, sort_by_key};
