@@ -299,8 +299,11 @@ async fn the_charts_panel_draws_four_labelled_charts() {
     destroy_earlier_apps();
     let view = charts_view();
     keep_until_next_mount(
-        yew::Renderer::<ChartsPanel>::with_root_and_props(root.clone(), ChartsPanelProps { view })
-            .render(),
+        yew::Renderer::<ChartsPanel>::with_root_and_props(
+            root.clone(),
+            ChartsPanelProps { view: view.into() },
+        )
+        .render(),
     );
     yew::scheduler::flush().await;
     // The charts are painted one after another, STAGGER_MS apart (the last one three steps

@@ -1,5 +1,6 @@
 //! The sandbox (`sandbox.html`): the state and its reducer ([`state`]), the recorded run
-//! ([`session`]), the presets ([`presets`]), the page root ([`Page`]), and one folder per panel.
+//! ([`session`]), the presets ([`presets`]), the page root ([`Page`]), the panels' views as last
+//! built (`panel_views`), and one folder per panel.
 
 pub mod audit;
 pub mod charts;
@@ -16,6 +17,7 @@ pub mod session;
 pub mod state;
 
 mod page;
+mod panel_views;
 mod setup_picker;
 mod time_bar;
 

@@ -14,23 +14,19 @@ use crate::engine::{AuditReport, RecordId};
 use crate::ui::sandbox::observe::Highlight;
 
 use crate::ui::sandbox::audit::bar::AuditBar;
-use crate::ui::sandbox::audit::view::AuditSummaryView;
 use crate::ui::sandbox::charts::panel::ChartsPanel;
-use crate::ui::sandbox::charts::view::{ChartsView, DEFAULT_SPAN_MS};
 use crate::ui::sandbox::cluster::legend::ClusterLegend;
 use crate::ui::sandbox::cluster::svg::ClusterSvg;
 use crate::ui::sandbox::cluster::view::{ClusterOptions, ClusterView, Shape};
-use crate::ui::sandbox::events::log::{EventFilter, EventLogView, EVENT_LOG_SHOWN};
+use crate::ui::sandbox::events::log::EventFilter;
 use crate::ui::sandbox::events::panel::EventLogPanel;
 use crate::ui::sandbox::forms::broker::BrokerControls;
 use crate::ui::sandbox::forms::group::GroupForm;
 use crate::ui::sandbox::forms::producer::ProducerForm;
 use crate::ui::sandbox::forms::topic::TopicForm;
 use crate::ui::sandbox::groups::panel::GroupsPanel;
-use crate::ui::sandbox::groups::view::GroupsView;
-use crate::ui::sandbox::inventory::Inventory;
 use crate::ui::sandbox::journey::panel::JourneyPanel;
-use crate::ui::sandbox::journey::view::JourneyView;
+use crate::ui::sandbox::panel_views::{PanelPart, PanelViews, PANEL_PARTS};
 use crate::ui::sandbox::panels::Panels;
 use crate::ui::sandbox::presets::{Preset, PRESETS};
 use crate::ui::sandbox::setup_picker::SetupPicker;
@@ -56,89 +52,6 @@ const AUDIT_EVERY_MS: f64 = 400.0;
 /// at once after anything the visitor does), so most animation frames only redraw the
 /// cluster.
 const PANELS_EVERY_MS: f64 = 200.0;
-
-/// While playing, the panels are rebuilt one part per frame, in turn ([`PanelPart`]): a frame
-/// that rebuilt them all (and had Yew patch and the browser lay out all of them) missed its
-/// vsync on the large preset, five times a second.
-const PANEL_PARTS: usize = 4;
-
-/// When events come so fast that a refresh of the event log would replace every entry it
-/// shows, nobody can read it as it scrolls: it is then refreshed at most this often (a busy run
-/// at 10× logs hundreds of events between two refreshes), which spares the page rebuilding a
-/// hundred rows five times a second.
-const EVENT_LOG_FLOOD_EVERY_MS: f64 = 1_000.0;
-
-/// The panels' views as last built. Unchanged views compare equal, so Yew skips their
-/// components entirely between refreshes.
-struct PanelViews {
-    audit: AuditSummaryView,
-    groups: GroupsView,
-    event_log: EventLogView,
-    journey: Option<JourneyView>,
-    charts: ChartsView,
-    inventory: Inventory,
-    network: crate::engine::NetworkConfig,
-    next_producer: crate::engine::ProducerId,
-    next_consumer: crate::engine::ConsumerId,
-    built_wall_ms: f64,
-    /// When the event log's view was last replaced.
-    event_log_wall_ms: f64,
-}
-
-/// The parts of [`PanelViews`] rebuilt in turn while playing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum PanelPart {
-    Groups,
-    EventLog,
-    /// The charts and the selected record's journey.
-    Charts,
-    /// The audit bar and what the forms need (the inventory, the network, the next ids).
-    Rest,
-}
-
-impl PanelPart {
-    const IN_TURN: [PanelPart; PANEL_PARTS] = [
-        PanelPart::Groups,
-        PanelPart::EventLog,
-        PanelPart::Charts,
-        PanelPart::Rest,
-    ];
-}
-
-impl PanelViews {
-    fn build(
-        sandbox: &Sandbox<Panels>,
-        audit: &AuditReport,
-        filter: &EventFilter,
-        wall_ms: f64,
-    ) -> Self {
-        let sim = sandbox.sim();
-        let observer = sandbox.observer();
-        PanelViews {
-            audit: AuditSummaryView::build(audit),
-            groups: GroupsView::build(sim, &observer.rebalances),
-            event_log: observer.event_log.view(sim, filter, EVENT_LOG_SHOWN),
-            journey: sandbox
-                .selected()
-                .and_then(|r| JourneyView::build(&observer.journeys, r, sim)),
-            charts: ChartsView::build(&observer.metrics, chart_cursor(sim.now()), DEFAULT_SPAN_MS),
-            inventory: Inventory::build(sim),
-            network: sim.network_config(),
-            next_producer: sandbox.next_producer_id(),
-            next_consumer: sandbox.next_consumer_id(),
-            built_wall_ms: wall_ms,
-            event_log_wall_ms: wall_ms,
-        }
-    }
-}
-
-/// Whether `new` shows none of the entries `old` shows: every entry came since.
-fn replaces_every_entry(old: &EventLogView, new: &EventLogView) -> bool {
-    match (old.entries.first(), new.entries.last()) {
-        (Some(newest_old), Some(oldest_new)) => oldest_new.key > newest_old.key,
-        _ => false,
-    }
-}
 
 pub enum Msg {
     Act(SandboxAction),
@@ -369,48 +282,22 @@ impl Component for Page {
 
 impl Page {
     fn refresh_panels(&mut self, wall_ms: f64) {
-        self.panels = PanelViews::build(&self.sandbox, &self.audit, &self.event_filter, wall_ms);
+        self.panels
+            .refresh_all(&self.sandbox, &self.audit, &self.event_filter, wall_ms);
     }
 
-    /// The periodic refresh: the next part of the panels in turn (see [`PANEL_PARTS`]); an
-    /// event log flooded with new entries keeps its view for up to
-    /// [`EVENT_LOG_FLOOD_EVERY_MS`].
+    /// The periodic refresh: the next part of the panels in turn (see [`PANEL_PARTS`]).
     fn refresh_panel_part_while_playing(&mut self, wall_ms: f64) {
         let part = PanelPart::IN_TURN[self.next_panel_part % PANEL_PARTS];
         self.next_panel_part = (self.next_panel_part + 1) % PANEL_PARTS;
-        let sandbox = &self.sandbox;
-        let sim = sandbox.sim();
-        let observer = sandbox.observer();
-        let panels = &mut self.panels;
-        panels.built_wall_ms = wall_ms;
-        match part {
-            PanelPart::Groups => panels.groups = GroupsView::build(sim, &observer.rebalances),
-            PanelPart::EventLog => {
-                let event_log = observer
-                    .event_log
-                    .view(sim, &self.event_filter, EVENT_LOG_SHOWN);
-                let flooded = replaces_every_entry(&panels.event_log, &event_log)
-                    && wall_ms - panels.event_log_wall_ms < EVENT_LOG_FLOOD_EVERY_MS;
-                if !flooded {
-                    panels.event_log = event_log;
-                    panels.event_log_wall_ms = wall_ms;
-                }
-            }
-            PanelPart::Charts => {
-                panels.charts =
-                    ChartsView::build(&observer.metrics, chart_cursor(sim.now()), DEFAULT_SPAN_MS);
-                panels.journey = sandbox
-                    .selected()
-                    .and_then(|r| JourneyView::build(&observer.journeys, r, sim));
-            }
-            PanelPart::Rest => {
-                panels.audit = AuditSummaryView::build(&self.audit);
-                panels.inventory = Inventory::build(sim);
-                panels.network = sim.network_config();
-                panels.next_producer = sandbox.next_producer_id();
-                panels.next_consumer = sandbox.next_consumer_id();
-            }
-        }
+        self.panels.refresh(
+            part,
+            &self.sandbox,
+            &self.audit,
+            &self.event_filter,
+            wall_ms,
+            true,
+        );
     }
 
     fn save(&mut self, now_ms: f64) {
@@ -420,12 +307,6 @@ impl Page {
         // Written raw: `saved_json` is JSON already.
         let _ = LocalStorage::raw().set_item(STORAGE_KEY, &self.sandbox.saved_json());
     }
-}
-
-/// The charts' time cursor, moved in steps of a quarter second: the canvases are redrawn only
-/// when their picture changes, not on every animation frame.
-fn chart_cursor(now: crate::engine::SimTime) -> crate::engine::SimTime {
-    crate::engine::SimTime::from_ms(now.as_ms() / 250 * 250)
 }
 
 /// The sandbox the page opens with: a preset named in the link (`?preset=`), else the saved

@@ -1,13 +1,14 @@
 //! The audit summary bar: the auditor's totals in one line; an alarm with its explanation
 //! when acknowledged records were lost.
 
+use crate::ui::shell::shared::Shared;
 use yew::prelude::*;
 
 use crate::ui::sandbox::audit::view::AuditSummaryView;
 
 #[derive(Properties, PartialEq)]
 pub struct AuditBarProps {
-    pub view: AuditSummaryView,
+    pub view: Shared<AuditSummaryView>,
 }
 
 #[component(AuditBar)]

@@ -2,6 +2,7 @@
 //! and in-sync replicas. They show the history up to the timeline's cursor, so dragging the
 //! timeline back moves them with it.
 
+use crate::ui::shell::shared::Shared;
 use yew::prelude::*;
 
 use crate::ui::sandbox::charts::view::ChartsView;
@@ -11,7 +12,7 @@ use crate::ui::widgets::chart::legend::ChartLegend;
 #[derive(Properties, PartialEq)]
 pub struct ChartsPanelProps {
     /// Built with [`ChartsView::build`] from the run's `MetricsHistory`.
-    pub view: ChartsView,
+    pub view: Shared<ChartsView>,
 }
 
 #[component(ChartsPanel)]

@@ -3,6 +3,7 @@
 //! other panels. While the pointer is over the list (or "Hold" is pressed) the list stops
 //! moving, so the entry under the pointer stays put.
 
+use crate::ui::shell::shared::Shared;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -15,7 +16,7 @@ use crate::ui::sandbox::observe::Highlight;
 #[derive(Properties, PartialEq)]
 pub struct EventLogPanelProps {
     /// Built by `EventLog::view` with `filter`.
-    pub view: EventLogView,
+    pub view: Shared<EventLogView>,
     pub filter: EventFilter,
     pub on_filter: Callback<EventFilter>,
     pub on_hover: Callback<Highlight>,
@@ -24,17 +25,17 @@ pub struct EventLogPanelProps {
 #[component(EventLogPanel)]
 pub fn event_log_panel(props: &EventLogPanelProps) -> Html {
     // The view shown while the list is held still; `None` follows the live view.
-    let frozen = use_state(|| None::<EventLogView>);
+    let frozen = use_state(|| None::<Shared<EventLogView>>);
     let held_by_button = use_state(|| false);
-    let shown = (*frozen).as_ref().unwrap_or(&props.view);
+    let shown: &EventLogView = (*frozen).as_ref().unwrap_or(&props.view);
 
-    // One copy of the live view per render, shared by the callbacks that may hold it still.
-    let live = std::rc::Rc::new(props.view.clone());
+    // The live view, shared by the callbacks that may hold it still.
+    let live = props.view.clone();
     let hold = {
         let (frozen, view) = (frozen.clone(), live.clone());
         Callback::from(move |()| {
             if frozen.is_none() {
-                frozen.set(Some((*view).clone()));
+                frozen.set(Some(view.clone()));
             }
         })
     };
@@ -59,7 +60,7 @@ pub fn event_log_panel(props: &EventLogPanelProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             let holding = !*held_by_button;
             held_by_button.set(holding);
-            frozen.set(holding.then(|| (*view).clone()));
+            frozen.set(holding.then(|| view.clone()));
         })
     };
 

@@ -1,6 +1,7 @@
 //! Break the cluster: kill, restart, isolate and heal brokers, and make the network slow or
 //! lossy.
 
+use crate::ui::shell::shared::Shared;
 use yew::prelude::*;
 
 use crate::engine::config::{ConfigDoc, ConfigFamily};
@@ -21,7 +22,7 @@ pub(crate) const SETTINGS: [&ConfigDoc; 3] = [LATENCY, JITTER, DROPS];
 
 #[derive(Properties, PartialEq)]
 pub struct BrokerControlsProps {
-    pub brokers: Vec<BrokerItem>,
+    pub brokers: Shared<Vec<BrokerItem>>,
     pub network: NetworkConfig,
     pub on_action: Callback<SandboxAction>,
 }

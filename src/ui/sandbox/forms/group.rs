@@ -1,6 +1,7 @@
 //! Add consumer group members (with the group's assignor, commit settings and processing
 //! time), and act on each consumer: crash, pause, resume, slow down, commit, close.
 
+use crate::ui::shell::shared::Shared;
 use yew::prelude::*;
 
 use crate::engine::config::{ConfigDoc, ConfigFamily};
@@ -14,9 +15,9 @@ use crate::ui::widgets::form_input::{event_value, parse_or, update};
 
 #[derive(Properties, PartialEq)]
 pub struct GroupFormProps {
-    pub consumers: Vec<ConsumerItem>,
-    pub topics: Vec<TopicItem>,
-    pub groups: Vec<String>,
+    pub consumers: Shared<Vec<ConsumerItem>>,
+    pub topics: Shared<Vec<TopicItem>>,
+    pub groups: Shared<Vec<String>>,
     pub next_id: ConsumerId,
     pub on_action: Callback<SandboxAction>,
 }

@@ -1,6 +1,7 @@
 //! Add producers (with their configs and a steady workload), stop or close them, and produce
 //! a single record by hand.
 
+use crate::ui::shell::shared::Shared;
 use yew::prelude::*;
 
 use crate::engine::config::ConfigDoc;
@@ -33,8 +34,8 @@ pub(crate) const SETTINGS: [&ConfigDoc; 6] = [
 
 #[derive(Properties, PartialEq)]
 pub struct ProducerFormProps {
-    pub producers: Vec<ProducerItem>,
-    pub topics: Vec<TopicItem>,
+    pub producers: Shared<Vec<ProducerItem>>,
+    pub topics: Shared<Vec<TopicItem>>,
     pub next_id: ProducerId,
     pub on_action: Callback<SandboxAction>,
 }

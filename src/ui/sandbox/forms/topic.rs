@@ -1,5 +1,6 @@
 //! Create and delete topics.
 
+use crate::ui::shell::shared::Shared;
 use yew::prelude::*;
 
 use crate::engine::config::{ConfigDoc, ConfigFamily};
@@ -12,7 +13,7 @@ use crate::ui::widgets::form_input::{parse_or, update};
 
 #[derive(Properties, PartialEq)]
 pub struct TopicFormProps {
-    pub topics: Vec<TopicItem>,
+    pub topics: Shared<Vec<TopicItem>>,
     pub brokers: u32,
     pub on_action: Callback<SandboxAction>,
 }

@@ -2,6 +2,7 @@
 //! their colour and glyph with the partitions they own and a lag bar per partition, idle and
 //! revoked partitions spelled out, and the consumers that read without a group.
 
+use crate::ui::shell::shared::Shared;
 use yew::prelude::*;
 
 use crate::ui::sandbox::groups::view::{
@@ -12,7 +13,7 @@ use crate::ui::shell::palette::MemberStyle;
 
 #[derive(Properties, PartialEq)]
 pub struct GroupsPanelProps {
-    pub view: GroupsView,
+    pub view: Shared<GroupsView>,
     /// Hovering or focusing a member highlights it and its partitions elsewhere.
     #[prop_or_default]
     pub on_hover: Option<Callback<Highlight>>,

@@ -2,6 +2,7 @@
 //! "not yet" for the steps still expected. A small form picks a record by number, so the
 //! panel works from the keyboard as well as by clicking a record in the cluster view.
 
+use crate::ui::shell::shared::Shared;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -13,7 +14,7 @@ use crate::ui::sandbox::journey::view::{JourneyView, Tone};
 pub struct JourneyPanelProps {
     /// The selected record's journey (`JourneyView::build`), `None` if none is selected or it
     /// was forgotten.
-    pub view: Option<JourneyView>,
+    pub view: Shared<Option<JourneyView>>,
     /// The selected record, to say "forgotten" when the view is `None`.
     #[prop_or_default]
     pub selected: Option<RecordId>,
@@ -58,7 +59,7 @@ pub fn journey_panel(props: &JourneyPanelProps) -> Html {
                 </form>
             </div>
             {
-                match (&props.view, props.selected) {
+                match (&*props.view, props.selected) {
                     (Some(view), _) => html! {
                         <>
                             <h3 class="journey-title">{view.title.clone()}</h3>
