@@ -9,6 +9,7 @@ use crate::engine::group::OFFSETS_TOPIC;
 use crate::engine::ids::BrokerId;
 use crate::engine::ids::TopicPartition;
 use crate::engine::limits;
+use crate::engine::sorted;
 use crate::engine::Simulation;
 
 impl Simulation {
@@ -250,7 +251,7 @@ fn check_assignment(
             return invalid(format!("broker {broker} does not exist"));
         }
         let mut distinct = replicas.clone();
-        crate::engine::sorted::sort(&mut distinct);
+        sorted::sort(&mut distinct);
         distinct.dedup();
         if distinct.len() != replicas.len() {
             return invalid(format!("partition {partition} names a broker twice"));

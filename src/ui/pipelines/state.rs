@@ -2,6 +2,7 @@
 //! failure story being played and the CodeMentor experiment's last result. One reducer,
 //! [`Board::apply`]; no Yew, tested natively.
 
+use crate::engine::sorted;
 use crate::pipeline::codementor::{self, Experiment, ExperimentParams};
 use crate::pipeline::{builtin, stories, Load, PipelineRun, Story};
 
@@ -217,7 +218,7 @@ impl Board {
                 lane.advance_to(self.now_ms());
                 self.lanes.push(lane);
                 let order = builtin::ids();
-                crate::engine::sorted::sort_by_key(&mut self.lanes, |l| {
+                sorted::sort_by_key(&mut self.lanes, |l| {
                     order
                         .iter()
                         .position(|id| *id == l.run.pipeline().id)

@@ -2,6 +2,7 @@
 //! brokers, producers and consumers with what can be done to each. Built from the simulation
 //! each render; plain data, so the forms re-render only when it changes.
 
+use crate::engine::sorted;
 use crate::engine::{
     Acks, BrokerId, CleanupPolicy, ConsumerId, KeyPattern, ProducerId, Simulation, OFFSETS_TOPIC,
 };
@@ -132,7 +133,7 @@ impl Inventory {
             .consumers()
             .filter_map(|c| c.group.as_ref().map(|g| g.group.clone()))
             .collect();
-        crate::engine::sorted::sort(&mut groups);
+        sorted::sort(&mut groups);
         groups.dedup();
         Inventory {
             topics,

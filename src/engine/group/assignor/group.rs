@@ -1,6 +1,7 @@
 //! The input every assignor works on, prepared the way Kafka's `AbstractPartitionAssignor`
 //! prepares it before calling the concrete assignor.
 
+use crate::engine::sorted;
 use crate::engine::sorted::{VecMap, VecSet};
 use std::cmp::Ordering;
 
@@ -32,7 +33,7 @@ impl TopicTable {
             .filter(|name| existing.get(*name).is_some_and(|&count| count > 0))
             .cloned()
             .collect();
-        crate::engine::sorted::sort_by(&mut names, |a, b| compare_strings(a, b));
+        sorted::sort_by(&mut names, |a, b| compare_strings(a, b));
         let counts = names.iter().map(|name| existing[name]).collect();
         let hashes = names.iter().map(|name| string_hash(name)).collect();
         let index = names
@@ -118,7 +119,7 @@ impl Group {
             by_id.insert(subscription.member_id.as_str(), subscription);
         }
         let mut sorted_ids: Vec<&str> = by_id.keys().copied().collect();
-        crate::engine::sorted::sort_by(&mut sorted_ids, |a, b| compare_strings(a, b));
+        sorted::sort_by(&mut sorted_ids, |a, b| compare_strings(a, b));
 
         let subscribed: VecSet<String> = by_id
             .values()
@@ -156,7 +157,7 @@ impl Group {
         let mut chosen: Vec<usize> = (0..self.members.len())
             .filter(|&index| keep(&self.members[index]))
             .collect();
-        crate::engine::sorted::sort_by(&mut chosen, |&a, &b| {
+        sorted::sort_by(&mut chosen, |&a, &b| {
             compare_member_info(&self.members[a], &self.members[b])
         });
         chosen

@@ -5,6 +5,7 @@
 //! table. To give the same answer as Kafka, this module reproduces `String.hashCode`,
 //! `String.compareTo` and the iteration order of a hash table keyed by those hash codes.
 
+use crate::engine::sorted;
 use std::cmp::Ordering;
 
 /// Java's `String.hashCode`: `s[0]*31^(n-1) + ... + s[n-1]` over UTF-16 code units, wrapping.
@@ -123,7 +124,7 @@ impl<T: PartialEq + Clone> JavaHashOrder<T> {
     /// The items in the order Java's iterator would return them.
     pub fn iteration_order(&self) -> Vec<T> {
         let mut ordered: Vec<&HashEntry<T>> = self.entries.iter().collect();
-        crate::engine::sorted::sort_by_key(&mut ordered, |entry| {
+        sorted::sort_by_key(&mut ordered, |entry| {
             (bucket_of(entry.hash, self.capacity), entry.sequence)
         });
         ordered

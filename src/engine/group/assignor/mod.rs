@@ -13,6 +13,7 @@ mod sticky;
 #[cfg(test)]
 mod tests;
 
+use crate::engine::sorted;
 use crate::engine::sorted::VecMap;
 
 use group::{Group, Tp};
@@ -107,7 +108,7 @@ fn named_assignment(group: &Group, assignment: Vec<Vec<Tp>>) -> VecMap<String, V
                 .into_iter()
                 .map(|tp| (group.topics.name(tp.topic).to_string(), tp.partition)),
         );
-        crate::engine::sorted::sort(list);
+        sorted::sort(list);
     }
     named
 }

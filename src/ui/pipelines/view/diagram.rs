@@ -5,6 +5,7 @@
 //! Positions come from the pipeline (a unit square). The layout is stretched only where two
 //! boxes would overlap, so a crowded pipeline (Uber) gets a larger canvas rather than a jumble.
 
+use crate::engine::sorted;
 use crate::pipeline::model::{Behaviour, EdgeStyle, NodeKind, Tier, When};
 use crate::pipeline::PipelineRun;
 
@@ -161,7 +162,7 @@ pub fn wrap_label(label: &str) -> Vec<String> {
 /// Nodes that share a coordinate stay aligned.
 fn axis(primary: &[f64], other: &[f64], other_need: f64, scale: f64, need: f64) -> Vec<f64> {
     let mut values: Vec<f64> = primary.to_vec();
-    crate::engine::sorted::sort_by(&mut values, f64::total_cmp);
+    sorted::sort_by(&mut values, f64::total_cmp);
     values.dedup();
     let mut at: Vec<f64> = Vec::with_capacity(values.len());
     for (k, &value) in values.iter().enumerate() {

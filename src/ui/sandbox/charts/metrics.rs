@@ -21,6 +21,7 @@
 //! [`SENT_KEPT_MAX`] records; the journal that makes rewinds exact is kept for the full
 //! resolution tier and at most [`JOURNAL_MAX_FACTS`] facts.
 
+use crate::engine::sorted;
 use crate::engine::sorted::VecMap;
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -523,7 +524,7 @@ impl MetricsHistory {
         while self.next_boundary < time {
             let window = std::mem::take(&mut self.window);
             let mut latencies = window.latencies_ms;
-            crate::engine::sorted::sort(&mut latencies);
+            sorted::sort(&mut latencies);
             let state = match self.samples.back() {
                 Some(last) if last.state.state == self.state => last.state.clone(),
                 _ => Arc::new(SampleState::new(self.state.clone())),

@@ -3,6 +3,7 @@
 //! apart by colour alone), the time cursor, and a one-sentence text alternative per chart.
 //! The components only paint this.
 
+use crate::engine::sorted;
 use crate::engine::sorted::VecMap;
 use crate::ui::sandbox::charts::metrics::LagRow;
 
@@ -242,10 +243,10 @@ fn lag_chart(mut chart: ChartSpec, samples: &[&Sample], latest: Option<&Sample>)
     let mut chosen: Vec<(&(Reader, TopicPartition), f64)> =
         rows.iter().map(|(k, v)| (k, *v)).collect();
     // Largest lag first; ties keep reader and partition order (the sort is stable).
-    crate::engine::sorted::sort_by(&mut chosen, |a, b| b.1.total_cmp(&a.1));
+    sorted::sort_by(&mut chosen, |a, b| b.1.total_cmp(&a.1));
     let left_out = chosen.len().saturating_sub(MAX_LAG_LINES);
     chosen.truncate(MAX_LAG_LINES);
-    crate::engine::sorted::sort_by(&mut chosen, |a, b| a.0.cmp(b.0));
+    sorted::sort_by(&mut chosen, |a, b| a.0.cmp(b.0));
     for (key, _) in chosen {
         let (reader, tp) = key;
         let reader_index = readers.iter().position(|r| *r == reader).unwrap_or(0);

@@ -4,6 +4,7 @@
 //! `ceil(P/C)` (the max quota) partitions, and exactly `P % C` members end at the max quota.
 //! Members first keep what they own, within those quotas; the rest is dealt round-robin.
 
+use crate::engine::sorted;
 use crate::engine::sorted::{VecMap, VecSet};
 use std::collections::VecDeque;
 
@@ -70,7 +71,7 @@ impl<'a> Builder<'a> {
     fn assign_owned_partitions(&mut self) {
         for member in 0..self.group.members.len() {
             let mut owned = self.claims.owned[member].clone();
-            crate::engine::sorted::sort_by_key(&mut owned, |partition| {
+            sorted::sort_by_key(&mut owned, |partition| {
                 (partition.partition, partition.topic)
             });
             for &partition in &self.claims.multiply_claimed {
@@ -99,10 +100,8 @@ impl<'a> Builder<'a> {
             self.assignment[member].extend_from_slice(&owned[..keep]);
         }
         let ranks: Vec<usize> = self.group.members.iter().map(|m| m.id_rank).collect();
-        crate::engine::sorted::sort_by_key(&mut self.under_min, |&member| ranks[member]);
-        crate::engine::sorted::sort_by_key(self.exactly_min.make_contiguous(), |&member| {
-            ranks[member]
-        });
+        sorted::sort_by_key(&mut self.under_min, |&member| ranks[member]);
+        sorted::sort_by_key(self.exactly_min.make_contiguous(), |&member| ranks[member]);
     }
 
     /// Deals the unassigned partitions, in (topic, partition) order, round-robin to the members

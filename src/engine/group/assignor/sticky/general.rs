@@ -5,6 +5,7 @@
 //! partition could move to a member with two or more fewer. A pass that makes the balance no
 //! better than it was is undone, so stickiness wins ties.
 
+use crate::engine::sorted;
 use crate::engine::sorted::{VecMap, VecSet};
 
 use super::super::group::{Group, Tp};
@@ -134,7 +135,7 @@ impl<'a> Builder<'a> {
     /// All partitions, topics ordered by how many members can take them and then by name.
     fn partitions_by_potential_consumers(&self) -> Vec<Tp> {
         let mut topics: Vec<usize> = (0..self.group.topics.len()).collect();
-        crate::engine::sorted::sort_by_key(&mut topics, |&topic| {
+        sorted::sort_by_key(&mut topics, |&topic| {
             (self.consumers_of_topic[topic].len(), topic)
         });
         topics
