@@ -81,7 +81,7 @@ pub use network::{
     NetworkConfig, Node, PartitionMetadata, ProduceBatch, ReplicaFetchResult, TopicMetadata,
 };
 pub use phases::{ElectionKind, GroupPhase, IsrChangeReason, MemberPhase};
-pub use record::{Payload, Record, RecordBatch};
+pub use record::{Payload, Record, RecordBatch, SharedBatch};
 pub use rng::SimRng;
 pub use shared_vec::SharedVec;
 pub use time::SimTime;

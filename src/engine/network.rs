@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::config::{Acks, AutoOffsetReset};
 use super::errors::ErrorCode;
 use super::ids::{BrokerId, ConsumerId, MessageId, Offset, ProducerId, TopicPartition};
-use super::record::{ProducerStamp, RecordBatch, SharedRecords};
+use super::record::{ProducerStamp, SharedBatch, SharedRecords};
 use super::rng::SimRng;
 use super::time::SimTime;
 
@@ -60,7 +60,7 @@ pub struct FetchedPartition {
     pub high_watermark: Offset,
     pub log_start_offset: Offset,
     pub error: Option<ErrorCode>,
-    pub batches: Vec<RecordBatch>,
+    pub batches: Vec<SharedBatch>,
 }
 
 /// One partition in a follower's fetch.
@@ -76,7 +76,7 @@ pub struct ReplicaFetchPartition {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ReplicaFetchResult {
     Records {
-        batches: Vec<RecordBatch>,
+        batches: Vec<SharedBatch>,
         high_watermark: Offset,
         log_start_offset: Offset,
     },

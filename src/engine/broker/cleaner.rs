@@ -10,7 +10,7 @@ use crate::engine::event::EventKind;
 use crate::engine::ids::BrokerId;
 use crate::engine::ids::Offset;
 use crate::engine::ids::TopicPartition;
-use crate::engine::record::{Record, RecordBatch};
+use crate::engine::record::{Record, RecordBatch, SharedBatch};
 use crate::engine::shared_vec::SharedVec;
 use crate::engine::time::SimTime;
 use crate::engine::timer::Timer;
@@ -22,7 +22,7 @@ pub fn apply_retention(
     log: &mut PartitionLog,
     config: &TopicConfig,
     now: SimTime,
-) -> Vec<RecordBatch> {
+) -> Vec<SharedBatch> {
     if config.cleanup_policy != CleanupPolicy::Delete {
         return Vec::new();
     }
@@ -64,7 +64,7 @@ pub fn apply_retention(
         // the log end.
         log.roll_empty_active_segment(now);
     }
-    let removed: Vec<RecordBatch> = log
+    let removed: Vec<SharedBatch> = log
         .segments_mut()
         .drain(..delete_count)
         .flat_map(|mut segment| segment.batches.take_all())
@@ -130,7 +130,9 @@ pub fn compact(log: &mut PartitionLog, config: &TopicConfig, now: SimTime) -> Co
             if kept.len() == batch.len() {
                 let mut batch = batch;
                 if batch.delete_horizon.is_none() && has_tombstone(&batch.records) {
-                    batch.delete_horizon = Some(horizon);
+                    // The only change a stored batch ever sees; a batch the other replicas
+                    // share is copied first, so their horizons stay their own.
+                    Arc::make_mut(&mut batch).delete_horizon = Some(horizon);
                 }
                 kept_batches.push(batch);
                 continue;
@@ -138,14 +140,14 @@ pub fn compact(log: &mut PartitionLog, config: &TopicConfig, now: SimTime) -> Co
             // Offsets are kept, so each survivor of a thinned batch becomes a batch of its own.
             for (offset, record) in kept {
                 let tombstone = record.value.is_none();
-                kept_batches.push(RecordBatch::new(
+                kept_batches.push(Arc::new(RecordBatch::new(
                     offset,
                     batch.leader_epoch,
                     batch.producer,
                     Arc::from(vec![record]),
                     batch.appended_at,
                     tombstone.then(|| batch.delete_horizon.unwrap_or(horizon)),
-                ));
+                )));
             }
         }
         segment.size_bytes = kept_batches.iter().map(|b| u64::from(b.size_bytes())).sum();

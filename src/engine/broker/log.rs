@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::ids::Offset;
-use crate::engine::record::{ProducerStamp, Record, RecordBatch, SharedRecords};
+use crate::engine::record::{ProducerStamp, Record, RecordBatch, SharedBatch, SharedRecords};
 use crate::engine::shared_vec::SharedVec;
 use crate::engine::time::SimTime;
 
@@ -16,7 +16,7 @@ pub struct Segment {
     pub base_offset: Offset,
     /// Shared between the copies of a simulation (the sandbox's snapshots) until one of them
     /// writes: see [`SharedVec`].
-    pub batches: SharedVec<RecordBatch>,
+    pub batches: SharedVec<SharedBatch>,
     pub size_bytes: u64,
     pub created_at: SimTime,
     /// The newest append time in the segment (Kafka's largest timestamp).
@@ -35,7 +35,7 @@ impl Segment {
     }
 
     pub fn record_count(&self) -> usize {
-        self.batches.iter().map(RecordBatch::len).sum()
+        self.batches.iter().map(|batch| batch.len()).sum()
     }
 }
 
@@ -128,7 +128,9 @@ impl PartitionLog {
 
     /// Every batch, oldest first.
     pub fn batches(&self) -> impl Iterator<Item = &RecordBatch> {
-        self.segments.iter().flat_map(|s| s.batches.iter())
+        self.segments
+            .iter()
+            .flat_map(|s| s.batches.iter().map(|batch| &**batch))
     }
 
     /// Every record with its offset, oldest first.
@@ -151,7 +153,7 @@ impl PartitionLog {
                     .saturating_sub(1);
                 segment.batches.iter_from(first_batch)
             })
-            .flat_map(RecordBatch::iter_with_offsets)
+            .flat_map(|batch| batch.iter_with_offsets())
             .filter(move |(offset, _)| *offset >= from)
     }
 
@@ -175,7 +177,7 @@ impl PartitionLog {
             .batches
             .partition_point(|b| b.base_offset <= offset)
             .checked_sub(1)?;
-        let batch = &segment.batches[batch_index];
+        let batch: &RecordBatch = &segment.batches[batch_index];
         (offset < batch.next_offset()).then_some(batch)
     }
 
@@ -232,27 +234,27 @@ impl PartitionLog {
         now: SimTime,
     ) -> Offset {
         let base_offset = self.log_end_offset();
-        self.append_batch(RecordBatch::new(
+        self.append_batch(Arc::new(RecordBatch::new(
             base_offset,
             epoch,
             producer,
             records,
             now,
             None,
-        ));
+        )));
         base_offset
     }
 
     /// Appends a batch copied from the leader, keeping its offsets and epoch. A batch that does
     /// not start at or after the log end is a bug in the caller and is ignored.
-    pub fn append_replicated(&mut self, batch: RecordBatch) {
+    pub fn append_replicated(&mut self, batch: SharedBatch) {
         if batch.base_offset < self.log_end_offset() || batch.is_empty() {
             return;
         }
         self.append_batch(batch);
     }
 
-    fn append_batch(&mut self, batch: RecordBatch) {
+    fn append_batch(&mut self, batch: SharedBatch) {
         let size = u64::from(batch.size_bytes());
         let now = batch.appended_at;
         if self
@@ -299,7 +301,7 @@ impl PartitionLog {
 
     /// Removes everything at and above `offset` (a follower truncating to its leader) and
     /// returns the removed batches. The high watermark follows the log end down if needed.
-    pub fn truncate_to(&mut self, offset: Offset) -> Vec<RecordBatch> {
+    pub fn truncate_to(&mut self, offset: Offset) -> Vec<SharedBatch> {
         let offset = Offset(offset.0.max(self.log_start_offset));
         if offset >= self.log_end_offset() {
             return Vec::new();
@@ -322,8 +324,8 @@ impl PartitionLog {
                     let dropped =
                         batch.with_records(offset, Arc::new(batch.records[keep..].to_vec()));
                     segment.size_bytes += u64::from(kept.size_bytes());
-                    segment.batches.push(kept);
-                    removed.push(dropped);
+                    segment.batches.push(Arc::new(kept));
+                    removed.push(Arc::new(dropped));
                     break;
                 }
                 removed.push(batch);
@@ -355,7 +357,7 @@ impl PartitionLog {
         &mut self,
         offset: Offset,
         now: SimTime,
-    ) -> Vec<RecordBatch> {
+    ) -> Vec<SharedBatch> {
         self.rewrites += 1;
         let removed = std::mem::take(&mut self.segments)
             .into_iter()
@@ -372,7 +374,7 @@ impl PartitionLog {
 
     /// Batches that hold offsets in `from..until`, at most about `max_records` records, for a
     /// fetch. Whole batches are returned, as Kafka does; the reader skips records before `from`.
-    pub fn read(&self, from: Offset, until: Offset, max_records: usize) -> Vec<RecordBatch> {
+    pub fn read(&self, from: Offset, until: Offset, max_records: usize) -> Vec<SharedBatch> {
         let mut out = Vec::new();
         if from >= until || from.0 < self.log_start_offset {
             return out;
@@ -399,7 +401,7 @@ impl PartitionLog {
 
     /// Like [`PartitionLog::read`], limited by size: batches until `max_bytes` is reached, and
     /// always at least one.
-    pub fn read_bytes(&self, from: Offset, until: Offset, max_bytes: u64) -> Vec<RecordBatch> {
+    pub fn read_bytes(&self, from: Offset, until: Offset, max_bytes: u64) -> Vec<SharedBatch> {
         let mut out = Vec::new();
         if from >= until || from.0 < self.log_start_offset {
             return out;

@@ -4,7 +4,7 @@
 use super::{InFlight, Message, ReplicaFetchResult};
 use crate::engine::errors::ErrorCode;
 use crate::engine::ids::{Offset, TopicPartition};
-use crate::engine::record::{Record, RecordBatch};
+use crate::engine::record::Record;
 use crate::engine::time::SimTime;
 
 /// What the pictures of the network need from a message, so that no view takes the wire
@@ -20,13 +20,13 @@ impl Message {
             Message::FetchResponse { partitions, .. } => partitions
                 .iter()
                 .flat_map(|p| &p.batches)
-                .map(RecordBatch::len)
+                .map(|batch| batch.len())
                 .sum(),
             Message::ReplicaFetchResponse { partitions, .. } => partitions
                 .iter()
                 .map(|(_, result)| match result {
                     ReplicaFetchResult::Records { batches, .. } => {
-                        batches.iter().map(RecordBatch::len).sum()
+                        batches.iter().map(|batch| batch.len()).sum()
                     }
                     _ => 0,
                 })

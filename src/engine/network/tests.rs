@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use super::*;
 use crate::engine::record::Payload;
-use crate::engine::record::Record;
+use crate::engine::record::{Record, RecordBatch};
 use crate::engine::RecordId;
 
 fn record(id: u64) -> Record {
@@ -16,9 +16,16 @@ fn record(id: u64) -> Record {
     )
 }
 
-fn batch(base_offset: u64, ids: std::ops::Range<u64>) -> RecordBatch {
+fn batch(base_offset: u64, ids: std::ops::Range<u64>) -> SharedBatch {
     let records = Arc::new(ids.map(record).collect::<Vec<_>>());
-    RecordBatch::new(Offset(base_offset), 0, None, records, SimTime::ZERO, None)
+    Arc::new(RecordBatch::new(
+        Offset(base_offset),
+        0,
+        None,
+        records,
+        SimTime::ZERO,
+        None,
+    ))
 }
 
 #[test]
