@@ -11,12 +11,11 @@
 //! are not settled yet (an `acks=0` record, whose offset nobody learns; a record whose only
 //! copy a compacted log still keeps) stay, by id, in a small side table.
 
-use std::collections::BTreeMap;
-
 use super::incremental::Tally;
 use super::{Auditor, RecordAudit, NEVER, NO_PARTITION};
 use crate::engine::ids::{RecordId, TopicPartition};
 use crate::engine::shared_vec::CHUNK_LEN;
+use crate::engine::sorted::VecMap;
 use crate::engine::time::SimTime;
 
 /// A chunk is folded when at most this many of its rows are not settled: those stay as
@@ -32,8 +31,8 @@ pub(super) struct Folded {
     /// The counts of the folded records, as a report counts them.
     pub(super) tally: Tally,
     /// Rows below `below` that were not settled when their chunk was folded.
-    /// A B-tree: strays accumulate over a whole run, in any order.
-    pub(super) strays: BTreeMap<u64, RecordAudit>,
+    /// Folding goes up the ids, so strays are added at the end of the map.
+    pub(super) strays: VecMap<u64, RecordAudit>,
 }
 
 impl Auditor {

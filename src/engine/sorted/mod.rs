@@ -10,19 +10,22 @@
 //!
 //! The order is the B-tree's (ascending by `Ord`), so every run iterates its maps exactly as
 //! it did with `BTreeMap`, and the committed trace hashes do not change. Inserting in the
-//! middle moves the later elements, which is why the few maps that grow with a run (records
-//! in flight, audited records, journeys) stay B-trees.
+//! middle moves the later elements, which is why the few maps that grow with a run and lose
+//! their oldest entries are a `DequeMap` (the same in ring buffers, so taking the oldest moves
+//! nothing) or stay B-trees (messages in flight, which leave from anywhere).
 //!
 //! [`litemap`](https://docs.rs/litemap) is the same idea as a crate; its method names differ
 //! from `BTreeMap`'s (`first`, `iter_keys`, no `entry`), which would have changed every call
 //! site instead of the type names.
 
+mod deque_map;
 mod map;
 mod set;
 mod sort;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
 
+pub use deque_map::DequeMap;
 pub use map::{Entry, OccupiedEntry, VacantEntry, VecMap};
 pub use set::VecSet;
 pub use sort::{sort, sort_by, sort_by_key};

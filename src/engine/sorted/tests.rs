@@ -1,7 +1,7 @@
 //! `VecMap` and `VecSet` against `BTreeMap` and `BTreeSet` over random operations: same
 //! answers, same contents, same order.
 
-use super::{Entry, VecMap, VecSet};
+use super::{DequeMap, Entry, VecMap, VecSet};
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -118,4 +118,36 @@ fn collecting_keeps_the_last_value_of_an_equal_key_as_a_b_tree_does() {
     );
     let read: VecMap<String, u32> = serde_json::from_str(r#"{"b": 1, "a": 2, "b": 3}"#).unwrap();
     assert_eq!(format!("{read:?}"), r#"{"a": 2, "b": 3}"#);
+}
+
+proptest! {
+    #[test]
+    fn a_deque_map_answers_as_a_b_tree_map_does(ops in proptest::collection::vec((0u8..5, 0u8..40, any::<u16>()), 0..150), low in 0u8..40) {
+        let mut model = BTreeMap::new();
+        let mut map = DequeMap::new();
+        for (op, key, value) in ops {
+            match op {
+                0 | 1 => prop_assert_eq!(map.insert(key, value), model.insert(key, value)),
+                2 => prop_assert_eq!(map.remove(&key), model.remove(&key)),
+                3 => {
+                    *map.get_or_insert_with(key, || 7) += 1;
+                    *model.entry(key).or_insert_with(|| 7) += 1;
+                }
+                _ => {
+                    if value % 3 == 0 {
+                        prop_assert_eq!(map.pop_first(), model.pop_first());
+                    } else {
+                        map.retain(|k, v| { *v = v.wrapping_add(1); k % 4 != value as u8 % 4 });
+                        model.retain(|k, v| { *v = v.wrapping_add(1); k % 4 != value as u8 % 4 });
+                    }
+                }
+            }
+            prop_assert_eq!(map.iter().collect::<Vec<_>>(), model.iter().collect::<Vec<_>>());
+            prop_assert_eq!(map.len(), model.len());
+            prop_assert_eq!(map.get(&key), model.get(&key));
+        }
+        prop_assert_eq!(map.range(..low).collect::<Vec<_>>(), model.range(..low).collect::<Vec<_>>());
+        prop_assert_eq!(map.range(low..).collect::<Vec<_>>(), model.range(low..).collect::<Vec<_>>());
+        prop_assert_eq!(map.keys().next_back(), model.keys().next_back());
+    }
 }

@@ -2,8 +2,7 @@
 //! group that read it, taken from the events. [`JourneyBook`] is the memory (an [`Observer`]).
 //! Plain Rust, no Yew.
 
-use crate::engine::sorted::{VecMap, VecSet};
-use std::collections::BTreeMap;
+use crate::engine::sorted::{DequeMap, VecMap, VecSet};
 
 use crate::engine::{
     BrokerId, ConsumerId, ErrorCode, Event, EventKind, Offset, ProducerId, RecordId, SimTime,
@@ -145,12 +144,12 @@ impl Journey {
 /// yet committed by it. Both are pure functions of the journeys (rebuilt after a rewind).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct JourneyBook {
-    /// A B-tree, not a `VecMap`: up to `JOURNEYS_KEPT` of them, the oldest leaving as each
+    /// A `DequeMap`, not a `VecMap`: up to `JOURNEYS_KEPT` of them, the oldest leaving as each
     /// new one comes, which a sorted vector would pay for by moving them all.
-    pub(super) journeys: BTreeMap<RecordId, Journey>,
-    pub(super) awaiting_high_watermark: VecMap<TopicPartition, BTreeMap<Offset, VecSet<RecordId>>>,
+    pub(super) journeys: DequeMap<RecordId, Journey>,
+    pub(super) awaiting_high_watermark: VecMap<TopicPartition, DequeMap<Offset, VecSet<RecordId>>>,
     pub(super) awaiting_commit:
-        VecMap<(String, TopicPartition), BTreeMap<Offset, VecSet<RecordId>>>,
+        VecMap<(String, TopicPartition), DequeMap<Offset, VecSet<RecordId>>>,
 }
 
 impl JourneyBook {
@@ -184,8 +183,7 @@ impl JourneyBook {
                 self.awaiting_high_watermark
                     .entry(journey.partition.clone())
                     .or_default()
-                    .entry(offset)
-                    .or_default()
+                    .get_or_insert_with(offset, VecSet::new)
                     .insert(record);
             }
         }
@@ -193,8 +191,7 @@ impl JourneyBook {
             self.awaiting_commit
                 .entry((group, journey.partition.clone()))
                 .or_default()
-                .entry(offset)
-                .or_default()
+                .get_or_insert_with(offset, VecSet::new)
                 .insert(record);
         }
     }
