@@ -4,7 +4,7 @@ use std::borrow::Borrow;
 use std::collections::{vec_deque, VecDeque};
 use std::fmt;
 use std::iter::Zip;
-use std::ops::{Bound, RangeBounds};
+use std::ops::RangeBounds;
 
 /// A map kept sorted by key in two ring buffers, with `BTreeMap`'s method names and order.
 /// Adding past the newest key and taking the oldest are O(1); elsewhere an insert or a
@@ -155,17 +155,16 @@ impl<K: Ord, V> DequeMap<K, V> {
     where
         K: Borrow<Q>,
     {
-        let start = match range.start_bound() {
-            Bound::Included(low) => self.keys.partition_point(|k| k.borrow() < low),
-            Bound::Excluded(low) => self.keys.partition_point(|k| k.borrow() <= low),
-            Bound::Unbounded => 0,
-        };
-        let end = match range.end_bound() {
-            Bound::Included(high) => self.keys.partition_point(|k| k.borrow() <= high),
-            Bound::Excluded(high) => self.keys.partition_point(|k| k.borrow() < high),
-            Bound::Unbounded => self.keys.len(),
-        };
-        let end = end.max(start);
+        let positions = super::positions_in(&range, self.keys.len(), |bound, inclusive| {
+            self.keys.partition_point(|k| {
+                if inclusive {
+                    k.borrow() <= bound
+                } else {
+                    k.borrow() < bound
+                }
+            })
+        });
+        let (start, end) = (positions.start, positions.end);
         self.keys
             .range(start..end)
             .zip(self.values.range(start..end))

@@ -3,7 +3,7 @@
 use std::borrow::Borrow;
 use std::fmt;
 use std::iter::Zip;
-use std::ops::{Bound, Index, RangeBounds};
+use std::ops::{Index, RangeBounds};
 use std::{slice, vec};
 
 /// A map from `K` to `V` kept sorted by key, with `BTreeMap`'s methods and iteration order.
@@ -190,17 +190,16 @@ impl<K: Ord, V> VecMap<K, V> {
     where
         K: Borrow<Q>,
     {
-        let start = match range.start_bound() {
-            Bound::Included(low) => self.keys.partition_point(|k| k.borrow() < low),
-            Bound::Excluded(low) => self.keys.partition_point(|k| k.borrow() <= low),
-            Bound::Unbounded => 0,
-        };
-        let end = match range.end_bound() {
-            Bound::Included(high) => self.keys.partition_point(|k| k.borrow() <= high),
-            Bound::Excluded(high) => self.keys.partition_point(|k| k.borrow() < high),
-            Bound::Unbounded => self.keys.len(),
-        };
-        let end = end.max(start);
+        let positions = super::positions_in(&range, self.keys.len(), |bound, inclusive| {
+            self.keys.partition_point(|k| {
+                if inclusive {
+                    k.borrow() <= bound
+                } else {
+                    k.borrow() < bound
+                }
+            })
+        });
+        let (start, end) = (positions.start, positions.end);
         self.keys[start..end]
             .iter()
             .zip(self.values[start..end].iter())

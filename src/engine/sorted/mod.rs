@@ -29,3 +29,24 @@ pub use deque_map::DequeMap;
 pub use map::{Entry, OccupiedEntry, VacantEntry, VecMap};
 pub use set::VecSet;
 pub use sort::{sort, sort_by, sort_by_key};
+
+/// The positions of the keys that fall in `range`, for each type's `range`: `below(bound,
+/// inclusive)` counts the keys less than `bound` (or not greater, when `inclusive`).
+fn positions_in<Q: Ord + ?Sized>(
+    range: &impl std::ops::RangeBounds<Q>,
+    len: usize,
+    below: impl Fn(&Q, bool) -> usize,
+) -> std::ops::Range<usize> {
+    use std::ops::Bound;
+    let start = match range.start_bound() {
+        Bound::Included(low) => below(low, false),
+        Bound::Excluded(low) => below(low, true),
+        Bound::Unbounded => 0,
+    };
+    let end = match range.end_bound() {
+        Bound::Included(high) => below(high, true),
+        Bound::Excluded(high) => below(high, false),
+        Bound::Unbounded => len,
+    };
+    start..end.max(start)
+}

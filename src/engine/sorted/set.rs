@@ -2,7 +2,7 @@
 
 use std::borrow::Borrow;
 use std::fmt;
-use std::ops::{Bound, RangeBounds};
+use std::ops::RangeBounds;
 use std::{slice, vec};
 
 /// A set of `T` kept sorted, with `BTreeSet`'s methods and iteration order.
@@ -120,17 +120,17 @@ impl<T: Ord> VecSet<T> {
     where
         T: Borrow<Q>,
     {
-        let start = match range.start_bound() {
-            Bound::Included(low) => self.items.partition_point(|item| item.borrow() < low),
-            Bound::Excluded(low) => self.items.partition_point(|item| item.borrow() <= low),
-            Bound::Unbounded => 0,
-        };
-        let end = match range.end_bound() {
-            Bound::Included(high) => self.items.partition_point(|item| item.borrow() <= high),
-            Bound::Excluded(high) => self.items.partition_point(|item| item.borrow() < high),
-            Bound::Unbounded => self.items.len(),
-        };
-        self.items[start..end.max(start)].iter()
+        let positions = super::positions_in(&range, self.items.len(), |bound, inclusive| {
+            self.items.partition_point(|item| {
+                if inclusive {
+                    item.borrow() <= bound
+                } else {
+                    item.borrow() < bound
+                }
+            })
+        });
+        let (start, end) = (positions.start, positions.end);
+        self.items[start..end].iter()
     }
 
     /// The items of `self` that are not in `other`, ascending.
