@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the release site into dist/: one page per view, each with its own wasm bundle, so a
-# visitor downloads only the view they open (the tour, the sandbox or the pipelines), and the
-# scenario reader's worker, which the sandbox fetches only when a file is pasted.
+# visitor downloads only the view they open (the tour, the sandbox or the pipelines); the
+# scenario reader's worker, which the sandbox fetches only when a file is pasted; and the chart
+# painter, which a page fetches the first time it paints a chart.
 #
 #   scripts/build-site.sh [PUBLIC_URL]      (default ./, which works from any path)
 #
@@ -16,7 +17,7 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 public_url="${1:-./}"
 
-bins=(kafka-playground kafka-playground-sandbox kafka-playground-pipelines kafka-playground-reader)
+bins=(kafka-playground kafka-playground-sandbox kafka-playground-pipelines kafka-playground-reader kafka-playground-painter)
 # The peak second's worker runs 8 M events while a visitor waits, and is fetched only when its
 # button is pressed: it is built for speed (the `release` profile, opt-level 3, and
 # `wasm-opt -O3`), which makes it about a third faster in Chromium and 120 KB larger.
@@ -26,7 +27,7 @@ rm -rf "$out"
 mkdir -p "$out"
 
 started=$SECONDS
-printf '\033[1m==> %s\033[0m\n' "building the site's five wasm bundles (about 7 minutes the first time, seconds after)"
+printf '\033[1m==> %s\033[0m\n' "building the site's six wasm bundles (about 7 minutes the first time, seconds after)"
 # One cargo invocation for every bundle, so the crate and its dependencies compile once.
 cargo build --profile web-release --target wasm32-unknown-unknown $(printf -- '--bin %s ' "${bins[@]}")
 cargo build --profile release --target wasm32-unknown-unknown $(printf -- '--bin %s ' "${fast_bins[@]}")

@@ -292,6 +292,9 @@ fn has_ink(canvas: &web_sys::HtmlCanvasElement) -> bool {
 #[wasm_bindgen_test]
 async fn the_charts_panel_draws_four_labelled_charts() {
     use kafka_playground::ui::sandbox::charts::panel::{ChartsPanel, ChartsPanelProps};
+    // Pages load the painter as a bundle of its own; this test has no such file to load, so
+    // the painter runs in the test's own wasm, through the same door.
+    kafka_playground::ui::widgets::chart::painter::install_here();
     let document = gloo::utils::document();
     let root = document.create_element("div").expect("a div");
     root.set_attribute("style", "width: 900px").unwrap();

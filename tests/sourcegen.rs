@@ -1,6 +1,6 @@
 //! Keeps `src/scenario/compiled.rs` equal to what the tour's scenario files say, and
-//! `src/scenario/setups.json` (every shipped file's setup, which the sandbox reads instead of
-//! the TOML) equal to what every shipped file says.
+//! `src/scenario/setups.packed` (every shipped file's setup, packed, which the sandbox reads
+//! instead of the TOML) equal to what every shipped file says.
 //!
 //! The tour's scenes are scenario files like every other setup, but the tour's page does not
 //! carry the TOML parser: it would make that page's download about a fifth larger for two fixed
@@ -14,7 +14,7 @@
 //! out. A second test compares each compiled setup with the parsed file, value for value, so
 //! a mistake in this translation fails too.
 
-use kafka_playground::scenario::{compiled, Setup, Shipped, SHIPPED};
+use kafka_playground::scenario::{compiled, packed, Setup, Shipped, SHIPPED};
 
 /// The scenario files compiled for the tour, with the name of the function that returns each.
 const COMPILED: [(&str, &str); 2] = [
@@ -232,28 +232,24 @@ fn the_compiled_setups_are_generated_from_the_current_files() {
     }
 }
 
-/// Every shipped file's setup as one JSON object keyed by slug, pretty-printed so a change to
-/// a file shows as a readable diff.
-fn expected_setups_json() -> String {
-    let mut all = serde_json::Map::new();
-    for file in SHIPPED {
-        all.insert(
-            file.slug.to_string(),
-            serde_json::to_value(file.setup()).expect("a setup serializes"),
-        );
-    }
-    serde_json::to_string_pretty(&all).expect("a map serializes") + "\n"
+/// Every shipped file's setup with its slug, in the order of [`SHIPPED`], packed.
+fn expected_setups_packed() -> Vec<u8> {
+    let all: Vec<(String, Setup)> = SHIPPED
+        .iter()
+        .map(|file| (file.slug.to_string(), file.setup()))
+        .collect();
+    packed::pack(&all)
 }
 
 #[test]
-fn the_compiled_setups_json_is_generated_from_the_current_files() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/scenario/setups.json");
-    let expected = expected_setups_json();
-    let current = std::fs::read_to_string(path).unwrap_or_default();
+fn the_packed_setups_are_generated_from_the_current_files() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/scenario/setups.packed");
+    let expected = expected_setups_packed();
+    let current = std::fs::read(path).unwrap_or_default();
     if current != expected {
-        std::fs::write(path, &expected).expect("src/scenario/setups.json is writable");
+        std::fs::write(path, &expected).expect("src/scenario/setups.packed is writable");
         panic!(
-            "src/scenario/setups.json was stale and has been rewritten from static/scenarios/; \
+            "src/scenario/setups.packed was stale and has been rewritten from static/scenarios/; \
              run the tests again and commit it"
         );
     }

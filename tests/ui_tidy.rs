@@ -165,6 +165,36 @@ fn no_ui_file_is_over_the_line_limit() {
     );
 }
 
+/// The files that may name the chart painter's module or plotters: the painter itself, and
+/// the page's side of it (whose `install_here` is for the browser tests only). Anything else
+/// that did would put plotters back into a page's bundle.
+const PAINTER_FILES: &[&str] = &["widgets/chart/paint.rs", "widgets/chart/painter.rs"];
+
+#[test]
+fn only_the_painter_names_plotters() {
+    let (root, files) = ui_files();
+    let mut report = Vec::new();
+    for file in files {
+        let relative = file.strip_prefix(&root).expect("under src/ui");
+        if PAINTER_FILES
+            .iter()
+            .any(|allowed| relative == Path::new(allowed))
+        {
+            continue;
+        }
+        let source = std::fs::read_to_string(&file).expect("readable source");
+        for (line, name) in uses(&source, &["plotters", "plotters_canvas", "paint::"]) {
+            report.push(format!("src/ui/{}:{line}: `{name}`", relative.display()));
+        }
+    }
+    assert!(
+        report.is_empty(),
+        "pages have their charts painted through widgets::chart::painter, so plotters stays in \
+         the painter's bundle:\n{}",
+        report.join("\n")
+    );
+}
+
 #[test]
 fn the_checker_catches_what_it_should() {
     // The naming rule.

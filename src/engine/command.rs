@@ -330,9 +330,9 @@ pub enum SeekTarget {
     End,
 }
 
-/// Which keys a workload's records carry. Written as `{ kind = "cycle", count = 10 }`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case", tag = "kind")]
+/// Which keys a workload's records carry. Written as `{ kind = "cycle", count = 10 }` in
+/// text formats, and as a plain enum in binary ones, which cannot read a tagged map.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum KeyPattern {
     /// No key: the keyless partitioner decides.
     #[default]
@@ -341,6 +341,43 @@ pub enum KeyPattern {
     Cycle { count: u32 },
     /// Always the same key.
     Fixed { key: String },
+}
+
+/// [`KeyPattern`] as text formats write it: tagged with its `kind`.
+#[derive(Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+enum TaggedKeyPattern<'a> {
+    None,
+    Cycle { count: u32 },
+    Fixed { key: &'a str },
+}
+
+/// [`KeyPattern`] as binary formats write it: a variant number, then the fields.
+#[derive(Serialize, Deserialize)]
+enum PackedKeyPattern {
+    None,
+    Cycle { count: u32 },
+    Fixed { key: String },
+}
+
+impl Serialize for KeyPattern {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if serializer.is_human_readable() {
+            match self {
+                KeyPattern::None => TaggedKeyPattern::None,
+                KeyPattern::Cycle { count } => TaggedKeyPattern::Cycle { count: *count },
+                KeyPattern::Fixed { key } => TaggedKeyPattern::Fixed { key },
+            }
+            .serialize(serializer)
+        } else {
+            match self.clone() {
+                KeyPattern::None => PackedKeyPattern::None,
+                KeyPattern::Cycle { count } => PackedKeyPattern::Cycle { count },
+                KeyPattern::Fixed { key } => PackedKeyPattern::Fixed { key },
+            }
+            .serialize(serializer)
+        }
+    }
 }
 
 /// Read by hand rather than derived: serde's derived reader for an internally tagged enum
@@ -356,6 +393,13 @@ impl<'de> Deserialize<'de> for KeyPattern {
             kind: String,
             count: Option<u32>,
             key: Option<String>,
+        }
+        if !deserializer.is_human_readable() {
+            return Ok(match PackedKeyPattern::deserialize(deserializer)? {
+                PackedKeyPattern::None => KeyPattern::None,
+                PackedKeyPattern::Cycle { count } => KeyPattern::Cycle { count },
+                PackedKeyPattern::Fixed { key } => KeyPattern::Fixed { key },
+            });
         }
         let tagged = Tagged::deserialize(deserializer)?;
         match tagged.kind.as_str() {
@@ -405,6 +449,8 @@ mod tests {
                 pattern,
                 "{json}"
             );
+            let bytes = postcard::to_allocvec(&pattern).unwrap();
+            assert_eq!(postcard::from_bytes::<KeyPattern>(&bytes).unwrap(), pattern);
         }
         assert_eq!(
             serde_json::from_str::<KeyPattern>(r#"{"kind":"cycle","count":3,"note":1}"#).unwrap(),

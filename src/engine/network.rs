@@ -4,8 +4,7 @@
 //! their clients or from everyone. It also remembers which TCP connections are open, so that a
 //! process that dies can reset them.
 
-use crate::engine::sorted::{VecMap, VecSet};
-use std::collections::BTreeMap;
+use crate::engine::sorted::{IdSlots, VecMap, VecSet};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -495,9 +494,10 @@ pub enum Sent {
 #[derive(Clone, Debug, Default)]
 pub struct Network {
     pub config: NetworkConfig,
-    /// A B-tree, not a `VecMap`: thousands at a time on the large preset, leaving from the
-    /// front as they arrive, which a sorted vector would pay for by moving all the others.
-    in_flight: BTreeMap<MessageId, InFlight>,
+    /// Keyed by `MessageId`, which only grows: thousands at a time on the large preset,
+    /// leaving in any order (links differ in latency), which a sorted vector would pay for
+    /// by moving all the later ones.
+    in_flight: IdSlots<InFlight>,
     /// Messages that will vanish rather than arrive, drawn where they vanish.
     doomed: VecSet<MessageId>,
     /// The latest arrival time on each directed link. Kafka's connections are TCP, so
@@ -689,7 +689,7 @@ impl Network {
             arrives_at
         };
         self.in_flight.insert(
-            id,
+            id.0,
             InFlight {
                 id,
                 from,
@@ -710,7 +710,7 @@ impl Network {
     /// Takes a message off the wire. A message whose link was cut while it travelled, or that
     /// was doomed when sent, is lost rather than arrived.
     pub fn deliver(&mut self, id: MessageId) -> Option<Delivery> {
-        let flight = self.in_flight.remove(&id)?;
+        let flight = self.in_flight.remove(id.0)?;
         if self.doomed.remove(&id) || !self.link_up(flight.from, flight.to) {
             return Some(Delivery::Lost(flight));
         }

@@ -8,11 +8,14 @@
 #[rustfmt::skip]
 pub mod compiled;
 pub mod file;
+pub mod packed;
 mod presets;
+pub mod saved_run;
 pub mod setup;
 pub mod shipped;
 
 pub use file::{parse_scenario, Scenario, ScenarioError};
 pub use presets::{Scene, SceneId};
+pub use saved_run::{SavedRun, SAVED_RUN_VERSION};
 pub use setup::{Setup, Stamped};
 pub use shipped::{Shipped, SHIPPED};

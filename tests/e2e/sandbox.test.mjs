@@ -2,6 +2,7 @@
 // saved state that cannot be read is reported without breaking the page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { start, stop, open as openOn, assertNoSidewaysOverflow, screenshotPath, waitForFrames } from './support.mjs';
 
 let site;
@@ -15,6 +16,11 @@ after(async () => {
 });
 
 const PROJECTOR = { width: 1280, height: 720 };
+/** Where the sandbox keeps its run (packed), and where builds before the packed format did (JSON). */
+const STORED = 'kafka-playground.sandbox.v2';
+const STORED_AS_JSON = 'kafka-playground.sandbox.v1';
+/** A run as those earlier builds stored it: the default preset, broker 2 crashed at 1.2 s, clock at 4 s. */
+const V1_RUN = readFileSync(new URL('../data/saved-run-v1.json', import.meta.url), 'utf8');
 
 function open(query = 'sandbox.html?preset=default', viewport = PROJECTOR) {
   return openOn(site, viewport, query, '[data-testid=sandbox]');
@@ -72,11 +78,13 @@ test('rewinding, then acting, forks the run from that moment', async () => {
 test('the sandbox comes back after a reload', async () => {
   const { page, problems } = await open();
   await waitForClock(page, 1);
+  const before = await page.evaluate((key) => localStorage.getItem(key), STORED);
   await page.click('[data-testid=kill-broker-2]');
-  // The run is saved as its setup and action log: wait until the kill is in storage.
+  // The run is saved as its setup and action log after every action: wait until the kill is
+  // in storage.
   await page.waitForFunction(
-    () => (localStorage.getItem('kafka-playground.sandbox.v1') ?? '').includes('CrashBroker'),
-    null,
+    ([key, before]) => (localStorage.getItem(key) ?? before) !== before,
+    [STORED, before],
     { timeout: 10_000 },
   );
   await page.goto(site.url + 'sandbox.html');
@@ -90,17 +98,64 @@ test('the sandbox comes back after a reload', async () => {
 
 test('a saved state that cannot be read is reported and set aside', async () => {
   const { page, problems } = await open('sandbox.html');
-  await page.evaluate(() => localStorage.setItem('kafka-playground.sandbox.v1', '{"version": 1, "setup": 42'));
+  await page.evaluate((key) => localStorage.setItem(key, 'AQ$$'), STORED);
   await page.reload();
   await page.waitForSelector('[data-testid=sandbox]');
   const notice = await page.textContent('[data-testid=notice]');
   assert.match(notice, /could not be read/);
-  assert.match(notice, /line 1, column/);
-  const aside = await page.evaluate(() => localStorage.getItem('kafka-playground.sandbox.v1.unreadable'));
-  assert.equal(aside, '{"version": 1, "setup": 42');
+  assert.match(notice, /'\$' at character 3/);
+  const aside = await page.evaluate((key) => localStorage.getItem(key + '.unreadable'), STORED);
+  assert.equal(aside, 'AQ$$');
   // And the page works: time runs in a fresh sandbox.
   await waitForClock(page, 0.5);
   assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a run an earlier build stored as JSON comes back, and broken JSON says where', async () => {
+  const { page, problems } = await open('sandbox.html');
+  await page.evaluate(([packed, json, run]) => {
+    localStorage.removeItem(packed);
+    localStorage.setItem(json, run);
+  }, [STORED, STORED_AS_JSON, V1_RUN]);
+  await page.reload();
+  await page.waitForSelector('[data-testid=sandbox]');
+  // The reader's worker reads the JSON; the run is then restored, paused at its clock.
+  await page.waitForFunction((key) => localStorage.getItem(key) === null, STORED_AS_JSON, { timeout: 10_000 });
+  assert.match(await page.textContent('[data-testid=broker-2]'), /down/);
+  assert.equal(await clock(page), 4);
+  assert.equal(await page.locator('[data-testid=notice]').count(), 0, 'no complaint about the saved state');
+  assert.ok(await page.evaluate((key) => localStorage.getItem(key), STORED), 'stored again, packed');
+
+  await page.evaluate(([packed, json]) => {
+    localStorage.removeItem(packed);
+    localStorage.setItem(json, '{"version": 1, "setup": 42');
+  }, [STORED, STORED_AS_JSON]);
+  await page.reload();
+  await page.waitForSelector('[data-testid=notice].error');
+  const notice = await page.textContent('[data-testid=notice]');
+  assert.match(notice, /could not be read/);
+  assert.match(notice, /line 1, column/);
+  const aside = await page.evaluate((key) => localStorage.getItem(key + '.unreadable'), STORED_AS_JSON);
+  assert.equal(aside, '{"version": 1, "setup": 42');
+  await waitForClock(page, 0.5);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('charts whose painter cannot load say so on the canvas, and the page goes on', async () => {
+  const { page, problems } = await open();
+  await page.route('**/painter-loader.js', (route) => route.abort());
+  await page.reload();
+  await page.waitForSelector('[data-testid=sandbox]');
+  await page.waitForFunction(() => document.querySelector('canvas.chart-canvas')?.hasAttribute('data-unpainted'), null, { timeout: 10_000 });
+  const why = await page.getAttribute('canvas.chart-canvas', 'data-unpainted');
+  assert.match(why, /the chart painter did not load/);
+  // The text alternative is still there, and time runs.
+  assert.ok((await page.getAttribute('canvas.chart-canvas', 'aria-label')).length > 0);
+  await waitForClock(page, 1);
+  // The failed request is the one problem the console reports.
+  assert.ok(problems.every((p) => /painter-loader|Failed to load/.test(p)), problems.join('\n'));
   await page.close();
 });
 

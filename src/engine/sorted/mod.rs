@@ -12,13 +12,15 @@
 //! it did with `BTreeMap`, and the committed trace hashes do not change. Inserting in the
 //! middle moves the later elements, which is why the few maps that grow with a run and lose
 //! their oldest entries are a `DequeMap` (the same in ring buffers, so taking the oldest moves
-//! nothing) or stay B-trees (messages in flight, which leave from anywhere).
+//! nothing), and messages in flight, whose ids only grow but which leave in any order, sit in
+//! `IdSlots` (a slot per id in a ring buffer).
 //!
 //! [`litemap`](https://docs.rs/litemap) is the same idea as a crate; its method names differ
 //! from `BTreeMap`'s (`first`, `iter_keys`, no `entry`), which would have changed every call
 //! site instead of the type names.
 
 mod deque_map;
+mod id_slots;
 mod map;
 mod set;
 mod sort;
@@ -26,6 +28,7 @@ mod sort;
 mod tests;
 
 pub use deque_map::DequeMap;
+pub use id_slots::IdSlots;
 pub use map::{Entry, OccupiedEntry, VacantEntry, VecMap};
 pub use set::VecSet;
 pub use sort::{sort, sort_by, sort_by_key};

@@ -1,7 +1,7 @@
 //! `VecMap` and `VecSet` against `BTreeMap` and `BTreeSet` over random operations: same
 //! answers, same contents, same order.
 
-use super::{DequeMap, Entry, VecMap, VecSet};
+use super::{DequeMap, Entry, IdSlots, VecMap, VecSet};
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -149,5 +149,32 @@ proptest! {
         prop_assert_eq!(map.range(..low).collect::<Vec<_>>(), model.range(..low).collect::<Vec<_>>());
         prop_assert_eq!(map.range(low..).collect::<Vec<_>>(), model.range(low..).collect::<Vec<_>>());
         prop_assert_eq!(map.keys().next_back(), model.keys().next_back());
+    }
+}
+
+proptest! {
+    #[test]
+    fn id_slots_answer_as_a_b_tree_map_does(ops in proptest::collection::vec((any::<bool>(), any::<u8>()), 0..200)) {
+        let mut model = BTreeMap::new();
+        let mut slots = IdSlots::new();
+        let mut next_id = 5u64;
+        for (add, pick) in ops {
+            if add {
+                // Ids only grow, sometimes skipping a few.
+                next_id += 1 + u64::from(pick % 3);
+                slots.insert(next_id, pick);
+                model.insert(next_id, pick);
+            } else {
+                // Remove any id handed out so far, present or not.
+                let id = next_id.saturating_sub(u64::from(pick % 24));
+                prop_assert_eq!(slots.remove(id), model.remove(&id));
+            }
+            prop_assert_eq!(slots.iter().collect::<Vec<_>>(), model.iter().map(|(k, v)| (*k, v)).collect::<Vec<_>>());
+            prop_assert_eq!(slots.values().collect::<Vec<_>>(), model.values().collect::<Vec<_>>());
+            prop_assert_eq!(slots.len(), model.len());
+            for id in next_id.saturating_sub(30)..=next_id + 1 {
+                prop_assert_eq!(slots.get(id), model.get(&id));
+            }
+        }
     }
 }

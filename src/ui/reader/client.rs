@@ -1,5 +1,5 @@
-//! The page's side of the reader: the worker is started the first time a file is read (so a
-//! visit that never pastes one never downloads the parser), requests are numbered, and each
+//! The page's side of the reader: the worker is started the first time something is read (so a
+//! visit that never pastes a file never downloads the parser), requests are numbered, and each
 //! answer goes to the callback that asked for it. If the worker cannot be loaded (an old
 //! cached page, a host that dropped the file), every waiting request is answered with a
 //! message that says so, and the page goes on working.
@@ -12,23 +12,25 @@ use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 use yew::Callback;
 
-use super::reply::{Outcome, Reply, Request};
+use super::reply::{Ask, Outcome, Reply, Request};
 use super::worker::READY;
-use crate::scenario::Setup;
+use crate::scenario::packed::{pack, unpack};
+use crate::scenario::{SavedRun, Setup};
 use crate::ui::shell::js_error::describe;
 
 /// The module that starts the reader's worker (`static/workers/reader-loader.js`, copied beside
 /// the page), relative to the page.
 const WORKER_URL: &str = "./reader-loader.js";
 
-type Done = Callback<Result<Setup, String>>;
+/// Who waits for an answer: the worker's outcome, or a sentence saying why none came.
+type Done = Box<dyn FnOnce(Result<Outcome, String>)>;
 
 struct Reader {
     worker: Worker,
     /// Whether the worker said it listens ([`super::worker::READY`]); until then requests
     /// wait in `queued`.
     ready: bool,
-    queued: Vec<String>,
+    queued: Vec<Vec<u8>>,
     next_request: u32,
     waiting: VecMap<u32, Done>,
 }
@@ -39,7 +41,35 @@ thread_local! {
 
 /// Reads a scenario file in the worker; `done` gets the setup, or the problems with line and
 /// column, or a sentence saying the reader could not be loaded.
-pub fn read_scenario(text: String, done: Done) {
+pub fn read_scenario(text: String, done: Callback<Result<Setup, String>>) {
+    ask(
+        Ask::Scenario(text),
+        Box::new(move |outcome| {
+            done.emit(match outcome {
+                Ok(Outcome::Setup(setup)) => Ok(*setup),
+                Ok(Outcome::Problems(problems)) | Err(problems) => Err(problems),
+                Ok(Outcome::SavedRun(_)) => Err("the reader answered another question".into()),
+            })
+        }),
+    );
+}
+
+/// Reads a sandbox run an earlier build stored as JSON; `done` gets it in this build's form,
+/// or what is wrong with it (with line and column), or why the reader could not be loaded.
+pub fn read_saved_run_json(json: String, done: Callback<Result<SavedRun, String>>) {
+    ask(
+        Ask::SavedRunJson(json),
+        Box::new(move |outcome| {
+            done.emit(match outcome {
+                Ok(Outcome::SavedRun(saved)) => Ok(*saved),
+                Ok(Outcome::Problems(problems)) | Err(problems) => Err(problems),
+                Ok(Outcome::Setup(_)) => Err("the reader answered another question".into()),
+            })
+        }),
+    );
+}
+
+fn ask(ask: Ask, done: Done) {
     let sent = READER.with(|cell| {
         let mut cell = cell.borrow_mut();
         if cell.is_none() {
@@ -48,22 +78,28 @@ pub fn read_scenario(text: String, done: Done) {
         let reader = cell.as_mut().expect("started above");
         reader.next_request += 1;
         let request = reader.next_request;
-        let json =
-            serde_json::to_string(&Request { request, text }).map_err(|error| error.to_string())?;
+        let bytes = pack(&Request { request, ask });
         if reader.ready {
-            reader
-                .worker
-                .post_message(&JsValue::from_str(&json))
-                .map_err(describe)?;
+            post(&reader.worker, &bytes)?;
         } else {
-            reader.queued.push(json);
+            reader.queued.push(bytes);
         }
-        reader.waiting.insert(request, done.clone());
-        Ok::<(), String>(())
+        Ok::<u32, String>(request)
     });
-    if let Err(error) = sent {
-        done.emit(Err(format!("the scenario reader could not start: {error}")));
+    match sent {
+        Ok(request) => READER.with(|cell| {
+            if let Some(reader) = cell.borrow_mut().as_mut() {
+                reader.waiting.insert(request, done);
+            }
+        }),
+        Err(error) => done(Err(format!("the reader could not start: {error}"))),
     }
+}
+
+fn post(worker: &Worker, bytes: &[u8]) -> Result<(), String> {
+    worker
+        .post_message(&js_sys::Uint8Array::from(bytes))
+        .map_err(describe)
 }
 
 fn start() -> Result<Reader, String> {
@@ -72,24 +108,21 @@ fn start() -> Result<Reader, String> {
     options.set_type(WorkerType::Module);
     let worker = Worker::new_with_options(WORKER_URL, &options).map_err(describe)?;
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
-        let text = event.data().as_string().unwrap_or_default();
-        if text == READY {
+        let data = event.data();
+        if data.as_string().as_deref() == Some(READY) {
             READER.with(|cell| {
                 if let Some(reader) = cell.borrow_mut().as_mut() {
                     reader.ready = true;
-                    for json in reader.queued.drain(..) {
+                    for bytes in reader.queued.drain(..) {
                         // A request that cannot be posted stays unanswered until the worker's
                         // error handler answers every waiting request.
-                        let _ = reader.worker.post_message(&JsValue::from_str(&json));
+                        let _ = post(&reader.worker, &bytes);
                     }
                 }
             });
             return;
         }
-        // Through a JSON value, as every other JSON read of the page does, so the page
-        // carries one copy of the setup's deserializer rather than two.
-        let reply = serde_json::from_str::<serde_json::Value>(&text)
-            .and_then(serde_json::from_value::<Reply>);
+        let reply = unpack::<Reply>(&js_sys::Uint8Array::new(&data).to_vec(), "the reply");
         let done = READER.with(|cell| {
             let mut cell = cell.borrow_mut();
             let reader = cell.as_mut()?;
@@ -101,16 +134,9 @@ fn start() -> Result<Reader, String> {
             }
         });
         if let Some(done) = done {
-            done.emit(match reply {
-                Ok(Reply {
-                    outcome: Outcome::Setup(setup),
-                    ..
-                }) => Ok(*setup),
-                Ok(Reply {
-                    outcome: Outcome::Problems(problems),
-                    ..
-                }) => Err(problems),
-                Err(error) => Err(format!("the scenario reader answered unreadably: {error}")),
+            done(match reply {
+                Ok(reply) => Ok(reply.outcome),
+                Err(error) => Err(format!("the reader answered unreadably: {error}")),
             });
         }
     });
@@ -133,7 +159,7 @@ fn start() -> Result<Reader, String> {
             message
         };
         for done in waiting.into_values() {
-            done.emit(Err(format!("the scenario reader stopped: {why}")));
+            done(Err(format!("the reader stopped: {why}")));
         }
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));

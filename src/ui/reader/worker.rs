@@ -1,5 +1,6 @@
-//! The worker's side of the reader: every message is a request's JSON text, and every answer
-//! is a reply's JSON text ([`super::reply::answer`]). Nothing else runs in the worker.
+//! The worker's side of the reader: every message is a request's packed bytes, and every
+//! answer a reply's ([`super::reply::answer`]), both as `Uint8Array`s. Nothing else runs in the
+//! worker.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -12,10 +13,11 @@ pub fn run() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let reply_scope = scope.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let request = event.data().as_string().unwrap_or_default();
+        let request = js_sys::Uint8Array::new(&event.data()).to_vec();
+        let reply = js_sys::Uint8Array::from(answer(&request).as_slice());
         // A reply that cannot be posted has nowhere to go; the page's timeout-free wait simply
         // stays open, and the page says so when its worker reports an error.
-        let _ = reply_scope.post_message(&JsValue::from_str(&answer(&request)));
+        let _ = reply_scope.post_message(&reply);
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler must outlive this function: the worker holds it until it is terminated.

@@ -11,6 +11,7 @@ use yew::prelude::*;
 use crate::ui::shell::page::{listen_for_shortcuts, query_value, viewport_is_portrait, FrameLoop};
 
 use crate::engine::{AuditReport, RecordId};
+use crate::scenario::SavedRun;
 use crate::ui::sandbox::observe::Highlight;
 
 use crate::ui::sandbox::audit::bar::AuditBar;
@@ -34,10 +35,14 @@ use crate::ui::sandbox::state::{Notice, Sandbox, SandboxAction};
 use crate::ui::sandbox::time_bar::TimeBar;
 use crate::ui::shell::mode_nav::{Mode, ModeNav};
 
-/// Where the sandbox keeps itself between visits.
-pub const STORAGE_KEY: &str = "kafka-playground.sandbox.v1";
-/// Where a saved state that could not be read is set aside, so it is not lost either.
-pub const UNREADABLE_KEY: &str = "kafka-playground.sandbox.v1.unreadable";
+/// Where the sandbox keeps itself between visits, packed ([`crate::scenario::SavedRun`]).
+pub const STORAGE_KEY: &str = "kafka-playground.sandbox.v2";
+/// Where earlier builds kept it as JSON: read once, by the reader's worker, then removed once
+/// the run is stored again under [`STORAGE_KEY`].
+pub const JSON_STORAGE_KEY: &str = "kafka-playground.sandbox.v1";
+/// What is appended to a key to set a saved state that could not be read aside, so it is not
+/// lost either.
+pub const UNREADABLE_SUFFIX: &str = ".unreadable";
 
 /// While the run plays, it is saved at most this often (wall-clock), besides after every action.
 const SAVE_EVERY_MS: f64 = 3_000.0;
@@ -55,6 +60,8 @@ const PANELS_EVERY_MS: f64 = 200.0;
 
 pub enum Msg {
     Act(SandboxAction),
+    /// The reader's answer for a run an earlier build stored as JSON.
+    Restored(Result<SavedRun, String>),
     Frame(f64),
     Filter(EventFilter),
     Resized,
@@ -78,6 +85,9 @@ pub struct Page {
     shape: Shape,
     /// A problem with the saved state or the link, shown until dismissed.
     load_notice: Option<String>,
+    /// Set while the reader's worker reads a run stored as JSON; nothing is saved meanwhile,
+    /// so the default sandbox shown until then cannot overwrite it.
+    restoring: bool,
     event_filter: EventFilter,
     audit: AuditReport,
     /// The part of the panels the next periodic refresh rebuilds, an index into
@@ -118,7 +128,14 @@ impl Component for Page {
     type Properties = ();
 
     fn create(ctx: &Context<Self>) -> Self {
-        let (mut sandbox, load_notice) = initial_sandbox();
+        let (mut sandbox, load_notice, json_run) = initial_sandbox();
+        let restoring = json_run.is_some();
+        if let Some(json) = json_run {
+            if sandbox.is_playing() {
+                sandbox.apply(SandboxAction::TogglePlay);
+            }
+            crate::ui::reader::read_saved_run_json(json, ctx.link().callback(Msg::Restored));
+        }
         let keys = listen_for_shortcuts(ctx, shortcut);
         let saved_revision = sandbox.revision();
         let audit = sandbox.audit();
@@ -144,6 +161,7 @@ impl Component for Page {
             frames: FrameLoop::start(ctx, Msg::Frame),
             _keys: keys,
             load_notice,
+            restoring,
         }
     }
 
@@ -182,6 +200,32 @@ impl Component for Page {
                 }
                 changed
             }
+            Msg::Restored(outcome) => {
+                self.restoring = false;
+                let problem = match outcome {
+                    Ok(saved) => {
+                        let (sandbox, problem) = Sandbox::restore_run(saved, PRESETS[0].setup());
+                        if problem.is_none() {
+                            self.sandbox = sandbox;
+                            self.audit = self.sandbox.audit();
+                            self.refresh_panels(self.frames.last_frame_ms().unwrap_or(0.0));
+                            self.save(self.frames.last_frame_ms().unwrap_or(0.0));
+                        }
+                        problem
+                    }
+                    Err(problem) => Some(problem),
+                };
+                if let Some(problem) = problem {
+                    self.load_notice = Some(set_aside(JSON_STORAGE_KEY, &problem));
+                    // The fresh sandbox was held still for the restore; it runs as any does.
+                    if !self.sandbox.is_playing() {
+                        self.sandbox.apply(SandboxAction::TogglePlay);
+                    }
+                } else {
+                    let _ = LocalStorage::raw().remove_item(JSON_STORAGE_KEY);
+                }
+                true
+            }
             Msg::Resized => {
                 let shape = current_shape();
                 let changed = shape != self.shape;
@@ -209,12 +253,18 @@ impl Component for Page {
         } = &self.callbacks;
         let panels = &self.panels;
         let inventory = &panels.inventory;
-        let notice = match (&self.load_notice, sandbox.notice()) {
+        let restoring = self.restoring.then(|| {
+            (
+                false,
+                "Reading the run you saved with an earlier version of the playground…".to_string(),
+            )
+        });
+        let notice = restoring.or_else(|| match (&self.load_notice, sandbox.notice()) {
             (Some(problem), _) => Some((true, problem.clone())),
             (None, Some(Notice::Error(text))) => Some((true, text.clone())),
             (None, Some(Notice::Info(text))) => Some((false, text.clone())),
             (None, None) => None,
-        };
+        });
         html! {
             <div class="app sandbox" data-testid="sandbox">
                 <header class="top">
@@ -301,46 +351,57 @@ impl Page {
     }
 
     fn save(&mut self, now_ms: f64) {
+        if self.restoring {
+            return;
+        }
         self.last_save_ms = now_ms;
         self.saved_revision = self.sandbox.revision();
         // Storage can be full or disabled (private windows); the sandbox keeps working.
-        // Written raw: `saved_json` is JSON already.
-        let _ = LocalStorage::raw().set_item(STORAGE_KEY, &self.sandbox.saved_json());
+        // Written raw: the packed text is text already.
+        let _ = LocalStorage::raw().set_item(STORAGE_KEY, &self.sandbox.saved_text());
     }
 }
 
 /// The sandbox the page opens with: a preset named in the link (`?preset=`), else the saved
-/// run, else the default. A saved run that cannot be read is set aside and reported.
-fn initial_sandbox() -> (Sandbox<Panels>, Option<String>) {
+/// run, else the default. A saved run that cannot be read is set aside and reported. A run an
+/// earlier build stored as JSON comes back third: the default sandbox, paused, until the
+/// reader's worker has read it (see [`Msg::Restored`]).
+fn initial_sandbox() -> (Sandbox<Panels>, Option<String>, Option<String>) {
     let default = PRESETS[0].setup();
     let requested = query_value("preset");
     if let Some(slug) = requested {
         return match Preset::by_slug(&slug) {
-            Some(preset) => (Sandbox::new(preset.setup()), None),
+            Some(preset) => (Sandbox::new(preset.setup()), None, None),
             None => (
                 Sandbox::new(default),
                 Some(format!(
                     "The link asks for preset '{slug}', which does not exist; showing the default sandbox. Known presets: {}.",
                     PRESETS.map(|p| p.slug).join(", ")
                 )),
+                None,
             ),
         };
     }
-    let Ok(saved) = LocalStorage::raw().get_item(STORAGE_KEY) else {
-        return (Sandbox::new(default), None);
-    };
-    let Some(saved) = saved else {
-        return (Sandbox::new(default), None);
-    };
-    let (sandbox, problem) = Sandbox::restore(&saved, default);
-    let notice = problem.map(|problem| {
-        let _ = LocalStorage::raw().set_item(UNREADABLE_KEY, &saved);
-        let _ = LocalStorage::raw().remove_item(STORAGE_KEY);
-        format!(
-            "Your saved sandbox could not be read ({problem}). It was set aside in browser storage under '{UNREADABLE_KEY}', and a fresh sandbox started."
-        )
-    });
-    (sandbox, notice)
+    let stored = |key: &str| LocalStorage::raw().get_item(key).ok().flatten();
+    if let Some(saved) = stored(STORAGE_KEY) {
+        let (sandbox, problem) = Sandbox::restore(&saved, default);
+        let notice = problem.map(|problem| set_aside(STORAGE_KEY, &problem));
+        return (sandbox, notice, None);
+    }
+    (Sandbox::new(default), None, stored(JSON_STORAGE_KEY))
+}
+
+/// Moves the saved state under `key` aside (to the same key with [`UNREADABLE_SUFFIX`]) and
+/// says so, with the problem.
+fn set_aside(key: &str, problem: &str) -> String {
+    let aside = format!("{key}{UNREADABLE_SUFFIX}");
+    if let Ok(Some(saved)) = LocalStorage::raw().get_item(key) {
+        let _ = LocalStorage::raw().set_item(&aside, &saved);
+    }
+    let _ = LocalStorage::raw().remove_item(key);
+    format!(
+        "Your saved sandbox could not be read ({problem}). It was set aside in browser storage under '{aside}', and a fresh sandbox started."
+    )
 }
 
 /// The sandbox's keyboard shortcuts.

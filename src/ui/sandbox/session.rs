@@ -7,10 +7,8 @@
 //!
 //! Plain Rust, no Yew, so it is tested natively.
 
-use serde::{Deserialize, Serialize};
-
 use crate::engine::{Command, Rejection, SimTime, Simulation};
-use crate::scenario::{Setup, Stamped};
+use crate::scenario::{SavedRun, Setup, Stamped, SAVED_RUN_VERSION};
 
 use crate::ui::sandbox::observe::{Observer, StartFrom};
 
@@ -25,18 +23,6 @@ pub const MAX_SNAPSHOTS: usize = 96;
 /// The longest saved run restored from storage, so a corrupt or hostile saved state cannot
 /// keep the page replaying for minutes.
 pub const MAX_RESTORED_MS: u64 = 30 * 60 * 1_000;
-
-/// What is stored in the browser: enough to rebuild the run exactly.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SavedRun {
-    /// Bumped when the format changes in a way old readers cannot follow.
-    pub version: u32,
-    pub setup: Setup,
-    pub log: Vec<Stamped>,
-    pub now_ms: u64,
-}
-
-pub const SAVED_RUN_VERSION: u32 = 1;
 
 #[derive(Clone, Debug)]
 struct Snapshot {
@@ -458,13 +444,12 @@ mod tests {
     }
 
     #[test]
-    fn a_saved_run_round_trips_through_json() {
+    fn a_saved_run_round_trips_through_its_stored_text() {
         let mut live = session();
         live.advance_to(SimTime::from_ms(2_000));
         live.act(crash_broker_1()).unwrap();
         live.advance_to(SimTime::from_ms(3_000));
-        let json = serde_json::to_string(&live.to_saved()).unwrap();
-        let saved: SavedRun = serde_json::from_str(&json).unwrap();
+        let saved = SavedRun::from_text(&live.to_saved().to_text()).unwrap();
         let restored = Session::<Trace>::restore(saved).unwrap();
         assert_eq!(restored.observer(), live.observer());
         assert_eq!(restored.now(), live.now());

@@ -55,7 +55,7 @@ pub fn setup_picker(props: &SetupPickerProps) -> Html {
                 })
             };
             reading.set(true);
-            read_scenario(text, done);
+            crate::ui::reader::read_scenario(text, done);
         })
     };
     let hint = PRESETS
@@ -92,16 +92,4 @@ pub fn setup_picker(props: &SetupPickerProps) -> Html {
             </details>
         </section>
     }
-}
-
-/// In the browser the worker reads the file; natively (the crate's own tests) it is read in
-/// place, with the same answer.
-fn read_scenario(text: String, done: Callback<Result<Setup, String>>) {
-    #[cfg(target_arch = "wasm32")]
-    crate::ui::reader::client::read_scenario(text, done);
-    #[cfg(not(target_arch = "wasm32"))]
-    done.emit(match crate::ui::reader::reply::read_scenario(&text) {
-        crate::ui::reader::reply::Outcome::Setup(setup) => Ok(*setup),
-        crate::ui::reader::reply::Outcome::Problems(problems) => Err(problems),
-    });
 }

@@ -5,9 +5,10 @@
 use crate::engine::{Command, ConsumerId, ProducerId, RecordId, SimTime, Simulation};
 use crate::ui::shell::play_clock::{valid_speed, PlayClock};
 
+use crate::scenario::SavedRun;
 use crate::scenario::Setup;
 use crate::ui::sandbox::observe::{Highlight, Observer, StartFrom};
-use crate::ui::sandbox::session::{SavedRun, Session};
+use crate::ui::sandbox::session::Session;
 
 /// The speeds offered, as multiples of real time.
 pub const SPEEDS: [f64; 10] = [0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0];
@@ -75,27 +76,19 @@ impl<O: Observer + StartFrom> Sandbox<O> {
         }
     }
 
-    /// Restores a stored run. What cannot be read is reported, with the fallback setup
-    /// started instead, so a bad saved state never breaks the page.
-    pub fn restore(saved_json: &str, fallback: Setup) -> (Self, Option<String>) {
-        // Text to a JSON value first, then the value to a run: the scenario reader already
-        // turns JSON values into configs, so this shares its code instead of adding a second
-        // copy of every config's deserializer to the web build.
-        let saved = match serde_json::from_str::<serde_json::Value>(saved_json)
-            .and_then(serde_json::from_value::<SavedRun>)
-        {
-            Ok(saved) => saved,
-            Err(error) => {
-                return (
-                    Sandbox::new(fallback),
-                    Some(if error.line() > 0 {
-                        format!("line {}, column {}: {error}", error.line(), error.column())
-                    } else {
-                        error.to_string()
-                    }),
-                )
-            }
-        };
+    /// Restores a stored run from its packed text ([`SavedRun::to_text`]). What cannot be
+    /// read is reported, with the fallback setup started instead, so a bad saved state never
+    /// breaks the page.
+    pub fn restore(saved_text: &str, fallback: Setup) -> (Self, Option<String>) {
+        match SavedRun::from_text(saved_text) {
+            Ok(saved) => Sandbox::restore_run(saved, fallback),
+            Err(error) => (Sandbox::new(fallback), Some(error)),
+        }
+    }
+
+    /// Restores a run already read (from storage, or from an older JSON run the reader's
+    /// worker translated). One that does not replay is reported like one that does not read.
+    pub fn restore_run(saved: SavedRun, fallback: Setup) -> (Self, Option<String>) {
         match Session::restore(saved) {
             Ok(session) => {
                 let mut sandbox = Sandbox::from_session(session);
@@ -150,8 +143,8 @@ impl<O: Observer + StartFrom> Sandbox<O> {
         self.revision
     }
 
-    pub fn saved_json(&self) -> String {
-        serde_json::to_string(&self.session.to_saved()).unwrap_or_default()
+    pub fn saved_text(&self) -> String {
+        self.session.to_saved().to_text()
     }
 
     /// The lowest producer id not in use, for "add a producer".
@@ -330,8 +323,11 @@ mod tests {
     #[test]
     fn a_broken_saved_state_is_reported_and_a_fresh_sandbox_starts() {
         let fallback = Preset::by_slug("default").unwrap().setup();
-        let (sandbox, problem) = Sandbox::<Count>::restore("{\"version\": 1, ", fallback);
-        assert!(problem.unwrap().contains("line 1"));
+        let (sandbox, problem) = Sandbox::<Count>::restore("AQ$$", fallback);
+        assert_eq!(
+            problem.unwrap(),
+            "the saved run has '$' at character 3, which base64 text cannot hold"
+        );
         assert_eq!(sandbox.sim().now().as_ms(), 0);
 
         let mut original = self::sandbox();
@@ -341,7 +337,7 @@ mod tests {
         }));
         frames(&mut original, 100);
         let (restored, problem) = Sandbox::<Count>::restore(
-            &original.saved_json(),
+            &original.saved_text(),
             Preset::by_slug("default").unwrap().setup(),
         );
         assert_eq!(problem, None);
