@@ -19,10 +19,11 @@ use yew::prelude::*;
 
 use crate::engine::{BrokerId, ConsumerId, Node, ProducerId, RecordId, TopicPartition};
 
+use crate::ui::sandbox::cluster::flights::FlightsCanvas;
 use crate::ui::sandbox::cluster::view::{
-    Before, BrokerView, CellView, ClientState, ClientView, ClusterView, Emphasis, FlightView,
-    GhostView, LinkKind, LinkView, LogBar, LogTail, MarkerKind, MoreChip, ReplicaDetail,
-    ReplicaRole, ReplicaView, Shape,
+    Before, BrokerView, CellView, ClientState, ClientView, ClusterView, Emphasis, GhostView,
+    LinkKind, LinkView, LogBar, LogTail, MarkerKind, MoreChip, ReplicaDetail, ReplicaRole,
+    ReplicaView, Shape,
 };
 use crate::ui::sandbox::observe::Highlight;
 
@@ -167,13 +168,10 @@ pub fn cluster_svg(props: &ClusterSvgProps) -> Html {
             { for view.consumers.iter().map(client) }
             { more(view.more_consumers, "consumers") }
         </svg>
-        // The messages in flight move every frame. Drawn on an SVG of their own laid over the
-        // cluster (its own compositing layer), their moves repaint only themselves, not the
-        // brokers and logs under them.
-        <svg class={classes!("cluster", "cluster-flights", (view.shape == Shape::Portrait).then_some("portrait"))}
-             viewBox={view_box} aria-hidden="true" data-testid="cluster-flights">
-            <g class="cl-flights">{ for view.flights.iter().map(flight) }</g>
-        </svg>
+        // The messages in flight move every frame: painted on a canvas of their own laid
+        // over the cluster (its own compositing layer), so their moves repaint only
+        // themselves, and cost the DOM nothing.
+        <FlightsCanvas view={view.clone()} portrait={view.shape == Shape::Portrait} />
         </div>
         if held {
             <p class="cl-held-note" role="status" data-testid="cluster-held"
@@ -603,33 +601,6 @@ fn more(chip: Option<MoreChip>, what: &'static str) -> Html {
             <text class="cl-client-name" x={px(chip.x + chip.width / 2.0)} y={px(chip.y + chip.height / 2.0 + 5.0)}>
                 {format!("+{}", chip.count)}
             </text>
-        </g>
-    }
-}
-
-fn flight(flight: &FlightView) -> Html {
-    let transform = format!("translate({:.1} {:.1})", flight.x, flight.y);
-    let (fill, stroke, ink) = if flight.hollow {
-        ("#ffffff", flight.colour, "#14202e")
-    } else {
-        (flight.colour, "#14202e", flight.ink)
-    };
-    // The mark fades as it nears the point where it is lost; the red cross grows stronger.
-    let faded = flight
-        .vanishing
-        .map(|fade| format!("opacity: {:.2}", 1.0 - 0.7 * fade));
-    html! {
-        <g key={flight.id} class={classes!("cl-flight", flight.hollow.then_some("response"), flight.vanishing.is_some().then_some("vanishing"),
-                           emphasis_class(flight.emphasis))}
-           data-kind={flight.kind.to_string()} transform={transform}>
-            <circle r="11" fill={fill} stroke={stroke} style={faded.clone()} />
-            <text y="4.5" fill={ink} style={faded}>{flight.letter}</text>
-            if flight.records > 1 {
-                <text class="cl-flight-count" x="13" y="-8">{flight.records.to_string()}</text>
-            }
-            if let Some(fade) = flight.vanishing {
-                <text class="cl-vanish" y="9" style={format!("opacity: {fade:.2}")}>{"✕"}</text>
-            }
         </g>
     }
 }
