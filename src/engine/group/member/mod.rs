@@ -61,6 +61,11 @@ pub struct ConsumerCoordinator {
     awaiting_offsets: bool,
     in_flight: VecMap<u64, GroupCall>,
     pub last_poll_at: SimTime,
+    /// Whether a `max.poll.interval.ms` check is in the timer queue. One at a time: a check
+    /// that finds a newer poll moves itself to that poll's deadline, so a member that polls
+    /// five times a second keeps one timer rather than the 1 500 its five-minute interval
+    /// would pile up (they made every snapshot of the large preset 7 MB).
+    pub(in crate::engine) poll_check_pending: bool,
     next_auto_commit_at: SimTime,
     heartbeat_running: bool,
 }
@@ -82,6 +87,7 @@ impl ConsumerCoordinator {
             awaiting_offsets: false,
             in_flight: VecMap::new(),
             last_poll_at: now,
+            poll_check_pending: false,
             next_auto_commit_at: now,
             heartbeat_running: false,
         }

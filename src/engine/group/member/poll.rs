@@ -44,10 +44,13 @@ impl Simulation {
             return true;
         };
         client.last_poll_at = now;
-        self.schedule_timer(
-            now.plus_ms(max_poll_interval),
-            Timer::PollIntervalCheck(consumer_id),
-        );
+        if !client.poll_check_pending {
+            client.poll_check_pending = true;
+            self.schedule_timer(
+                now.plus_ms(max_poll_interval),
+                Timer::PollIntervalCheck(consumer_id),
+            );
+        }
         let client = self.consumers[&consumer_id]
             .group
             .as_ref()
@@ -79,22 +82,28 @@ impl Simulation {
     }
 
     /// `max.poll.interval.ms` passed without a `poll()`: the client leaves the group; it
-    /// rejoins at its next poll.
+    /// rejoins at its next poll. A check that finds a later poll moves to that poll's
+    /// deadline, so the check that acts fires exactly `max.poll.interval.ms` after the last
+    /// poll.
     pub(in crate::engine) fn on_poll_interval_check(&mut self, consumer_id: ConsumerId) {
         let now = self.now;
         let Some(consumer) = self.consumers.get_mut(&consumer_id) else {
             return;
         };
-        if consumer.crashed || consumer.closed {
-            return;
-        }
         let max_poll_interval = consumer.config.max_poll_interval_ms;
+        let (crashed, closed) = (consumer.crashed, consumer.closed);
         let Some(client) = consumer.group.as_mut() else {
             return;
         };
-        if client.phase == MemberPhase::Unjoined
-            || now.since(client.last_poll_at) < max_poll_interval
-        {
+        client.poll_check_pending = false;
+        if crashed || closed || client.phase == MemberPhase::Unjoined {
+            // The next poll schedules a check again.
+            return;
+        }
+        if now.since(client.last_poll_at) < max_poll_interval {
+            client.poll_check_pending = true;
+            let due = client.last_poll_at.plus_ms(max_poll_interval);
+            self.schedule_timer(due, Timer::PollIntervalCheck(consumer_id));
             return;
         }
         let group = client.group.clone();
