@@ -2,7 +2,7 @@
 // thread's work by kind (script, style, layout, paint, ...), and with `--cpu` the script's
 // hottest functions from a CPU profile. Not a test; figures go to BENCHMARKS.md by hand.
 //
-//   node scripts/frame-profile.mjs [seconds] [target] [--cpu]
+//   [SETTLE_MS=3000] node scripts/frame-profile.mjs [seconds] [target] [--cpu]
 //
 // The target is read as in scripts/frame-times.mjs (`large@10x@1920x1080`, `pipelines`). For
 // readable wasm function names, build the bundle with names kept (`wasm-opt -g`).
@@ -37,7 +37,9 @@ if (which === 'pipelines') {
   await page.waitForSelector('[data-testid="sandbox"]');
   if (speed !== '1') await page.selectOption('[data-testid="speed"]', speed);
 }
-await page.waitForTimeout(3000);
+// SETTLE_MS: how long the page plays before the profile starts (3 s; longer to profile late in
+// a run, where more has been retained).
+await page.waitForTimeout(Number(process.env.SETTLE_MS ?? 3000));
 
 const session = await page.context().newCDPSession(page);
 if (cpu) {

@@ -136,16 +136,44 @@ fn paint(canvas: &HtmlCanvasElement, (css_width, css_height): (f64, f64), view: 
         ratio * left,
         ratio * top,
     );
+    // Three passes, each in one font: setting a canvas's font parses it, and per mark that
+    // was a fifth of the painting.
     context.set_text_align("center");
+    context.set_font(&format!("800 14px {FONT_FAMILY}"));
     for flight in &view.flights {
-        mark(&context, flight);
+        disc(&context, flight);
+    }
+    context.set_text_align("start");
+    context.set_font(&format!("12px {FONT_FAMILY}"));
+    context.set_fill_style_str(INK);
+    for flight in view.flights.iter().filter(|f| f.records > 1) {
+        context.set_global_alpha(dimmed(flight));
+        let _ = context.fill_text(&flight.records.to_string(), flight.x + 13.0, flight.y - 8.0);
+    }
+    context.set_text_align("center");
+    context.set_font(&format!("900 28px {FONT_FAMILY}"));
+    context.set_fill_style_str(LOST_RED);
+    for flight in &view.flights {
+        if let Some(fade) = flight.vanishing {
+            context.set_global_alpha(dimmed(flight) * fade);
+            let _ = context.fill_text("✕", flight.x, flight.y + 9.0);
+        }
     }
     context.set_global_alpha(1.0);
 }
 
-/// One message: a disc with its letter (filled for a request, hollow for a response), the
-/// records it carries, and, when it will be lost, a fade and a red cross.
-fn mark(context: &CanvasRenderingContext2d, flight: &FlightView) {
+/// How strongly a mark is drawn: faint when something else is highlighted.
+fn dimmed(flight: &FlightView) -> f64 {
+    if flight.emphasis == Emphasis::Dimmed {
+        0.35
+    } else {
+        1.0
+    }
+}
+
+/// One message's disc and letter: filled for a request, hollow for a response, fading when
+/// it will be lost (its count and the red cross of a loss are drawn in the later passes).
+fn disc(context: &CanvasRenderingContext2d, flight: &FlightView) {
     let (x, y) = (flight.x, flight.y);
     let (fill, stroke, ink) = if flight.hollow {
         ("#ffffff", flight.colour, INK)
@@ -153,13 +181,8 @@ fn mark(context: &CanvasRenderingContext2d, flight: &FlightView) {
         (flight.colour, INK, flight.ink)
     };
     let emphasised = flight.emphasis == Emphasis::Emphasised;
-    let dimmed = if flight.emphasis == Emphasis::Dimmed {
-        0.35
-    } else {
-        1.0
-    };
     let faded = flight.vanishing.map_or(1.0, |fade| 1.0 - 0.7 * fade);
-    context.set_global_alpha(dimmed * faded);
+    context.set_global_alpha(dimmed(flight) * faded);
     context.begin_path();
     let _ = context.arc(x, y, 11.0, 0.0, std::f64::consts::TAU);
     context.set_fill_style_str(fill);
@@ -171,21 +194,6 @@ fn mark(context: &CanvasRenderingContext2d, flight: &FlightView) {
     });
     context.set_stroke_style_str(stroke);
     context.stroke();
-    context.set_font(&format!("800 14px {FONT_FAMILY}"));
     context.set_fill_style_str(ink);
     let _ = context.fill_text(flight.letter, x, y + 4.5);
-    context.set_global_alpha(dimmed);
-    if flight.records > 1 {
-        context.set_text_align("start");
-        context.set_font(&format!("12px {FONT_FAMILY}"));
-        context.set_fill_style_str(INK);
-        let _ = context.fill_text(&flight.records.to_string(), x + 13.0, y - 8.0);
-        context.set_text_align("center");
-    }
-    if let Some(fade) = flight.vanishing {
-        context.set_global_alpha(dimmed * fade);
-        context.set_font(&format!("900 28px {FONT_FAMILY}"));
-        context.set_fill_style_str(LOST_RED);
-        let _ = context.fill_text("✕", x, y + 9.0);
-    }
 }
