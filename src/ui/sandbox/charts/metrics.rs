@@ -22,7 +22,7 @@
 //! resolution tier and at most [`JOURNAL_MAX_FACTS`] facts.
 
 use crate::engine::sorted;
-use crate::engine::sorted::VecMap;
+use crate::engine::sorted::{DequeMap, VecMap};
 use std::collections::VecDeque;
 use std::sync::Arc;
 
@@ -306,10 +306,12 @@ enum Fact {
     BrokerFenced(BrokerId, bool),
 }
 
-/// Send times of recent records, for end-to-end latency.
+/// Send times of recent records, for end-to-end latency. Records are sent in id order and
+/// forgotten oldest first, so the map is a `DequeMap`: a sorted vector would move up to
+/// [`SENT_KEPT_MAX`] entries each time the oldest goes.
 #[derive(Clone, Debug, Default)]
 struct SentTimes {
-    by_record: VecMap<RecordId, SimTime>,
+    by_record: DequeMap<RecordId, SimTime>,
     order: VecDeque<(SimTime, RecordId)>,
 }
 
