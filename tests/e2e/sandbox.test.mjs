@@ -122,7 +122,8 @@ test('a run an earlier build stored as JSON comes back, and broken JSON says whe
   await page.waitForSelector('[data-testid=sandbox]');
   // The reader's worker reads the JSON; the run is then restored, paused at its clock.
   await page.waitForFunction((key) => localStorage.getItem(key) === null, STORED_AS_JSON, { timeout: 10_000 });
-  assert.match(await page.textContent('[data-testid=broker-2]'), /down/);
+  // The key goes in the same update that restores the run; the page shows it when it next renders.
+  await page.waitForFunction(() => /down/.test(document.querySelector('[data-testid=broker-2]')?.textContent ?? ''), null, { timeout: 10_000 });
   assert.equal(await clock(page), 4);
   assert.equal(await page.locator('[data-testid=notice]').count(), 0, 'no complaint about the saved state');
   assert.ok(await page.evaluate((key) => localStorage.getItem(key), STORED), 'stored again, packed');
