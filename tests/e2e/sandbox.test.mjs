@@ -32,6 +32,24 @@ async function clock(page) {
   return Number(text.match(/([\d.]+) s/)[1]);
 }
 
+/**
+ * Sets (a string) or removes (null) storage entries, then opens the sandbox. The entries are
+ * written from the tour's page, of the same origin, where no sandbox runs: a running sandbox
+ * saves itself every few seconds and could overwrite them before a reload.
+ */
+async function storeThenOpen(page, entries) {
+  await page.goto(site.url + 'index.html');
+  await page.waitForSelector('[data-testid=app]');
+  await page.evaluate((entries) => {
+    for (const [key, value] of entries) {
+      if (value === null) localStorage.removeItem(key);
+      else localStorage.setItem(key, value);
+    }
+  }, entries);
+  await page.goto(site.url + 'sandbox.html');
+  await page.waitForSelector('[data-testid=sandbox]');
+}
+
 async function waitForClock(page, seconds) {
   await page.waitForFunction(
     (s) => Number(document.querySelector('[data-testid=clock]').textContent.match(/([\d.]+) s/)[1]) >= s,
@@ -98,9 +116,7 @@ test('the sandbox comes back after a reload', async () => {
 
 test('a saved state that cannot be read is reported and set aside', async () => {
   const { page, problems } = await open('sandbox.html');
-  await page.evaluate((key) => localStorage.setItem(key, 'AQ$$'), STORED);
-  await page.reload();
-  await page.waitForSelector('[data-testid=sandbox]');
+  await storeThenOpen(page, [[STORED, 'AQ$$']]);
   const notice = await page.textContent('[data-testid=notice]');
   assert.match(notice, /could not be read/);
   assert.match(notice, /'\$' at character 3/);
@@ -114,12 +130,7 @@ test('a saved state that cannot be read is reported and set aside', async () => 
 
 test('a run an earlier build stored as JSON comes back, and broken JSON says where', async () => {
   const { page, problems } = await open('sandbox.html');
-  await page.evaluate(([packed, json, run]) => {
-    localStorage.removeItem(packed);
-    localStorage.setItem(json, run);
-  }, [STORED, STORED_AS_JSON, V1_RUN]);
-  await page.reload();
-  await page.waitForSelector('[data-testid=sandbox]');
+  await storeThenOpen(page, [[STORED, null], [STORED_AS_JSON, V1_RUN]]);
   // The reader's worker reads the JSON; the run is then restored, paused at its clock.
   await page.waitForFunction((key) => localStorage.getItem(key) === null, STORED_AS_JSON, { timeout: 10_000 });
   // The key goes in the same update that restores the run; the page shows it when it next renders.
@@ -128,11 +139,7 @@ test('a run an earlier build stored as JSON comes back, and broken JSON says whe
   assert.equal(await page.locator('[data-testid=notice]').count(), 0, 'no complaint about the saved state');
   assert.ok(await page.evaluate((key) => localStorage.getItem(key), STORED), 'stored again, packed');
 
-  await page.evaluate(([packed, json]) => {
-    localStorage.removeItem(packed);
-    localStorage.setItem(json, '{"version": 1, "setup": 42');
-  }, [STORED, STORED_AS_JSON]);
-  await page.reload();
+  await storeThenOpen(page, [[STORED, null], [STORED_AS_JSON, '{"version": 1, "setup": 42']]);
   await page.waitForSelector('[data-testid=notice].error');
   const notice = await page.textContent('[data-testid=notice]');
   assert.match(notice, /could not be read/);

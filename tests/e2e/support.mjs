@@ -52,7 +52,12 @@ export async function open(site, viewport, query = '', ready = '[data-testid=app
     }
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
+  page.on('requestfailed', (request) => {
+    // A request the page's own navigation cut off (a reload while the chart painter was still
+    // loading) is not a problem of the page.
+    if (request.failure()?.errorText === 'net::ERR_ABORTED') return;
+    problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`);
+  });
   await page.goto(site.url + query);
   await page.waitForSelector(ready);
   return { page, problems };
