@@ -302,6 +302,42 @@ fn a_stalled_consumer_leaves_after_max_poll_interval_and_rejoins() {
     assert_eq!(owned.get(&1).map(Vec::len), Some(1), "{owned:?}");
 }
 
+/// The member leaves exactly `max.poll.interval.ms` after its last `poll()`, as the Java
+/// client's poll timer expires then, although it polled many times before and the engine keeps
+/// only one pending check per member (moved to each newer poll's deadline).
+#[test]
+fn a_stalled_consumer_leaves_exactly_max_poll_interval_after_its_last_poll() {
+    let mut sim = setup(2);
+    let config = ConsumerConfig {
+        max_poll_interval_ms: 8_000,
+        ..group_config("range")
+    };
+    add_member(&mut sim, 1, "billing", config.clone());
+    add_member(&mut sim, 2, "billing", config);
+    // Long enough that the first check (8 s after the first poll) found newer polls.
+    run_for(&mut sim, 10_000);
+    sim.handle(Command::PauseConsumer {
+        consumer: ConsumerId(1),
+    })
+    .unwrap();
+    let events = run_for(&mut sim, 15_000);
+    let left_at: Vec<_> = events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::MaxPollIntervalExceeded { .. }))
+        .map(|e| e.at)
+        .collect();
+    let last_poll = sim
+        .consumer(ConsumerId(1))
+        .and_then(|c| c.group.as_ref())
+        .map(|g| g.last_poll_at)
+        .unwrap();
+    assert!(
+        last_poll > at(8_000),
+        "it polled after the first check was due"
+    );
+    assert_eq!(left_at, vec![last_poll.plus_ms(8_000)]);
+}
+
 /// A slow consumer builds lag, which the auditor reports per group and partition.
 #[test]
 fn a_slow_consumer_builds_lag() {
