@@ -19,6 +19,9 @@ serve: dist
 dev: setup-dev
 	trunk serve --port $(PORT)
 
+# A full run builds every target once, so incremental caches (about 1 GB) would only fill the
+# disk; `cargo test` on its own keeps them for quick rebuilds while working.
+test: export CARGO_INCREMENTAL := 0
 test: setup-test lint test-native test-browser test-e2e
 	@echo "All checks and tests passed."
 
