@@ -2,8 +2,11 @@
 // thread's work by kind (script, style, layout, paint, ...), and with `--cpu` the script's
 // hottest functions from a CPU profile. Not a test; figures go to BENCHMARKS.md by hand.
 //
-//   [SETTLE_MS=3000] node scripts/frame-profile.mjs [seconds] [target] [--cpu]
+//   [SETTLE_MS=3000] [THREADS=1] [CSS=...] node scripts/frame-profile.mjs [seconds] [target] [--cpu]
 //
+// THREADS=1 adds each thread's busy time per frame (the compositor's and raster's as well as
+// the page's). CSS adds a style sheet before the profile starts, to measure what a part of
+// the page costs by taking it out (`CSS='.cluster-wrap{content-visibility:hidden}'`).
 // The target is read as in scripts/frame-times.mjs (`large@10x@1920x1080`, `pipelines`). For
 // readable wasm function names, build the bundle with names kept (`wasm-opt -g`).
 import path from 'node:path';
@@ -39,6 +42,7 @@ if (which === 'pipelines') {
 }
 // SETTLE_MS: how long the page plays before the profile starts (3 s; longer to profile late in
 // a run, where more has been retained).
+if (process.env.CSS) await page.addStyleTag({ content: process.env.CSS });
 await page.waitForTimeout(Number(process.env.SETTLE_MS ?? 3000));
 
 const session = await page.context().newCDPSession(page);
@@ -89,6 +93,18 @@ for (const [kind, ms] of Object.entries(totals).sort((a, b) => b[1] - a[1])) {
   console.log(`  ${kind.padEnd(28)} ${ms.toFixed(0).padStart(6)}  ${(ms / frames).toFixed(2).padStart(6)}`);
 }
 console.log(`  ${'raster (other threads)'.padEnd(28)} ${raster.toFixed(0).padStart(6)}  ${(raster / frames).toFixed(2).padStart(6)}`);
+if (process.env.THREADS) {
+  const names = new Map((trace.traceEvents ?? trace).filter((e) => e.ph === 'M' && e.name === 'thread_name').map((e) => [`${e.pid}/${e.tid}`, e.args.name]));
+  const busy = new Map();
+  const byThread = new Map();
+  for (const e of events) { const k = `${e.pid}/${e.tid}`; if (!byThread.has(k)) byThread.set(k, []); byThread.get(k).push(e); }
+  for (const [k, list] of byThread) {
+    list.sort((a, b) => a.ts - b.ts); let end = 0, sum = 0;
+    for (const e of list) { const s0 = Math.max(e.ts, end); const e1 = e.ts + e.dur; if (e1 > s0) { sum += e1 - s0; end = e1; } }
+    busy.set(k, sum / 1000);
+  }
+  for (const [k, ms] of [...busy].sort((a, b) => b[1] - a[1]).slice(0, 10)) console.log(`  thread ${(names.get(k) ?? k).padEnd(30)} ${(ms / frames).toFixed(2)} ms/frame`);
+}
 console.log(`  elements in the page: ${await page.evaluate(() => document.getElementsByTagName('*').length)}`);
 
 if (cpu) {

@@ -15,6 +15,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ResizeObserver, ResizeObserverEntry};
 use yew::prelude::*;
 
+use crate::engine::sorted::VecMap;
 use crate::ui::sandbox::cluster::view::{ClusterView, Emphasis, FlightView};
 
 /// The page's font, so a mark's letter looks as the SVG's text did.
@@ -39,12 +40,13 @@ pub fn flights_canvas(props: &FlightsCanvasProps) -> Html {
     // The picture of the latest render, for a resize to repaint.
     let latest = use_mut_ref(|| props.view.clone());
     *latest.borrow_mut() = props.view.clone();
+    let sprites = use_mut_ref(Sprites::default);
     {
-        let (canvas, box_size) = (canvas.clone(), box_size.clone());
+        let (canvas, box_size, sprites) = (canvas.clone(), box_size.clone(), sprites.clone());
         use_effect_with((), move |_| {
             let observer = canvas
                 .cast::<HtmlCanvasElement>()
-                .and_then(|element| watch_size(&element, box_size, latest));
+                .and_then(|element| watch_size(&element, box_size, latest, sprites));
             move || {
                 if let Some((observer, _callback)) = observer {
                     observer.disconnect();
@@ -61,7 +63,7 @@ pub fn flights_canvas(props: &FlightsCanvasProps) -> Html {
             if let (Some(canvas), Some(size)) =
                 (canvas.cast::<HtmlCanvasElement>(), *box_size.borrow())
             {
-                paint(&canvas, size, &view);
+                paint(&canvas, size, &view, &mut sprites.borrow_mut());
             }
         });
     }
@@ -79,6 +81,7 @@ fn watch_size(
     canvas: &HtmlCanvasElement,
     box_size: Rc<RefCell<Option<(f64, f64)>>>,
     latest: Rc<RefCell<Rc<ClusterView>>>,
+    sprites: Rc<RefCell<Sprites>>,
 ) -> Option<SizeWatch> {
     let element = canvas.clone();
     let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
@@ -92,7 +95,7 @@ fn watch_size(
         let rect = entry.content_rect();
         let size = (rect.width(), rect.height());
         *box_size.borrow_mut() = Some(size);
-        paint(&element, size, &latest.borrow());
+        paint(&element, size, &latest.borrow(), &mut sprites.borrow_mut());
     });
     let observer = ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
     observer.observe(canvas);
@@ -102,13 +105,13 @@ fn watch_size(
 /// Clears the canvas and paints every flight, in the picture's coordinates fitted to the
 /// canvas's box (`css_size`) as `preserveAspectRatio="xMidYMid meet"` fits an SVG's
 /// `viewBox`.
-fn paint(canvas: &HtmlCanvasElement, (css_width, css_height): (f64, f64), view: &ClusterView) {
-    let Some(context) = canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
-    else {
+fn paint(
+    canvas: &HtmlCanvasElement,
+    (css_width, css_height): (f64, f64),
+    view: &ClusterView,
+    sprites: &mut Sprites,
+) {
+    let Some(context) = context_2d(canvas) else {
         return;
     };
     let ratio = gloo::utils::window().device_pixel_ratio().max(1.0);
@@ -120,7 +123,6 @@ fn paint(canvas: &HtmlCanvasElement, (css_width, css_height): (f64, f64), view: 
         canvas.set_width(width);
         canvas.set_height(height);
     }
-    let _ = context.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
     context.clear_rect(0.0, 0.0, f64::from(width), f64::from(height));
     if view.flights.is_empty() || view.width <= 0.0 || view.height <= 0.0 || css_width <= 0.0 {
         return;
@@ -128,38 +130,175 @@ fn paint(canvas: &HtmlCanvasElement, (css_width, css_height): (f64, f64), view: 
     let scale = (css_width / view.width).min(css_height / view.height);
     let left = (css_width - view.width * scale) / 2.0;
     let top = (css_height - view.height * scale) / 2.0;
-    let _ = context.set_transform(
-        ratio * scale,
-        0.0,
-        0.0,
-        ratio * scale,
-        ratio * left,
-        ratio * top,
-    );
-    // Three passes, each in one font: setting a canvas's font parses it, and per mark that
-    // was a fifth of the painting.
-    context.set_text_align("center");
-    context.set_font(&format!("800 14px {FONT_FAMILY}"));
+    // Device pixels per unit of the picture, and where a point of the picture lands.
+    let pixels = ratio * scale;
+    let at = |x: f64, y: f64| (ratio * left + x * pixels, ratio * top + y * pixels);
+    sprites.fit(pixels);
     for flight in &view.flights {
-        disc(&context, flight);
+        let faded = flight.vanishing.map_or(1.0, |fade| 1.0 - 0.7 * fade);
+        context.set_global_alpha(dimmed(flight) * faded);
+        sprites.draw(
+            &context,
+            Sprite::Disc(Disc::of(flight)),
+            at(flight.x, flight.y),
+        );
     }
-    context.set_text_align("start");
-    context.set_font(&format!("12px {FONT_FAMILY}"));
-    context.set_fill_style_str(INK);
     for flight in view.flights.iter().filter(|f| f.records > 1) {
         context.set_global_alpha(dimmed(flight));
-        let _ = context.fill_text(&flight.records.to_string(), flight.x + 13.0, flight.y - 8.0);
+        let count = Sprite::Count(flight.records);
+        sprites.draw(&context, count, at(flight.x + 13.0, flight.y - 8.0));
     }
-    context.set_text_align("center");
-    context.set_font(&format!("900 28px {FONT_FAMILY}"));
-    context.set_fill_style_str(LOST_RED);
     for flight in &view.flights {
         if let Some(fade) = flight.vanishing {
             context.set_global_alpha(dimmed(flight) * fade);
-            let _ = context.fill_text("✕", flight.x, flight.y + 9.0);
+            sprites.draw(&context, Sprite::Lost, at(flight.x, flight.y));
         }
     }
     context.set_global_alpha(1.0);
+}
+
+fn context_2d(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
+    canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+}
+
+/// How a message's disc looks: everything a mark's picture depends on but where it is and how
+/// faint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Disc {
+    fill: &'static str,
+    stroke: &'static str,
+    ink: &'static str,
+    letter: &'static str,
+    /// A thick ring: a response, or an emphasised message.
+    thick: bool,
+}
+
+impl Disc {
+    /// Filled for a request, hollow for a response.
+    fn of(flight: &FlightView) -> Disc {
+        let (fill, stroke, ink) = if flight.hollow {
+            ("#ffffff", flight.colour, INK)
+        } else {
+            (flight.colour, INK, flight.ink)
+        };
+        Disc {
+            fill,
+            stroke,
+            ink,
+            letter: flight.letter,
+            thick: flight.hollow || flight.emphasis == Emphasis::Emphasised,
+        }
+    }
+}
+
+/// One of the few pictures every mark is made of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Sprite {
+    Disc(Disc),
+    /// The number of records a message carries, beside its disc (left-aligned there).
+    Count(u32),
+    /// The red cross over a message that will be lost.
+    Lost,
+}
+
+/// Half a sprite's side, in the picture's units: a disc of radius 11 with its thick ring, and
+/// the cross's 28 px glyph.
+const SPRITE_HALF: f64 = 16.0;
+
+/// Each kind of mark drawn once at the canvas's scale, then copied wherever a message is. A
+/// frame at 10× on the large preset draws about a hundred marks; drawing each as a path and
+/// shaping its letter cost about 3 ms a frame at 1920×1080, where copying a small bitmap is a
+/// blit. The marks' look depends only on the kind of message, so there are a few dozen.
+#[derive(Default)]
+pub(super) struct Sprites {
+    /// Device pixels per unit of the picture the sprites were drawn at.
+    pixels: f64,
+    drawn: VecMap<Sprite, HtmlCanvasElement>,
+}
+
+/// Sprites kept before the cache starts again (counts vary; kinds of disc do not).
+const SPRITES_KEPT: usize = 256;
+
+impl Sprites {
+    /// Forgets every sprite when the scale changes (a resize), so they stay sharp.
+    fn fit(&mut self, pixels: f64) {
+        if (self.pixels - pixels).abs() > 1e-9 || self.drawn.len() > SPRITES_KEPT {
+            self.pixels = pixels;
+            self.drawn.clear();
+        }
+    }
+
+    /// Copies `sprite` centred on the device pixel nearest `(x, y)` (a count starts there).
+    fn draw(&mut self, context: &CanvasRenderingContext2d, sprite: Sprite, (x, y): (f64, f64)) {
+        let pixels = self.pixels;
+        if self.drawn.get(&sprite).is_none() {
+            let Some(bitmap) = render(sprite, pixels) else {
+                return;
+            };
+            self.drawn.insert(sprite, bitmap);
+        }
+        let bitmap = self.drawn.get(&sprite).expect("just drawn");
+        let half = (SPRITE_HALF * pixels).ceil();
+        let (left, top) = match sprite {
+            Sprite::Count(_) => (x, y - half),
+            _ => (x - half, y - half),
+        };
+        let _ = context.draw_image_with_html_canvas_element(bitmap, left.round(), top.round());
+    }
+}
+
+/// Draws one sprite on a canvas of its own, `pixels` device pixels per unit of the picture.
+fn render(sprite: Sprite, pixels: f64) -> Option<HtmlCanvasElement> {
+    let bitmap: HtmlCanvasElement = gloo::utils::document()
+        .create_element("canvas")
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let half = (SPRITE_HALF * pixels).ceil();
+    let width = match sprite {
+        Sprite::Count(_) => 4.0 * half,
+        _ => 2.0 * half,
+    };
+    bitmap.set_width(width as u32);
+    bitmap.set_height((2.0 * half) as u32);
+    let context = context_2d(&bitmap)?;
+    let origin_x = match sprite {
+        Sprite::Count(_) => 0.0,
+        _ => half,
+    };
+    let _ = context.set_transform(pixels, 0.0, 0.0, pixels, origin_x, half);
+    match sprite {
+        Sprite::Disc(disc) => {
+            context.begin_path();
+            let _ = context.arc(0.0, 0.0, 11.0, 0.0, std::f64::consts::TAU);
+            context.set_fill_style_str(disc.fill);
+            context.fill();
+            context.set_line_width(if disc.thick { 3.5 } else { 2.0 });
+            context.set_stroke_style_str(disc.stroke);
+            context.stroke();
+            context.set_text_align("center");
+            context.set_font(&format!("800 14px {FONT_FAMILY}"));
+            context.set_fill_style_str(disc.ink);
+            let _ = context.fill_text(disc.letter, 0.0, 4.5);
+        }
+        Sprite::Count(records) => {
+            context.set_text_align("start");
+            context.set_font(&format!("12px {FONT_FAMILY}"));
+            context.set_fill_style_str(INK);
+            let _ = context.fill_text(&records.to_string(), 0.0, 0.0);
+        }
+        Sprite::Lost => {
+            context.set_text_align("center");
+            context.set_font(&format!("900 28px {FONT_FAMILY}"));
+            context.set_fill_style_str(LOST_RED);
+            let _ = context.fill_text("✕", 0.0, 9.0);
+        }
+    }
+    Some(bitmap)
 }
 
 /// How strongly a mark is drawn: faint when something else is highlighted.
@@ -169,31 +308,4 @@ fn dimmed(flight: &FlightView) -> f64 {
     } else {
         1.0
     }
-}
-
-/// One message's disc and letter: filled for a request, hollow for a response, fading when
-/// it will be lost (its count and the red cross of a loss are drawn in the later passes).
-fn disc(context: &CanvasRenderingContext2d, flight: &FlightView) {
-    let (x, y) = (flight.x, flight.y);
-    let (fill, stroke, ink) = if flight.hollow {
-        ("#ffffff", flight.colour, INK)
-    } else {
-        (flight.colour, INK, flight.ink)
-    };
-    let emphasised = flight.emphasis == Emphasis::Emphasised;
-    let faded = flight.vanishing.map_or(1.0, |fade| 1.0 - 0.7 * fade);
-    context.set_global_alpha(dimmed(flight) * faded);
-    context.begin_path();
-    let _ = context.arc(x, y, 11.0, 0.0, std::f64::consts::TAU);
-    context.set_fill_style_str(fill);
-    context.fill();
-    context.set_line_width(if flight.hollow || emphasised {
-        3.5
-    } else {
-        2.0
-    });
-    context.set_stroke_style_str(stroke);
-    context.stroke();
-    context.set_fill_style_str(ink);
-    let _ = context.fill_text(flight.letter, x, y + 4.5);
 }
