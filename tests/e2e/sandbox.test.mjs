@@ -167,6 +167,47 @@ test('charts whose painter cannot load say so on the canvas, and the page goes o
   await page.close();
 });
 
+test('on the large preset the log bars are painted where their rows are, and pointing at one names its replica', async () => {
+  const { page, problems } = await open('sandbox.html?preset=large');
+  await waitForClock(page, 3);
+  await page.click('[data-testid=play]');
+  await waitForFrames(page, 3);
+  const canvas = 'canvas[data-testid=cluster-moving]';
+  assert.equal(await page.getAttribute(canvas, 'data-bars'), '144');
+  // A leader's bar starts with committed records (log start 0, high watermark past it): the
+  // canvas there is the committed blue. The row's label, left of its bar, is not painted on
+  // the canvas at all.
+  const probe = await page.evaluate((selector) => {
+    const canvas = document.querySelector(selector);
+    const box = canvas.getBoundingClientRect();
+    // One read of the whole canvas: a second would make Chromium warn in the console.
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    const pixel = (x, y) => {
+      const at = 4 * (Math.round((y - box.top) * canvas.height / box.height) * canvas.width
+        + Math.round((x - box.left) * canvas.width / box.width));
+      return [...data.slice(at, at + 4)];
+    };
+    const place = document.querySelector('.cl-replica.leader .cl-bar-place').getBoundingClientRect();
+    const label = document.querySelector('.cl-replica.leader .cl-row-label').getBoundingClientRect();
+    return {
+      inBar: pixel(place.left + 3, place.top + place.height / 2),
+      onLabel: pixel(label.left + label.width / 2, label.top + label.height / 2),
+    };
+  }, canvas);
+  const [r, g, b, a] = probe.inBar;
+  assert.ok(a > 200 && Math.abs(r - 0x00) < 40 && Math.abs(g - 0x72) < 40 && Math.abs(b - 0xb2) < 40,
+    `the committed blue inside a leader's bar, not ${probe.inBar}`);
+  assert.equal(probe.onLabel[3], 0, 'nothing painted over the row label');
+  // The bar's place in the SVG takes the pointer: hovering it highlights its replica.
+  await page.hover('.cl-replica.leader .cl-bar-place');
+  await page.waitForSelector('.cl-replica.leader.emphasised, .cl-broker.emphasised', { timeout: 5_000 });
+  const title = await page.textContent('.cl-replica.leader title');
+  assert.match(title, /on broker \d+: leader; log start \d+, high watermark \d+, log end \d+/);
+  await page.screenshot({ path: screenshotPath('sandbox-large-bars.png') });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('old links with ?mode= reach their page, and the views link to each other', async () => {
   const { page, problems } = await openOn(site, PROJECTOR, '?mode=sandbox&preset=four-members', '[data-testid=sandbox]');
   assert.match(page.url(), /sandbox\.html\?mode=sandbox&preset=four-members$/);

@@ -1,8 +1,9 @@
-//! The cluster picture: built as plain data ([`view`]), drawn as SVG (`svg`) with the messages
-//! in flight on a canvas over it (`flights`), and its legend (`legend`).
+//! The cluster picture: built as plain data ([`view`]), drawn as SVG (`svg`) with what moves
+//! every frame (the messages in flight, the log bars) on a canvas over it (`moving`), and its
+//! legend (`legend`).
 
 pub mod view;
 
-pub(crate) mod flights;
 pub(crate) mod legend;
+pub(crate) mod moving;
 pub(crate) mod svg;

@@ -19,7 +19,7 @@ use yew::prelude::*;
 
 use crate::engine::{BrokerId, ConsumerId, Node, ProducerId, RecordId, TopicPartition};
 
-use crate::ui::sandbox::cluster::flights::FlightsCanvas;
+use crate::ui::sandbox::cluster::moving::MovingCanvas;
 use crate::ui::sandbox::cluster::view::{
     Before, BrokerView, CellView, ClientState, ClientView, ClusterView, Emphasis, GhostView,
     LinkKind, LinkView, LogBar, LogTail, MarkerKind, MoreChip, ReplicaDetail, ReplicaRole,
@@ -168,10 +168,10 @@ pub fn cluster_svg(props: &ClusterSvgProps) -> Html {
             { for view.consumers.iter().map(client) }
             { more(view.more_consumers, "consumers") }
         </svg>
-        // The messages in flight move every frame: painted on a canvas of their own laid
-        // over the cluster (its own compositing layer), so their moves repaint only
-        // themselves, and cost the DOM nothing.
-        <FlightsCanvas view={view.clone()} portrait={view.shape == Shape::Portrait} />
+        // The messages in flight and the log bars move every frame: painted on a canvas of
+        // their own laid over the cluster (its own compositing layer), so their moves repaint
+        // only themselves, and cost the DOM nothing.
+        <MovingCanvas view={view.clone()} portrait={view.shape == Shape::Portrait} />
         </div>
         if held {
             <p class="cl-held-note" role="status" data-testid="cluster-held"
@@ -534,8 +534,6 @@ fn replica_bar(replica: &ReplicaView, bar: &LogBar) -> Html {
         ReplicaRole::Follower => "○",
     };
     let lost = if replica.lost > 0 { " ✕" } else { "" };
-    let committed = (bar.high_watermark_width - bar.start_width).max(0.0);
-    let uncommitted = (bar.log_end_width - bar.high_watermark_width).max(0.0);
     html! {
         <g class={role_classes(replica)} data-hover="replica" data-broker={replica.broker.0.to_string()}
            data-topic={replica.partition.topic.to_string()} data-partition={replica.partition.partition.to_string()}>
@@ -543,9 +541,10 @@ fn replica_bar(replica: &ReplicaView, bar: &LogBar) -> Html {
             <text class={classes!("cl-row-label", (replica.lost > 0).then_some("lost"))} x={px(replica.x)} y={px(bar.text_y)}>
                 {format!("{}{glyph}{lost}", replica.partition.partition)}
             </text>
-            <rect class="cl-bar-track" x={px(bar.x)} y={px(bar.bar_y)} width={px(bar.width)} height={px(bar.bar_height)} rx="2" />
-            <rect class="cl-bar-committed" x={px(bar.x + bar.start_width)} y={px(bar.bar_y)} width={px(committed)} height={px(bar.bar_height)} />
-            <rect class="cl-bar-uncommitted" x={px(bar.x + bar.high_watermark_width)} y={px(bar.bar_y)} width={px(uncommitted)} height={px(bar.bar_height)} />
+            // The bar itself is painted on the canvas over the picture (`moving.rs`); this
+            // keeps its place for the pointer, so pointing at it highlights the replica and
+            // shows its description.
+            <rect class="cl-bar-place" x={px(bar.x)} y={px(bar.bar_y)} width={px(bar.width)} height={px(bar.bar_height)} />
         </g>
     }
 }

@@ -1,11 +1,15 @@
-//! The messages in flight, painted on a canvas laid over the cluster picture.
+//! What moves every frame in the cluster picture, painted on a canvas laid over its SVG: the
+//! messages in flight, and the replicas' log bars when the picture is too crowded for cells.
 //!
-//! They were SVG elements, and at high speeds a message lives for a frame or two: on the large
+//! Both were SVG elements. At high speeds a message lives for a frame or two: on the large
 //! preset at 10× the page added and removed about 24 marks a frame, five DOM insertions each,
-//! and restyled, laid out and repainted them. On a canvas a frame's marks are one clear and a
-//! few drawing calls each. Nothing is lost: the marks were `aria-hidden` and took no pointer
-//! events (what they show is also in the event log), and the canvas maps the picture's
-//! coordinates exactly as the SVG's `viewBox` does.
+//! and restyled, laid out and repainted them; and most of the 144 bars changed their widths
+//! every frame, about 80 attribute changes, each repainting the picture. On a canvas a frame
+//! is one clear and a few drawing calls per mark or bar. Nothing is lost: the marks were
+//! `aria-hidden` and took no pointer events (what they show is also in the event log), and
+//! each bar's row stays in the SVG, with its label, its description and a target for the
+//! pointer, where the bar is painted. The canvas maps the picture's coordinates exactly as the
+//! SVG's `viewBox` does.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -16,22 +20,30 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ResizeObserver, Resiz
 use yew::prelude::*;
 
 use crate::engine::sorted::VecMap;
-use crate::ui::sandbox::cluster::view::{ClusterView, Emphasis, FlightView};
+use crate::ui::sandbox::cluster::view::{
+    BrokerView, ClusterView, Emphasis, FlightView, LogBar, ReplicaDetail, ReplicaRole, ReplicaView,
+};
 
 /// The page's font, so a mark's letter looks as the SVG's text did.
 const FONT_FAMILY: &str =
     "system-ui, -apple-system, \"Segoe UI\", Roboto, \"Noto Sans\", \"Noto Sans KR\", sans-serif";
 const INK: &str = "#14202e";
 const LOST_RED: &str = "#b30000";
+/// The bars' colours, as the legend's: committed records in the Okabe–Ito blue, records not
+/// yet committed in its sky blue.
+const BAR_TRACK: &str = "#ffffff";
+const BAR_TRACK_EDGE: &str = "#8796aa";
+const BAR_COMMITTED: &str = "#0072B2";
+const BAR_UNCOMMITTED: &str = "#56B4E9";
 
 #[derive(Properties, PartialEq)]
-pub struct FlightsCanvasProps {
+pub struct MovingCanvasProps {
     pub view: Rc<ClusterView>,
     pub portrait: bool,
 }
 
-#[component(FlightsCanvas)]
-pub fn flights_canvas(props: &FlightsCanvasProps) -> Html {
+#[component(MovingCanvas)]
+pub fn moving_canvas(props: &MovingCanvasProps) -> Html {
     let canvas = use_node_ref();
     // The canvas's size in CSS pixels, as a `ResizeObserver` last reported it. Reading
     // `clientWidth` while painting would make the browser lay the page out there and then,
@@ -68,8 +80,9 @@ pub fn flights_canvas(props: &FlightsCanvasProps) -> Html {
         });
     }
     html! {
-        <canvas ref={canvas} class={classes!("cluster", "cluster-flights", props.portrait.then_some("portrait"))}
-                aria-hidden="true" data-testid="cluster-flights" data-flights={props.view.flights.len().to_string()} />
+        <canvas ref={canvas} class={classes!("cluster", "cluster-moving", props.portrait.then_some("portrait"))}
+                aria-hidden="true" data-testid="cluster-moving" data-flights={props.view.flights.len().to_string()}
+                data-bars={bar_count(&props.view).to_string()} />
     }
 }
 
@@ -102,7 +115,8 @@ fn watch_size(
     Some((observer, callback))
 }
 
-/// Clears the canvas and paints every flight, in the picture's coordinates fitted to the
+/// Clears the canvas and paints every log bar, then every flight over them, in the picture's
+/// coordinates fitted to the
 /// canvas's box (`css_size`) as `preserveAspectRatio="xMidYMid meet"` fits an SVG's
 /// `viewBox`.
 fn paint(
@@ -124,7 +138,7 @@ fn paint(
         canvas.set_height(height);
     }
     context.clear_rect(0.0, 0.0, f64::from(width), f64::from(height));
-    if view.flights.is_empty() || view.width <= 0.0 || view.height <= 0.0 || css_width <= 0.0 {
+    if view.width <= 0.0 || view.height <= 0.0 || css_width <= 0.0 {
         return;
     }
     let scale = (css_width / view.width).min(css_height / view.height);
@@ -132,6 +146,9 @@ fn paint(
     let top = (css_height - view.height * scale) / 2.0;
     // Device pixels per unit of the picture, and where a point of the picture lands.
     let pixels = ratio * scale;
+    let _ = context.set_transform(pixels, 0.0, 0.0, pixels, ratio * left, ratio * top);
+    paint_bars(&context, view);
+    let _ = context.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
     let at = |x: f64, y: f64| (ratio * left + x * pixels, ratio * top + y * pixels);
     sprites.fit(pixels);
     for flight in &view.flights {
@@ -154,6 +171,74 @@ fn paint(
             sprites.draw(&context, Sprite::Lost, at(flight.x, flight.y));
         }
     }
+    context.set_global_alpha(1.0);
+}
+
+/// The log bars drawn: one per replica shown as a bar.
+fn bars(view: &ClusterView) -> impl Iterator<Item = (&BrokerView, &ReplicaView, &LogBar)> {
+    view.brokers.iter().flat_map(|broker| {
+        broker
+            .topics
+            .iter()
+            .flat_map(|topic| topic.replicas.iter())
+            .filter_map(move |replica| match &replica.detail {
+                ReplicaDetail::Bar(bar) => Some((broker, &**replica, bar)),
+                ReplicaDetail::Cells(_) => None,
+            })
+    })
+}
+
+fn bar_count(view: &ClusterView) -> usize {
+    bars(view).count()
+}
+
+/// A replica's log as a bar: a track as wide as the longest log on the picture, filled with
+/// its committed records (log start to high watermark) and, paler, the ones not yet committed
+/// (high watermark to log end). A replica out of sync has a dashed track and faint fills, as
+/// does an offline one; a dimmed broker or replica (something else is highlighted) is faint.
+fn paint_bars(context: &CanvasRenderingContext2d, view: &ClusterView) {
+    let solid = js_sys::Array::new();
+    let dashed = js_sys::Array::of2(&3.0.into(), &2.0.into());
+    for (broker, replica, bar) in bars(view) {
+        let dim = |emphasis| {
+            if emphasis == Emphasis::Dimmed {
+                0.35
+            } else {
+                1.0
+            }
+        };
+        let alpha = dim(broker.emphasis) * dim(replica.emphasis);
+        let faint = !replica.in_sync || replica.role == ReplicaRole::Offline;
+        context.set_global_alpha(alpha);
+        context.begin_path();
+        let _ = context.round_rect_with_f64(bar.x, bar.bar_y, bar.width, bar.bar_height, 2.0);
+        context.set_fill_style_str(BAR_TRACK);
+        context.fill();
+        let _ = context.set_line_dash(if replica.in_sync { &solid } else { &dashed });
+        context.set_line_width(1.0);
+        context.set_stroke_style_str(BAR_TRACK_EDGE);
+        context.stroke();
+        let faint_alpha = if faint { 0.4 } else { 1.0 };
+        let committed = (bar.high_watermark_width - bar.start_width).max(0.0);
+        context.set_global_alpha(alpha * faint_alpha);
+        context.set_fill_style_str(BAR_COMMITTED);
+        context.fill_rect(
+            bar.x + bar.start_width,
+            bar.bar_y,
+            committed,
+            bar.bar_height,
+        );
+        let uncommitted = (bar.log_end_width - bar.high_watermark_width).max(0.0);
+        context.set_global_alpha(alpha * faint_alpha * 0.7);
+        context.set_fill_style_str(BAR_UNCOMMITTED);
+        context.fill_rect(
+            bar.x + bar.high_watermark_width,
+            bar.bar_y,
+            uncommitted,
+            bar.bar_height,
+        );
+    }
+    let _ = context.set_line_dash(&solid);
     context.set_global_alpha(1.0);
 }
 
