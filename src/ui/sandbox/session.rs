@@ -12,13 +12,18 @@ use crate::scenario::{SavedRun, Setup, Stamped, SAVED_RUN_VERSION};
 
 use crate::ui::sandbox::observe::{Observer, StartFrom};
 
-/// A snapshot is kept at every multiple of this much simulated time, so a seek replays at
-/// most this much (times two for each time the snapshots were thinned).
+/// A snapshot is kept at every multiple of this much simulated time, so a seek into the
+/// recent past replays at most this much.
 pub const SNAPSHOT_EVERY_MS: u64 = 1_000;
 
-/// Snapshots kept at most; beyond that every other old one is dropped, so memory stays
+/// Snapshots kept at most; beyond that an old one leaves for each new one, so memory stays
 /// bounded on long runs while seeks into the far past get only a little slower.
 pub const MAX_SNAPSHOTS: usize = 96;
+
+/// How far apart old snapshots end up, at most, as a part of how long ago they were taken:
+/// a seek an hour back replays at most six minutes (checked on a long run by
+/// `thinned_snapshots_are_spaced_by_their_age_and_leave_one_at_a_time`).
+pub const THINNED_GAP_PER_AGE: f64 = 0.1;
 
 /// The longest saved run restored from storage, so a corrupt or hostile saved state cannot
 /// keep the page replaying for minutes.
@@ -287,6 +292,29 @@ impl<O: Observer + StartFrom> Session<O> {
         self.observer.observe(&self.sim, &events);
     }
 
+    /// Which snapshot leaves when one too many are kept: one leaves for each that comes, so no
+    /// frame pays for dropping many at once (halving them all dropped 36 copies of the
+    /// simulation in one frame). Never the first (the run's start) nor the newest quarter
+    /// (kept dense, where a visitor rewinds most); of the others, the one whose neighbours are
+    /// closest together for their age. So the gaps grow in proportion to age, and a seek
+    /// replays a small part of how far back it goes ([`THINNED_GAP_PER_AGE`]).
+    fn snapshot_to_thin(&self) -> usize {
+        let newest = self.snapshots.last().map_or(SimTime::ZERO, |s| s.at);
+        let candidates = 1..self.snapshots.len() - MAX_SNAPSHOTS / 4;
+        // The gap left by removing `i`, over its age; compared as fractions in integers.
+        let cost = |i: usize| {
+            let gap = self.snapshots[i + 1].at.as_ms() - self.snapshots[i - 1].at.as_ms();
+            let age = (newest.as_ms() - self.snapshots[i].at.as_ms()).max(1);
+            (u128::from(gap), u128::from(age))
+        };
+        candidates
+            .min_by(|&a, &b| {
+                let ((gap_a, age_a), (gap_b, age_b)) = (cost(a), cost(b));
+                (gap_a * age_b).cmp(&(gap_b * age_a))
+            })
+            .expect("more than MAX_SNAPSHOTS snapshots leave candidates")
+    }
+
     fn keep_snapshot(&mut self) {
         let at = self.sim.now();
         if self.snapshots.iter().any(|s| s.at == at) {
@@ -302,15 +330,7 @@ impl<O: Observer + StartFrom> Session<O> {
             },
         );
         if self.snapshots.len() > MAX_SNAPSHOTS {
-            // Keep the first, the newest quarter, and every other one of the rest.
-            let keep_recent = MAX_SNAPSHOTS / 4;
-            let old = self.snapshots.len() - keep_recent;
-            let mut index = 0;
-            self.snapshots.retain(|_| {
-                let keep = index == 0 || index >= old || index % 2 == 0;
-                index += 1;
-                keep
-            });
+            self.snapshots.remove(self.snapshot_to_thin());
         }
     }
 }
@@ -470,6 +490,43 @@ mod tests {
         saved.version = 99;
         let error = Session::<Trace>::restore(saved).unwrap_err();
         assert!(error.contains("version 99"), "{error}");
+    }
+
+    #[test]
+    fn thinned_snapshots_are_spaced_by_their_age_and_leave_one_at_a_time() {
+        // A quiet cluster: thinning depends only on when snapshots were taken, and fifty
+        // simulated minutes of traffic would take a debug build many seconds.
+        let quiet = "version = 1\nname = \"quiet\"\nseed = 1\n[cluster]\nbrokers = 1\n";
+        let setup = crate::scenario::parse_scenario(quiet).unwrap().setup();
+        let mut live = Session::<Trace>::new(setup);
+        let mut count = live.snapshot_count();
+        for second in 1..=3_000 {
+            live.advance_to(SimTime::from_ms(second * SNAPSHOT_EVERY_MS));
+            let now = live.snapshot_count();
+            assert!(
+                now == count + 1 || now == MAX_SNAPSHOTS,
+                "at {second} s the snapshots went from {count} to {now}"
+            );
+            count = now;
+        }
+        let times: Vec<u64> = live.snapshots.iter().map(|s| s.at.as_ms()).collect();
+        let newest = *times.last().unwrap();
+        assert_eq!(times[0], 0, "the run's start stays");
+        let recent = &times[times.len() - MAX_SNAPSHOTS / 4..];
+        assert!(
+            recent.windows(2).all(|w| w[1] - w[0] == SNAPSHOT_EVERY_MS),
+            "the newest quarter stays dense: {recent:?}"
+        );
+        for pair in times[1..].windows(2) {
+            let (gap, age) = (pair[1] - pair[0], newest - pair[0]);
+            assert!(
+                gap == SNAPSHOT_EVERY_MS || gap as f64 <= THINNED_GAP_PER_AGE * age as f64,
+                "a gap of {gap} ms for snapshots {age} ms old: {times:?}"
+            );
+        }
+        // The seek that replays the most, from the second snapshot, is still short.
+        let widest = times[1..].windows(2).map(|w| w[1] - w[0]).max().unwrap();
+        assert!(widest < 10 * 60 * 1_000, "{widest} ms: {times:?}");
     }
 
     #[test]
