@@ -27,8 +27,11 @@ use crate::engine::Simulation;
 /// A client's metadata cache and connection states.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ClientMetadata {
-    /// Partitions by topic, as the last Metadata responses described them.
-    pub topics: VecMap<String, Vec<PartitionMetadata>>,
+    /// Partitions by topic, as the last Metadata responses described them. Shared between the
+    /// copies of a simulation (the sandbox's snapshots) until a response changes them: every
+    /// client holds every partition of its topics, each with two lists of brokers, which were
+    /// most of the 6 000 allocations of copying the large preset.
+    pub topics: VecMap<String, Arc<Vec<PartitionMetadata>>>,
     /// The brokers the cluster has, from the last response (the bootstrap list before).
     pub brokers: Vec<BrokerId>,
     /// The topics the client asks about.
@@ -63,7 +66,10 @@ impl ClientMetadata {
                 .keys()
                 .map(|t| (t.clone(), Arc::from(t.as_str())))
                 .collect::<VecMap<_, _>>(),
-            topics,
+            topics: topics
+                .into_iter()
+                .map(|(name, partitions)| (name, Arc::new(partitions)))
+                .collect(),
             brokers,
             updated_at: now,
             ..ClientMetadata::default()
@@ -121,7 +127,7 @@ impl ClientMetadata {
             self.names
                 .entry(topic.name.clone())
                 .or_insert_with(|| Arc::from(topic.name.as_str()));
-            let cached = self.topics.entry(topic.name.clone()).or_default();
+            let cached = Arc::make_mut(self.topics.entry(topic.name.clone()).or_default());
             if cached.len() != topic.partitions.len() {
                 cached.clone_from(&topic.partitions);
                 changed.extend(topic.partitions.iter().map(|p| {
