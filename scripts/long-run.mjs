@@ -24,7 +24,9 @@ const everyMs = Number(everyArg) * 1000;
 
 const { server, url } = await serve(process.env.DIST ?? path.join(repo, 'dist'), '/');
 const browser = await launchChromium();
-const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+// VIEWPORT=1920x1080 for a projector's size (1280x720 by default).
+const [width, height] = (process.env.VIEWPORT ?? '1280x720').split('x').map(Number);
+const page = await browser.newPage({ viewport: { width, height } });
 // Keep a handle on every wasm memory the page instantiates, without touching the page's code.
 await page.addInitScript(() => {
   window.__wasmMemories = [];
