@@ -85,4 +85,11 @@ if [ "$mode" = "test" ]; then
     step "installing Chromium and ChromeDriver from Debian (about 2 minutes)" \
       as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium chromium-driver
   fi
+  # Korean glyphs for headless Chromium's screenshots (a desktop browser has its own fonts);
+  # without them every Korean word is drawn as empty boxes.
+  if ! fc-list :lang=ko 2>/dev/null | grep -q .; then
+    step "updating Debian's package lists" as_root apt-get update
+    step "installing Noto CJK fonts from Debian (about a minute)" \
+      as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends fonts-noto-cjk
+  fi
 fi

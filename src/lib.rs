@@ -8,6 +8,7 @@
 //!   three pages (tour, sandbox, pipelines), each a wasm bundle of its own.
 
 pub mod engine;
+pub mod i18n;
 pub mod pipeline;
 pub mod scenario;
 pub mod ui;

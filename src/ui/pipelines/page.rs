@@ -20,13 +20,17 @@ use super::view::diagram::{DiagramInput, DiagramView};
 use super::view::experiment::ExperimentView;
 use super::view::stage_table::StageTable;
 use super::view::story::StoryView;
+use crate::i18n::Lang;
 use crate::pipeline::{builtin, stories};
+use crate::ui::shell::lang::{choose, initial_lang};
 use crate::ui::shell::mode_nav::{Mode, ModeNav};
 use crate::ui::shell::page::{listen_for_shortcuts, query_value, FrameLoop};
 
 pub enum Msg {
     Act(BoardAction),
     Frame(f64),
+    /// The visitor chose a language: only the words change.
+    Language(Lang),
 }
 
 pub struct Page {
@@ -38,6 +42,7 @@ pub struct Page {
     /// Built once: the comparison never changes while the page is open.
     comparison: ComparisonTable,
     cards: Vec<CardView>,
+    lang: Lang,
 }
 
 fn prefers_reduced_motion() -> bool {
@@ -84,6 +89,7 @@ impl Component for Page {
             reduced_motion: prefers_reduced_motion(),
             comparison: ComparisonTable::build(&all),
             cards: all.iter().map(CardView::build).collect(),
+            lang: initial_lang(),
         }
     }
 
@@ -94,6 +100,11 @@ impl Component for Page {
                 self.board.apply(BoardAction::Frame { wall_ms })
             }
             Msg::Act(action) => self.board.apply(action),
+            Msg::Language(lang) => {
+                choose(lang);
+                self.lang = lang;
+                true
+            }
         }
     }
 
@@ -122,7 +133,7 @@ impl Component for Page {
             <div class="app pipelines" data-testid="pipelines">
                 <header class="top">
                     <h1><span class="logo" aria-hidden="true">{"▤"}</span>{"kafka-playground"}</h1>
-                    <ModeNav current={Mode::Pipelines} />
+                    <ModeNav current={Mode::Pipelines} lang={self.lang} on_lang={ctx.link().callback(Msg::Language)} />
                     <nav class="pipe-jump" aria-label="On this page">
                         <a href="#compare">{"Compare"}</a>
                         <a href="#table">{"Table"}</a>

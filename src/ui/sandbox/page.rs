@@ -14,6 +14,7 @@ use crate::engine::{AuditReport, RecordId};
 use crate::scenario::SavedRun;
 use crate::ui::sandbox::observe::Highlight;
 
+use crate::i18n::Lang;
 use crate::ui::sandbox::audit::bar::AuditBar;
 use crate::ui::sandbox::charts::panel::ChartsPanel;
 use crate::ui::sandbox::cluster::legend::ClusterLegend;
@@ -33,6 +34,7 @@ use crate::ui::sandbox::presets::{Preset, PRESETS};
 use crate::ui::sandbox::setup_picker::SetupPicker;
 use crate::ui::sandbox::state::{Notice, Sandbox, SandboxAction};
 use crate::ui::sandbox::time_bar::TimeBar;
+use crate::ui::shell::lang::{choose, initial_lang};
 use crate::ui::shell::mode_nav::{Mode, ModeNav};
 
 /// Where the sandbox keeps itself between visits, packed ([`crate::scenario::SavedRun`]).
@@ -65,6 +67,8 @@ pub enum Msg {
     Frame(f64),
     Filter(EventFilter),
     Resized,
+    /// The visitor chose a language: only the words change, the run goes on.
+    Language(Lang),
 }
 
 fn current_shape() -> Shape {
@@ -88,6 +92,7 @@ pub struct Page {
     /// Set while the reader's worker reads a run stored as JSON; nothing is saved meanwhile,
     /// so the default sandbox shown until then cannot overwrite it.
     restoring: bool,
+    lang: Lang,
     event_filter: EventFilter,
     audit: AuditReport,
     /// The part of the panels the next periodic refresh rebuilds, an index into
@@ -162,6 +167,7 @@ impl Component for Page {
             _keys: keys,
             load_notice,
             restoring,
+            lang: initial_lang(),
         }
     }
 
@@ -232,6 +238,11 @@ impl Component for Page {
                 self.shape = shape;
                 changed
             }
+            Msg::Language(lang) => {
+                choose(lang);
+                self.lang = lang;
+                true
+            }
             Msg::Filter(filter) => {
                 self.event_filter = filter;
                 self.refresh_panels(self.frames.last_frame_ms().unwrap_or(0.0));
@@ -240,7 +251,7 @@ impl Component for Page {
         }
     }
 
-    fn view(&self, _ctx: &Context<Self>) -> Html {
+    fn view(&self, ctx: &Context<Self>) -> Html {
         let sandbox = &self.sandbox;
         let sim = sandbox.sim();
         let session = sandbox.session();
@@ -269,7 +280,7 @@ impl Component for Page {
             <div class="app sandbox" data-testid="sandbox">
                 <header class="top">
                     <h1><span class="logo" aria-hidden="true">{"▤"}</span>{"kafka-playground"}</h1>
-                    <ModeNav current={Mode::Sandbox} />
+                    <ModeNav current={Mode::Sandbox} lang={self.lang} on_lang={ctx.link().callback(Msg::Language)} />
                     <span class="setup-name" data-testid="setup-name">{session.setup().name.clone()}</span>
                 </header>
                 <TimeBar playing={sandbox.is_playing()} speed={sandbox.speed()}

@@ -4,6 +4,7 @@
 //! handed to components that compare by identity ([`shared`]).
 
 pub mod js_error;
+pub mod lang;
 pub mod mode_nav;
 pub mod page;
 pub mod palette;

@@ -11,6 +11,8 @@ use crate::ui::shell::page::{listen_for_shortcuts, query_value, viewport_is_port
 
 use crate::scenario::{Scene, SceneId};
 
+use crate::i18n::Lang;
+use crate::ui::shell::lang::{choose, initial_lang};
 use crate::ui::shell::mode_nav::{Mode, ModeNav};
 use crate::ui::tour::caption::panel::CaptionPanel;
 use crate::ui::tour::caption::view::caption;
@@ -43,6 +45,8 @@ pub enum Msg {
     Act(Action),
     Frame(f64),
     Resized,
+    /// The visitor chose a language: only the words change.
+    Language(Lang),
 }
 
 /// The tour itself, once the page knows it is the tour.
@@ -54,6 +58,7 @@ struct Tour {
     _resize: Option<EventListener>,
     /// A problem with the link the page was opened with, shown once.
     link_notice: Option<String>,
+    lang: Lang,
 }
 
 impl Component for Tour {
@@ -76,6 +81,7 @@ impl Component for Tour {
             _keys: keys,
             _resize: Some(resize),
             link_notice,
+            lang: initial_lang(),
         }
     }
 
@@ -94,6 +100,11 @@ impl Component for Tour {
                 let changed = layout != self.layout;
                 self.layout = layout;
                 changed
+            }
+            Msg::Language(lang) => {
+                choose(lang);
+                self.lang = lang;
+                true
             }
         }
     }
@@ -135,7 +146,7 @@ impl Component for Tour {
             <div class="app" data-testid="app" data-scene={scene.id.slug()}>
                 <header class="top">
                     <h1><span class="logo" aria-hidden="true">{"▤"}</span>{"kafka-playground"}</h1>
-                    <ModeNav current={Mode::Tour} />
+                    <ModeNav current={Mode::Tour} lang={self.lang} on_lang={ctx.link().callback(Msg::Language)} />
                     <SceneTabs current={scene.id} on_pick={on_action.reform(Action::LoadScene)} />
                     <span class="clock" aria-label="simulated time" data-testid="clock">
                         {format!("t = {:.1} s", sim.now().as_ms() as f64 / 1000.0)}
