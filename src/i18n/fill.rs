@@ -94,8 +94,9 @@ fn write_blank(out: &mut String, value: Arg, form: Option<&str>) {
     }
 }
 
-/// A count with a comma between each group of three digits, as both languages write it.
-fn grouped(count: u64) -> String {
+/// A count with a comma between each group of three digits, as both languages write it
+/// (`8000000` as `8,000,000`).
+pub fn grouped(count: u64) -> String {
     let digits = count.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, digit) in digits.chars().enumerate() {

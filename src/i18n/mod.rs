@@ -10,7 +10,7 @@ mod catalog;
 mod fill;
 
 pub use catalog::*;
-pub use fill::{fill, particle, Arg};
+pub use fill::{fill, grouped, particle, Arg};
 
 /// A language the playground speaks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]

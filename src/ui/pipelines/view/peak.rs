@@ -4,6 +4,7 @@
 
 use super::badge::Badge;
 use super::experiment::AssumptionView;
+use crate::i18n::grouped;
 use crate::pipeline::builtin;
 use crate::pipeline::peak_second::{PeakPlan, PeakProgress};
 use crate::ui::pipelines::peak::PeakReport;
@@ -36,19 +37,6 @@ pub struct PeakView {
     pub percent_sent: u32,
     pub figures: Vec<PeakFigure>,
     pub assumptions: Vec<AssumptionView>,
-}
-
-/// `8000000` as `8,000,000`.
-pub fn grouped(value: u64) -> String {
-    let digits = value.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
 }
 
 /// `8_000_000.0` events per second as `8.00 M/s`.
